@@ -1,0 +1,74 @@
+"""The autograd graph picture: renders PNG/SVG for an MLP and mirrors torch's graph."""
+import io
+from collections import Counter
+
+import numpy as np
+import pytest
+
+import course_lib
+from course_lib.autograd import graph
+
+
+def mlp_loss(torch, g):
+    """A 2-layer MLP with a squared-error loss, written with plain tensor ops."""
+    x = torch.tensor(g.standard_normal((5, 4)), dtype=torch.float32)
+    w1 = torch.tensor(g.standard_normal((8, 4)), dtype=torch.float32, requires_grad=True)
+    b1 = torch.zeros(8, requires_grad=True)
+    w2 = torch.tensor(g.standard_normal((3, 8)), dtype=torch.float32, requires_grad=True)
+    b2 = torch.zeros(3, requires_grad=True)
+    h = (x @ w1.t() + b1).relu()
+    out = h @ w2.t() + b2
+    loss = ((out - 1) ** 2).mean()
+    return loss, {"w1": w1, "b1": b1, "w2": w2, "b2": b2}
+
+
+def test_mlp_picture_renders_png_and_svg():
+    loss, params = mlp_loss(course_lib, np.random.default_rng(0))
+    pic = graph.draw(loss, params=params)
+    png = pic._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    import matplotlib.image as mpimg
+
+    img = mpimg.imread(io.BytesIO(png))
+    h, w = img.shape[:2]
+    assert h > 300 and w > 300
+    assert img[..., :3].std() > 0.05  # something is drawn, not a blank canvas
+    svg = pic._repr_svg_()
+    assert isinstance(svg, str) and "<svg" in svg
+    assert "w1\n(8, 4)" in pic.labels and "b2\n(3,)" in pic.labels
+    assert pic.labels[-1] == "output ()"  # the output sits in the bottom layer
+    assert {"MeanBackward0", "PowBackward0", "ReluBackward0", "TBackward0"} <= set(pic.labels)
+
+
+def test_same_nodes_as_torch_graph():
+    torch = pytest.importorskip("torch")
+    ours, _ = mlp_loss(course_lib, np.random.default_rng(1))
+    theirs, _ = mlp_loss(torch, np.random.default_rng(1))
+    # graph.draw only uses grad_fn/next_functions/variable, so it draws torch tensors too
+    assert Counter(graph.draw(ours).labels) == Counter(graph.draw(theirs).labels)
+
+
+def test_leaf_and_plain_tensors():
+    leaf = course_lib.ones(2, 3, requires_grad=True)
+    assert graph.draw(leaf).labels == ["tensor (2, 3)\nrequires_grad=True"]
+    assert graph.draw(course_lib.ones(4)).labels == ["tensor (4,)\nno graph"]
+
+
+def test_deep_graph_is_cut_not_recursed():
+    x = course_lib.ones(3, requires_grad=True)
+    y = x
+    for _ in range(3000):
+        y = y * 1.0001
+    pic = graph.draw(y, max_nodes=40)
+    assert len(pic.labels) == 41  # 40 graph nodes + the output box
+    assert pic._repr_png_()[:4] == b"\x89PNG"
+
+
+def test_layers_are_longest_paths():
+    a = course_lib.ones(2, requires_grad=True)
+    b = a.exp()
+    c = (a + b.sin()).sum()  # a feeds both the first and the third layer of ops
+    pic = graph.draw(c)
+    order = pic.labels
+    assert order[0] == "(2,)"  # the leaf goes to the very top, above ExpBackward0
+    assert order.index("ExpBackward0") < order.index("SinBackward0") < order.index("AddBackward0")
