@@ -158,5 +158,5 @@ def test_exercises(path):
         titles = _check_titles(source)
         assert titles, f"{lesson}/test_{ex}: no visible check(...) call"
         for title in titles:
-            assert title is not None and bilingual_problem(title, min_words=1) is None, \
+            assert title is not None and bilingual_problem(title, min_cjk=1, min_words=1) is None, \
                 f"{lesson}/test_{ex}: check title {title!r} must be a bilingual literal"
