@@ -186,13 +186,16 @@ def _add_suffixes(tensor_str, suffixes, indent, force_newline=False):
     out = [tensor_str]
     last_line_len = len(tensor_str) - tensor_str.rfind("\n") + 1  # torch's arithmetic, kept
     for suffix in suffixes:
-        if force_newline or last_line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
+        # Lengths are counted with torch's spelling ("torch." is 5 characters shorter than
+        # "course_lib."), so lines break exactly where torch breaks them.
+        n = len(suffix.replace("course_lib.", "torch."))
+        if force_newline or last_line_len + n + 2 > PRINT_OPTS.linewidth:
             out.append(",\n" + " " * indent + suffix)
-            last_line_len = indent + len(suffix)
+            last_line_len = indent + n
             force_newline = False
         else:
             out.append(", " + suffix)
-            last_line_len += len(suffix) + 2
+            last_line_len += n + 2
     out.append(")")
     return "".join(out)
 

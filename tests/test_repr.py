@@ -179,3 +179,29 @@ def test_printoptions_match_torch():
 
 def test_module_level_printoptions_api():
     assert course_lib.set_printoptions is _tensor_str.set_printoptions  # torch exports only this one
+
+
+def test_zero_dim_with_grad_fn():
+    x = course_lib.tensor(2.0, requires_grad=True)
+    assert repr(x * 3) == "tensor(6., grad_fn=<MulBackward0>)"
+    assert repr(x) == "tensor(2., requires_grad=True)"
+
+
+def test_simulated_cuda_device_suffix_order():
+    """torch's order of suffixes: device, dtype, then grad_fn / requires_grad."""
+    from course_lib import _backend
+
+    was = _backend.simulating()
+    course_lib.cuda.simulate(True)
+    try:
+        x = course_lib.tensor([1.0, 2.0], device="cuda")
+        assert repr(x) == "tensor([1., 2.], device='cuda:0')"
+        y = course_lib.tensor([1.0, 2.0], dtype=course_lib.float64, device="cuda:0",
+                              requires_grad=True)
+        assert repr(y) == ("tensor([1., 2.], device='cuda:0', dtype=course_lib.float64, "
+                           "requires_grad=True)")
+        # torch (spelled torch.float64) fits this on one line, so course_lib does too
+        assert repr(y * 2) == ("tensor([2., 4.], device='cuda:0', dtype=course_lib.float64, "
+                               "grad_fn=<MulBackward0>)")
+    finally:
+        course_lib.cuda.simulate(was)
