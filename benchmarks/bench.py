@@ -1,0 +1,271 @@
+"""Library speed: course_lib vs hand-written numpy vs PyTorch (when installed), one run.
+
+库速度基准：course_lib 对比手写 numpy 与 PyTorch（若已安装），同一次运行、相同数据与初始权重。
+Usage / 用法:  make bench      (or: .venv/bin/python benchmarks/bench.py [--quick] [--write])
+
+Workloads
+  mlp_digits   one epoch of an MLP 64-256-256-10 at batch 64 on the digits training set
+               (SGD lr 0.1, cross-entropy; 1437 samples → 23 steps)
+  mlp_big      20 steps of an MLP 784-1024-1024-10 at batch 512 on random data
+  cnn_digits   one training step of a small CNN (Conv 1→16 3×3, ReLU, MaxPool 2, Conv 16→32,
+               ReLU, MaxPool 2, Flatten, Linear 128→10) at batch 64
+  per_op       forward + backward of one elementwise op (mul) on a 4-element tensor, µs
+  import       `import course_lib` / `import torch` in a fresh interpreter, s
+Every number is the median of several repeats; ratios are against hand-written numpy.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def median_time(fn, repeats, warmup=1):
+    for _ in range(warmup):
+        fn()
+    ts = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
+
+
+# ------------------------------------------------------------------ data and initial weights
+def digits_train():
+    from course_lib.datasets import _arrays, N_TEST
+    x, y = _arrays()
+    return x[:-N_TEST].reshape(-1, 64), y[:-N_TEST]
+
+
+def init_weights(sizes, seed=0):
+    """torch's Linear init (U(±1/√fan_in) for W and b), float32, shared by all three."""
+    rng = np.random.default_rng(seed)
+    ws = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        b = 1 / np.sqrt(fan_in)
+        ws.append(rng.uniform(-b, b, (fan_out, fan_in)).astype(np.float32))
+        ws.append(rng.uniform(-b, b, fan_out).astype(np.float32))
+    return ws
+
+
+# ------------------------------------------------------------------ hand-written numpy
+class NumpyMLP:
+    """The reference: the same MLP written directly in numpy (fused softmax-CE backward)."""
+
+    def __init__(self, weights, lr):
+        self.p = [w.copy() for w in weights]
+        self.lr = np.float32(lr)
+
+    def step(self, x, y):
+        p = self.p
+        n_layers = len(p) // 2
+        acts = [x]
+        h = x
+        for i in range(n_layers):
+            z = h @ p[2 * i].T
+            z += p[2 * i + 1]
+            if i < n_layers - 1:
+                np.maximum(z, 0, out=z)
+            acts.append(z)
+            h = z
+        m = h.max(axis=1, keepdims=True)
+        e = np.exp(h - m)
+        s = e.sum(axis=1, keepdims=True)
+        n = x.shape[0]
+        loss = float(np.mean(np.log(s[:, 0]) + m[:, 0] - h[np.arange(n), y]))
+        g = e / s
+        g[np.arange(n), y] -= 1
+        g /= n
+        for i in reversed(range(n_layers)):
+            a = acts[i]
+            gw = g.T @ a
+            gb = g.sum(axis=0)
+            if i > 0:
+                g = g @ p[2 * i]
+                g *= acts[i] > 0
+            p[2 * i] -= self.lr * gw
+            p[2 * i + 1] -= self.lr * gb
+        return loss
+
+
+def numpy_epoch(weights, x, y, bs, lr=0.1):
+    net = NumpyMLP(weights, lr)
+    for s in range(0, len(y), bs):
+        net.step(x[s:s + bs], y[s:s + bs])
+    return net
+
+
+# ------------------------------------------------------------------ course_lib / torch
+def lib_mlp(lib, sizes, weights):
+    layers = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(lib.nn.Linear(a, b))
+        if i < len(sizes) - 2:
+            layers.append(lib.nn.ReLU())
+    model = lib.nn.Sequential(*layers)
+    with lib.no_grad():
+        for p, w in zip(model.parameters(), weights):
+            p.copy_(lib.tensor(w))
+    return model
+
+
+def lib_epoch(lib, sizes, weights, x, y, bs, lr=0.1, loader=True):
+    model = lib_mlp(lib, sizes, weights)
+    opt = lib.optim.SGD(model.parameters(), lr=lr)
+    loss_fn = lib.nn.CrossEntropyLoss()
+    X, Y = lib.tensor(x), lib.tensor(y)
+    if loader:
+        batches = lib.utils.data.DataLoader(lib.utils.data.TensorDataset(X, Y), batch_size=bs)
+    else:
+        batches = [(X[s:s + bs], Y[s:s + bs]) for s in range(0, len(y), bs)]
+
+    def run():
+        for xb, yb in batches:
+            opt.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+    return model, run
+
+
+def cnn(lib):
+    nn = lib.nn
+    return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(128, 10))
+
+
+def cnn_step(lib, x, y):
+    model = cnn(lib)
+    opt = lib.optim.SGD(model.parameters(), lr=0.05)
+    loss_fn = lib.nn.CrossEntropyLoss()
+    X, Y = lib.tensor(x.reshape(-1, 1, 8, 8)), lib.tensor(y)
+
+    def run():
+        opt.zero_grad()
+        loss_fn(model(X), Y).backward()
+        opt.step()
+    return run
+
+
+def per_op(lib, n=2000):
+    x = lib.ones(4, requires_grad=True)
+    g = lib.ones(4)
+
+    def run():
+        for _ in range(n):
+            (x * x).backward(g)
+    return lambda: run(), n
+
+
+def import_time(mod, repeats):
+    code = f"import time; t=time.perf_counter(); import {mod}; print(time.perf_counter()-t)"
+    ts = []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        if out.returncode != 0:
+            return None
+        ts.append(float(out.stdout.strip()))
+    return statistics.median(ts)
+
+
+# ------------------------------------------------------------------ main
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats (smoke run)")
+    ap.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
+    args = ap.parse_args(argv)
+    rep = 3 if args.quick else 9
+    import course_lib as cl
+    try:
+        import torch
+        torch.set_num_threads(os.cpu_count() or 1)
+    except ImportError:
+        torch = None
+    libs = [("course_lib", cl)] + ([("torch", torch)] if torch is not None else [])
+    rows = []
+
+    x, y = digits_train()
+    sizes = [64, 256, 256, 10]
+    w = init_weights(sizes)
+    t_np = median_time(lambda: numpy_epoch(w, x, y, 64), rep)
+    res = {"numpy": t_np}
+    for name, lib in libs:
+        _, run = lib_epoch(lib, sizes, w, x, y, 64)
+        res[name] = median_time(run, rep)
+    rows.append(("MLP 64-256-256-10, batch 64, 1 epoch digits (s)", res))
+
+    rng = np.random.default_rng(1)
+    xb = rng.standard_normal((512 * 20, 784)).astype(np.float32)
+    yb = rng.integers(0, 10, 512 * 20)
+    sizes_b = [784, 1024, 1024, 10]
+    wb = init_weights(sizes_b, 1)
+    t_np = median_time(lambda: numpy_epoch(wb, xb, yb, 512), max(3, rep // 3))
+    res = {"numpy": t_np}
+    for name, lib in libs:
+        _, run = lib_epoch(lib, sizes_b, wb, xb, yb, 512, loader=False)
+        res[name] = median_time(run, max(3, rep // 3))
+    rows.append(("MLP 784-1024-1024-10, batch 512, 20 steps (s)", res))
+
+    res = {}
+    for name, lib in libs:
+        res[name] = median_time(cnn_step(lib, x[:64], y[:64]), rep * 5) * 1e3
+    rows.append(("small CNN step, batch 64 on digits (ms)", res))
+
+    res = {}
+    for name, lib in libs:
+        run, n = per_op(lib)
+        res[name] = median_time(run, rep) / n * 1e6
+    rows.append(("per-op overhead: mul fwd+bwd on 4 elements (µs)", res))
+
+    res = {"course_lib": import_time("course_lib", rep)}
+    if torch is not None:
+        res["torch"] = import_time("torch", max(3, rep // 3))
+    rows.append(("import time (s)", res))
+
+    lines = report(rows)
+    print("\n".join(lines))
+    if args.write:
+        head = [
+            "# Library benchmarks / 库性能基准", "",
+            "Command / 命令: `make bench` (= `.venv/bin/python benchmarks/bench.py --write`)", "",
+            f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, numpy {np.__version__}"
+            + (f", torch {torch.__version__}" if torch is not None else ""), "",
+            "Medians of repeated runs; `×numpy` = time / hand-written numpy time (lower is better).",
+            "Targets: both MLP workloads ≤ 1.15 × numpy; per-op ≤ 15 µs; import < 0.3 s.", ""]
+        (ROOT / "benchmarks" / "RESULTS.md").write_text("\n".join(head + lines) + "\n",
+                                                         encoding="utf-8")
+
+
+def report(rows):
+    out = ["| workload | numpy | course_lib | torch | course_lib ×numpy | torch ×numpy |",
+           "|---|---|---|---|---|---|"]
+    for title, res in rows:
+        def f(k):
+            v = res.get(k)
+            return "—" if v is None else f"{v:.4g}"
+
+        def r(k):
+            if res.get(k) is None or res.get("numpy") is None:
+                return "—"
+            return f"{res[k] / res['numpy']:.2f}"
+        out.append(f"| {title} | {f('numpy')} | {f('course_lib')} | {f('torch')} | "
+                   f"{r('course_lib')} | {r('torch')} |")
+    return out
+
+
+if __name__ == "__main__":
+    main()
