@@ -78,11 +78,12 @@ def test_no_overflow_at_extreme_logits():
     t = np.array([1, 2])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for fn, tfn in [(F.log_softmax, TF.log_softmax), (F.softmax, TF.softmax),
+        for fn, tfn in [(lambda a: F.log_softmax(a, 1), lambda a: TF.log_softmax(a, 1)),
+                        (lambda a: F.softmax(a, 1), lambda a: TF.softmax(a, 1)),
                         (cl.nn.LogSoftmax(1), torch.nn.LogSoftmax(1))]:
-            o = fn(cl.tensor(x), 1) if fn is not cl.nn.LogSoftmax else fn(cl.tensor(x))
+            o = fn(cl.tensor(x))
             assert np.all(np.isfinite(o.numpy()))
-            np.testing.assert_allclose(o.numpy(), tfn(torch.tensor(x), 1).numpy(), rtol=1e-6)
+            np.testing.assert_allclose(o.numpy(), tfn(torch.tensor(x)).numpy(), rtol=1e-6)
         xs = cl.tensor(x, requires_grad=True)
         loss = F.cross_entropy(xs, cl.tensor(t))
         loss.backward()
@@ -235,7 +236,8 @@ def test_one_hot():
 
 def test_finite_difference_fused_ops():
     """Fused backward of cross-entropy, conv2d, max_pool2d by central differences (float64)."""
-    from course_lib.autograd import gradcheck
+    gradcheck = cl.autograd.gradcheck
+    gradcheck = getattr(gradcheck, "gradcheck", gradcheck)
     x = cl.tensor(rng.standard_normal((3, 4)), requires_grad=True)
     t = cl.tensor([1, 0, 3])
     assert gradcheck(lambda a: F.cross_entropy(a, t, label_smoothing=0.1), (x,))

@@ -103,7 +103,7 @@ def test_shared_parameter_once_and_train_eval_apply():
         seq.train("yes")
     seen = []
     seq.apply(lambda m: seen.append(type(m).__name__))
-    assert seen == ["Linear", "ReLU", "Linear", "Sequential"]
+    assert seen == ["Linear", "ReLU", "Sequential"]  # torch: a shared child is visited once
 
 
 def test_sequential_indexing_slicing_append():

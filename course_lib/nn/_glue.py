@@ -173,19 +173,29 @@ def fill_const(t, val):
         t._ver[0] += 1
 
 
+def _rng(generator=None):
+    from ..random import rng
+    return rng(generator)
+
+
 def fill_random(t, kind, a, b, generator=None):
     """Fill ``t`` in place from course_lib's random stream (uniform(a, b) or normal(a, b))."""
-    with no_grad():
-        if kind == "uniform":
-            t.uniform_(a, b, generator=generator)
-        else:
-            t.normal_(a, b, generator=generator)
+    arr = t._data
+    g = _rng(generator)
+    if kind == "uniform":
+        vals = g.random(arr.shape) * (b - a) + a
+    else:
+        vals = g.standard_normal(arr.shape) * b + a
+    arr[...] = _backend.transfer(vals.astype(arr.dtype), _backend.device_of(arr)) \
+        if not _backend.is_cpu(arr) else vals
+    t._ver[0] += 1
 
 
 def uniform_array(shape, dtype, like):
     """U[0, 1) samples from the global generator on ``like``'s device (for dropout)."""
-    r = _cl().rand(*shape, dtype=_dt()._from_np(dtype))._data
-    if type(r) is not type(like):
+    dt = dtype if dtype in (np.float32, np.float64) else np.float64
+    r = _rng().random(shape, dtype=dt)
+    if not _backend.is_cpu(like):
         r = _backend.transfer(r, _backend.device_of(like))
     return r
 
@@ -249,19 +259,19 @@ def convert_inplace(t, convert):
 
 # ---------------------------------------------------------------- ops from the core
 def relu(x):
-    return _cl().relu(x)
+    return x.relu()
 
 
 def relu_(x):
-    return _cl().relu_(x)
+    return x.relu_()
 
 
 def sigmoid(x):
-    return _cl().sigmoid(x)
+    return x.sigmoid()
 
 
 def tanh(x):
-    return _cl().tanh(x)
+    return x.tanh()
 
 
 def where(c, a, b):

@@ -233,7 +233,10 @@ class Module:
         """
         ### BEGIN SOLUTION
         seen = set()
-        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        if recurse:
+            modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+        else:
+            modules = [(prefix, self)]
         for mod_prefix, module in modules:
             for name, p in module._parameters.items():
                 if p is None or (remove_duplicate and id(p) in seen):
@@ -248,7 +251,8 @@ class Module:
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
         seen = set()
-        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+                   if recurse else [(prefix, self)])
         for mod_prefix, module in modules:
             for name, b in module._buffers.items():
                 if b is None or (remove_duplicate and id(b) in seen):

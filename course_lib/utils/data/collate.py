@@ -44,11 +44,11 @@ def _collate(batch):
         except TypeError:
             return out
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return type(elem)(*(_collate(list(s)) for s in zip(*batch)))
+        return type(elem)(*(_collate(s) for s in zip(*batch)))
     if isinstance(elem, abc.Sequence):
         if any(len(e) != len(elem) for e in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        cols = [_collate(list(s)) for s in zip(*batch)]
+        cols = [_collate(s) for s in zip(*batch)]
         if isinstance(elem, tuple):
             return cols
         try:
@@ -90,11 +90,11 @@ def default_collate(batch):
     if isinstance(elem, abc.Mapping):
         return {key: default_collate([d[key] for d in batch]) for key in elem}
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
+        return type(elem)(*(default_collate(s) for s in zip(*batch)))
     if isinstance(elem, abc.Sequence):
         if any(len(e) != len(elem) for e in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(s)) for s in zip(*batch)]
+        return [default_collate(s) for s in zip(*batch)]
     raise TypeError(_ERR.format(type(elem)))
     ### END SOLUTION
 
