@@ -1,0 +1,318 @@
+"""`course grade LESSON --submissions DIR --out DIR [--jobs N] [--db URL]`.
+
+批量评分：每个学生在自己的进程与临时课程目录中评分（隐藏用例在沙箱中运行，nbgrader autograde
+在带内存上限与审计钩子的内核中运行），可并行（--jobs），中断后可继续（已完成的学生不会重评），
+只有主进程写成绩库（不会有并发的 SQLite 写入）。
+
+OUT/grades.csv: student, lesson, exercise, score, max_score (+ a ``total`` row per student);
+OUT/feedback/<student>/<lesson>.html: nbgrader feedback + the hidden-case section (bilingual);
+OUT/work/results/<student>.json: per-student results, written atomically (resume marker).
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import csv
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from .config import ROOT, ensure_bin_on_path, nbgrader_config
+from .hidden_grade import grade_exercise, redactor
+from .cases import case_files
+from . import submission as subm
+
+ZIP_MAX = 300 * 2**20
+
+
+# ------------------------------------------------------------------ collecting submissions
+
+def collect(lesson: str, submissions: Path, work: Path) -> dict:
+    """``{student: notebook path or None}`` from ``STUDENT/LESSON/*.ipynb`` or zip files."""
+    found = {}
+    for entry in sorted(Path(submissions).iterdir()):
+        if entry.is_dir():
+            nbs = sorted((entry / lesson).glob("*.ipynb")) if (entry / lesson).is_dir() else []
+            pref = [p for p in nbs if p.stem == lesson]
+            found[entry.name] = (pref or nbs or [None])[0]
+        elif entry.suffix == ".zip":
+            student = _zip_student(entry.stem, lesson)
+            found[student] = _unzip(entry, lesson, work / "unzipped" / student)
+    return found
+
+
+def _zip_student(stem: str, lesson: str) -> str:
+    m = re.match(r".*?_(?P<sid>\w+?)_attempt_", stem)  # Blackboard-style names
+    if m:
+        return m.group("sid")
+    s = stem.replace(f"_{lesson}", "").replace(lesson, "").strip("_-") or stem
+    return re.sub(r"[^\w.-]", "_", s)
+
+
+def _unzip(zpath: Path, lesson: str, dest: Path):
+    try:
+        with zipfile.ZipFile(zpath) as z:
+            names = [i for i in z.infolist() if i.filename.endswith(".ipynb")
+                     and "__MACOSX" not in i.filename and not i.is_dir()]
+            pick = [i for i in names if Path(i.filename).stem == lesson] or names
+            if not pick or pick[0].file_size > ZIP_MAX:
+                return None
+            dest.mkdir(parents=True, exist_ok=True)
+            out = dest / f"{lesson}.ipynb"
+            with z.open(pick[0]) as src, open(out, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            return out
+    except (zipfile.BadZipFile, OSError):
+        return None
+
+
+# ------------------------------------------------------------------ template course
+
+def make_template(lesson: str, course: Path) -> None:
+    """A course dir with ``source/``, ``release/`` and a gradebook holding ``lesson``."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    ensure_bin_on_path()
+    if (course / "ready").exists():
+        return
+    if course.exists():
+        shutil.rmtree(course)
+    (course / "source").mkdir(parents=True)
+    shutil.copytree(ROOT / "solutions" / lesson, course / "source" / lesson,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    c = nbgrader_config(course, f"sqlite:///{course / 'gradebook.db'}", source="source",
+                        release="release")
+    res = NbGraderAPI(CourseDirectory(config=c), config=c).generate_assignment(lesson)
+    if not res.get("success"):
+        raise RuntimeError(res.get("log", "") + str(res.get("error", "")))
+    (course / "ready").write_text("ok")
+
+
+# ------------------------------------------------------------------ one student
+
+def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *,
+                  cell_timeout=60, nb_timeout=300, mem_mb=2048, blocked=()) -> dict:
+    """Grade one student; write OUT/work/results/<student>.json atomically and the feedback."""
+    release_nb = json.loads((course / "release" / lesson / f"{lesson}.ipynb").read_text())
+    source_nb = json.loads((course / "source" / lesson / f"{lesson}.ipynb").read_text())
+    points = subm.exercises_of(release_nb)
+    hidden = case_files(lesson)
+    redact = redactor([p.read_text(encoding="utf-8") for p in hidden.values()])
+    t0 = time.monotonic()
+    rows, nb = {}, None
+    try:
+        if nb_path is None:
+            raise subm.BadNotebook("no notebook submitted / 没有提交 notebook")
+        nb = subm.load(nb_path)
+        cells = subm.inspect(nb, release_nb)
+    except subm.BadNotebook as e:
+        cells = {ex: ("bad", str(e)) for ex in points}
+    scratch = out / "work" / "scratch" / student
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    prelude = subm.setup_source(source_nb)
+    for ex, pts in points.items():
+        state, value = cells[ex]
+        if state == "bad" or ex not in hidden:
+            reason = value if state == "bad" else "grader has no hidden cases / 缺少隐藏用例"
+            rows[ex] = {"exercise": ex, "score": 0.0, "max_score": pts, "reason": reason,
+                        "cases": []}
+            continue
+        r = grade_exercise(lesson, ex, value, case_file=hidden[ex], prelude=prelude,
+                           scratch=scratch / f"sandbox-{ex}", blocked=blocked)
+        rows[ex] = {"exercise": ex, "score": round(r.fraction * pts, 4), "max_score": pts,
+                    "reason": r.fatal or "",
+                    "cases": [{"title": o.title, "passed": o.passed, "reason": o.reason}
+                              for o in r.outcomes]}
+    feedback = None
+    if nb is not None:
+        feedback = _autograde(lesson, student, nb, course, scratch, rows, cell_timeout,
+                              nb_timeout, mem_mb, blocked)
+    page = _feedback_html(lesson, student, rows, feedback, redact)
+    fdir = out / "feedback" / student
+    fdir.mkdir(parents=True, exist_ok=True)
+    _atomic_write(fdir / f"{lesson}.html", page)
+    result = {"student": student, "lesson": lesson, "exercises": list(rows.values()),
+              "total": round(sum(r["score"] for r in rows.values()), 4),
+              "max_score": sum(points.values()), "autograded": feedback is not None,
+              "seconds": round(time.monotonic() - t0, 2)}
+    _atomic_write(out / "work" / "results" / f"{student}.json", json.dumps(result, indent=1))
+    if not os.environ.get("COURSE_KEEP_SCRATCH"):
+        shutil.rmtree(scratch, ignore_errors=True)
+    return result
+
+
+def _autograde(lesson, student, nb, course, scratch, rows, cell_timeout, nb_timeout, mem_mb,
+               blocked):
+    """nbgrader autograde + generate_feedback in a child process; the feedback HTML or None."""
+    sc = scratch / "course"
+    sc.mkdir(parents=True)
+    for d in ("source", "release"):
+        shutil.copytree(course / d, sc / d)
+    shutil.copyfile(course / "gradebook.db", sc / "gradebook.db")
+    sub = sc / "submitted" / student / lesson
+    sub.mkdir(parents=True)
+    (sub / f"{lesson}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    job = {"course": str(sc), "lesson": lesson, "student": student, "mem_mb": mem_mb,
+           "cell_timeout": cell_timeout,
+           "blocked": [str(Path(b).resolve()) for b in (*blocked, ROOT / "autograder",
+                                                        ROOT / "solutions", course)],
+           "hard": [str(sc / "gradebook.db"), str(sc / "source"), str(sc / "release")],
+           "scores": {f"test_{ex}": r["score"] for ex, r in rows.items()}}
+    (scratch / "job.json").write_text(json.dumps(job))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    with open(scratch / "autograde.log", "wb") as log:
+        p = subprocess.Popen([sys.executable, "-m", "autograder.autograde_one",
+                              str(scratch / "job.json")], cwd=sc, env=env, stdout=log,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            p.wait(timeout=nb_timeout)
+        except subprocess.TimeoutExpired:
+            pass
+        finally:
+            try:
+                os.killpg(p.pid, 9)
+            except (ProcessLookupError, PermissionError):
+                pass
+            p.wait()
+    fb = sc / "feedback" / student / lesson / f"{lesson}.html"
+    try:
+        return fb.read_text(encoding="utf-8", errors="replace") if p.returncode == 0 else None
+    except OSError:
+        return None
+
+
+def _feedback_html(lesson, student, rows, nb_feedback, redact) -> str:
+    total = sum(r["score"] for r in rows.values())
+    mx = sum(r["max_score"] for r in rows.values())
+    e = html.escape
+    parts = [f'<section id="hidden-cases" style="font-family:sans-serif;margin:1em;padding:1em;'
+             f'border:2px solid #888"><h2>隐藏用例 · Hidden cases — {e(lesson)} — {e(student)}</h2>',
+             f"<p>总分 total: <b>{total:g} / {mx:g}</b></p>",
+             "<table border=1 cellpadding=4><tr><th>练习 exercise</th><th>得分 score</th>"
+             "<th>说明 details</th></tr>"]
+    for r in rows.values():
+        detail = e(r["reason"]) if r["reason"] else ""
+        failed = [c for c in r["cases"] if not c["passed"]]
+        if r["cases"]:
+            detail += (f"<br>通过 {len(r['cases']) - len(failed)}/{len(r['cases'])} 个隐藏用例 / "
+                       f"passed {len(r['cases']) - len(failed)} of {len(r['cases'])} hidden cases")
+        if failed and not r["reason"]:
+            detail += "<ul>" + "".join(f"<li>✗ {e(c['title'])}: {e(c['reason'])}</li>"
+                                       for c in failed) + "</ul>"
+        parts.append(f"<tr><td>{e(r['exercise'])}</td><td>{r['score']:g} / {r['max_score']:g}"
+                     f"</td><td>{detail}</td></tr>")
+    parts.append("</table></section>")
+    section = "\n".join(parts)
+    if nb_feedback:
+        page, n = re.subn(r"<body[^>]*>", lambda m: m.group(0) + "\n" + section, nb_feedback, 1)
+        page = page if n else section + nb_feedback
+    else:
+        page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(lesson)} — "
+                f"{e(student)}</title></head><body>{section}<p>notebook 未能自动运行，"
+                f"上面是隐藏用例的结果 / the notebook could not be autograded; the hidden-case "
+                f"results above are the grade.</p></body></html>")
+    return redact(page)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+# ------------------------------------------------------------------ the single writer
+
+def record(results: list, lesson: str, db_url: str, course: Path) -> None:
+    """Write the scores into the gradebook (one writer, idempotent)."""
+    from nbgrader.api import Gradebook, MissingEntry
+    with Gradebook(db_url) as gb:
+        for res in results:
+            gb.update_or_create_student(res["student"])
+            try:
+                gb.find_submission(lesson, res["student"])
+            except MissingEntry:
+                gb.add_submission(lesson, res["student"])
+            for r in res["exercises"]:
+                g = gb.find_grade(f"test_{r['exercise']}", lesson, lesson, res["student"])
+                g.auto_score = float(r["score"])
+        gb.db.commit()
+
+
+def write_csv(path: Path, results: list) -> None:
+    rows = []
+    for res in sorted(results, key=lambda r: r["student"]):
+        for r in res["exercises"]:
+            rows.append([res["student"], res["lesson"], r["exercise"], f"{r['score']:g}",
+                         f"{r['max_score']:g}"])
+        rows.append([res["student"], res["lesson"], "total", f"{res['total']:g}",
+                     f"{res['max_score']:g}"])
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "lesson", "exercise", "score", "max_score"])
+        w.writerows(rows)
+    os.replace(tmp, path)
+
+
+def grade(lesson, submissions, out, *, jobs=1, db=None, progress=True, **kw) -> list:
+    out = Path(out).resolve()
+    submissions = Path(submissions).resolve()
+    work = out / "work"
+    course = work / "course"
+    make_template(lesson, course)
+    db_url = db or f"sqlite:///{out / 'gradebook.db'}"
+    if not db and not (out / "gradebook.db").exists():
+        shutil.copyfile(course / "gradebook.db", out / "gradebook.db")
+    elif db:
+        _ensure_assignment(lesson, db_url, course)
+    students = collect(lesson, submissions, work)
+    results_dir = work / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    done, todo = [], []
+    for s, nb in students.items():
+        f = results_dir / f"{s}.json"
+        (done if f.exists() else todo).append((s, nb))
+    results = [json.loads((results_dir / f"{s}.json").read_text()) for s, _ in done]
+    kw.setdefault("blocked", [submissions, out])
+    from tqdm import tqdm
+    bar = tqdm(total=len(students), initial=len(done), desc=f"grading {lesson}",
+               disable=not progress, unit="student")
+    with cf.ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
+        futs = {pool.submit(grade_student, lesson, s, nb, course, out, **kw): s for s, nb in todo}
+        for fut in cf.as_completed(futs):
+            try:
+                results.append(fut.result())
+            except Exception as e:  # noqa: BLE001  one failure never stops the others
+                print(f"✗ {futs[fut]}: grader error {type(e).__name__}: {e}", file=sys.stderr)
+            bar.update(1)
+    bar.close()
+    record(results, lesson, db_url, course)
+    write_csv(out / "grades.csv", results)
+    return results
+
+
+def _ensure_assignment(lesson, db_url, course):
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    c = nbgrader_config(course, db_url, source="source", release="release")
+    res = NbGraderAPI(CourseDirectory(config=c), config=c).generate_assignment(lesson, force=True)
+    if not res.get("success"):
+        raise RuntimeError(res.get("log", ""))
+
+
+def main(args) -> int:
+    results = grade(args.lesson, args.submissions, args.out, jobs=args.jobs, db=args.db,
+                    cell_timeout=args.cell_timeout, nb_timeout=args.timeout)
+    n = len(results)
+    print(f"已评分 {n} 名学生 → {Path(args.out) / 'grades.csv'} / graded {n} students")
+    return 0

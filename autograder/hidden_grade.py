@@ -1,0 +1,107 @@
+"""Score one exercise: reference results (trusted, cached) vs the student's (sandbox).
+
+给一个练习打分：参考结果（可信进程中计算并缓存）对比学生结果（沙箱中计算）。
+
+The score of an exercise is (hidden cases passed / hidden cases) × its points. Reasons shown
+to students name the case by its title and say what differed; any text of the hidden sources
+that shows up in a reason is redacted.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+from . import cases as _cases
+from .results import compare
+from .sandbox import run_piece
+
+_REF_CACHE: dict = {}
+
+
+@dataclasses.dataclass
+class CaseOutcome:
+    title: str
+    passed: bool
+    reason: str = ""
+
+
+@dataclasses.dataclass
+class ExerciseResult:
+    lesson: str
+    exercise: str
+    outcomes: list
+    fatal: str | None = None
+
+    @property
+    def fraction(self) -> float:
+        n = len(self.outcomes)
+        return sum(o.passed for o in self.outcomes) / n if n else 0.0
+
+
+def reference_results(lesson: str, name: str, source: str) -> list:
+    """Encoded reference result of every case (computed once per process)."""
+    k = (lesson, name, hash(source))
+    if k not in _REF_CACHE:
+        key = _cases.find_key(lesson, name)
+        ref = _cases.reference(key)
+        cs = _cases.load_cases(source, f"<hidden {lesson}/{name}>")
+        _REF_CACHE[k] = (key, cs, [_cases.run_case(c, ref) for c in cs])
+    return _REF_CACHE[k]
+
+
+def redactor(sources):
+    """A function that removes hidden-source text (lines, string constants) from a reason."""
+    pieces = set()
+    for src in sources:
+        for line in src.splitlines():
+            s = line.strip()
+            if len(s) >= 8 and not s.startswith(("@case", "#")):
+                pieces.add(s)
+        for m in re.finditer(r"(['\"])(.{12,}?)\1", src):
+            pieces.add(m.group(2))
+    ordered = sorted(pieces, key=len, reverse=True)
+
+    def redact(text: str) -> str:
+        for p in ordered:
+            if p in text:
+                text = text.replace(p, "«…»")
+        return text
+
+    return redact
+
+
+def grade_exercise(lesson: str, name: str, answer, *, case_file: Path | None = None,
+                   **sandbox) -> ExerciseResult:
+    """Grade the student's answer-cell source (None: missing) on the hidden cases."""
+    case_file = case_file or _cases.case_files(lesson)[name]
+    source = Path(case_file).read_text(encoding="utf-8")
+    key, cs, refs = reference_results(lesson, name, source)
+    redact = redactor([source])
+    if answer is None:
+        return _all_fail(lesson, name, cs, "answer cell missing / 缺少答案单元格")
+    from course_lib.exercises import is_unfinished
+    if is_unfinished(answer):
+        return _all_fail(lesson, name, cs, "not done / 未完成")
+    got = run_piece(key, answer, source, **sandbox)
+    outcomes = []
+    fatal = got["fatal"]
+    if fatal and got.get("blocked"):
+        fatal += f" (blocked: {got['blocked']})"
+    for i, c in enumerate(cs):
+        if i in got["results"]:
+            r = compare(refs[i], got["results"][i], c.rtol, c.atol)
+            outcomes.append(CaseOutcome(c.title, r is None, redact(r or "")))
+        elif i in got["errors"]:
+            outcomes.append(CaseOutcome(c.title, False, redact(got["errors"][i])))
+        else:
+            outcomes.append(CaseOutcome(c.title, False, redact(fatal or "did not run / 未运行")))
+    if got.get("blocked"):
+        for o in outcomes:
+            if not o.passed and "blocked" not in o.reason:
+                o.reason += f" [sandbox blocked: {got['blocked']}]"
+    return ExerciseResult(lesson, name, outcomes, redact(fatal) if fatal else None)
+
+
+def _all_fail(lesson, name, cs, reason):
+    return ExerciseResult(lesson, name, [CaseOutcome(c.title, False, reason) for c in cs], reason)
