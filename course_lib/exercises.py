@@ -44,6 +44,7 @@ class ExerciseNotDone(NotImplementedError):
         )
 
 
+@functools.lru_cache(maxsize=None)  # a failed import is slow (~2 ms): check once
 def _student_build() -> bool:
     try:
         from . import _build
