@@ -84,7 +84,7 @@ def test_input_errors_like_torch():
     x32 = torch.ones(2, requires_grad=True)
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
-        gradcheck(lambda a: a * 2, x32, atol=1e-2, rtol=1e-2)  # a single tensor is fine too
+        assert gradcheck(lambda a: a * 2, x32, eps=1e-2, atol=1e-2)  # a lone tensor is fine too
     assert any("Input #0 requires gradient and is not a double precision" in str(m.message) for m in w)
 
 

@@ -15,6 +15,7 @@ the live torch output, and the stored file is checked to still equal it.
 Regenerate the stored files:  .venv/bin/python tests/test_parity_scripts.py
 """
 import difflib
+import os
 import pathlib
 import re
 import subprocess
@@ -31,8 +32,10 @@ _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?(?!\w)|\b
 def run_script(name: str, course_lib: bool) -> str:
     cmd = [sys.executable, str(RUNNER)] + (["--course-lib"] if course_lib else []) + [
         str(HERE / f"{name}.py")]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
-                          cwd=HERE.parent.parent)
+    root = str(HERE.parent.parent)  # course_lib importable even when not pip-installed
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=root, env=env)
     assert proc.returncode == 0, f"{name} ({'course_lib' if course_lib else 'torch'}) failed:\n" \
         f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return proc.stdout
