@@ -103,7 +103,7 @@ def device_of(a) -> device:
         return CPU
     if t is SimulatedCudaArray:
         return CUDA0
-    if isinstance(a, np.ndarray):
+    if isinstance(a, (np.ndarray, np.generic)):
         return CPU
     return device("cuda", a.device.id)
 
@@ -115,7 +115,7 @@ def is_cpu(a) -> bool:
 def xp_of(a):
     """numpy or cupy: the module whose functions work on ``a``."""
     t = type(a)
-    if t is ndarray or t is SimulatedCudaArray or isinstance(a, np.ndarray):
+    if t is ndarray or t is SimulatedCudaArray or isinstance(a, (np.ndarray, np.generic)):
         return np
     return _state["cupy"]
 

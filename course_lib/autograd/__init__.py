@@ -132,16 +132,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(result)
 
 
-def __getattr__(name):
-    if name == "gradcheck":
-        try:
-            from .gradcheck import gradcheck as f
-        except ImportError as e:
-            raise AttributeError(f"course_lib.autograd.gradcheck is not available: {e}") from None
-        return f
-    if name == "gradgradcheck":
-        raise NotImplementedError("course_lib has no double backward (gradgradcheck)")
-    raise AttributeError(f"module 'course_lib.autograd' has no attribute '{name}'")
-
+from .gradcheck import gradcheck  # noqa: E402  (the function, like torch.autograd.gradcheck)
+from . import graph  # noqa: E402,F401
 
 _ = grad_mode
