@@ -72,3 +72,18 @@ def test_layers_are_longest_paths():
     order = pic.labels
     assert order[0] == "(2,)"  # the leaf goes to the very top, above ExpBackward0
     assert order.index("ExpBackward0") < order.index("SinBackward0") < order.index("AddBackward0")
+
+
+def test_nn_mlp_graph_matches_torch():
+    """nn.Linear + cross_entropy build torch's graph: AddmmBackward0 ← TBackward0 ← weight,
+    NllLossBackward0 ← LogSoftmaxBackward0 (what students compare with PyTorch's pictures)."""
+    torch = pytest.importorskip("torch")
+
+    def build(T):
+        T.manual_seed(0)
+        model = T.nn.Sequential(T.nn.Linear(4, 8), T.nn.ReLU(), T.nn.Linear(8, 3))
+        x, y = T.ones(5, 4), T.tensor([0, 1, 2, 0, 1])
+        return graph.draw(T.nn.functional.cross_entropy(model(x), y),
+                          params=dict(model.named_parameters())).labels
+
+    assert Counter(build(course_lib)) == Counter(build(torch))
