@@ -38,7 +38,7 @@ from .functional import broadcast_shapes, broadcast_tensors, einsum
 from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
 from ._tensor_str import set_printoptions
-from . import cuda, random, version  # noqa: F401
+from . import accelerator, cuda, random, version  # noqa: F401
 from . import nn, optim, utils  # noqa: F401,E402
 from .serialization import load, save  # noqa: E402
 
