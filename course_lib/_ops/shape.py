@@ -346,10 +346,9 @@ def flatten(self, start_dim=0, end_dim=-1):
     Returns a view when possible (use ``self.reshape``). 能返回视图时返回视图（用 ``reshape``）。
     """
     ### BEGIN SOLUTION
+    start, end = _dim(start_dim, self.dim()), _dim(end_dim, self.dim())  # IndexError like torch
     if self.dim() == 0:
         return self.reshape(1)
-    start = start_dim % self.dim()
-    end = end_dim % self.dim()
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = self.shape
