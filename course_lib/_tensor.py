@@ -16,7 +16,8 @@ from . import _backend
 from ._device import CPU, device as _device_cls
 from ._dtype import _by_np, _from_np, dtype as _dtype_cls, get_default_dtype
 from ._size import Size
-from .autograd import grad_mode
+from .autograd import engine as _engine_mod, grad_mode, node as _node_mod
+from .autograd.engine import run_backward
 from .exercises import exercise
 
 __all__ = ["Tensor"]
@@ -265,13 +266,19 @@ class Tensor:
 
         反向传播：把梯度累加到叶子张量的 ``.grad`` 中。
         """
+        if gradient is None and inputs is None and not create_graph and self._requires_grad \
+                and self._data.size == 1 and self._data.dtype.kind == "f":
+            run_backward((self,), (_ones_like(self._data),), bool(retain_graph))
+            return
         from .autograd import backward
 
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         """A new tensor sharing memory, cut from the graph. 共享内存、脱离计算图的新张量。"""
-        return _view_of(self._data, self)
+        t = _wrap(self._data)
+        t._ver = self._ver  # same memory, same version counter (not an autograd view)
+        return t
 
     def detach_(self):
         if self._base is not None and self._requires_grad:
@@ -282,7 +289,7 @@ class Tensor:
 
     @property
     def data(self):
-        return _view_of(self._data, self)
+        return self.detach()
 
     @data.setter
     def data(self, value):
@@ -450,3 +457,6 @@ def _str_dtype(s):
 
 
 _ = get_default_dtype, grad_mode
+_ones_like = np.ones_like
+_node_mod._wrap = _wrap
+_engine_mod._wrap = _wrap

@@ -43,7 +43,13 @@ def write_out(out, res):
     return out
 
 
+_SAVES = (F.MulBackward0, F.DivBackward0, F.MaximumBackward0, F.MinimumBackward0,
+          F.RemainderBackward0)
+
+
 def _binary(name, node_cls, fn, risky=False):
+    saves = node_cls in _SAVES
+
     def op(input, other, *, out=None):
         if not isinstance(input, Tensor):
             input = _tensor_arg(input, other if isinstance(other, Tensor) else None)
@@ -60,13 +66,20 @@ def _binary(name, node_cls, fn, risky=False):
         if STATE[0] and node_cls is not None and (input._requires_grad or
                                                   (bt is not None and bt._requires_grad)):
             node = node_cls()
-            node.meta = (meta(input), meta(bt))
+            a = input._data
+            if bt is None:
+                node.meta = ((a.shape, a.dtype), None)
+            else:
+                b = bt._data
+                node.meta = ((a.shape, a.dtype), (b.shape, b.dtype))
             node.alpha = 1
-            if node_cls is F.MulBackward0 or node_cls is F.DivBackward0 \
-                    or node_cls is F.MaximumBackward0 or node_cls is F.MinimumBackward0 \
-                    or node_cls is F.RemainderBackward0:
+            if saves:
                 node.saved = (x, y)
-                node.save_versions(input, *((bt,) if bt is not None else ()))
+                v = input._ver
+                node._versions = [(v, v[0], input)]
+                if bt is not None:
+                    v = bt._ver
+                    node._versions.append((v, v[0], bt))
             attach(res, node, (input, bt))
         if out is not None:
             return write_out(out, res)

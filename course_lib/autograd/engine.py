@@ -7,15 +7,16 @@ from __future__ import annotations
 import numpy as np
 
 from . import grad_mode
-from .node import AccumulateGrad
+from .node import ERR_FREED, FREED, AccumulateGrad, accumulator
 
 __all__ = ["run_backward"]
 
 
 def _as_tensor(a):
-    from .._tensor import _wrap
-
     return _wrap(a)
+
+
+_wrap = None  # set by course_lib._tensor (circular import)
 
 
 def _run_pre_hooks(node, grads):
@@ -64,24 +65,21 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
     for t, g in zip(roots, grads):
         node = t.grad_fn
         if node is None:
-            from .node import accumulator
             node = accumulator(t)
-        nr = t._output_nr
-        _add(pending, node, nr, g)
+        _add(pending, node, t._output_nr, g)
         if node not in deps:
             deps[node] = 0
             stack.append(node)
+    get = deps.get
     while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
-            if nxt is None:
-                continue
-            d = deps.get(nxt)
-            if d is None:
-                deps[nxt] = 1
-                stack.append(nxt)
-            else:
-                deps[nxt] = d + 1
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is not None:
+                d = get(nxt)
+                if d is None:
+                    deps[nxt] = 1
+                    stack.append(nxt)
+                else:
+                    deps[nxt] = d + 1
     # 2. run the nodes whose inputs are complete
     captured = {} if capture is not None else None
     ready = [n for n in pending if deps[n] == 0]
@@ -91,8 +89,9 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
         while ready:
             node = ready.pop()
             g = pending.pop(node, None)
-            n_out = node.n_outputs
+            outs = None
             if g is not None:
+                n_out = node.n_outputs
                 if node._hooks:
                     gl = _run_pre_hooks(node, list(g) if n_out > 1 else [g])
                     g = gl if n_out > 1 else gl[0]
@@ -103,29 +102,37 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                             captured[slot] = g[nr] if n_out > 1 else g
                 if type(node) is AccumulateGrad:
                     if capture is None:
-                        g = _leaf_hooks(node, g) if node.variable._hooks else g
+                        if node.variable._hooks:
+                            g = _leaf_hooks(node, g)
                         node.backward(g)
                     continue
-                if n_out > 1 and all(x is None for x in g):
-                    outs = None
-                else:
-                    node._check_saved()
+                if n_out == 1 or any(x is not None for x in g):
+                    saved = node.saved
+                    if saved is FREED:
+                        raise RuntimeError(ERR_FREED)
+                    if node._versions:
+                        node._check_saved()
                     outs = node.backward(g)
                     if node._hooks and "post" in node._hooks:
                         _post_hooks(node, outs, g)
-            else:
-                outs = None
             if not retain_graph:
                 node._release()
-            for i, (nxt, nr) in enumerate(node.next_functions):
-                if nxt is None:
-                    continue
-                if outs is not None and outs[i] is not None:
-                    _add(pending, nxt, nr, outs[i])
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if d == 0:
-                    ready.append(nxt)
+            i = 0
+            for nxt, nr in node.next_functions:
+                if nxt is not None:
+                    if outs is not None:
+                        gi = outs[i]
+                        if gi is not None:
+                            if nxt.n_outputs == 1:
+                                old = pending.get(nxt)
+                                pending[nxt] = gi if old is None else old + gi
+                            else:
+                                _add(pending, nxt, nr, gi)
+                    d = deps[nxt] - 1
+                    deps[nxt] = d
+                    if d == 0:
+                        ready.append(nxt)
+                i += 1
     finally:
         grad_mode.STATE[0] = prev
     return captured
@@ -158,6 +165,3 @@ def check_grad_shape(t, g, i):
             f"Mismatch in shape: grad_output[{i}] has a shape of course_lib.Size({list(g.shape)}) "
             f"and output[{i}] has a shape of course_lib.Size({list(t._data.shape)}).")
     return Size
-
-
-_ = np

@@ -102,6 +102,7 @@ class Node:
     def _release(self):
         if self.saved is not None:
             self.saved = FREED
+            self._versions = None
 
     def _check_saved(self):
         if self.saved is FREED:
@@ -161,8 +162,6 @@ class AccumulateGrad(Node):
         self._hooks = None
 
     def backward(self, g):
-        from .._tensor import _wrap
-
         v = self.variable
         old = v._grad
         if old is None:
@@ -171,6 +170,9 @@ class AccumulateGrad(Node):
             old._data = old._data + g  # torch accumulates out of place when grad mode is off
             old._ver[0] += 1
         return ()
+
+
+_wrap = None  # set by course_lib._tensor (circular import)
 
 
 def accumulator(t):
