@@ -135,12 +135,12 @@ def _random_array(rng):
 
 
 def test_body_layout_matches_torch_numpy_level():
-    """The numpy-level formatter against torch's, 600 random arrays and random indents."""
+    """The numpy-level formatter against torch's, 200 random arrays and random indents."""
     torch = pytest.importorskip("torch")
     from torch import _tensor_str as tts
 
     rng = np.random.default_rng(1234)
-    for _ in range(600):
+    for _ in range(200):
         a = _random_array(rng)
         indent = int(rng.integers(0, 12))
         expected = tts._tensor_str(torch.from_numpy(a.copy()), indent)
@@ -205,3 +205,26 @@ def test_simulated_cuda_device_suffix_order():
                                "grad_fn=<MulBackward0>)")
     finally:
         course_lib.cuda.simulate(was)
+
+
+def test_big_tensors_match_torch():
+    torch = pytest.importorskip("torch")
+    g = np.random.default_rng(3)
+    arrays = [g.standard_normal((20, 30, 40)) * 1e3, g.integers(-10**12, 10**12, size=(60, 70)),
+              g.random((50, 50)) > 0.5, g.standard_normal(5000).astype(np.float32) * 1e-6,
+              np.arange(100000, dtype=np.float64).reshape(10, 10, 10, 100)]
+    for a in arrays:
+        assert repr(course_lib.tensor(a)) == spelled(repr(torch.tensor(a))), (a.dtype, a.shape)
+
+
+def test_default_dtype_float64_changes_suffixes():
+    torch = pytest.importorskip("torch")
+    try:
+        for T in (course_lib, torch):
+            T.set_default_dtype(T.float64)
+        for code in ("T.tensor([1.5, 2.0])", "T.tensor([1.5], dtype=T.float32)", "T.zeros(0, 2)",
+                     "T.zeros(0, dtype=T.int64)", "T.zeros(0, dtype=T.float32)"):
+            assert repr(eval(code, {"T": course_lib})) == spelled(repr(eval(code, {"T": torch}))), code
+    finally:
+        for T in (course_lib, torch):
+            T.set_default_dtype(T.float32)
