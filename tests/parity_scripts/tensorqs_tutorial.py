@@ -33,9 +33,9 @@ print(f"Datatype of tensor: {tensor.dtype}")
 print(f"Device tensor is stored on: {tensor.device}")
 
 # Operations on Tensors
-# We move our tensor to the GPU if available
-if torch.cuda.is_available():
-    tensor = tensor.to("cuda")
+# We move our tensor to the current accelerator if available
+if torch.accelerator.is_available():
+    tensor = tensor.to(torch.accelerator.current_accelerator())
 
 # Standard numpy-like indexing and slicing
 tensor = torch.ones(4, 4)
