@@ -60,6 +60,15 @@ _by_np = {d._np: d for d in ALL}
 _names = {d._name: d for d in ALL}
 
 
+_SCALAR_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
+                 "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
+
+
+def scalar_name(d):
+    """torch's C++ ScalarType name (``Float``, ``Long`` …) used in its error messages."""
+    return _SCALAR_NAMES[d._name]
+
+
 def _by_name(name):
     return _names[name]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend
-from .._dtype import _by_np
+from .._dtype import _by_np, scalar_name
 from ..random import rng
 from . import pointwise as P
 from ._util import STATE, Tensor, prep
@@ -26,9 +26,8 @@ def _commit(self, res):
                            f"broadcast shape {list(r.shape)}")
     if r.dtype != self._data.dtype:
         if r.dtype.kind == "f" and self._data.dtype.kind != "f":
-            raise RuntimeError(f"result type {_by_np[r.dtype]._name.capitalize()} can't be cast "
-                               f"to the desired output type "
-                               f"{_by_np[self._data.dtype]._name.capitalize()}")
+            raise RuntimeError(f"result type {scalar_name(_by_np[r.dtype])} can't be cast "
+                               f"to the desired output type {scalar_name(_by_np[self._data.dtype])}")
         r = r.astype(self._data.dtype)
     if self._base is not None and self._base._requires_grad:
         raise NotImplementedError(
@@ -72,10 +71,10 @@ def _binary_inplace(name):
                                    f"broadcast shape {list(shape)}") from None
             raise
         except TypeError:  # numpy's UFuncTypeError (a TypeError): float into int
-            rt = np.result_type(x, y)
-            raise RuntimeError(f"result type {_by_np[rt]._name.capitalize()} can't be cast to "
-                               f"the desired output type {_by_np[x.dtype]._name.capitalize()}"
-                               ) from None
+            rt = prep(self, other)[0].dtype if not isinstance(other, Tensor) else \
+                np.result_type(x, y)
+            raise RuntimeError(f"result type {scalar_name(_by_np[rt])} can't be cast to the "
+                               f"desired output type {scalar_name(_by_np[x.dtype])}") from None
         self._ver[0] += 1
         return self
     method.__name__ = name + "_"

@@ -89,10 +89,11 @@ def _binary(name, node_cls, fn, risky=False):
 
 
 def _true_div(x, y):
-    r = x / y
-    if r.dtype.kind != "f":  # int / int → default float dtype, as torch
-        r = r.astype(_default[0]._np)
-    return r
+    if x.dtype.kind != "f":  # int / int → default float dtype, as torch
+        x = x.astype(_default[0]._np)
+        if not isinstance(y, (int, float)):
+            y = y.astype(x.dtype)
+    return x / y
 
 
 mul = _binary("mul", F.MulBackward0, np.multiply)
