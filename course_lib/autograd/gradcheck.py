@@ -87,7 +87,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             for n, plus, minus in zip(numerical, *shifted):
                 n[j] = (plus - minus) / (2 * eps)
         # analytical Jacobians: column m = the gradient of output element m w.r.t. x
-        for n, k in zip(numerical, keep):
+        for o, (n, k) in enumerate(zip(numerical, keep)):  # o: index among differentiable outputs
             y = ys[k]
             analytical = torch.zeros_like(n)
             for m in range(y.numel()):
@@ -100,6 +100,6 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             if not torch.allclose(analytical, n, rtol=rtol, atol=atol):
                 if not raise_exception:
                     return False
-                raise GradcheckError(_mismatch(k, i, n, analytical))
+                raise GradcheckError(_mismatch(o, i, n, analytical))
     return True
     ### END SOLUTION
