@@ -18,6 +18,15 @@ from .index import check_inplace
 _UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide}
 
 
+ERR_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
+               "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _writable(self):
+    if not self._data.flags.writeable if hasattr(self._data, "flags") else False:
+        raise RuntimeError(ERR_OVERLAP)
+
+
 def _commit(self, res):
     """Make ``self`` hold ``res`` (an out-of-place result that is part of the graph)."""
     r = res._data
@@ -65,6 +74,8 @@ def _binary_inplace(name):
         try:
             uf(x, y, out=x, casting="same_kind")
         except ValueError as e:
+            if "read-only" in str(e):
+                raise RuntimeError(ERR_OVERLAP) from None
             if "broadcast" in str(e):
                 shape = np.broadcast_shapes(x.shape, np.shape(y))
                 raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the "
@@ -99,6 +110,7 @@ def _unary_inplace(name):
 def zero_(self):
     """Fill with zeros in place. 就地置零。"""
     check_inplace(self)
+    _writable(self)
     self._data[...] = 0
     self._ver[0] += 1
     return self
@@ -107,6 +119,7 @@ def zero_(self):
 def fill_(self, value):
     """Fill with ``value`` in place. 就地填充。"""
     check_inplace(self)
+    _writable(self)
     self._data[...] = value.item() if isinstance(value, Tensor) else value
     self._ver[0] += 1
     return self
@@ -115,6 +128,7 @@ def fill_(self, value):
 def copy_(self, src, non_blocking=False):
     """Copy ``src``'s values (broadcast, any device/dtype) into this tensor. 就地拷贝。"""
     check_inplace(self)
+    _writable(self)
     x = self._data
     s = src._data if isinstance(src, Tensor) else np.asarray(src)
     if type(s) is not type(x):

@@ -225,11 +225,15 @@ def cat(tensors, dim=0, *, out=None):
     nd = arrs[0].ndim
     d = _dim(dim, nd)
     for i, a in enumerate(arrs):
-        if a.ndim != nd or any(a.shape[j] != arrs[0].shape[j] for j in range(nd) if j != d):
-            raise RuntimeError(
-                f"Sizes of tensors must match except in dimension {d}. Expected size "
-                f"{arrs[0].shape[j if a.ndim == nd else 0]} but got size "
-                f"{a.shape[j] if a.ndim == nd else a.ndim} for tensor number {i} in the list.")
+        if a.ndim != nd:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and "
+                               f"{a.ndim}")
+        for j in range(nd):
+            if j != d and a.shape[j] != arrs[0].shape[j]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{arrs[0].shape[j]} but got size {a.shape[j]} for tensor number {i} in "
+                    "the list.")
     res = _wrap(np.concatenate(arrs, axis=d))
     if STATE[0] and any(t._requires_grad for t in tensors):
         node = F.CatBackward0()
