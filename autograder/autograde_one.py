@@ -1,11 +1,13 @@
-"""One submission through nbgrader autograde + generate_feedback, in its own process.
+"""nbgrader autograde + generate_feedback of one submission; a reusable worker process.
 
-在独立进程中对一份提交运行 nbgrader autograde 与 generate_feedback。
+对一份提交运行 nbgrader autograde 与 generate_feedback；工作进程可重复使用（每份提交仍用
+全新的内核）。
 
-Usage (internal): ``python -m autograder.autograde_one JOB.json``. JOB names the scratch
-course dir (a copy of the template course with its gradebook), student, lesson, the
-hidden-case score of every test cell, the blocked paths and the kernel memory limit. The
-kernel inherits PYTHONPATH=kernel_guard so its sitecustomize installs the guard.
+``python -m autograder.autograde_one JOB.json`` grades one job; ``--serve`` reads job paths
+from stdin (one per line) and answers ``DONE <code>`` per job, so nbgrader is imported once per
+worker. JOB names the scratch course dir (a copy of the template course with its gradebook),
+student, lesson, the hidden-case score of every test cell, the blocked paths and the kernel
+memory limit. Kernels inherit PYTHONPATH=kernel_guard, whose sitecustomize installs the guard.
 """
 from __future__ import annotations
 
@@ -14,19 +16,25 @@ import os
 import sys
 from pathlib import Path
 
+HERE = Path(__file__).resolve().parent
 
-def main(job_path: str) -> int:
+
+def run(job_path: str) -> int:
     job = json.loads(Path(job_path).read_text())
     root = Path(job["course"])
-    here = Path(__file__).resolve().parent
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(here / "kernel_guard"), str(here.parent)])
-    os.environ["COURSE_GUARD_BLOCKED"] = os.pathsep.join(job["blocked"])
-    os.environ["COURSE_GUARD_ALLOWED"] = str(root)
-    os.environ["COURSE_GUARD_HARD"] = os.pathsep.join(job["hard"])
-    os.environ["COURSE_GUARD_MEM_MB"] = str(job["mem_mb"])
-    os.environ["JUPYTER_RUNTIME_DIR"] = str(root / ".runtime")
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
-    sys.path.insert(0, str(here.parent))
+    os.environ.update({
+        "PYTHONPATH": os.pathsep.join([str(HERE / "kernel_guard"), str(HERE.parent)]),
+        "COURSE_GUARD_BLOCKED": os.pathsep.join(job["blocked"]),
+        "COURSE_GUARD_ALLOWED": str(root),
+        "COURSE_GUARD_HARD": os.pathsep.join(job["hard"]),
+        "COURSE_GUARD_MEM_MB": str(job["mem_mb"]),
+        "COURSE_GUARD_NO_TORCH": "1",
+        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
+        "OPENBLAS_NUM_THREADS": "1",
+        "HOME": str(root / ".home"),
+        "MPLCONFIGDIR": str(root / ".home" / "mpl"),
+        "MPLBACKEND": "agg",
+    })
     from nbgrader.api import Gradebook
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -54,5 +62,25 @@ def main(job_path: str) -> int:
     return 0
 
 
+def serve() -> int:
+    sys.path.insert(0, str(HERE.parent))
+    for line in sys.stdin:
+        path = line.strip()
+        if not path:
+            continue
+        try:
+            code = run(path)
+        except Exception as e:  # noqa: BLE001  one bad notebook never stops the worker
+            print(f"{type(e).__name__}: {e}", file=sys.stderr)
+            code = 5
+        sys.stderr.flush()
+        sys.stdout.write(f"DONE {code}\n")
+        sys.stdout.flush()
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.path.insert(0, str(HERE.parent))
+    if sys.argv[1:] == ["--serve"]:
+        sys.exit(serve())
+    sys.exit(run(sys.argv[1]))

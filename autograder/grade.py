@@ -75,30 +75,51 @@ def _unzip(zpath: Path, lesson: str, dest: Path):
 
 # ------------------------------------------------------------------ template course
 
-def make_template(lesson: str, course: Path) -> None:
-    """A course dir with ``source/``, ``release/`` and a gradebook holding ``lesson``."""
+def make_template(lesson: str, course: Path | None = None) -> Path:
+    """A course dir with ``source/``, ``release/`` and a gradebook holding ``lesson``.
+
+    Cached under ``.course/templates/<lesson>-<hash of the source notebook>`` (built in a temp
+    dir and renamed, so parallel runs never see half a template); ``course`` copies it.
+    """
+    import hashlib
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     ensure_bin_on_path()
-    if (course / "ready").exists():
-        return
-    if course.exists():
-        shutil.rmtree(course)
-    (course / "source").mkdir(parents=True)
-    shutil.copytree(ROOT / "solutions" / lesson, course / "source" / lesson,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    c = nbgrader_config(course, f"sqlite:///{course / 'gradebook.db'}", source="source",
-                        release="release")
-    res = NbGraderAPI(CourseDirectory(config=c), config=c).generate_assignment(lesson)
-    if not res.get("success"):
-        raise RuntimeError(res.get("log", "") + str(res.get("error", "")))
-    (course / "ready").write_text("ok")
+    src = ROOT / "solutions" / lesson
+    digest = hashlib.sha256()
+    for f in sorted(src.rglob("*")):
+        if f.is_file() and ".ipynb_checkpoints" not in f.parts:
+            digest.update(str(f.relative_to(src)).encode() + f.read_bytes())
+    cache = ROOT / ".course" / "templates" / f"{lesson}-{digest.hexdigest()[:16]}"
+    if not (cache / "ready").exists():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{lesson}-", dir=cache.parent))
+        shutil.copytree(src, tmp / "source" / lesson,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        c = nbgrader_config(tmp, f"sqlite:///{tmp / 'gradebook.db'}", source="source",
+                            release="release")
+        res = NbGraderAPI(CourseDirectory(config=c), config=c).generate_assignment(lesson)
+        if not res.get("success"):
+            raise RuntimeError(res.get("log", "") + str(res.get("error", "")))
+        (tmp / "ready").write_text("ok")
+        try:
+            os.rename(tmp, cache)
+        except OSError:  # another run made it first
+            shutil.rmtree(tmp, ignore_errors=True)
+    if course is None:
+        return cache
+    if not (course / "ready").exists():
+        if course.exists():
+            shutil.rmtree(course)
+        shutil.copytree(cache, course)
+    return course
 
 
 # ------------------------------------------------------------------ one student
 
 def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *,
-                  cell_timeout=60, nb_timeout=300, mem_mb=2048, blocked=()) -> dict:
+                  cell_timeout=60, nb_timeout=300, mem_mb=2048, blocked=(), case_timeout=10.0,
+                  piece_timeout=60.0) -> dict:
     """Grade one student; write OUT/work/results/<student>.json atomically and the feedback."""
     release_nb = json.loads((course / "release" / lesson / f"{lesson}.ipynb").read_text())
     source_nb = json.loads((course / "source" / lesson / f"{lesson}.ipynb").read_text())
@@ -126,7 +147,8 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
                         "cases": []}
             continue
         r = grade_exercise(lesson, ex, value, case_file=hidden[ex], prelude=prelude,
-                           scratch=scratch / f"sandbox-{ex}", blocked=blocked)
+                           scratch=scratch / f"sandbox-{ex}", blocked=blocked,
+                           case_timeout=case_timeout, timeout=piece_timeout)
         rows[ex] = {"exercise": ex, "score": round(r.fraction * pts, 4), "max_score": pts,
                     "reason": r.fatal or "",
                     "cases": [{"title": o.title, "passed": o.passed, "reason": o.reason}
@@ -149,6 +171,47 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
     return result
 
 
+class _Worker:
+    """A reusable ``autograde_one --serve`` process (nbgrader imported once; a fresh kernel
+    per submission). Killed with its kernels and restarted when a notebook runs too long."""
+
+    def __init__(self, log: Path):
+        self.proc, self.log = None, log
+
+    def run(self, job: Path, timeout: float):
+        import select
+        if self.proc is None or self.proc.poll() is not None:
+            self.log.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.log, "ab") as err:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-m", "autograder.autograde_one", "--serve"],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, cwd=ROOT,
+                    env=dict(os.environ, PYTHONPATH=str(ROOT)), start_new_session=True)
+        try:
+            self.proc.stdin.write(f"{job}\n".encode())
+            self.proc.stdin.flush()
+            ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+            line = self.proc.stdout.readline() if ready else b""
+        except (BrokenPipeError, OSError):
+            line = b""
+        if line.startswith(b"DONE "):
+            return int(line.split()[1])
+        self.close()
+        return None
+
+    def close(self):
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, 9)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.proc.wait()
+            self.proc = None
+
+
+_WORKERS = None
+
+
 def _autograde(lesson, student, nb, course, scratch, rows, cell_timeout, nb_timeout, mem_mb,
                blocked):
     """nbgrader autograde + generate_feedback in a child process; the feedback HTML or None."""
@@ -167,24 +230,14 @@ def _autograde(lesson, student, nb, course, scratch, rows, cell_timeout, nb_time
            "hard": [str(sc / "gradebook.db"), str(sc / "source"), str(sc / "release")],
            "scores": {f"test_{ex}": r["score"] for ex, r in rows.items()}}
     (scratch / "job.json").write_text(json.dumps(job))
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    with open(scratch / "autograde.log", "wb") as log:
-        p = subprocess.Popen([sys.executable, "-m", "autograder.autograde_one",
-                              str(scratch / "job.json")], cwd=sc, env=env, stdout=log,
-                             stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            p.wait(timeout=nb_timeout)
-        except subprocess.TimeoutExpired:
-            pass
-        finally:
-            try:
-                os.killpg(p.pid, 9)
-            except (ProcessLookupError, PermissionError):
-                pass
-            p.wait()
+    w = _WORKERS.get()
+    try:
+        code = w.run(scratch / "job.json", nb_timeout)
+    finally:
+        _WORKERS.put(w)
     fb = sc / "feedback" / student / lesson / f"{lesson}.html"
     try:
-        return fb.read_text(encoding="utf-8", errors="replace") if p.returncode == 0 else None
+        return fb.read_text(encoding="utf-8", errors="replace") if code == 0 else None
     except OSError:
         return None
 
@@ -265,11 +318,13 @@ def write_csv(path: Path, results: list) -> None:
 
 
 def grade(lesson, submissions, out, *, jobs=1, db=None, progress=True, **kw) -> list:
+    global _WORKERS
+    import queue
     out = Path(out).resolve()
     submissions = Path(submissions).resolve()
     work = out / "work"
-    course = work / "course"
-    make_template(lesson, course)
+    out.mkdir(parents=True, exist_ok=True)
+    course = make_template(lesson)
     db_url = db or f"sqlite:///{out / 'gradebook.db'}"
     if not db and not (out / "gradebook.db").exists():
         shutil.copyfile(course / "gradebook.db", out / "gradebook.db")
@@ -278,16 +333,38 @@ def grade(lesson, submissions, out, *, jobs=1, db=None, progress=True, **kw) -> 
     students = collect(lesson, submissions, work)
     results_dir = work / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
-    done, todo = [], []
+    done, todo, results = [], [], []
     for s, nb in students.items():
-        f = results_dir / f"{s}.json"
-        (done if f.exists() else todo).append((s, nb))
-    results = [json.loads((results_dir / f"{s}.json").read_text()) for s, _ in done]
+        try:  # a finished student (resume); anything unreadable is graded again
+            res = json.loads((results_dir / f"{s}.json").read_text())
+            if res.get("student") != s or res.get("lesson") != lesson:
+                raise ValueError
+            results.append(res)
+            done.append(s)
+        except (OSError, ValueError, AttributeError):
+            todo.append((s, nb))
     kw.setdefault("blocked", [submissions, out])
     from tqdm import tqdm
     bar = tqdm(total=len(students), initial=len(done), desc=f"grading {lesson}",
                disable=not progress, unit="student")
-    with cf.ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
+    jobs = max(1, int(jobs))
+    _WORKERS = queue.Queue()
+    workers = [_Worker(work / f"autograde-{i}.log") for i in range(jobs)]
+    for w in workers:
+        _WORKERS.put(w)
+    try:
+        _run_all(lesson, todo, course, out, jobs, kw, results, bar)
+    finally:
+        for w in workers:
+            w.close()
+    bar.close()
+    record(results, lesson, db_url, course)
+    write_csv(out / "grades.csv", results)
+    return results
+
+
+def _run_all(lesson, todo, course, out, jobs, kw, results, bar):
+    with cf.ThreadPoolExecutor(max_workers=jobs) as pool:
         futs = {pool.submit(grade_student, lesson, s, nb, course, out, **kw): s for s, nb in todo}
         for fut in cf.as_completed(futs):
             try:
@@ -295,10 +372,6 @@ def grade(lesson, submissions, out, *, jobs=1, db=None, progress=True, **kw) -> 
             except Exception as e:  # noqa: BLE001  one failure never stops the others
                 print(f"✗ {futs[fut]}: grader error {type(e).__name__}: {e}", file=sys.stderr)
             bar.update(1)
-    bar.close()
-    record(results, lesson, db_url, course)
-    write_csv(out / "grades.csv", results)
-    return results
 
 
 def _ensure_assignment(lesson, db_url, course):

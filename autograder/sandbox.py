@@ -164,6 +164,7 @@ def _limits(job):
             pass
 
 
+_FORBIDDEN_IMPORTS = ("pytest", "_pytest")  # the test framework has no business in an answer
 _WATCHED = ("builtins", "numpy", "course_lib", "autograder", "pytest", "_pytest", "json",
             "base64", "math", "functools", "operator", "os", "sys", "signal", "select")
 
@@ -189,6 +190,10 @@ def _snapshot():
 
 
 def _diff(before, after):
+    for m in _FORBIDDEN_IMPORTS:
+        if m in sys.modules and (m, "__name__") not in before and not any(
+                k[0] == m for k in before):
+            return f"{m} (imported and patched?)"
     for k, v in before.items():
         if after.get(k, _MISSING) is not v:
             return ".".join(k)

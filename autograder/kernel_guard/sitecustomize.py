@@ -29,7 +29,13 @@ if _blocked:
 
     def _hook(event, args):
         if event == "open" and args and isinstance(args[0], (str, bytes)):
-            if _under(_real(os.fsdecode(args[0]))):
+            mode = args[1] if len(args) > 1 else "r"
+            writing = isinstance(mode, str) and any(c in mode for c in "wax+") or (
+                len(args) > 2 and isinstance(args[2], int) and args[2] & (os.O_WRONLY | os.O_RDWR))
+            p = _real(os.fsdecode(args[0]))
+            if writing and _in(p, _blocked + _hard) and not (_in(p, _allowed) and not _in(p, _hard)):
+                raise PermissionError("cannot write grader files / 不能写评分文件")
+            if _under(p):
                 raise PermissionError("grader files cannot be read / 不能读取评分文件")
         elif event in ("os.listdir", "os.scandir") and args and isinstance(args[0], (str, bytes)):
             if _under(_real(os.fsdecode(args[0]))):
@@ -43,3 +49,15 @@ if _blocked:
             raise PermissionError(f"{event} is not allowed here / 不允许")
 
     sys.addaudithook(_hook)
+
+    if os.environ.get("COURSE_GUARD_NO_TORCH"):
+        class _NoTorch:
+            """Grading runs without real PyTorch ("compare with PyTorch" cells are skipped)."""
+
+            @staticmethod
+            def find_spec(name, path=None, target=None):
+                if name == "torch" or name.startswith("torch."):
+                    raise ImportError("torch is not available while grading / 评分时不加载 torch")
+                return None
+
+        sys.meta_path.insert(0, _NoTorch)

@@ -1,0 +1,97 @@
+"""Student-side commands: ``course check``, ``course submit``, ``course status``.
+
+学生端命令：自查（像 nbgrader validate 一样运行 notebook 并报告每个检查单元格）、打包提交、进度。
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+
+def _nbgrader_meta(cell) -> dict:
+    return (cell.get("metadata") or {}).get("nbgrader") or {}
+
+
+def check_notebook(path: Path, timeout: int = 120) -> int:
+    """Run the notebook (in its folder, like the student's kernel) and report each check."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from course_lib.exercises import is_unfinished
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as e:  # noqa: BLE001
+        print(f"✗ 无法读取 notebook / cannot read the notebook: {e}")
+        return 2
+    env_dir = path.resolve().parent
+    os.environ.setdefault("COURSE_LESSONS_DIR", str(env_dir.parent))
+    client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
+                            resources={"metadata": {"path": str(env_dir)}})
+    try:
+        client.execute()
+    except Exception as e:  # noqa: BLE001  (dead kernel, timeout)
+        print(f"✗ notebook 运行失败 / the notebook failed to run: {type(e).__name__}: {e}")
+    failed = 0
+    for cell in nb.cells:
+        m = _nbgrader_meta(cell)
+        gid = m.get("grade_id", "")
+        if m.get("solution") and gid.startswith("ex_") and is_unfinished(cell.source):
+            print(f"… {gid[3:]}: 尚未完成 / not done yet")
+        if not m.get("grade"):
+            continue
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors:
+            failed += 1
+            msg = "\n    ".join(str(errors[0].get("evalue", "")).splitlines()[:8])
+            print(f"✗ {gid}: {errors[0].get('ename')}\n    {msg}")
+        elif cell.get("execution_count") is None:
+            failed += 1
+            print(f"✗ {gid}: 没有运行 / did not run")
+        else:
+            print(f"✓ {gid}")
+    if failed:
+        print(f"{failed} 个检查未通过 / {failed} check(s) failed")
+        return 1
+    print("全部可见检查通过（隐藏用例会在评分时运行）/ all visible checks pass "
+          "(hidden cases run at grading time)")
+    return 0
+
+
+def submit(notebooks, student=None, out=Path("."), exchange=False) -> int:
+    """``<student>_<lesson>.zip`` holding ``<lesson>.ipynb`` (what ``course grade`` reads)."""
+    student = student or os.environ.get("COURSE_STUDENT") or getpass.getuser()
+    code = 0
+    for nbp in notebooks:
+        nbp = Path(nbp)
+        lesson = nbp.stem
+        if not nbp.is_file():
+            print(f"✗ 找不到 / not found: {nbp}")
+            code = 1
+            continue
+        if exchange:
+            r = subprocess.run([sys.executable, "-m", "nbgrader", "submit",
+                                str(nbp.resolve().parent), "--assignment", lesson])
+            code = code or r.returncode
+            continue
+        out.mkdir(parents=True, exist_ok=True)
+        z = out / f"{student}_{lesson}.zip"
+        with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as f:
+            f.write(nbp, f"{lesson}.ipynb")
+        print(f"✓ {z}  （上传到课程平台 / upload it to the course platform）")
+    return code
+
+
+def status(lessons: Path) -> int:
+    """Print the done / not-done table for the student build in ``lessons``."""
+    os.environ["COURSE_LESSONS_DIR"] = str(lessons)
+    if (lessons / "course_lib").is_dir():
+        sys.path.insert(0, str(lessons))
+        for m in [m for m in sys.modules if m == "course_lib" or m.startswith("course_lib.")]:
+            del sys.modules[m]
+    from course_lib import exercises
+    exercises.status()
+    return 0
