@@ -17,6 +17,10 @@ from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set
 from ._ops import compare as _compare, convert as _convert, index as _index  # noqa: F401
 from ._ops import inplace as _inplace, linalg as _linalg, pointwise as _pointwise  # noqa: F401
 from ._ops import reduce as _reduce, shape as _shape, sum_to_size as _sts  # noqa: F401
+from ._ops import select as _select  # noqa: F401
+from ._ops.select import (addcdiv, addcmul, argsort, argwhere, broadcast_to, count_nonzero,
+                          gather, index_select, lerp, moveaxis, movedim, narrow, nonzero, select,
+                          sort, tile, topk, tril, triu, unique)
 from ._ops.compare import allclose, equal, is_floating_point, is_tensor, isclose, numel
 from ._ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
 from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not, bitwise_or,  # noqa: A004
@@ -28,7 +32,7 @@ from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not,
                              sin, sqrt, square, sub, subtract, tanh, true_divide, where)
 from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumsum, log_softmax,  # noqa: A004
                           logsumexp, max, mean, min, prod, softmax, std, sum, var)
-from ._ops.shape import (cat, chunk, clone, concat, concatenate, flatten, permute, reshape,
+from ._ops.shape import (cat, chunk, clone, concat, concatenate, flatten, flip, permute, reshape,
                          split, squeeze, stack, swapaxes, swapdims, t, transpose, unbind,
                          unflatten, unsqueeze)
 from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full,

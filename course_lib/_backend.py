@@ -165,6 +165,16 @@ def on_device(a, dev: device):
     return transfer(a, dev)
 
 
+def reshape_view(a, shape):
+    """``a`` reshaped WITHOUT copying; ValueError when the strides do not allow it."""
+    if isinstance(a, np.ndarray):
+        return a.reshape(shape, copy=False)
+    r = a.reshape(shape)  # cupy: a copy happens only when needed, detect it by the pointer
+    if r.size and r.data.ptr != a.data.ptr:
+        raise ValueError("a copy would be needed")
+    return r
+
+
 def ensure_array(r, like):
     """numpy ufuncs return scalars for 0-d inputs: turn those back into 0-d arrays."""
     if isinstance(r, np.generic):

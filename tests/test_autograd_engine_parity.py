@@ -90,6 +90,13 @@ OPS = {
     "repeat": (lambda t, a: a.repeat(2, 1), [(2, 3)], False),
     "to_float": (lambda t, a: a.float(), [(3,)], False),
     "masked_fill": (lambda t, a: a.masked_fill(a > 0, 0.0), [(2, 3)], False),
+    "sort": (lambda t, a: a.sort(1, descending=True)[0], [(2, 4)], False),
+    "topk": (lambda t, a: a.topk(2, 0).values, [(4, 3)], False),
+    "gather": (lambda t, a: a.gather(1, t.tensor([[0, 0], [2, 1]])), [(2, 3)], False),
+    "index_select": (lambda t, a: a.index_select(0, t.tensor([1, 1, 0])), [(2, 3)], False),
+    "tril": (lambda t, a: a.tril(), [(3, 3)], False),
+    "narrow": (lambda t, a: a.narrow(1, 1, 2), [(2, 4)], False),
+    "lerp": (lambda t, a, b: a.lerp(b, 0.3), [(3,), (3,)], False),
 }
 
 

@@ -183,7 +183,7 @@ def masked_fill_(self, mask, value):
     if STATE[0] and self._requires_grad:
         return _commit(self, P.masked_fill(self, mask, value))
     v = value.item() if isinstance(value, Tensor) else value
-    np.copyto(self._data, np.asarray(v, self._data.dtype), where=mask._data)
+    np.copyto(self._data, self._data.dtype.type(v), where=mask._data)
     self._ver[0] += 1
     return self
 

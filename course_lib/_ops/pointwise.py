@@ -320,7 +320,7 @@ def masked_fill(input, mask, value):
     """Copy of ``input`` with ``value`` where ``mask`` is True. 按掩码填充。"""
     v = value.item() if isinstance(value, Tensor) else value
     x = input._data
-    r = np.where(mask._data, np.asarray(v, dtype=x.dtype), x)
+    r = np.where(mask._data, x.dtype.type(v), x)
     res = _wrap(r)
     if STATE[0] and input._requires_grad:
         node = F.MaskedFillBackward0()

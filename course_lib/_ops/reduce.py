@@ -5,18 +5,16 @@
 from __future__ import annotations
 
 import builtins
-import collections
 
 import numpy as np
 
+from .. import return_types
 from .._dtype import _by_np, _default
 from .._tensor import _dim
 from ..autograd.functions import reduction as F
 from ..autograd.node import attach
 from ._util import STATE, Tensor, _wrap
 
-#: what max/min/sort with ``dim`` return (torch.return_types.max …)
-values_indices = collections.namedtuple("max", ["values", "indices"])
 
 
 def _dims(x, dim):
@@ -96,8 +94,9 @@ def _extreme(input, dim, keepdim, other, is_max):
                   saved=(x, r))
         return res
     d = _dim(dim, x.ndim)
+    rt = return_types.max if is_max else return_types.min
     if x.ndim == 0:
-        return values_indices(input.clone(), _wrap(np.zeros((), np.int64)))
+        return rt(input.clone(), _wrap(np.zeros((), np.int64)))
     idx = (x.argmax if is_max else x.argmin)(axis=d, keepdims=keepdim)
     vals = np.take_along_axis(x, idx if keepdim else np.expand_dims(idx, d), axis=d)
     if not keepdim:
@@ -106,7 +105,7 @@ def _extreme(input, dim, keepdim, other, is_max):
     if STATE[0] and input._requires_grad:
         _node(res, input, F.MaxBackward0 if is_max else F.MinBackward0, x.shape, (d,),
               keepdim, saved=(idx,))
-    return values_indices(res, _wrap(idx.astype(np.int64, copy=False)))
+    return rt(res, _wrap(idx.astype(np.int64, copy=False)))
 
 
 def max(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
@@ -143,14 +142,14 @@ def argmax(input, dim=None, keepdim=False):
     """Index of the largest element (of the flattened tensor when dim is None). 最大值的下标。"""
     x = input._data
     if dim is None:
-        return _wrap(np.asarray(x.argmax(), np.int64))
+        return _wrap(x.argmax().astype(np.int64))
     return _wrap(x.argmax(axis=_dim(dim, x.ndim), keepdims=keepdim).astype(np.int64))
 
 
 def argmin(input, dim=None, keepdim=False):
     x = input._data
     if dim is None:
-        return _wrap(np.asarray(x.argmin(), np.int64))
+        return _wrap(x.argmin().astype(np.int64))
     return _wrap(x.argmin(axis=_dim(dim, x.ndim), keepdims=keepdim).astype(np.int64))
 
 
@@ -212,12 +211,12 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def all(input, dim=None, keepdim=False):  # noqa: A001
     x = input._data
-    return _wrap(np.asarray(x.all(axis=_dims(x, dim), keepdims=keepdim)))
+    return _wrap(x.all(axis=_dims(x, dim), keepdims=keepdim))
 
 
 def any(input, dim=None, keepdim=False):  # noqa: A001
     x = input._data
-    return _wrap(np.asarray(x.any(axis=_dims(x, dim), keepdims=keepdim)))
+    return _wrap(x.any(axis=_dims(x, dim), keepdims=keepdim))
 
 
 def _float(x, dtype):

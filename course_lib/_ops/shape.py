@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from .._backend import reshape_view
 from .._size import Size
 from .._tensor import _dim, _view_of
 from ..autograd.functions import shape as F
@@ -57,8 +58,8 @@ def view(self, *shape):
     d = self._data
     shp = _infer(_shape_arg(shape), d.size, d.shape)
     try:
-        r = d.reshape(shp, copy=False)
-    except (ValueError, AttributeError, TypeError):
+        r = reshape_view(d, shp)
+    except ValueError:
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
@@ -71,7 +72,7 @@ def reshape(self, *shape):
     d = self._data
     shp = _infer(_shape_arg(shape), d.size, d.shape)
     try:
-        r = d.reshape(shp, copy=False)
+        r = reshape_view(d, shp)
         return _graph(_view_of(r, self), self, F.ViewBackward0, shape=d.shape)
     except ValueError:
         r = d.reshape(shp)

@@ -112,6 +112,16 @@ class PowBackward2(_Binary):
         return (fit(g * r * np.log(self.alpha), *self.meta[0]),)
 
 
+class LerpBackward0(_Binary):
+    """``lerp(a, b, w)`` with a number ``w`` (kept in ``alpha``)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        w = self.alpha
+        return self._fit(g * (1 - w), g * w)
+
+
 class MaximumBackward0(_Binary):
     __slots__ = ()
 

@@ -144,3 +144,54 @@ class FlipBackward0(Node):
 
     def backward(self, g):
         return (np.flip(g, self.dims),)
+
+
+class _ScatterBack(Node):
+    """Gradient of an op that picked elements by ``idx`` along ``dim`` (sort, topk, gather)."""
+
+    __slots__ = ("shape", "dim")
+
+    def backward(self, g):
+        (idx,) = self.saved
+        z = np.zeros_like(g, shape=self.shape)
+        if type(self).__name__ == "GatherBackward0":
+            np.add.at(z, _along(idx, self.dim), g)
+        else:
+            np.put_along_axis(z, idx, g, axis=self.dim)
+        return (z,)
+
+
+def _along(idx, dim):
+    """Advanced index that addresses ``idx`` along axis ``dim`` (for np.add.at)."""
+    grids = list(np.indices(idx.shape, sparse=True))
+    grids[dim] = idx
+    return tuple(grids)
+
+
+SortBackward0 = type("SortBackward0", (_ScatterBack,), {"__slots__": ()})
+TopkBackward0 = type("TopkBackward0", (_ScatterBack,), {"__slots__": ()})
+GatherBackward0 = type("GatherBackward0", (_ScatterBack,), {"__slots__": ()})
+
+
+class IndexSelectBackward0(Node):
+    __slots__ = ("shape", "dim")
+
+    def backward(self, g):
+        (idx,) = self.saved
+        z = np.zeros_like(g, shape=self.shape)
+        np.add.at(z, (slice(None),) * self.dim + (idx,), g)
+        return (z,)
+
+
+class TrilBackward0(Node):
+    __slots__ = ("k",)
+
+    def backward(self, g):
+        return (np.tril(g, self.k),)
+
+
+class TriuBackward0(Node):
+    __slots__ = ("k",)
+
+    def backward(self, g):
+        return (np.triu(g, self.k),)
