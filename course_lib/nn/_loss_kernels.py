@@ -285,3 +285,34 @@ class _quiet:
     def __exit__(self, *a):
         if self.old is not None:
             self.xp.seterr(**self.old)
+
+
+# ---------------------------------------------------------------- fast path: (N, C) logits,
+# class indices, no weight / smoothing, no ignored target (the common training case)
+def ce_fast_fwd(xp, x, t, reduction):
+    """Returns (loss, logp) or None when the general path is needed (ignored / bad targets)."""
+    n, c = x.shape
+    if n and (int(t.min()) < 0 or int(t.max()) >= c):
+        return None
+    m = x.max(axis=1, keepdims=True)
+    s = x - m
+    logp = s - xp.log(xp.exp(s).sum(axis=1, keepdims=True))
+    picked = logp[xp.arange(n), t]
+    if reduction == "mean":
+        loss = -picked.mean() if n else xp.array(xp.nan, dtype=x.dtype)
+    elif reduction == "sum":
+        loss = -picked.sum()
+    else:
+        loss = -picked
+    return loss, logp
+
+
+def ce_fast_bwd(xp, g, logp, t, reduction):
+    n = logp.shape[0]
+    p = xp.exp(logp)
+    p[xp.arange(n), t] -= 1
+    if reduction == "none":
+        p *= g[:, None]
+    else:
+        p *= (g / n) if reduction == "mean" else g
+    return p

@@ -146,6 +146,9 @@ class NllLossBackward0(Node):
     def backward(self, g):
         kind, reduction, shape, dt = self.meta
         xp = xp_of(g)
+        if kind == "fast":
+            logp, t = self.saved
+            return (LK.ce_fast_bwd(xp, g, logp, t, reduction), None)
         if kind == "ce":
             return (LK.cross_entropy_bwd(xp, g, self.saved, reduction).astype(dt, copy=False), None)
         return (LK.nll_bwd(xp, g, shape, self.saved, reduction, dt), None)
@@ -175,6 +178,18 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
     if t.dtype.kind not in "iuf":
         raise RuntimeError(f"expected scalar type Long but found {G.dtype_name(target)}")
     xp = xp_of(x)
+    if (weight is None and label_smoothing == 0 and x.ndim == 2 and t.ndim == 1
+            and t.dtype.kind in "iu" and t.shape[0] == x.shape[0]
+            and not 0 <= ignore_index < x.shape[1]):
+        fast = LK.ce_fast_fwd(xp, x, t, reduction)
+        if fast is not None:
+            res = _wrap(xp.asarray(fast[0], dtype=x.dtype))
+            if _needs(input):
+                node = NllLossBackward0()
+                node.saved = (fast[1], t)
+                node.meta = ("fast", reduction, x.shape, x.dtype)
+                attach(res, node, (input, None))
+            return res
     w = None if weight is None else weight._data
     out, saved = LK.cross_entropy_fwd(xp, x, t, w, ignore_index, reduction, label_smoothing)
     res = _wrap(xp.asarray(out, dtype=x.dtype))

@@ -42,7 +42,7 @@ class Adam(Optimizer):
         Per parameter p (gradient g, same shape), state: step t, exp_avg m, exp_avg_sq v:
           t ← t + 1;  g ← -g if maximize
           weight decay: p ← p·(1 − lr·wd) if decoupled (AdamW) else g ← g + wd·p
-          m ← β1·m + (1 − β1)·g             v ← β2·v + (1 − β2)·g²
+          m ← m + (1 − β1)(g − m)  (lerp)   v ← β2·v + (1 − β2)·g²
           (amsgrad: v_max ← max(v_max, v), used instead of v)
           p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + eps)
         """
@@ -71,12 +71,12 @@ class Adam(Optimizer):
                         else:
                             g = g.add(p, alpha=wd)
                     m, v = state["exp_avg"], state["exp_avg_sq"]
-                    m.mul_(beta1).add_(g, alpha=1 - beta1)
-                    v.mul_(beta2).add_(g * g, alpha=1 - beta2)
+                    m.lerp_(g, 1 - beta1)
+                    v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
                     if group["amsgrad"]:
                         v = G.maximum_(state["max_exp_avg_sq"], v)
                     step_size = lr / (1 - beta1 ** t)
                     denom = (v.sqrt() / (1 - beta2 ** t) ** 0.5).add_(eps)
-                    p.add_(m / denom, alpha=-step_size)
+                    p.addcdiv_(m, denom, value=-step_size)
         return loss
         ### END SOLUTION

@@ -51,18 +51,18 @@ class RMSprop(Optimizer):
                     if wd != 0:
                         g = g.add(p, alpha=wd)
                     sq = state["square_avg"]
-                    sq.mul_(alpha).add_(g * g, alpha=1 - alpha)
+                    sq.mul_(alpha).addcmul_(g, g, value=1 - alpha)
                     if group["centered"]:
                         ga = state["grad_avg"]
-                        ga.mul_(alpha).add_(g, alpha=1 - alpha)
-                        avg = (sq - ga * ga).sqrt_()
+                        ga.lerp_(g, 1 - alpha)
+                        avg = sq.addcmul(ga, ga, value=-1).sqrt_()
                     else:
                         avg = sq.sqrt()
                     avg = avg.add_(eps)
                     if momentum > 0:
                         buf = state["momentum_buffer"]
-                        buf.mul_(momentum).add_(g / avg)
+                        buf.mul_(momentum).addcdiv_(g, avg)
                         p.add_(buf, alpha=-lr)
                     else:
-                        p.add_(g / avg, alpha=-lr)
+                        p.addcdiv_(g, avg, value=-lr)
         return loss
