@@ -99,6 +99,7 @@ def test_checker_rejects_monolingual():
     assert bilingual_problem("A tensor is an array. 张量是数组。") is not None  # English first
     assert bilingual_problem("## 张量 · Tensors\n\n张量是数组。\n\nA tensor is an array.") is None
     assert bilingual_problem("张量 `x.shape` 的形状。") is not None  # code is not English prose
+    assert bilingual_problem(_prose("## 广播 `broadcast` · Broadcasting"), min_cjk=1, min_words=1) is None
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids)
@@ -110,6 +111,11 @@ def test_markdown_cells_bilingual(path):
             why = bilingual_problem(_prose(cell.source))
             if why:
                 bad.append(f"cell {i}: {why}: {cell.source[:60]!r}")
+            for line in cell.source.splitlines():
+                if line.startswith("#"):  # headings: 中文 · English
+                    why = bilingual_problem(_prose(line), min_cjk=1, min_words=1)
+                    if why or " · " not in line:
+                        bad.append(f"cell {i}: heading must read '中文 · English' ({why}): {line!r}")
     assert not bad, f"{path.name}: prose cells must be 中文 first, then English:\n" + "\n".join(bad)
 
 
