@@ -51,6 +51,19 @@ def bilingual_problem(text: str, min_cjk: int = 2, min_words: int = 3) -> str | 
     return None
 
 
+def heading_problem(line: str) -> str | None:
+    """A heading reads '中文 · English'; one that is only an API name (``nn.Module · nn.Module``)
+    may stay untranslated."""
+    if " · " not in line:
+        return f"heading without ' · ' between the languages: {line!r}"
+    left, right = line.lstrip("#").split(" · ", 1)
+    left = re.sub(r"^\s*[\d.]+\s*", "", left)  # section number
+    if left.strip() == right.strip():
+        return None
+    why = bilingual_problem(_prose(line), min_cjk=1, min_words=1)
+    return f"heading must read '中文 · English' ({why}): {line!r}" if why else None
+
+
 def _architecture_table() -> dict[str, dict[str, str]]:
     """lesson -> {exercise id: key} from the exercise list in docs/ARCHITECTURE.md."""
     table: dict[str, dict[str, str]] = {}
@@ -99,7 +112,10 @@ def test_checker_rejects_monolingual():
     assert bilingual_problem("A tensor is an array. 张量是数组。") is not None  # English first
     assert bilingual_problem("## 张量 · Tensors\n\n张量是数组。\n\nA tensor is an array.") is None
     assert bilingual_problem("张量 `x.shape` 的形状。") is not None  # code is not English prose
-    assert bilingual_problem(_prose("## 广播 `broadcast` · Broadcasting"), min_cjk=1, min_words=1) is None
+    assert heading_problem("## 5. 广播 `broadcast` · Broadcasting") is None
+    assert heading_problem("## 1. nn.Module · nn.Module") is None
+    assert heading_problem("## 5. Broadcasting") is not None
+    assert heading_problem("## 5. Broadcasting · Broadcasting rules") is not None
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids)
@@ -113,9 +129,7 @@ def test_markdown_cells_bilingual(path):
                 bad.append(f"cell {i}: {why}: {cell.source[:60]!r}")
             for line in cell.source.splitlines():
                 if line.startswith("#"):  # headings: 中文 · English
-                    why = bilingual_problem(_prose(line), min_cjk=1, min_words=1)
-                    if why or " · " not in line:
-                        bad.append(f"cell {i}: heading must read '中文 · English' ({why}): {line!r}")
+                    bad += [f"cell {i}: {why}" for why in [heading_problem(line)] if why]
     assert not bad, f"{path.name}: prose cells must be 中文 first, then English:\n" + "\n".join(bad)
 
 
