@@ -188,3 +188,30 @@ def test_hooks_and_get_submodule():
     seq(cl.ones(3, 2))
     assert seen == [(3, 2)]
     assert seq.get_submodule("1") is seq[1]
+
+
+@pytest.fixture
+def sim_cuda():
+    was = cl.cuda.is_simulated()
+    cl.cuda.simulate(True)
+    yield
+    cl.cuda.simulate(was)
+
+
+def test_to_simulated_cuda_trains_and_errors_on_mixed_devices(sim_cuda):
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                          nn.Dropout(0.1), nn.Linear(8, 3))
+    w = model[0].weight
+    assert model.to("cuda") is model and model[0].weight is w and w.device == cl.device("cuda", 0)
+    x, t = cl.rand(4, 1, 4, 4), cl.tensor([0, 1, 2, 0])
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        model(x)
+    opt = cl.optim.Adam(model.parameters(), lr=0.01)
+    loss = nn.CrossEntropyLoss()(model(x.to("cuda")), t.to("cuda"))
+    loss.backward()
+    opt.step()
+    assert loss.device.type == "cuda"
+    assert {p.grad.device.type for p in model.parameters()} == {"cuda"}
+    assert opt.state[w]["exp_avg"].device.type == "cuda"
+    model.cpu()
+    assert w.device == cl.device("cpu") and w.grad.device == cl.device("cpu")

@@ -6,6 +6,8 @@ nn 层与损失函数背后的私有可微运算：每个运算是计算图中�
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .._backend import xp_of
 from ..autograd.grad_mode import STATE
 from ..autograd.node import Node, attach, fit
@@ -13,7 +15,28 @@ from . import _conv_kernels as CK
 from . import _loss_kernels as LK
 from . import _glue as G
 
-_wrap = G._wrap
+_ndarray = np.ndarray
+
+
+def _wrap(a, like):
+    """Tensor around ``a`` on the device of array ``like`` (numpy drops the simulated-CUDA
+    subclass in some calls: put it back)."""
+    t = type(like)
+    if type(a) is not t and t is not _ndarray and isinstance(like, _ndarray):
+        a = np.asarray(a).view(t)
+    return G._wrap(a)
+
+
+def _keep_device(backward):
+    """Gradients come back as the same array type as the incoming gradient."""
+    def wrapped(self, g):
+        outs = backward(self, g)
+        t = type(g)
+        if t is _ndarray or not isinstance(g, _ndarray):
+            return outs
+        return tuple(o if (o is None or type(o) is t) else np.asarray(o).view(t) for o in outs)
+    wrapped.__name__ = backward.__name__
+    return wrapped
 
 
 def _needs(*ts):
@@ -24,10 +47,21 @@ def _rg(t):
     return t is not None and t._requires_grad
 
 
+def _same_device(*ts):
+    """Raise torch's error when tensors live on different devices (cheap type check first)."""
+    ts = [t for t in ts if t is not None and isinstance(t, G.Tensor)]
+    k = type(ts[0]._data)
+    for t in ts[1:]:
+        if type(t._data) is not k:
+            from .._ops._util import same_device
+            same_device(ts[0], t)
+
+
 # ---------------------------------------------------------------- linear
 class _LinearNode(Node):
     __slots__ = ("meta",)
 
+    @_keep_device
     def backward(self, g):
         x, w, has_b, xshape, xdt, wdt, flags = self.saved[0], self.saved[1], *self.meta
         need_x, need_w, need_b = flags
@@ -56,6 +90,7 @@ class UnsafeViewBackward0(_LinearNode):
 
 def _linear(input, weight, bias=None):
     """y = x Wᵀ + b as one fused node (AddmmBackward0 for 2-D input with bias)."""
+    _same_device(input, weight, bias)
     x, w = input._data, weight._data
     if x.shape[-1] != w.shape[-1]:
         raise RuntimeError(
@@ -68,7 +103,7 @@ def _linear(input, weight, bias=None):
         out = out.reshape(x.shape[:-1] + (w.shape[0],))
     if out.dtype != x.dtype and x.dtype == w.dtype:
         out = out.astype(x.dtype)
-    res = _wrap(out)
+    res = _wrap(out, x)
     if _needs(input, weight, bias):
         cls = (AddmmBackward0 if bias is not None else MmBackward0) if x.ndim == 2 else (
             ViewBackward0 if bias is not None else UnsafeViewBackward0)
@@ -90,6 +125,7 @@ def _mm_shape(x):
 class LogSoftmaxBackward0(Node):
     __slots__ = ("dim",)
 
+    @_keep_device
     def backward(self, g):
         return (LK.log_softmax_bwd(xp_of(g), g, self.saved, self.dim),)
 
@@ -97,6 +133,7 @@ class LogSoftmaxBackward0(Node):
 class SoftmaxBackward0(Node):
     __slots__ = ("dim",)
 
+    @_keep_device
     def backward(self, g):
         return (LK.softmax_bwd(xp_of(g), g, self.saved, self.dim),)
 
@@ -113,7 +150,7 @@ def _float_data(t, dtype=None):
 def _log_softmax(input, dim, dtype=None):
     a = _float_data(input, dtype)
     dim = G.norm_dim(dim, a.ndim)
-    out = _wrap(LK.log_softmax_fwd(xp_of(a), a, dim))
+    out = _wrap(LK.log_softmax_fwd(xp_of(a), a, dim), a)
     if _needs(input):
         node = LogSoftmaxBackward0()
         node.saved, node.dim = out._data, dim
@@ -125,7 +162,7 @@ def _log_softmax(input, dim, dtype=None):
 def _softmax(input, dim, dtype=None):
     a = _float_data(input, dtype)
     dim = G.norm_dim(dim, a.ndim)
-    out = _wrap(LK.softmax_fwd(xp_of(a), a, dim))
+    out = _wrap(LK.softmax_fwd(xp_of(a), a, dim), a)
     if _needs(input):
         node = SoftmaxBackward0()
         node.saved, node.dim = out._data, dim
@@ -143,6 +180,7 @@ def _check_reduction(reduction):
 class NllLossBackward0(Node):
     __slots__ = ("meta",)
 
+    @_keep_device
     def backward(self, g):
         kind, reduction, shape, dt = self.meta
         xp = xp_of(g)
@@ -171,6 +209,7 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    _same_device(input, target, weight)
     x = input._data
     if x.ndim == 0:
         raise ValueError("Expected input to have at least 1 dimension, got 0")
@@ -183,7 +222,7 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
             and not 0 <= ignore_index < x.shape[1]):
         fast = LK.ce_fast_fwd(xp, x, t, reduction)
         if fast is not None:
-            res = _wrap(xp.asarray(fast[0], dtype=x.dtype))
+            res = _wrap(xp.asarray(fast[0], dtype=x.dtype), x)
             if _needs(input):
                 node = NllLossBackward0()
                 node.saved = (fast[1], t)
@@ -192,7 +231,7 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
             return res
     w = None if weight is None else weight._data
     out, saved = LK.cross_entropy_fwd(xp, x, t, w, ignore_index, reduction, label_smoothing)
-    res = _wrap(xp.asarray(out, dtype=x.dtype))
+    res = _wrap(xp.asarray(out, dtype=x.dtype), x)
     if _needs(input):
         prob = saved[0] == "prob"
         cls = NllLossBackward0 if not prob else (DivBackward1 if reduction == "mean" else NegBackward0)
@@ -205,6 +244,7 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
 
 def _nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     _check_reduction(reduction)
+    _same_device(input, target, weight)
     x = input._data
     t = _target_array(target)
     if t.dtype.kind not in "iu":
@@ -212,7 +252,7 @@ def _nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     xp = xp_of(x)
     w = None if weight is None else weight._data
     out, saved = LK.nll_fwd(xp, x, t, w, ignore_index, reduction)
-    res = _wrap(xp.asarray(out, dtype=x.dtype))
+    res = _wrap(xp.asarray(out, dtype=x.dtype), x)
     if _needs(input):
         node = NllLossBackward0()
         node.saved = saved
@@ -225,6 +265,7 @@ class _PairLoss(Node):
     """Loss of (input, target) where both may need a gradient."""
     __slots__ = ("meta",)
 
+    @_keep_device
     def backward(self, g):
         fn, reduction, shapes, dts, args = self.meta
         d = self.saved
@@ -250,13 +291,14 @@ class AbsBackward0(_PairLoss):
 
 def _pair_loss(kind, input, target, reduction):
     _check_reduction(reduction)
+    _same_device(input, target)
     x, y = input._data, target._data
     if x.shape != y.shape:
         G.warn_size(x.shape, y.shape)
     xp = xp_of(x)
     fwd, bwd = (LK.mse_fwd, LK.mse_bwd) if kind == "mse" else (LK.l1_fwd, LK.l1_bwd)
     out, d = fwd(xp, x, y, reduction)
-    res = _wrap(xp.asarray(out, dtype=d.dtype))
+    res = _wrap(xp.asarray(out, dtype=d.dtype), x)
     if _needs(input, target):
         cls = MseLossBackward0 if kind == "mse" else {
             "mean": MeanBackward0, "sum": SumBackward0, "none": AbsBackward0}[reduction]
@@ -270,6 +312,7 @@ def _pair_loss(kind, input, target, reduction):
 class BinaryCrossEntropyBackward0(Node):
     __slots__ = ("meta",)
 
+    @_keep_device
     def backward(self, g):
         p, y, w = self.saved
         return (LK.bce_bwd(xp_of(g), g, p, y, w, self.meta).astype(p.dtype, copy=False), None, None)
@@ -277,13 +320,14 @@ class BinaryCrossEntropyBackward0(Node):
 
 def _bce(input, target, weight=None, reduction="mean"):
     _check_reduction(reduction)
+    _same_device(input, target, weight)
     p, y = input._data, target._data
     if p.shape != y.shape:
         raise ValueError(f"Using a target size ({G.size_of(target)}) that is different to the input "
                          f"size ({G.size_of(input)}) is deprecated. Please ensure they have the same size.")
     xp = xp_of(p)
     w = None if weight is None else weight._data
-    res = _wrap(xp.asarray(LK.bce_fwd(xp, p, y, w, reduction), dtype=p.dtype))
+    res = _wrap(xp.asarray(LK.bce_fwd(xp, p, y, w, reduction), dtype=p.dtype), p)
     if _needs(input):
         node = BinaryCrossEntropyBackward0()
         node.saved, node.meta = (p, y, w), reduction
@@ -294,6 +338,7 @@ def _bce(input, target, weight=None, reduction="mean"):
 class BinaryCrossEntropyWithLogitsBackward0(Node):
     __slots__ = ("meta",)
 
+    @_keep_device
     def backward(self, g):
         x, y, w, pw = self.saved
         gx = LK.bce_logits_bwd(xp_of(g), g, x, y, w, pw, self.meta)
@@ -302,6 +347,7 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
 
 def _bce_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     _check_reduction(reduction)
+    _same_device(input, target, weight, pos_weight)
     x, y = input._data, target._data
     if x.shape != y.shape:
         raise ValueError(f"Target size ({G.size_of(target)}) must be the same as input size "
@@ -309,7 +355,7 @@ def _bce_with_logits(input, target, weight=None, reduction="mean", pos_weight=No
     xp = xp_of(x)
     w = None if weight is None else weight._data
     pw = None if pos_weight is None else pos_weight._data
-    res = _wrap(xp.asarray(LK.bce_logits_fwd(xp, x, y, w, pw, reduction), dtype=x.dtype))
+    res = _wrap(xp.asarray(LK.bce_logits_fwd(xp, x, y, w, pw, reduction), dtype=x.dtype), x)
     if _needs(input):
         node = BinaryCrossEntropyWithLogitsBackward0()
         node.saved, node.meta = (x, y, w, pw), reduction
@@ -321,6 +367,7 @@ def _bce_with_logits(input, target, weight=None, reduction="mean", pos_weight=No
 class MulBackward0(Node):
     __slots__ = ()
 
+    @_keep_device
     def backward(self, g):
         return (g * self.saved,)
 
@@ -337,7 +384,7 @@ def _dropout(input, p=0.5, training=True, inplace=False):
     else:
         mask = (G.uniform_array(x.shape, x.dtype, x) >= p).astype(x.dtype)
         mask *= x.dtype.type(1.0 / (1.0 - p))
-    out = _wrap(x * mask)
+    out = _wrap(x * mask, x)
     if _needs(input):
         node = MulBackward0()
         node.saved = mask
@@ -351,6 +398,7 @@ def _dropout(input, p=0.5, training=True, inplace=False):
 class ConvolutionBackward0(Node):
     __slots__ = ("meta",)
 
+    @_keep_device
     def backward(self, g):
         cols, w = self.saved
         xshape, stride, padding, dilation, flags, dts, batched = self.meta
@@ -370,6 +418,7 @@ def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
     if groups != 1:
         raise NotImplementedError("course_lib 的 conv2d 暂只支持 groups=1。/ "
                                   "course_lib's conv2d supports groups=1 only.")
+    _same_device(input, weight, bias)
     x, w = input._data, weight._data
     batched = x.ndim == 4
     if x.ndim not in (3, 4):
@@ -386,7 +435,7 @@ def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
     xp = xp_of(x)
     out, cols = CK.conv2d_forward(xp, x, w, None if bias is None else bias._data,
                                   stride, padding, dilation)
-    res = _wrap(out if batched else out[0])
+    res = _wrap(out if batched else out[0], x)
     if _needs(input, weight, bias):
         node = ConvolutionBackward0()
         node.saved = (cols, w)
@@ -414,6 +463,7 @@ def _conv_padding(padding, ksize, dilation):
 class MaxPool2DWithIndicesBackward0(Node):
     __slots__ = ("meta",)
 
+    @_keep_device
     def backward(self, g):
         xshape, k, s, p, d, batched = self.meta
         if not batched:
@@ -437,7 +487,7 @@ def _max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mod
     s = k if (stride is None or stride == [] or stride == ()) else CK._pair(stride, "stride")
     p, d = CK._pair(padding, "padding"), CK._pair(dilation, "dilation")
     out, saved = CK.max_pool2d_forward(xp_of(x), x, k, s, p, d, ceil_mode)
-    res = _wrap(out if batched else out[0])
+    res = _wrap(out if batched else out[0], x)
     if _needs(input):
         node = MaxPool2DWithIndicesBackward0()
         node.saved = saved

@@ -179,7 +179,7 @@ def one_hot(tensor, num_classes=-1):
     elif a.size and int(a.max()) >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
     out = (a[..., None] == xp.arange(num_classes)).astype(a.dtype)
-    return G._wrap(out)
+    return _ops._wrap(out, a)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
