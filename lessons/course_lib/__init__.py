@@ -1,0 +1,48 @@
+"""course_lib: a small library with PyTorch's API on numpy (CPU) and cupy (CUDA).
+
+course_lib：一个在 numpy（CPU）与 cupy（CUDA）之上、接口与 PyTorch 相同的小型库。
+``import course_lib as torch`` — then write PyTorch code.
+"""
+__version__ = "0.1.0"
+
+from . import _backend  # noqa: F401  (the only module that may import cupy, lazily)
+from ._device import device
+from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,  # noqa: A004
+                     half, int, int8, int16, int32, int64, long, promote_types,
+                     set_default_dtype, short, uint8)
+from ._size import Size
+from ._tensor import Tensor
+from . import autograd
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from ._ops import compare as _compare, convert as _convert, index as _index  # noqa: F401
+from ._ops import inplace as _inplace, linalg as _linalg, pointwise as _pointwise  # noqa: F401
+from ._ops import reduce as _reduce, shape as _shape, sum_to_size as _sts  # noqa: F401
+from ._ops import select as _select  # noqa: F401
+from ._ops.select import (addcdiv, addcmul, argsort, argwhere, broadcast_to, count_nonzero,
+                          gather, index_select, lerp, moveaxis, movedim, narrow, nonzero, select,
+                          sort, tile, topk, tril, triu, unique)
+from ._ops.compare import allclose, equal, is_floating_point, is_tensor, isclose, numel
+from ._ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
+from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not, bitwise_or,  # noqa: A004
+                             bitwise_xor, ceil, clamp, clip, cos, div, divide, eq, exp,
+                             floor, floor_divide, ge, gt, isfinite, isinf, isnan, le, log,
+                             log1p, log2, logical_and, logical_not, logical_or, lt, masked_fill,
+                             maximum, minimum, mul, multiply, ne, neg, negative, pow,
+                             reciprocal, relu, remainder, round, rsqrt, rsub, sigmoid, sign,
+                             sin, sqrt, square, sub, subtract, tanh, true_divide, where)
+from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumsum, log_softmax,  # noqa: A004
+                          logsumexp, max, mean, min, norm, prod, softmax, std, sum, var)
+from ._ops.shape import (cat, chunk, clone, concat, concatenate, flatten, flip, permute, reshape,
+                         split, squeeze, stack, swapaxes, swapdims, t, transpose, unbind,
+                         unflatten, unsqueeze)
+from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full,
+                        full_like, linspace, normal, ones, ones_like, rand, rand_like, randint,
+                        randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like)
+from .functional import broadcast_shapes, broadcast_tensors, einsum
+from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
+                     set_rng_state)
+from ._tensor_str import set_printoptions
+from . import accelerator, cuda, random, version  # noqa: F401
+from . import nn, optim, utils  # noqa: F401,E402
+from .serialization import load, save  # noqa: E402
+

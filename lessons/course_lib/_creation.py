@@ -1,0 +1,362 @@
+"""Creation functions: ``tensor``, ``zeros``, ``ones``, ``rand``, ``arange`` … and ``from_numpy``.
+
+创建张量的函数。Every one takes ``dtype=``, ``device=`` and (where torch does) ``requires_grad=``.
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from . import _backend
+from ._device import CPU, device as _device
+from ._dtype import _by_np, _default, _from_np, dtype as _dtype, float64 as _f64, int64 as _i64
+from ._dtype import bool as _bool
+from ._tensor import Tensor, _wrap
+from .exercises import exercise
+from .random import rng
+
+__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "empty", "full",
+           "rand", "randn", "randint", "randperm", "arange", "linspace", "eye", "zeros_like",
+           "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
+           "normal"]
+
+_PY_TYPES = {builtins.float: _f64, builtins.int: _i64, builtins.bool: _bool}
+
+
+def _dt(dtype):
+    """A course_lib dtype from ``dtype=`` (also accepts Python float/int/bool like torch)."""
+    if dtype is None or isinstance(dtype, _dtype):
+        return dtype
+    if dtype in _PY_TYPES:
+        return _PY_TYPES[dtype]
+    raise TypeError(f"dtype must be a course_lib.dtype, not {type(dtype).__name__}")
+
+
+def _dev(device):
+    if device is None:
+        return CPU
+    d = _device(device)
+    if d.type == "cuda":
+        _backend.require_cuda()
+        if d.index is not None and d.index >= _backend.device_count():
+            raise RuntimeError("CUDA error: invalid device ordinal")
+    return d
+
+
+def _finish(arr, dtype, device, requires_grad):
+    if dtype is not None and arr.dtype != dtype._np:
+        arr = arr.astype(dtype._np)
+    if device is not None:
+        arr = _backend.on_device(arr, _dev(device)) if _backend.is_cpu(arr) else \
+            _backend.transfer(arr, _dev(device))
+    t = _wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _infer_np(data):
+    """numpy array for Python data, with torch's dtype inference."""
+    if isinstance(data, Tensor):
+        return _backend.to_numpy(data._data).copy(), True
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+        data = [(_backend.to_numpy(x._data) if isinstance(x, Tensor) else x) for x in data]
+    try:
+        arr = np.array(data)
+    except ValueError as e:
+        raise ValueError(f"expected sequence of equal lengths: {e}") from None
+    if arr.dtype == object:
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if arr.dtype.kind == "U" or arr.dtype.kind == "S":
+        raise TypeError("new(): invalid data type 'str'")
+    if arr.dtype.kind == "f" and arr.dtype == np.float64:
+        arr = arr.astype(_default[0]._np)
+    elif arr.dtype.kind == "i" and arr.dtype != np.int64:
+        arr = arr.astype(np.int64)
+    return arr, True
+
+
+def _from_data(data, dtype, device):
+    """A Tensor copy of Python/numpy data (torch.tensor without requires_grad)."""
+    if isinstance(data, np.ndarray):
+        arr = np.array(data, copy=True)
+        _from_np(arr.dtype)
+    elif isinstance(data, np.generic):
+        arr = np.array(data)
+        _from_np(arr.dtype)
+    elif not _backend.is_cpu(data) and hasattr(data, "__cuda_array_interface__"):
+        arr = data.copy()
+    else:
+        arr, _ = _infer_np(data)
+    return _finish(arr, _dt(dtype), device, False)
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a COPY of ``data`` (number, nested lists, ndarray, tensor).
+
+    用数据的拷贝创建张量。Python 整数 → int64，浮点 → 默认类型（float32），bool → bool；
+    numpy 数组保留其 dtype。
+    """
+    if isinstance(data, Tensor):
+        import warnings
+        warnings.warn("To copy construct from a tensor, it is recommended to use "
+                      "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
+                      "requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+    t = _from_data(data, dtype, device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like ``tensor`` but shares memory with a numpy array / tensor when it can. 尽量不拷贝。"""
+    if isinstance(data, Tensor):
+        from ._ops.convert import _to
+        return _to(data, device, _dt(dtype))
+    if isinstance(data, np.ndarray) and (device is None or _device(device).type == "cpu"):
+        _from_np(data.dtype)
+        d = _dt(dtype)
+        return _wrap(data if d is None or d._np == data.dtype else data.astype(d._np))
+    return _from_data(data, dtype, device)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    t = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype, device)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+@exercise("02_numpy", "from_numpy", key="course_lib.from_numpy")
+def from_numpy(ndarray):
+    """A cpu tensor that SHARES memory with the numpy array (no copy) and keeps its dtype.
+
+    从 numpy 数组创建张量：共享内存（不拷贝），dtype 不变（float64 仍是 float64）。
+    改动其中一个，另一个也会变。Errors like torch / 与 torch 相同的错误：
+    not an ndarray → ``TypeError: expected np.ndarray (got list)``;
+    unsupported dtype (e.g. complex, str) → ``TypeError`` (``course_lib._dtype._from_np`` raises it).
+    Hint / 提示：the fast internal constructor ``course_lib._tensor._wrap(array)``.
+    """
+    raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
+
+
+def _size(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    out = []
+    for s in size:
+        if isinstance(s, Tensor):
+            s = int(s)
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element "
+                            f"of type {type(s).__name__}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                               f"{list(size)}")
+        out.append(int(s))
+    return tuple(out)
+
+
+def _float_dt(dtype):
+    return (_dt(dtype) or _default[0])._np
+
+
+def zeros(*size, out=None, dtype=None, device=None, requires_grad=False):
+    """A tensor of zeros with shape ``size``. 全零张量。"""
+    return _finish(np.zeros(_size(size), _float_dt(dtype)), None, device, requires_grad)
+
+
+def ones(*size, out=None, dtype=None, device=None, requires_grad=False):
+    """A tensor of ones. 全一张量。"""
+    return _finish(np.ones(_size(size), _float_dt(dtype)), None, device, requires_grad)
+
+
+def empty(*size, out=None, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """An uninitialised tensor (here: zeros, so printing it is deterministic). 未初始化张量。"""
+    return _finish(np.zeros(_size(size), _float_dt(dtype)), None, device, requires_grad)
+
+
+def full(size, fill_value, *, out=None, dtype=None, device=None, requires_grad=False):
+    """A tensor filled with ``fill_value`` (its dtype inferred like torch). 用常数填充。"""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    d = _dt(dtype)
+    if d is None:
+        d = _bool if isinstance(fill_value, bool) else (
+            _i64 if isinstance(fill_value, int) else _default[0])
+    return _finish(np.full(_size((size,) if isinstance(size, int) else (size,)), fill_value,
+                           d._np), None, device, requires_grad)
+
+
+def rand(*size, generator=None, out=None, dtype=None, device=None, requires_grad=False):
+    """Uniform random numbers in [0, 1). [0, 1) 上的均匀分布。"""
+    a = rng(generator).random(_size(size), dtype=np.float64).astype(_float_dt(dtype))
+    return _finish(a, None, device, requires_grad)
+
+
+def randn(*size, generator=None, out=None, dtype=None, device=None, requires_grad=False):
+    """Standard normal random numbers. 标准正态分布。"""
+    a = rng(generator).standard_normal(_size(size)).astype(_float_dt(dtype))
+    return _finish(a, None, device, requires_grad)
+
+
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
+            requires_grad=False):
+    """Random integers in [low, high) (int64). [low, high) 中的随机整数。"""
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    if size is None:
+        raise TypeError("randint() missing 1 required positional arguments: \"size\"")
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
+                           f">= to={high}")
+    a = rng(generator).integers(low, high, _size((size,) if isinstance(size, int) else (size,)))
+    return _finish(a.astype((_dt(dtype) or _i64)._np), None, device, requires_grad)
+
+
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    a = rng(generator).permutation(n).astype((_dt(dtype) or _i64)._np)
+    return _finish(a, None, device, requires_grad)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, device=None):
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean._data if isinstance(mean, Tensor) else mean
+        s = std._data if isinstance(std, Tensor) else std
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        a = rng(generator).standard_normal(shape) * _backend.to_numpy(np.asarray(s)) + \
+            _backend.to_numpy(np.asarray(m))
+        like = mean if isinstance(mean, Tensor) else std
+        return _finish(a.astype(like._data.dtype), None, like.device, False)
+    a = rng(generator).normal(mean, std, _size((size,) if isinstance(size, int) else (size,)))
+    return _finish(a.astype(_float_dt(dtype)), None, device, False)
+
+
+def _num(x):
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False):
+    """Numbers from ``start`` to ``end`` (excluded) by ``step``. 等差数列（不含终点）。"""
+    if end is None:
+        start, end = 0, start
+    start, end, step = _num(start), _num(end), _num(step)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    d = _dt(dtype)
+    if d is None:
+        d = _i64 if all(isinstance(v, int) for v in (start, end, step)) else _default[0]
+    if d.is_floating_point:
+        n = int(np.ceil((end - start) / step))
+        a = (start + np.arange(n, dtype=np.float64) * step).astype(d._np)
+    else:
+        a = np.arange(start, end, step).astype(d._np)
+    return _finish(a, None, device, requires_grad)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, device=None, requires_grad=False):
+    """``steps`` evenly spaced numbers from ``start`` to ``end`` (included). 等间距数列。"""
+    a = np.linspace(_num(start), _num(end), steps).astype(_float_dt(dtype))
+    return _finish(a, None, device, requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False):
+    """Identity matrix ``n × m``. 单位矩阵。"""
+    return _finish(np.eye(n, m, dtype=_float_dt(dtype)), None, device, requires_grad)
+
+
+def _like(t, dtype, device):
+    return (_dt(dtype) or t.dtype), (device if device is not None else t.device)
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    d, dev = _like(input, dtype, device)
+    return zeros(input.shape, dtype=d, device=dev, requires_grad=requires_grad)
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    d, dev = _like(input, dtype, device)
+    return ones(input.shape, dtype=d, device=dev, requires_grad=requires_grad)
+
+
+def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    d, dev = _like(input, dtype, device)
+    return empty(input.shape, dtype=d, device=dev, requires_grad=requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
+              memory_format=None):
+    d, dev = _like(input, dtype, device)
+    return full(input.shape, fill_value, dtype=d, device=dev, requires_grad=requires_grad)
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    d, dev = _like(input, dtype, device)
+    return rand(input.shape, dtype=d, device=dev, requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    d, dev = _like(input, dtype, device)
+    return randn(input.shape, dtype=d, device=dev, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
+    d, dev = _like(input, dtype, device)
+    return randint(low, high, input.shape, dtype=d, device=dev)
+
+
+def _legacy_new(cls, args, device):
+    """``course_lib.Tensor(...)``: sizes → uninitialised float32, data → float32 copy."""
+    if len(args) == 0:
+        t = _wrap(np.zeros((0,), np.float32), cls=cls)
+    elif builtins.all(isinstance(a, (int, np.integer)) and not isinstance(a, bool)
+                      for a in args) or (len(args) == 1 and isinstance(args[0], tuple)
+                                         and type(args[0]).__name__ == "Size"):
+        t = _wrap(np.zeros(_size(args), np.float32), cls=cls)
+    elif len(args) == 1:
+        src = args[0]
+        if isinstance(src, Tensor):
+            return src if cls is Tensor else _wrap(src._data, cls=cls)
+        arr = src if isinstance(src, np.ndarray) else _infer_np(src)[0]
+        t = _wrap(np.array(arr, dtype=np.float32), cls=cls)
+    else:
+        raise TypeError("new() received an invalid combination of arguments")
+    if device is not None:
+        t._data = _backend.on_device(t._data, _dev(device))
+    return t
+
+
+def _new_methods():
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+        d, dev = _like(self, dtype, device)
+        t = tensor(data, dtype=d, device=dev)
+        return t.requires_grad_(True) if requires_grad else t
+
+    def new(name, fn):
+        def method(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+            d, dev = _like(self, dtype, device)
+            return fn(self, _size(size), d, dev, requires_grad, **kw)
+        method.__name__ = name
+        return method
+
+    Tensor.new_tensor = new_tensor
+    Tensor.new_zeros = new("new_zeros", lambda s, z, d, dev, rg: zeros(z, dtype=d, device=dev,
+                                                                        requires_grad=rg))
+    Tensor.new_ones = new("new_ones", lambda s, z, d, dev, rg: ones(z, dtype=d, device=dev,
+                                                                     requires_grad=rg))
+    Tensor.new_empty = new("new_empty", lambda s, z, d, dev, rg: empty(z, dtype=d, device=dev,
+                                                                        requires_grad=rg))
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        d, dev = _like(self, dtype, device)
+        return full(size, fill_value, dtype=d, device=dev, requires_grad=requires_grad)
+
+    Tensor.new_full = new_full
+
+
+_new_methods()
+_ = _by_np

@@ -1,0 +1,71 @@
+"""``course_lib.device``: where a tensor lives (``cpu`` or ``cuda:0``), as torch.device.
+
+``course_lib.device``：张量所在的设备（``cpu`` 或 ``cuda:0``）。
+"""
+from __future__ import annotations
+
+__all__ = ["device"]
+
+_TYPES = ("cpu", "cuda")
+
+
+class device:
+    """``device("cuda:0")``, ``device("cuda", 0)``, ``device("cpu")``; ``.type``, ``.index``."""
+
+    __slots__ = ("type", "index")
+
+    def __new__(cls, type, index=None):  # noqa: A002  (torch's argument names)
+        if isinstance(type, device):
+            if index is not None:
+                raise TypeError("device(): a device object takes no index")
+            return type
+        if isinstance(type, int) and not isinstance(type, bool):
+            type, index = "cuda", type
+        if not isinstance(type, str):
+            raise TypeError(f"device() received an invalid combination of arguments - got ({type!r})")
+        kind, sep, idx = type.partition(":")
+        if sep:
+            if index is not None:
+                raise RuntimeError(f"type (string) must not include an index because index was "
+                                   f"passed explicitly: {type}")
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}'")
+            index = int(idx)
+        if kind not in _TYPES:
+            raise RuntimeError(
+                "Expected one of cpu, cuda device type at start of device string: " + type)
+        if index is not None:
+            if not isinstance(index, int) or index < 0:
+                raise RuntimeError(f"Device index must not be negative, got {index}")
+            if kind == "cpu" and index != 0:
+                raise RuntimeError(f"CPU device index must be -1 or zero, got {index}")
+        self = object.__new__(cls)
+        object.__setattr__(self, "type", kind)
+        object.__setattr__(self, "index", index)
+        return self
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"attribute '{name}' of 'course_lib.device' objects is not writable")
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if not isinstance(other, device):
+            return NotImplemented
+        return self.type == other.type and self.index == other.index
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return (device, (self.type, self.index))
+
+
+CPU = device("cpu")
+CUDA0 = device("cuda", 0)

@@ -1,0 +1,160 @@
+"""Indexing: ``x[...]`` read (basic indexing → a view sharing memory) and write (``x[...] = v``).
+
+索引：基本索引返回共享内存的视图；高级索引（张量/列表/布尔掩码）返回拷贝。
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _backend
+from .._tensor import _view_of
+from ..autograd.functions import shape as F
+from ..autograd.node import attach
+from ._util import STATE, Tensor, _wrap, same_device
+
+
+def _index(idx, x):
+    """numpy index for ``idx``; returns (index, advanced?, node class)."""
+    if not isinstance(idx, tuple):
+        idx = (idx,)
+    out = []
+    advanced = False
+    last = None
+    for i in idx:
+        if isinstance(i, Tensor):
+            a = i._data
+            if a.ndim == 0 and a.dtype.kind in "iu":
+                out.append(int(a))
+                last = F.SelectBackward0
+                continue
+            if a.dtype.kind not in "iub":
+                raise IndexError("tensors used as indices must be long, int, byte or bool "
+                                 "tensors")
+            if type(a) is not type(x):
+                a = _backend.transfer(a, _backend.device_of(x))
+            out.append(a)
+            advanced = True
+        elif isinstance(i, (list, np.ndarray)):
+            a = np.asarray(i)
+            if a.dtype.kind not in "iub":
+                raise IndexError("tensors used as indices must be long, int, byte or bool "
+                                 "tensors")
+            out.append(a if _backend.is_cpu(x) else _backend.transfer(a, _backend.device_of(x)))
+            advanced = True
+        elif isinstance(i, bool):
+            out.append(i)
+            advanced = True
+        elif isinstance(i, (int, np.integer)):
+            out.append(int(i))
+            last = F.SelectBackward0
+        elif isinstance(i, slice):
+            if any(isinstance(v, Tensor) for v in (i.start, i.stop, i.step)):
+                i = slice(*(int(v) if v is not None else None for v in (i.start, i.stop, i.step)))
+            if i.step is not None and i.step <= 0:
+                raise ValueError("step must be greater than zero")
+            out.append(i)
+            last = F.SliceBackward0
+        elif i is None:
+            out.append(None)
+            last = F.UnsqueezeBackward0
+        elif i is Ellipsis:
+            out.append(i)
+        else:
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
+                             "byte Variables are valid indices (got "
+                             f"{type(i).__name__})")
+    if advanced:
+        last = F.IndexBackward0
+    elif last is None:
+        last = F.AliasBackward0
+    return tuple(out), advanced, last
+
+
+def _numpy_index_error(e, x):
+    msg = str(e)
+    if "too many indices" in msg:
+        return IndexError(f"too many indices for tensor of dimension {x.ndim}")
+    if "out of bounds" in msg:
+        return IndexError(msg.replace("axis", "dimension"))
+    if "boolean index did not match" in msg:
+        return IndexError(msg.replace("indexed array", "indexed tensor"))
+    return IndexError(msg)
+
+
+def getitem(self, idx):
+    x = self._data
+    index, advanced, node_cls = _index(idx, x)
+    try:
+        r = x[index]
+    except IndexError as e:
+        raise _numpy_index_error(e, x) from None
+    if not advanced and not isinstance(r, np.ndarray) and _backend.is_cpu(x):
+        r = x[index + (Ellipsis,)] if Ellipsis not in index else np.asarray(r)
+    res = _view_of(r, self) if not advanced else _wrap(r)
+    if STATE[0] and self._requires_grad:
+        if node_cls is F.UnsqueezeBackward0:
+            node = node_cls()
+            node.shape = x.shape
+        elif node_cls is F.AliasBackward0:
+            node = node_cls()
+            node.shape = x.shape
+        else:
+            node = node_cls()
+            node.shape, node.index, node.advanced = x.shape, index, advanced
+        attach(res, node, (self,))
+    return res
+
+
+def check_inplace(self):
+    """torch's errors for in-place ops on leaves that require grad (and their views)."""
+    if STATE[0]:
+        if self._requires_grad and self.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+        b = self._base
+        if b is not None and b._requires_grad and b.grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                               "in-place operation.")
+
+
+def setitem(self, idx, value):
+    check_inplace(self)
+    x = self._data
+    index, advanced, _ = _index(idx, x)
+    vt = value if isinstance(value, Tensor) else None
+    if vt is not None:
+        v = vt._data
+        if type(v) is not type(x):
+            v = same_device(self, vt)[1] if v.ndim == 0 else same_device(self, vt)[1]
+    else:
+        v = value
+    graph = STATE[0] and (self._requires_grad or (vt is not None and vt._requires_grad))
+    if graph and self._base is not None and self._base._requires_grad:
+        raise NotImplementedError(
+            "course_lib 不支持对计算图中张量的视图做原地赋值；请改用 torch.where 或 cat。\n"
+            "course_lib does not support in-place writes into a view of a tensor that is part of "
+            "the autograd graph; use course_lib.where / cat instead.")
+    try:
+        if graph:
+            new = x.copy()
+            new[index] = v
+            self._data = new
+        else:
+            x[index] = v
+    except IndexError as e:
+        raise _numpy_index_error(e, x) from None
+    except ValueError:
+        sel = x[index]
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
+                           f"broadcast to indexing result of shape {list(np.shape(sel))}") from None
+    self._ver[0] += 1
+    if graph:
+        node = F.CopySlices()
+        node.index = index
+        node.vshape = vt._data.shape if vt is not None and vt._requires_grad else None
+        node.vdtype = vt._data.dtype if vt is not None else None
+        attach(self, node, (self, vt))
+
+
+Tensor.__getitem__ = getitem
+Tensor.__setitem__ = setitem

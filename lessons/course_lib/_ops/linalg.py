@@ -1,0 +1,190 @@
+"""Matrix products: ``matmul``/``@``, ``mm``, ``bmm``, ``mv``, ``dot``, ``addmm``, ``outer``.
+
+矩阵乘法。Shape errors are torch's ("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)").
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.functions import linalg as F
+from ..autograd.node import attach
+from ._util import STATE, Tensor, _wrap, prep
+
+
+def _pair(a, b, what):
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        raise TypeError(f"{what}(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(b).__name__}")
+    x, y, _ = prep(a, b)
+    if x.dtype != y.dtype or a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_name(a)} != {_name(b)}")
+    return x, y
+
+
+def _name(t):
+    from .._dtype import _by_np
+
+    n = _by_np[t._data.dtype]._name
+    return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+            "float16": "c10::Half"}.get(n, n)
+
+
+def _node(res, cls, inputs, saved, **attrs):
+    node = cls()
+    node.saved = saved
+    for k, v in attrs.items():
+        setattr(node, k, v)
+    node.save_versions(*inputs)
+    attach(res, node, inputs)
+    return res
+
+
+def mm(input, mat2, *, out=None):
+    """(n, k) @ (k, m) → (n, m). 矩阵乘法。"""
+    x, y = _pair(input, mat2, "mm")
+    if x.ndim != 2 or y.ndim != 2:
+        bad = "self" if x.ndim != 2 else "mat2"
+        raise RuntimeError(f"{bad} must be a matrix")
+    if x.shape[1] != y.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]}"
+                           f" and {y.shape[0]}x{y.shape[1]})")
+    res = _wrap(x @ y)
+    if STATE[0] and (input._requires_grad or mat2._requires_grad):
+        _node(res, F.MmBackward0, (input, mat2), (x, y))
+    if out is not None:
+        from .pointwise import write_out
+        return write_out(out, res)
+    return res
+
+
+def matmul(input, other, *, out=None):
+    """Matrix product with torch's rules for 1-D and batched (broadcast) operands. 通用矩阵乘法。"""
+    x, y = _pair(input, other, "matmul")
+    if x.ndim == 0 or y.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{x.ndim}D and {y.ndim}D")
+    if x.ndim == 2 and y.ndim == 2:
+        return mm(input, other, out=out)
+    k1 = x.shape[-1]
+    k2 = y.shape[-2] if y.ndim > 1 else y.shape[0]
+    if k1 != k2:
+        if x.ndim == 1 and y.ndim == 1:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src "
+                               f"[{y.shape[0]}] to have the same number of elements, but got "
+                               f"{x.shape[0]} and {y.shape[0]} elements respectively")
+        if y.ndim == 1 and x.ndim == 2:
+            raise RuntimeError(f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x"
+                               f"{x.shape[1]}), vec ({y.shape[0]})")
+        a = x.reshape(-1, x.shape[-1]) if x.ndim > 1 else x.reshape(1, -1)
+        b = y.reshape(y.shape[0], -1) if y.ndim > 1 else y.reshape(-1, 1)
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]}"
+                           f" and {b.shape[0]}x{b.shape[1]})")
+    try:
+        r = x @ y
+    except ValueError:
+        from ._util import broadcast_error
+        raise broadcast_error(x.shape[:-2], y.shape[:-2]) from None
+    res = _wrap(r)
+    if STATE[0] and (input._requires_grad or other._requires_grad):
+        if x.ndim == 1 and y.ndim == 1:
+            cls = F.DotBackward0
+        elif y.ndim == 1 and x.ndim == 2:
+            cls = F.MvBackward0
+        elif x.ndim == 1 and y.ndim == 2:
+            cls = F.SqueezeMatmul
+        else:
+            cls = F.UnsafeViewMatmul
+        kw = {"shapes": (x.shape, y.shape)} if cls in (F.SqueezeMatmul, F.UnsafeViewMatmul) else {}
+        _node(res, cls, (input, other), (x, y), **kw)
+    if out is not None:
+        from .pointwise import write_out
+        return write_out(out, res)
+    return res
+
+
+def bmm(input, mat2, *, out=None):
+    """(b, n, k) @ (b, k, m) → (b, n, m). 批量矩阵乘法。"""
+    x, y = _pair(input, mat2, "bmm")
+    if x.ndim != 3 or y.ndim != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor" if x.ndim != 3 else
+                           "batch2 must be a 3D tensor")
+    if x.shape[0] != y.shape[0] or x.shape[2] != y.shape[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{x.shape[0]}, {x.shape[2]}] but got: [{y.shape[0]}, {y.shape[1]}].")
+    res = _wrap(x @ y)
+    if STATE[0] and (input._requires_grad or mat2._requires_grad):
+        _node(res, F.BmmBackward0, (input, mat2), (x, y), shapes=(x.shape, y.shape))
+    return res
+
+
+def mv(input, vec):
+    x, y = _pair(input, vec, "mv")
+    if x.ndim != 2 or y.ndim != 1:
+        raise RuntimeError("vector + matrix @ vector expected, got "
+                           f"{y.ndim}, {x.ndim}, {y.ndim}")
+    return matmul(input, vec)
+
+
+def dot(input, other):
+    x, y = _pair(input, other, "dot")
+    if x.ndim != 1 or y.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {x.ndim}D and {y.ndim}D tensors")
+    return matmul(input, other)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (mat1 @ mat2)`` — the op behind ``nn.Linear``. 线性层的核心。"""
+    a, b = _pair(mat1, mat2, "addmm")
+    if a.ndim != 2 or b.ndim != 2:
+        raise RuntimeError(f"{'mat1' if a.ndim != 2 else 'mat2'} must be a matrix, got "
+                           f"{a.ndim if a.ndim != 2 else b.ndim}-D tensor")
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]}"
+                           f" and {b.shape[0]}x{b.shape[1]})")
+    c = input._data
+    m = a @ b
+    if alpha != 1:
+        m = m * alpha
+    try:
+        r = m + (c if beta == 1 else beta * c)
+    except ValueError:
+        raise RuntimeError(f"The expanded size of the tensor ({m.shape[-1]}) must match the "
+                           f"existing size ({c.shape[-1]}) at non-singleton dimension 1.  "
+                           f"Target sizes: [{m.shape[0]}, {m.shape[1]}].  Tensor sizes: "
+                           f"{list(c.shape)}") from None
+    if r.shape != m.shape:
+        raise RuntimeError(f"The expanded size of the tensor ({m.shape[-1]}) must match the "
+                           f"existing size ({c.shape[-1]}) at non-singleton dimension 1")
+    res = _wrap(r.astype(a.dtype, copy=False))
+    if STATE[0] and (input._requires_grad or mat1._requires_grad or mat2._requires_grad):
+        _node(res, F.AddmmBackward0, (input, mat1, mat2), (a, b), bias_shape=c.shape,
+              alpha=alpha, beta=beta)
+    if out is not None:
+        from .pointwise import write_out
+        return write_out(out, res)
+    return res
+
+
+def outer(input, vec2):
+    from .shape import unsqueeze
+
+    return unsqueeze(input, 1) * unsqueeze(vec2, 0)
+
+
+def _attach_methods():
+    T = Tensor
+    for n in ("mm", "matmul", "bmm", "mv", "dot", "addmm", "outer"):
+        setattr(T, n, globals()[n])
+    T.__matmul__ = lambda a, b: matmul(a, b)
+    T.__rmatmul__ = lambda a, b: matmul(_as(b, a), a)
+
+
+def _as(x, like):
+    from .._creation import _from_data
+
+    return _from_data(x, None, like.device)
+
+
+_ = np
+_attach_methods()

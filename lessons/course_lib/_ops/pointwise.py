@@ -1,0 +1,366 @@
+"""Element-wise ops: arithmetic with broadcasting and torch promotion, unary math, comparisons.
+
+逐元素运算：带广播与 torch 类型提升的算术、一元数学函数、比较。
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._dtype import _default, _from_np
+from ..autograd.functions import pointwise as F
+from ..autograd.node import attach
+from ._util import STATE, Tensor, _wrap, broadcast_error, meta, needs_grad, prep
+
+_IGNORE = dict(all="ignore")
+
+
+def _tensor_arg(x, like=None):
+    if isinstance(x, Tensor):
+        return x
+    from .._creation import _from_data
+
+    return _from_data(x, None, like.device if like is not None else None)
+
+
+def write_out(out, res):
+    """Copy ``res`` into the ``out=`` tensor (resizing it like torch), return ``out``."""
+    if res._requires_grad and STATE[0]:
+        raise RuntimeError("functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    if out._requires_grad and STATE[0]:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+    r = res._data
+    o = out._data
+    if type(o) is not type(r):
+        from ._util import same_device
+        same_device(out, res)
+    if o.shape == r.shape:
+        o[...] = r
+    else:
+        out._data = r.astype(o.dtype, copy=True)
+    out._ver[0] += 1
+    return out
+
+
+_SAVES = (F.MulBackward0, F.DivBackward0, F.MaximumBackward0, F.MinimumBackward0,
+          F.RemainderBackward0)
+
+
+def _binary(name, node_cls, fn, risky=False):
+    saves = node_cls in _SAVES
+
+    def op(input, other, *, out=None):
+        if not isinstance(input, Tensor):
+            input = _tensor_arg(input, other if isinstance(other, Tensor) else None)
+        x, y, bt = prep(input, other)
+        try:
+            if risky:
+                with np.errstate(**_IGNORE):
+                    r = fn(x, y)
+            else:
+                r = fn(x, y)
+        except ValueError:
+            raise broadcast_error(x.shape, np.shape(y)) from None
+        res = _wrap(r)
+        if STATE[0] and node_cls is not None and (input._requires_grad or
+                                                  (bt is not None and bt._requires_grad)):
+            node = node_cls()
+            a = input._data
+            if bt is None:
+                node.meta = ((a.shape, a.dtype), None)
+            else:
+                b = bt._data
+                node.meta = ((a.shape, a.dtype), (b.shape, b.dtype))
+            node.alpha = 1
+            if saves:
+                node.saved = (x, y)
+                v = input._ver
+                node._versions = [(v, v[0], input)]
+                if bt is not None:
+                    v = bt._ver
+                    node._versions.append((v, v[0], bt))
+            attach(res, node, (input, bt))
+        if out is not None:
+            return write_out(out, res)
+        return res
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+def _true_div(x, y):
+    if x.dtype.kind != "f":  # int / int → default float dtype, as torch
+        x = x.astype(_default[0]._np)
+        if not isinstance(y, (int, float)):
+            y = y.astype(x.dtype)
+    return x / y
+
+
+mul = _binary("mul", F.MulBackward0, np.multiply)
+div = _binary("div", F.DivBackward0, _true_div, risky=True)
+maximum = _binary("maximum", F.MaximumBackward0, np.maximum)
+minimum = _binary("minimum", F.MinimumBackward0, np.minimum)
+remainder = _binary("remainder", F.RemainderBackward0, np.remainder, risky=True)
+floor_divide = _binary("floor_divide", None, np.floor_divide, risky=True)
+eq = _binary("eq", None, np.equal)
+ne = _binary("ne", None, np.not_equal)
+lt = _binary("lt", None, np.less)
+le = _binary("le", None, np.less_equal)
+gt = _binary("gt", None, np.greater)
+ge = _binary("ge", None, np.greater_equal)
+bitwise_and = _binary("bitwise_and", None, np.bitwise_and)
+bitwise_or = _binary("bitwise_or", None, np.bitwise_or)
+bitwise_xor = _binary("bitwise_xor", None, np.bitwise_xor)
+logical_and = _binary("logical_and", None, np.logical_and)
+logical_or = _binary("logical_or", None, np.logical_or)
+_add = _binary("add", F.AddBackward0, np.add)
+_sub = _binary("sub", F.SubBackward0, np.subtract)
+
+
+def add(input, other, *, alpha=1, out=None):
+    """``input + alpha * other`` with broadcasting. 加法（支持广播）。"""
+    if alpha != 1:
+        other = other * alpha
+    return _add(input, other, out=out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """``input - alpha * other`` with broadcasting. 减法（支持广播）。"""
+    if alpha != 1:
+        other = other * alpha
+    return _sub(input, other, out=out)
+
+
+subtract, multiply, divide, true_divide = sub, mul, div, div
+
+
+def rsub(input, other, alpha=1):
+    """``other - alpha * input`` (``2 - x``)."""
+    if isinstance(other, Tensor):
+        return sub(other, input, alpha=alpha)
+    x, y, _ = prep(input, other)
+    res = _wrap(y - alpha * x)
+    if STATE[0] and input._requires_grad:
+        node = F.RsubBackward1()
+        node.meta = (meta(input), None)
+        node.alpha = alpha
+        attach(res, node, (input,))
+    return res
+
+
+def pow(input, exponent, *, out=None):  # noqa: A001
+    """``input ** exponent`` (tensor or number on either side). 幂运算。"""
+    if not isinstance(input, Tensor):  # number ** tensor
+        x, y, _ = prep(exponent, input)
+        with np.errstate(**_IGNORE):
+            r = np.power(y, x)
+        if r.dtype.kind != "f" and x.dtype.kind == "f":
+            r = r.astype(x.dtype)
+        res = _wrap(r)
+        if needs_grad(exponent):
+            node = F.PowBackward2()
+            node.meta, node.alpha, node.saved = (meta(exponent), None), input, (r,)
+            node.save_versions(out=res)
+            attach(res, node, (exponent,))
+        return write_out(out, res) if out is not None else res
+    x, y, bt = prep(input, exponent)
+    with np.errstate(**_IGNORE):
+        if bt is None and isinstance(y, int) and y < 0 and x.dtype.kind in "iu":
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        try:
+            r = np.power(x, y)
+        except ValueError:
+            raise broadcast_error(x.shape, np.shape(y)) from None
+    res = _wrap(r)
+    if bt is None and needs_grad(input):
+        node = F.PowBackward0()
+        node.meta, node.alpha, node.saved = (meta(input), None), exponent, (x,)
+        node.save_versions(input)
+        attach(res, node, (input,))
+    elif bt is not None and needs_grad(input, bt):
+        node = F.PowBackward1()
+        node.meta, node.alpha, node.saved = (meta(input), meta(bt)), 1, (x, y, r)
+        node.save_versions(input, bt, out=res)
+        attach(res, node, (input, bt))
+    return write_out(out, res) if out is not None else res
+
+
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` else ``other`` (broadcast). 按条件选择元素。"""
+    if input is None and other is None:
+        return tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(condition._data))
+    c = condition._data
+    if c.dtype.kind != "b":
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {_from_np(c.dtype)._name.capitalize()}")
+    ta = input if isinstance(input, Tensor) else None
+    tb = other if isinstance(other, Tensor) else None
+    if ta is None and tb is None:  # two numbers: a tensor for the first, on cond's device
+        ta = _tensor_arg(input, condition)
+    if ta is not None:
+        x, y, _ = prep(ta, other)
+    else:
+        y, x, _ = prep(tb, input)
+    try:
+        r = np.where(c, x, y)
+    except ValueError:
+        raise broadcast_error(c.shape, np.broadcast_shapes(np.shape(x), np.shape(y))) from None
+    res = _wrap(r)
+    ga = input if isinstance(input, Tensor) else None
+    if needs_grad(ga, tb):
+        node = F.WhereBackward0()
+        node.meta, node.saved = (meta(ga), meta(tb)), (c,)
+        attach(res, node, (None, ga, tb))
+    return res
+
+
+# -- unary ---------------------------------------------------------------------------------
+def _unary(name, node_cls, fn, save=None, float_out=True, risky=False):
+    """Make a unary op. ``save``: "x" (input), "r" (result) or None."""
+    def op(input, *, out=None):
+        x = input._data
+        if float_out and x.dtype.kind != "f":
+            x = x.astype(_default[0]._np)
+        if risky:
+            with np.errstate(**_IGNORE):
+                r = fn(x)
+        else:
+            r = fn(x)
+        res = _wrap(r)
+        if STATE[0] and input._requires_grad and node_cls is not None:
+            node = node_cls()
+            if save == "x":
+                node.saved = (x,)
+                node.save_versions(input)
+            elif save == "r":
+                node.saved = (r,)
+                node.save_versions(out=res)
+            else:
+                node.saved = ()
+            attach(res, node, (input,))
+        if out is not None:
+            return write_out(out, res)
+        return res
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+def _sigmoid(x):
+    e = np.exp(-np.abs(x))
+    q = e / (1 + e)
+    return np.where(x >= 0, 1 - q, q)
+
+
+neg = _unary("neg", F.NegBackward0, np.negative, float_out=False)
+negative = neg
+exp = _unary("exp", F.ExpBackward0, np.exp, "r", risky=True)
+log = _unary("log", F.LogBackward0, np.log, "x", risky=True)
+log2 = _unary("log2", F.Log2Backward0, np.log2, "x", risky=True)
+log1p = _unary("log1p", F.Log1PBackward0, np.log1p, "x", risky=True)
+sqrt = _unary("sqrt", F.SqrtBackward0, np.sqrt, "r", risky=True)
+rsqrt = _unary("rsqrt", F.RsqrtBackward0, lambda x: 1 / np.sqrt(x), "r", risky=True)
+reciprocal = _unary("reciprocal", F.ReciprocalBackward0, lambda x: 1 / x, "r", risky=True)
+abs = _unary("abs", F.AbsBackward0, np.abs, "x", float_out=False)  # noqa: A001
+absolute = abs
+sin = _unary("sin", F.SinBackward0, np.sin, "x")
+cos = _unary("cos", F.CosBackward0, np.cos, "x")
+tanh = _unary("tanh", F.TanhBackward0, np.tanh, "r")
+atan = _unary("atan", F.AtanBackward0, np.arctan, "x")
+sigmoid = _unary("sigmoid", F.SigmoidBackward0, _sigmoid, "r")
+relu = _unary("relu", F.ReluBackward0, lambda x: np.maximum(x, 0), "r", float_out=False)
+sign = _unary("sign", F.SignBackward0, np.sign, float_out=False)
+floor = _unary("floor", F.FloorBackward0, np.floor, float_out=False)
+ceil = _unary("ceil", F.CeilBackward0, np.ceil, float_out=False)
+round = _unary("round", F.RoundBackward0, np.round, float_out=False)  # noqa: A001
+logical_not = _unary("logical_not", None, np.logical_not, float_out=False)
+bitwise_not = _unary("bitwise_not", None, np.invert, float_out=False)
+isnan = _unary("isnan", None, np.isnan, float_out=False)
+isinf = _unary("isinf", None, np.isinf, float_out=False)
+isfinite = _unary("isfinite", None, np.isfinite, float_out=False)
+
+
+def square(input):
+    return pow(input, 2)
+
+
+def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
+    """Limit values to ``[min, max]`` (either may be None). 把数值截断到区间内。"""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    x = input._data
+    lo = min._data if isinstance(min, Tensor) else min
+    hi = max._data if isinstance(max, Tensor) else max
+    if x.dtype.kind != "f" and (isinstance(lo, float) or isinstance(hi, float)):
+        x = x.astype(_default[0]._np)
+    r = np.clip(x, lo, hi)
+    if r.dtype != x.dtype:
+        r = r.astype(x.dtype)
+    res = _wrap(r)
+    if STATE[0] and input._requires_grad:
+        mask = np.ones(x.shape, bool)
+        if lo is not None:
+            mask &= x >= lo
+        if hi is not None:
+            mask &= x <= hi
+        node = F.ClampBackward1()
+        node.saved = (mask,)
+        attach(res, node, (input,))
+    return write_out(out, res) if out is not None else res
+
+
+clip = clamp
+
+
+def masked_fill(input, mask, value):
+    """Copy of ``input`` with ``value`` where ``mask`` is True. 按掩码填充。"""
+    v = value.item() if isinstance(value, Tensor) else value
+    x = input._data
+    r = np.where(mask._data, x.dtype.type(v), x)
+    res = _wrap(r)
+    if STATE[0] and input._requires_grad:
+        node = F.MaskedFillBackward0()
+        node.saved = (np.broadcast_to(mask._data, x.shape),)
+        attach(res, node, (input,))
+    return res
+
+
+def _attach_methods():
+    T = Tensor
+    for n in ("mul", "div", "maximum", "minimum", "remainder", "floor_divide", "eq", "ne", "lt",
+              "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor", "logical_and",
+              "logical_or", "add", "sub", "pow", "neg", "exp", "log", "log2", "log1p", "sqrt",
+              "rsqrt", "reciprocal", "abs", "sin", "cos", "tanh", "atan", "sigmoid", "relu",
+              "sign", "floor", "ceil", "round", "logical_not", "bitwise_not", "isnan", "isinf",
+              "isfinite", "square", "clamp", "clip", "masked_fill", "subtract", "multiply",
+              "divide", "true_divide", "negative"):
+        setattr(T, n, globals()[n])
+    T.greater, T.less, T.greater_equal, T.less_equal, T.not_equal = gt, lt, ge, le, ne
+    T.absolute = abs
+    T.where = lambda self, condition, other: where(condition, self, other)
+    T.__add__ = T.__radd__ = lambda a, b: _add(a, b)
+    T.__sub__ = lambda a, b: _sub(a, b)
+    T.__rsub__ = lambda a, b: rsub(a, b)
+    T.__mul__ = T.__rmul__ = lambda a, b: mul(a, b)
+    T.__truediv__ = lambda a, b: div(a, b)
+    T.__rtruediv__ = lambda a, b: mul(reciprocal(a), b) if not isinstance(b, Tensor) else div(b, a)
+    T.__floordiv__ = lambda a, b: floor_divide(a, b)
+    T.__rfloordiv__ = lambda a, b: floor_divide(_tensor_arg(b, a), a)
+    T.__mod__ = lambda a, b: remainder(a, b)
+    T.__rmod__ = lambda a, b: remainder(_tensor_arg(b, a), a)
+    T.__pow__ = lambda a, b: pow(a, b)
+    T.__rpow__ = lambda a, b: pow(b, a)
+    T.__neg__ = neg
+    T.__pos__ = lambda a: a
+    T.__abs__ = abs
+    T.__invert__ = bitwise_not
+    T.__and__ = T.__rand__ = lambda a, b: bitwise_and(a, b)
+    T.__or__ = T.__ror__ = lambda a, b: bitwise_or(a, b)
+    T.__xor__ = T.__rxor__ = lambda a, b: bitwise_xor(a, b)
+    T.__lt__, T.__le__, T.__gt__, T.__ge__ = lt, le, gt, ge
+    T.__eq__ = lambda a, b: eq(a, b) if isinstance(b, (Tensor, int, float, np.ndarray)) \
+        else NotImplemented
+    T.__ne__ = lambda a, b: ne(a, b) if isinstance(b, (Tensor, int, float, np.ndarray)) \
+        else NotImplemented
+
+
+_attach_methods()

@@ -1,0 +1,302 @@
+"""Reductions: sum, mean, max/min (with indices), prod, var/std, all/any, softmax, logsumexp.
+
+归约运算。``dim`` may be an int, a tuple or None (all); ``keepdim`` keeps reduced dims as 1.
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .. import return_types
+from .._dtype import _by_np, _default
+from .._tensor import _dim
+from ..autograd.functions import reduction as F
+from ..autograd.node import attach
+from ._util import STATE, Tensor, _wrap
+
+
+
+def _dims(x, dim):
+    if dim is None:
+        return None
+    if isinstance(dim, (tuple, list)):
+        if len(dim) == 0:
+            return None
+        return tuple(sorted(_dim(d, x.ndim) for d in dim))
+    return (_dim(dim, x.ndim),)
+
+
+def _node(res, x, cls, shape, dims=None, keepdim=False, count=None, saved=None):
+    node = cls()
+    node.shape, node.dims, node.keepdim, node.count = shape, dims, keepdim, count
+    if saved is not None:
+        node.saved = saved
+    attach(res, node, (x,))
+    return res
+
+
+def _dtype_arg(x, dtype):
+    return x if dtype is None else x.astype(dtype._np)
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
+    """Sum of all elements, or along ``dim``. 求和（全部或沿 ``dim``）。"""
+    x = _dtype_arg(input._data, dtype)
+    if x.dtype.kind in "bu" or (x.dtype.kind == "i" and x.dtype.itemsize < 8):
+        x = x.astype(np.int64)
+    dims = _dims(x, dim)
+    r = x.sum(axis=dims, keepdims=keepdim)
+    res = _wrap(r)
+    if STATE[0] and input._requires_grad:
+        if dim is None:
+            _node(res, input, F.SumBackward0, x.shape)
+        else:
+            _node(res, input, F.SumBackward1, x.shape, dims, keepdim)
+    return res
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    """Average of all elements, or along ``dim``. 平均值。"""
+    x = _dtype_arg(input._data, dtype)
+    if x.dtype.kind != "f":
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                           "floating point or complex dtype. Got: "
+                           + _by_np[x.dtype]._name.capitalize().replace("Int64", "Long"))
+    dims = _dims(x, dim)
+    with np.errstate(all="ignore"):
+        r = x.mean(axis=dims, keepdims=keepdim)
+    res = _wrap(r)
+    if STATE[0] and input._requires_grad:
+        n = x.size // builtins.max(r.size, 1) if x.size else 0
+        if dim is None:
+            _node(res, input, F.MeanBackward0, x.shape, count=n)
+        else:
+            _node(res, input, F.MeanBackward1, x.shape, dims, keepdim, n)
+    return res
+
+
+def _extreme(input, dim, keepdim, other, is_max):
+    if isinstance(dim, Tensor) or other is not None:  # max(a, b) = maximum
+        from .pointwise import maximum, minimum
+        return (maximum if is_max else minimum)(input, dim if other is None else other)
+    x = input._data
+    name = "max" if is_max else "min"
+    if dim is None:
+        if x.size == 0:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                               "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                               "argument.")
+        r = x.max() if is_max else x.min()
+        res = _wrap(r)
+        if STATE[0] and input._requires_grad:
+            _node(res, input, F.MaxBackward1 if is_max else F.MinBackward1, x.shape,
+                  saved=(x, r))
+        return res
+    d = _dim(dim, x.ndim)
+    rt = return_types.max if is_max else return_types.min
+    if x.ndim == 0:
+        return rt(input.clone(), _wrap(np.zeros((), np.int64)))
+    idx = (x.argmax if is_max else x.argmin)(axis=d, keepdims=keepdim)
+    vals = np.take_along_axis(x, idx if keepdim else np.expand_dims(idx, d), axis=d)
+    if not keepdim:
+        vals = vals.squeeze(d)
+    res = _wrap(vals)
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.MaxBackward0 if is_max else F.MinBackward0, x.shape, (d,),
+              keepdim, saved=(idx,))
+    return rt(res, _wrap(idx.astype(np.int64, copy=False)))
+
+
+def max(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
+    """Largest element; with ``dim``: (values, indices). 最大值；给定 dim 时返回 (值, 下标)。"""
+    return _extreme(input, dim, keepdim, other, True)
+
+
+def min(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
+    """Smallest element; with ``dim``: (values, indices). 最小值。"""
+    return _extreme(input, dim, keepdim, other, False)
+
+
+def amax(input, dim=(), keepdim=False):
+    x = input._data
+    dims = _dims(x, dim) or tuple(range(x.ndim))
+    r = x.max(axis=dims, keepdims=keepdim)
+    res = _wrap(r)
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.AmaxBackward0, x.shape, dims, keepdim, saved=(x, r))
+    return res
+
+
+def amin(input, dim=(), keepdim=False):
+    x = input._data
+    dims = _dims(x, dim) or tuple(range(x.ndim))
+    r = x.min(axis=dims, keepdims=keepdim)
+    res = _wrap(r)
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.AminBackward0, x.shape, dims, keepdim, saved=(x, r))
+    return res
+
+
+def argmax(input, dim=None, keepdim=False):
+    """Index of the largest element (of the flattened tensor when dim is None). 最大值的下标。"""
+    x = input._data
+    if dim is None:
+        return _wrap(x.argmax().astype(np.int64))
+    return _wrap(x.argmax(axis=_dim(dim, x.ndim), keepdims=keepdim).astype(np.int64))
+
+
+def argmin(input, dim=None, keepdim=False):
+    x = input._data
+    if dim is None:
+        return _wrap(x.argmin().astype(np.int64))
+    return _wrap(x.argmin(axis=_dim(dim, x.ndim), keepdims=keepdim).astype(np.int64))
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    x = _dtype_arg(input._data, dtype)
+    if x.dtype.kind in "bu" or (x.dtype.kind == "i" and x.dtype.itemsize < 8):
+        x = x.astype(np.int64)
+    if dim is None:
+        res = _wrap(x.prod())
+        if STATE[0] and input._requires_grad:
+            _node(res, input, F.ProdBackward0, x.shape, saved=(x,))
+        return res
+    d = _dim(dim, x.ndim)
+    res = _wrap(x.prod(axis=d, keepdims=keepdim))
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.ProdBackward1, x.shape, (d,), keepdim, saved=(x,))
+    return res
+
+
+def _var_args(dim, unbiased, correction):
+    if isinstance(dim, bool):  # var(unbiased) positional form
+        unbiased, dim = dim, None
+    if correction is None:
+        correction = 1 if unbiased in (None, True) else 0
+    return dim, correction
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Variance (Bessel-corrected by default, like torch). 方差（默认无偏）。"""
+    dim, c = _var_args(dim, unbiased, correction)
+    x = input._data
+    dims = _dims(x, dim)
+    m = x.mean(axis=dims, keepdims=True)
+    xc = x - m
+    n = x.size // builtins.max(m.size, 1)
+    with np.errstate(all="ignore"):
+        r = (xc * xc).sum(axis=dims, keepdims=keepdim) / builtins.max(n - c, 0)
+    res = _wrap(r.astype(x.dtype, copy=False))
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.VarBackward0, x.shape, dims, keepdim, n - c, saved=(xc,))
+    return res
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Standard deviation (Bessel-corrected by default). 标准差。"""
+    dim, c = _var_args(dim, unbiased, correction)
+    x = input._data
+    dims = _dims(x, dim)
+    m = x.mean(axis=dims, keepdims=True)
+    xc = x - m
+    n = x.size // builtins.max(m.size, 1)
+    with np.errstate(all="ignore"):
+        r = np.sqrt((xc * xc).sum(axis=dims, keepdims=keepdim) / builtins.max(n - c, 0))
+    res = _wrap(r.astype(x.dtype, copy=False))
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.StdBackward0, x.shape, dims, keepdim, n - c, saved=(xc, r))
+    return res
+
+
+def all(input, dim=None, keepdim=False):  # noqa: A001
+    x = input._data
+    return _wrap(x.all(axis=_dims(x, dim), keepdims=keepdim))
+
+
+def any(input, dim=None, keepdim=False):  # noqa: A001
+    x = input._data
+    return _wrap(x.any(axis=_dims(x, dim), keepdims=keepdim))
+
+
+def _float(x, dtype):
+    if dtype is not None:
+        return x.astype(dtype._np)
+    return x if x.dtype.kind == "f" else x.astype(_default[0]._np)
+
+
+def softmax(input, dim, dtype=None):
+    """exp(x) / sum(exp(x)) along ``dim`` (numerically stable). 沿 dim 的 softmax。"""
+    x = _float(input._data, dtype)
+    d = _dim(dim, x.ndim)
+    e = np.exp(x - x.max(axis=d, keepdims=True))
+    y = e / e.sum(axis=d, keepdims=True)
+    res = _wrap(y)
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.SoftmaxBackward0, x.shape, (d,), saved=(y,))
+    return res
+
+
+def log_softmax(input, dim, dtype=None):
+    """x - logsumexp(x) along ``dim``. 沿 dim 的 log-softmax。"""
+    x = _float(input._data, dtype)
+    d = _dim(dim, x.ndim)
+    z = x - x.max(axis=d, keepdims=True)
+    y = z - np.log(np.exp(z).sum(axis=d, keepdims=True))
+    res = _wrap(y)
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.LogSoftmaxBackward0, x.shape, (d,), saved=(y,))
+    return res
+
+
+def logsumexp(input, dim, keepdim=False):
+    x = _float(input._data, None)
+    dims = _dims(x, dim)
+    m = x.max(axis=dims, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    r = np.log(np.exp(x - m).sum(axis=dims, keepdims=True)) + m
+    if not keepdim:
+        r = r.squeeze(dims)
+    res = _wrap(r)
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.LogsumexpBackward0, x.shape, dims, keepdim, saved=(x, r))
+    return res
+
+
+def cumsum(input, dim, *, dtype=None):
+    x = _dtype_arg(input._data, dtype)
+    if x.dtype.kind in "biu":
+        x = x.astype(np.int64)
+    d = _dim(dim, x.ndim)
+    res = _wrap(np.cumsum(x, axis=d))
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.CumsumBackward0, x.shape, (d,))
+    return res
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """Vector 2-norm (``p=2``/"fro") or p-norm over ``dim``. 向量范数。"""
+    x = _float(input._data, dtype)
+    dims = _dims(x, dim)
+    if p in ("fro", 2, 2.0):
+        r = np.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
+        res = _wrap(r)
+        if STATE[0] and input._requires_grad:
+            _node(res, input, F.LinalgVectorNormBackward0, x.shape, dims, keepdim, saved=(x, r))
+        return res
+    from .pointwise import abs as _abs
+
+    a = _abs(input)
+    if p == float("inf"):
+        return amax(a, dim if dim is not None else (), keepdim)
+    return sum(a ** p, dim, keepdim) ** (1.0 / p)
+
+
+def _attach_methods():
+    for n in ("norm", "sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "var",
+              "std", "all", "any", "softmax", "log_softmax", "logsumexp", "cumsum"):
+        setattr(Tensor, n, globals()[n])
+
+
+_attach_methods()
+

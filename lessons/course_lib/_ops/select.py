@@ -1,0 +1,202 @@
+"""Selecting and ordering: sort, argsort, topk, gather, index_select, narrow, select, tril/triu,
+nonzero, unique, and small helpers (``broadcast_to``, ``moveaxis``, ``tile``, ``lerp`` …).
+
+选择与排序类运算，以及若干小工具。
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import return_types
+from .._tensor import _dim, _view_of
+from ..autograd.functions import shape as F
+from ..autograd.node import attach
+from ._util import STATE, Tensor, _wrap
+
+
+def _node(res, x, cls, saved=None, **attrs):
+    if STATE[0] and x._requires_grad:
+        node = cls()
+        if saved is not None:
+            node.saved = saved
+        for k, v in attrs.items():
+            setattr(node, k, v)
+        attach(res, node, (x,))
+    return res
+
+
+def sort(input, dim=-1, descending=False, stable=False):
+    """Sorted values and their indices along ``dim``. 排序，返回 (值, 下标)。"""
+    x = input._data
+    d = _dim(dim, x.ndim)
+    idx = np.argsort(-x if descending else x, axis=d, kind="stable")
+    vals = np.take_along_axis(x, idx, axis=d)
+    res = _node(_wrap(vals), input, F.SortBackward0, (idx,), shape=x.shape, dim=d)
+    return return_types.sort(res, _wrap(idx.astype(np.int64)))
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    return sort(input, dim, descending, stable).indices
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
+    """The ``k`` largest (or smallest) values along ``dim`` and their indices. 前 k 个。"""
+    x = input._data
+    d = _dim(dim, x.ndim)
+    if k > x.shape[d] if x.ndim else k > 1:
+        raise RuntimeError("selected index k out of range")
+    idx = np.argsort(-x if largest else x, axis=d, kind="stable")
+    idx = np.take(idx, np.arange(k), axis=d)
+    vals = np.take_along_axis(x, idx, axis=d)
+    res = _node(_wrap(vals), input, F.TopkBackward0, (idx,), shape=x.shape, dim=d)
+    return return_types.topk(res, _wrap(idx.astype(np.int64)))
+
+
+def gather(input, dim, index):
+    """``out[i][j] = input[i][index[i][j]]`` for dim 1 (and likewise for other dims). 按下标收集。"""
+    x = input._data
+    d = _dim(dim, x.ndim)
+    idx = index._data
+    if idx.dtype != np.int64:
+        raise RuntimeError("gather(): Expected dtype int64 for index")
+    vals = np.take_along_axis(x, idx, axis=d) if idx.shape == x.shape else \
+        x[F._along(idx, d)]
+    return _node(_wrap(vals), input, F.GatherBackward0, (idx,), shape=x.shape, dim=d)
+
+
+def index_select(input, dim, index):
+    x = input._data
+    d = _dim(dim, x.ndim)
+    idx = index._data
+    res = _wrap(np.take(x, idx, axis=d))
+    return _node(res, input, F.IndexSelectBackward0, (idx,), shape=x.shape, dim=d)
+
+
+def narrow(input, dim, start, length):
+    d = _dim(dim, input._data.ndim)
+    return input[(slice(None),) * d + (slice(start, start + length),)]
+
+
+def select(input, dim, index):
+    d = _dim(dim, input._data.ndim)
+    return input[(slice(None),) * d + (index,)]
+
+
+def tril(input, diagonal=0):
+    return _node(_wrap(np.tril(input._data, diagonal)), input, F.TrilBackward0, k=diagonal)
+
+
+def triu(input, diagonal=0):
+    return _node(_wrap(np.triu(input._data, diagonal)), input, F.TriuBackward0, k=diagonal)
+
+
+def nonzero(input, *, as_tuple=False):
+    idx = np.nonzero(input._data)
+    if as_tuple:
+        return tuple(_wrap(i.astype(np.int64)) for i in idx)
+    return _wrap(np.stack(idx, axis=1).astype(np.int64))
+
+
+argwhere = nonzero
+
+
+def count_nonzero(input, dim=None):
+    return _wrap(np.count_nonzero(input._data, axis=dim)).long()
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    r = np.unique(input._data, return_inverse=return_inverse, return_counts=return_counts,
+                  axis=dim)
+    if not isinstance(r, tuple):
+        return _wrap(r)
+    out = [_wrap(r[0])] + [_wrap(a.astype(np.int64).reshape(input._data.shape)
+                                 if return_inverse and i == 1 else a.astype(np.int64))
+                           for i, a in enumerate(r[1:], 1)]
+    return tuple(out)
+
+
+def broadcast_to(input, size):
+    from .shape import expand
+
+    return expand(input, size)
+
+
+def moveaxis(input, source, destination):
+    from .shape import permute
+
+    nd = input._data.ndim
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    src = [_dim(s, nd) for s in src]
+    dst = [_dim(s, nd) for s in dst]
+    order = [i for i in range(nd) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(input, order)
+
+
+movedim = moveaxis
+
+
+def tile(input, dims):
+    from .shape import repeat
+
+    dims = tuple(dims)
+    nd = input._data.ndim
+    if len(dims) < nd:
+        dims = (1,) * (nd - len(dims)) + dims
+    return repeat(input, dims)
+
+
+def lerp(input, end, weight):
+    """``input + weight * (end - input)``. 线性插值。"""
+    if isinstance(weight, Tensor):
+        return input + weight * (end - input)
+    from ..autograd.functions.pointwise import LerpBackward0
+    from ._util import prep
+
+    x, y, _ = prep(input, end)
+    res = _wrap(x + weight * (y - x))
+    if STATE[0] and (input._requires_grad or end._requires_grad):
+        node = LerpBackward0()
+        node.meta = ((input._data.shape, input._data.dtype), (end._data.shape, end._data.dtype))
+        node.alpha = weight
+        attach(res, node, (input, end))
+    return res
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return input + value * (tensor1 * tensor2)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return input + value * (tensor1 / tensor2)
+
+
+def _inplace_from(fn):
+    def method(self, *args, **kwargs):
+        from .inplace import _commit, check_inplace
+
+        check_inplace(self)
+        res = fn(self, *args, **kwargs)
+        if res.grad_fn is not None:
+            return _commit(self, res)
+        self._data[...] = res._data
+        self._ver[0] += 1
+        return self
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
+def _attach_methods():
+    T = Tensor
+    for n in ("sort", "argsort", "topk", "gather", "index_select", "narrow", "select", "tril",
+              "triu", "nonzero", "argwhere", "count_nonzero", "unique", "broadcast_to",
+              "moveaxis", "movedim", "tile", "lerp", "addcmul", "addcdiv"):
+        setattr(T, n, globals()[n])
+    for f in (lerp, addcmul, addcdiv, tril, triu):
+        setattr(T, f.__name__ + "_", _inplace_from(f))
+
+
+_ = _view_of
+_attach_methods()

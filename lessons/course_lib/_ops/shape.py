@@ -1,0 +1,356 @@
+"""Shape ops: view/reshape, transpose/permute, squeeze/unsqueeze, expand, cat/stack, split.
+
+形状运算。Views share memory with their input (and its version counter), as in torch.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._backend import reshape_view
+from .._size import Size
+from .._tensor import _dim, _view_of
+from ..autograd.functions import shape as F
+from ..autograd.functions.linalg import Node  # noqa: F401  (re-export for typing)
+from ..autograd.node import attach
+from ..exercises import exercise
+from ._util import STATE, Tensor, _wrap
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def _infer(shape, numel, orig):
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = math.prod(s for s in shape if s != -1)
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def _graph(res, x, node_cls, **attrs):
+    if STATE[0] and x._requires_grad:
+        node = node_cls()
+        for k, v in attrs.items():
+            setattr(node, k, v)
+        attach(res, node, (x,))
+    return res
+
+
+def view(self, *shape):
+    """Same data seen with another shape; no copy (RuntimeError if strides forbid it).
+
+    以另一种形状查看同一块内存，不拷贝；步长不允许时抛错（与 torch 相同）。
+    """
+    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and \
+            not isinstance(shape[0], Size):
+        from .convert import _to
+        return _to(self, None, shape[0])  # view(dtype): not a reinterpretation here
+    d = self._data
+    shp = _infer(_shape_arg(shape), d.size, d.shape)
+    try:
+        r = reshape_view(d, shp)
+    except ValueError:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        ) from None
+    return _graph(_view_of(r, self), self, F.ViewBackward0, shape=d.shape)
+
+
+def reshape(self, *shape):
+    """Like ``view`` when possible (shares memory), else a copy. 能视图则视图，否则拷贝。"""
+    d = self._data
+    shp = _infer(_shape_arg(shape), d.size, d.shape)
+    try:
+        r = reshape_view(d, shp)
+        return _graph(_view_of(r, self), self, F.ViewBackward0, shape=d.shape)
+    except ValueError:
+        r = d.reshape(shp)
+        return _graph(_wrap(r), self, F.UnsafeViewBackward0, shape=d.shape)
+
+
+def _flatten(self, start_dim=0, end_dim=-1):
+    """Private flatten (library code uses this, never the exercise)."""
+    d = self._data
+    if d.ndim == 0:
+        return reshape(self, 1)
+    s, e = _dim(start_dim, d.ndim), _dim(end_dim, d.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return self
+    shape = d.shape[:s] + (math.prod(d.shape[s:e + 1]),) + d.shape[e + 1:]
+    return reshape(self, shape)
+
+
+def unflatten(self, dim, sizes):
+    d = self._data
+    dim = _dim(dim, d.ndim)
+    sizes = _infer(tuple(sizes), d.shape[dim], None)
+    return view(self, d.shape[:dim] + sizes + d.shape[dim + 1:])
+
+
+def permute(self, *dims):
+    d = self._data
+    dims = tuple(_dim(i, d.ndim) for i in _shape_arg(dims))
+    if sorted(dims) != list(range(d.ndim)):
+        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does "
+                           "not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {d.ndim} is not equal to len(dims) = {len(dims)}")
+    return _graph(_view_of(d.transpose(dims), self), self, F.PermuteBackward0, perm=dims)
+
+
+def transpose(self, dim0, dim1):
+    d = self._data
+    a, b = _dim(dim0, d.ndim), _dim(dim1, d.ndim)
+    perm = list(range(d.ndim))
+    perm[a], perm[b] = perm[b], perm[a]
+    perm = tuple(perm)
+    return _graph(_view_of(d.transpose(perm), self), self, F.TransposeBackward0, perm=perm)
+
+
+swapaxes = swapdims = transpose
+
+
+def t(self):
+    """Transpose of a ≤ 2-D tensor. 转置（不超过二维）。"""
+    d = self._data
+    if d.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {d.ndim}D")
+    perm = tuple(range(d.ndim))[::-1]
+    return _graph(_view_of(d.transpose(perm), self), self, F.TBackward0, perm=perm)
+
+
+def _T(self):
+    d = self._data
+    perm = tuple(range(d.ndim))[::-1]
+    return _graph(_view_of(d.transpose(perm), self), self, F.PermuteBackward0, perm=perm)
+
+
+def _mT(self):
+    return transpose(self, -2, -1)
+
+
+def squeeze(self, dim=None):
+    d = self._data
+    if dim is None:
+        r = d.reshape(tuple(n for n in d.shape if n != 1))
+        return _graph(_view_of(r, self), self, F.SqueezeBackward0, shape=d.shape)
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    dims = {_dim(i, d.ndim) for i in dims}
+    r = d.reshape(tuple(n for i, n in enumerate(d.shape) if not (i in dims and n == 1)))
+    node = F.SqueezeBackward1 if isinstance(dim, int) else F.SqueezeBackward0
+    return _graph(_view_of(r, self), self, node, shape=d.shape)
+
+
+def unsqueeze(self, dim):
+    d = self._data
+    dim = _dim(dim, d.ndim + 1)
+    return _graph(_view_of(np.expand_dims(d, dim), self), self, F.UnsqueezeBackward0,
+                  shape=d.shape)
+
+
+def expand(self, *sizes):
+    d = self._data
+    sizes = _shape_arg(sizes)
+    if len(sizes) < d.ndim:
+        raise RuntimeError(f"expand(course_lib.FloatTensor{{{list(d.shape)}}}, size={list(sizes)}): "
+                           "the number of sizes provided ({}) must be greater or equal to the "
+                           "number of dimensions in the tensor ({})".format(len(sizes), d.ndim))
+    lead = len(sizes) - d.ndim
+    shp = tuple(d.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
+    for i in range(d.ndim):
+        if d.shape[i] != 1 and d.shape[i] != shp[i + lead]:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({shp[i + lead]}) must match the existing size "
+                f"({d.shape[i]}) at non-singleton dimension {i + lead}.  Target sizes: "
+                f"{list(sizes)}.  Tensor sizes: {list(d.shape)}")
+    return _graph(_view_of(np.broadcast_to(d, shp), self), self, F.ExpandBackward0,
+                  shape=d.shape)
+
+
+def expand_as(self, other):
+    return expand(self, other.shape)
+
+
+def contiguous(self, memory_format=None):
+    if self._data.flags.c_contiguous:
+        return self
+    return clone(self)
+
+
+def clone(self, memory_format=None):
+    """A copy with its own memory (grad flows back: ``CloneBackward0``). 拷贝。"""
+    from ..autograd.functions.pointwise import CloneBackward0
+
+    res = _wrap(self._data.copy())
+    if STATE[0] and self._requires_grad:
+        node = CloneBackward0()
+        node.saved = ()
+        attach(res, node, (self,))
+    return res
+
+
+def _check_same(tensors, what):
+    if not tensors:
+        raise RuntimeError(f"{what}(): expected a non-empty list of Tensors")
+    if not all(isinstance(t, Tensor) for t in tensors):
+        raise TypeError(f"{what}(): argument 'tensors' must be tuple of Tensors")
+    from ._util import result_dtype, same_device
+
+    arrs = [t._data for t in tensors]
+    dt = arrs[0].dtype
+    for a in arrs[1:]:
+        if a.dtype != dt:
+            dt = result_dtype(np.empty((1,), dt), np.empty((1,), a.dtype))
+    for t in tensors[1:]:
+        if type(t._data) is not type(arrs[0]):
+            same_device(tensors[0], t)
+    return [a.astype(dt, copy=False) for a in arrs]
+
+
+def cat(tensors, dim=0, *, out=None):
+    """Join tensors along an existing dim. 沿已有维度拼接。"""
+    tensors = list(tensors)
+    arrs = _check_same(tensors, "cat")
+    nd = arrs[0].ndim
+    d = _dim(dim, nd)
+    for i, a in enumerate(arrs):
+        if a.ndim != nd:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and "
+                               f"{a.ndim}")
+        for j in range(nd):
+            if j != d and a.shape[j] != arrs[0].shape[j]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{arrs[0].shape[j]} but got size {a.shape[j]} for tensor number {i} in "
+                    "the list.")
+    res = _wrap(np.concatenate(arrs, axis=d))
+    if STATE[0] and any(t._requires_grad for t in tensors):
+        node = F.CatBackward0()
+        node.dim, node.sizes = d, [a.shape[d] for a in arrs]
+        attach(res, node, tensors)
+    if out is not None:
+        from .pointwise import write_out
+        return write_out(out, res)
+    return res
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    """Join tensors along a new dim. 沿新维度堆叠。"""
+    tensors = list(tensors)
+    arrs = _check_same(tensors, "stack")
+    for i, a in enumerate(arrs):
+        if a.shape != arrs[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(arrs[0].shape)} at entry 0 and {list(a.shape)} at entry {i}")
+    d = _dim(dim, arrs[0].ndim + 1)
+    res = _wrap(np.stack(arrs, axis=d))
+    if STATE[0] and any(t._requires_grad for t in tensors):
+        node = F.StackBackward0()
+        node.dim, node.n = d, len(arrs)
+        attach(res, node, tensors)
+    if out is not None:
+        from .pointwise import write_out
+        return write_out(out, res)
+    return res
+
+
+def _multi(self, pieces, node_cls, **attrs):
+    outs = [_view_of(p, self) for p in pieces]
+    if STATE[0] and self._requires_grad:
+        node = node_cls()
+        for k, v in attrs.items():
+            setattr(node, k, v)
+        node.n_outputs = len(outs)
+        for i, o in enumerate(outs):
+            attach(o, node, (self,))
+            o._output_nr = i
+    return tuple(outs)
+
+
+def split(self, split_size_or_sections, dim=0):
+    d = self._data
+    dim = _dim(dim, d.ndim)
+    n = d.shape[dim]
+    if isinstance(split_size_or_sections, int):
+        s = split_size_or_sections
+        sizes = [min(s, n - i) for i in range(0, n, s)] if n else [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
+                               f"(input tensor's size at dimension {dim}), but got "
+                               f"split_sizes={sizes}")
+    cuts = np.cumsum(sizes)[:-1]
+    return _multi(self, np.split(d, cuts, axis=dim), F.SplitBackward0, dim=dim, sizes=sizes)
+
+
+def chunk(self, chunks, dim=0):
+    n = self._data.shape[_dim(dim, self._data.ndim)]
+    return split(self, max(-(-n // chunks), 1), dim)
+
+
+def unbind(self, dim=0):
+    d = self._data
+    dim = _dim(dim, d.ndim)
+    pieces = [d[(slice(None),) * dim + (i, Ellipsis)] for i in range(d.shape[dim])]
+    return _multi(self, pieces, F.UnbindBackward0, dim=dim)
+
+
+def repeat(self, *sizes):
+    sizes = _shape_arg(sizes)
+    d = self._data
+    if len(sizes) < d.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    res = _wrap(np.tile(d, sizes))
+    return _graph(res, self, F.RepeatBackward0, shape=d.shape, repeats=sizes)
+
+
+def flip(self, dims):
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    return _graph(_wrap(np.flip(self._data, dims).copy()), self, F.FlipBackward0, dims=dims)
+
+
+def _attach_methods():
+    T = Tensor
+    for n in ("view", "reshape", "unflatten", "permute", "transpose", "swapaxes", "swapdims",
+              "t", "squeeze", "unsqueeze", "expand", "expand_as", "contiguous", "clone",
+              "split", "chunk", "unbind", "repeat", "flip"):
+        setattr(T, n, globals()[n])
+    T.T = property(_T)
+    T.mT = property(_mT)
+    T.view_as = lambda self, other: view(self, other.shape)
+    T.reshape_as = lambda self, other: reshape(self, other.shape)
+
+
+_attach_methods()
+
+
+@exercise("01_tensors", "flatten", key="course_lib.Tensor.flatten")
+def flatten(self, start_dim=0, end_dim=-1):
+    """Merge dims ``start_dim`` … ``end_dim`` (inclusive, negatives count from the end) into one.
+
+    把第 ``start_dim`` 到 ``end_dim`` 维（含两端，负数从末尾数）合并成一维。
+    Shape ``(2, 3, 4)``: ``flatten()`` → ``(24,)``; ``flatten(1)`` → ``(2, 12)``;
+    ``flatten(0, 1)`` → ``(6, 4)``. A 0-d tensor becomes shape ``(1,)``.
+    Returns a view when possible (use ``self.reshape``). 能返回视图时返回视图（用 ``reshape``）。
+    """
+    raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
+
+
+Tensor.flatten = flatten

@@ -1,0 +1,167 @@
+"""The backward engine: iterative topological order, gradient accumulation, hooks.
+
+反向传播引擎：迭代式拓扑排序（不用递归，十万层的链也能跑）、梯度累加、钩子。
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import grad_mode
+from .node import ERR_FREED, FREED, AccumulateGrad, accumulator
+
+__all__ = ["run_backward"]
+
+
+def _as_tensor(a):
+    return _wrap(a)
+
+
+_wrap = None  # set by course_lib._tensor (circular import)
+
+
+def _run_pre_hooks(node, grads):
+    """Tensor hooks (``register_hook``/``retain_grad``) then node pre-hooks; grads is a list."""
+    hooks = node._hooks
+    if not hooks:
+        return grads
+    for nr, fn in hooks.get("tensor", ()):
+        if grads[nr] is not None:
+            r = fn(_as_tensor(grads[nr]))
+            if r is not None:
+                grads[nr] = r._data
+    for nr, ref in hooks.get("retain", ()):
+        t = ref()
+        if t is not None and grads[nr] is not None:
+            if t._grad is None:
+                t._grad = _as_tensor(grads[nr].copy())
+            else:
+                t._grad = _as_tensor(t._grad._data + grads[nr])
+    for fn in hooks.get("pre", ()):
+        r = fn(tuple(None if g is None else _as_tensor(g) for g in grads))
+        if r is not None:
+            grads = [None if g is None else g._data for g in r]
+    return grads
+
+
+def _leaf_hooks(node, g):
+    v = node.variable
+    for fn in v._hooks or ():
+        r = fn(_as_tensor(g))
+        if r is not None:
+            g = r._data
+    return g
+
+
+def run_backward(roots, grads, retain_graph=False, capture=None):
+    """Backpropagate ``grads`` (arrays) from the ``roots`` (tensors).
+
+    ``capture``: for ``autograd.grad`` — ``{(node, output_nr): slot}``; the gradients
+    reaching those points are returned in a dict and no ``.grad`` is accumulated.
+    """
+    # 1. dependency counts of every node reachable from the roots (iterative DFS)
+    deps = {}
+    pending = {}
+    stack = []
+    for t, g in zip(roots, grads):
+        node = t.grad_fn
+        if node is None:
+            node = accumulator(t)
+        _add(pending, node, t._output_nr, g)
+        if node not in deps:
+            deps[node] = 0
+            stack.append(node)
+    get = deps.get
+    while stack:
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is not None:
+                d = get(nxt)
+                if d is None:
+                    deps[nxt] = 1
+                    stack.append(nxt)
+                else:
+                    deps[nxt] = d + 1
+    # 2. run the nodes whose inputs are complete
+    captured = {} if capture is not None else None
+    ready = [n for n in pending if deps[n] == 0]
+    prev = grad_mode.STATE[0]
+    grad_mode.STATE[0] = False
+    try:
+        while ready:
+            node = ready.pop()
+            g = pending.pop(node, None)
+            outs = None
+            if g is not None:
+                n_out = node.n_outputs
+                if node._hooks:
+                    gl = _run_pre_hooks(node, list(g) if n_out > 1 else [g])
+                    g = gl if n_out > 1 else gl[0]
+                if capture is not None:
+                    for nr in range(n_out):
+                        slot = capture.get((node, nr))
+                        if slot is not None:
+                            captured[slot] = g[nr] if n_out > 1 else g
+                if type(node) is AccumulateGrad:
+                    if capture is None:
+                        if node.variable._hooks:
+                            g = _leaf_hooks(node, g)
+                        node.backward(g)
+                    continue
+                if n_out == 1 or any(x is not None for x in g):
+                    saved = node.saved
+                    if saved is FREED:
+                        raise RuntimeError(ERR_FREED)
+                    if node._versions:
+                        node._check_saved()
+                    outs = node.backward(g)
+                    if node._hooks and "post" in node._hooks:
+                        _post_hooks(node, outs, g)
+            if not retain_graph:
+                node._release()
+            i = 0
+            for nxt, nr in node.next_functions:
+                if nxt is not None:
+                    if outs is not None:
+                        gi = outs[i]
+                        if gi is not None:
+                            if nxt.n_outputs == 1:
+                                old = pending.get(nxt)
+                                pending[nxt] = gi if old is None else old + gi
+                            else:
+                                _add(pending, nxt, nr, gi)
+                    d = deps[nxt] - 1
+                    deps[nxt] = d
+                    if d == 0:
+                        ready.append(nxt)
+                i += 1
+    finally:
+        grad_mode.STATE[0] = prev
+    return captured
+
+
+def _add(pending, node, nr, g):
+    """Accumulate gradient ``g`` for output ``nr`` of ``node`` (never in place)."""
+    if node.n_outputs == 1:
+        old = pending.get(node)
+        pending[node] = g if old is None else old + g
+    else:
+        lst = pending.get(node)
+        if lst is None:
+            lst = pending[node] = [None] * node.n_outputs
+        lst[nr] = g if lst[nr] is None else lst[nr] + g
+
+
+def _post_hooks(node, outs, g):
+    gi = tuple(None if x is None else _as_tensor(x) for x in outs)
+    go = tuple(None if x is None else _as_tensor(x) for x in (g if node.n_outputs > 1 else [g]))
+    for fn in node._hooks["post"]:
+        fn(gi, go)
+
+
+def check_grad_shape(t, g, i):
+    from .._size import Size
+
+    if tuple(g.shape) != tuple(t._data.shape):
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[{i}] has a shape of course_lib.Size({list(g.shape)}) "
+            f"and output[{i}] has a shape of course_lib.Size({list(t._data.shape)}).")
+    return Size

@@ -1,0 +1,84 @@
+"""Backward nodes of matrix products (``MmBackward0``, ``AddmmBackward0``, ``BmmBackward0`` …).
+
+矩阵乘法的反向节点。For ``C = A @ B``: ∂L/∂A = G @ Bᵀ, ∂L/∂B = Aᵀ @ G.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..node import Node, unbroadcast
+
+
+class MmBackward0(Node):
+    """``(n, k) @ (k, m)``."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        ea, eb = self.next_functions
+        return (g @ b.T if ea[0] is not None else None,
+                a.T @ g if eb[0] is not None else None)
+
+
+class AddmmBackward0(Node):
+    """``beta * bias + alpha * (mat1 @ mat2)``; inputs (bias, mat1, mat2)."""
+
+    __slots__ = ("bias_shape", "alpha", "beta")
+
+    def backward(self, g):
+        m1, m2 = self.saved
+        e0, e1, e2 = self.next_functions
+        gb = None
+        if e0[0] is not None:
+            gb = unbroadcast(g if self.beta == 1 else g * self.beta, self.bias_shape)
+        ga = g @ m2.T if e1[0] is not None else None
+        gm = m1.T @ g if e2[0] is not None else None
+        if self.alpha != 1:
+            ga = None if ga is None else ga * self.alpha
+            gm = None if gm is None else gm * self.alpha
+        return gb, ga, gm
+
+
+class MvBackward0(Node):
+    __slots__ = ()
+
+    def backward(self, g):
+        m, v = self.saved
+        return np.multiply.outer(g, v), m.T @ g
+
+
+class DotBackward0(Node):
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        return g * b, g * a
+
+
+class BmmBackward0(Node):
+    """Batched ``(..., n, k) @ (..., k, m)`` with broadcast batch dims summed back."""
+
+    __slots__ = ("shapes",)
+
+    def backward(self, g):
+        a, b = self.saved
+        sa, sb = self.shapes
+        a2 = a if a.ndim > 1 else a[None, :]
+        b2 = b if b.ndim > 1 else b[:, None]
+        g2 = g
+        if a.ndim == 1:
+            g2 = np.expand_dims(g2, -2)
+        if b.ndim == 1:
+            g2 = np.expand_dims(g2, -1)
+        ga = g2 @ np.swapaxes(b2, -1, -2)
+        gb = np.swapaxes(a2, -1, -2) @ g2
+        if a.ndim == 1:
+            ga = unbroadcast(ga, (1,) + sa)
+        if b.ndim == 1:
+            gb = unbroadcast(gb, sb + (1,))
+        return unbroadcast(ga, sa).reshape(sa), unbroadcast(gb, sb).reshape(sb)
+
+
+UnsafeViewMatmul = type("UnsafeViewBackward0", (BmmBackward0,), {"__slots__": ()})
+SqueezeMatmul = type("SqueezeBackward4", (BmmBackward0,), {"__slots__": ()})

@@ -1,0 +1,278 @@
+"""Backward nodes of element-wise ops (``AddBackward0``, ``MulBackward0``, ``ExpBackward0`` …).
+
+逐元素运算的反向节点。Each ``backward(g)`` returns one gradient per input (arrays),
+summed back to the input's shape and cast to its dtype by :func:`fit`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...exercises import exercise, overrides
+from ..function import Function
+from ..node import Node, fit
+
+MUL_KEY = "course_lib.autograd.functions.Mul.backward"
+SIGMOID_KEY = "course_lib.autograd.functions.Sigmoid.backward"
+
+
+class _Binary(Node):
+    """Node of ``a ∘ b``; ``meta`` = ((shape, dtype) of a, of b or None for a scalar)."""
+
+    __slots__ = ("meta", "alpha")
+
+    def _fit(self, ga, gb):
+        ma, mb = self.meta
+        if ga is not None and ma is not None:
+            ga = fit(ga, *ma)
+        if gb is not None and mb is not None:
+            gb = fit(gb, *mb)
+        return ga, gb
+
+
+class AddBackward0(_Binary):
+    __slots__ = ()
+
+    def backward(self, g):
+        return self._fit(g, g if self.alpha == 1 else g * self.alpha)
+
+
+class SubBackward0(_Binary):
+    __slots__ = ()
+
+    def backward(self, g):
+        return self._fit(g, -g if self.alpha == 1 else -g * self.alpha)
+
+
+class RsubBackward1(_Binary):
+    """``scalar - x``: only x (the first input) has a gradient."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        return (fit(-g * self.alpha, *self.meta[0]),)
+
+
+class MulBackward0(_Binary):
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        f = overrides.get(MUL_KEY)
+        if f is not None:  # the student's Mul.backward runs for the rest of the session
+            ga, gb = _call_student(f, self, g, (a, b))
+        else:
+            ga = g * b if self.meta[0] is not None else None
+            gb = g * a if self.meta[1] is not None else None
+        return self._fit(ga, gb)
+
+
+class DivBackward0(_Binary):
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        ga = g / b if self.meta[0] is not None else None
+        gb = -g * a / (b * b) if self.meta[1] is not None else None
+        return self._fit(ga, gb)
+
+
+class PowBackward0(_Binary):
+    """``x ** scalar``."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        (x,) = self.saved
+        p = self.alpha
+        return (fit(g * p * x ** (p - 1) if p != 0 else g * 0, *self.meta[0]),)
+
+
+class PowBackward1(_Binary):
+    """``x ** y`` with two tensors."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b, r = self.saved
+        ga = g * b * a ** (b - 1) if self.meta[0] is not None else None
+        gb = None
+        if self.meta[1] is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gb = np.where((a == 0) & (b >= 0), 0, g * r * np.log(a))
+        return self._fit(ga, gb)
+
+
+class PowBackward2(_Binary):
+    """``scalar ** x``."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        (r,) = self.saved
+        return (fit(g * r * np.log(self.alpha), *self.meta[0]),)
+
+
+class LerpBackward0(_Binary):
+    """``lerp(a, b, w)`` with a number ``w`` (kept in ``alpha``)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        w = self.alpha
+        return self._fit(g * (1 - w), g * w)
+
+
+class MaximumBackward0(_Binary):
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        w = (a > b) + 0.5 * (a == b)
+        return self._fit(g * w, g * (1 - w))
+
+
+class MinimumBackward0(_Binary):
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        w = (a < b) + 0.5 * (a == b)
+        return self._fit(g * w, g * (1 - w))
+
+
+class RemainderBackward0(_Binary):
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        gb = None if self.meta[1] is None else -g * np.floor(a / b)
+        return self._fit(g, gb)
+
+
+class WhereBackward0(_Binary):
+    """``where(cond, a, b)``: inputs are (cond, a, b); cond gets no gradient."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        (cond,) = self.saved
+        z = np.zeros((), g.dtype)
+        ga, gb = self._fit(np.where(cond, g, z), np.where(cond, z, g))
+        return None, ga, gb
+
+
+# -- unary ------------------------------------------------------------------------------
+class _Unary(Node):
+    __slots__ = ()
+
+
+def _unary(name, grad):
+    """A unary node class whose backward is ``grad(g, *saved)``."""
+    return type(name, (_Unary,), {"__slots__": (),
+                                  "backward": lambda self, g: (grad(g, *self.saved),)})
+
+
+NegBackward0 = _unary("NegBackward0", lambda g: -g)
+ExpBackward0 = _unary("ExpBackward0", lambda g, r: g * r)
+LogBackward0 = _unary("LogBackward0", lambda g, x: g / x)
+Log2Backward0 = _unary("Log2Backward0", lambda g, x: g / (x * np.log(2.0)).astype(x.dtype))
+Log1PBackward0 = _unary("Log1PBackward0", lambda g, x: g / (1 + x))
+SqrtBackward0 = _unary("SqrtBackward0", lambda g, r: g / (2 * r))
+RsqrtBackward0 = _unary("RsqrtBackward0", lambda g, r: -0.5 * g * r * r * r)
+ReciprocalBackward0 = _unary("ReciprocalBackward0", lambda g, r: -g * r * r)
+AbsBackward0 = _unary("AbsBackward0", lambda g, x: g * np.sign(x))
+SinBackward0 = _unary("SinBackward0", lambda g, x: g * np.cos(x))
+CosBackward0 = _unary("CosBackward0", lambda g, x: -g * np.sin(x))
+TanhBackward0 = _unary("TanhBackward0", lambda g, r: g * (1 - r * r))
+AtanBackward0 = _unary("AtanBackward0", lambda g, x: g / (1 + x * x))
+ReluBackward0 = _unary("ReluBackward0", lambda g, r: g * (r > 0))
+SignBackward0 = _unary("SignBackward0", lambda g: g * 0)
+FloorBackward0 = _unary("FloorBackward0", lambda g: g * 0)
+CeilBackward0 = _unary("CeilBackward0", lambda g: g * 0)
+RoundBackward0 = _unary("RoundBackward0", lambda g: g * 0)
+CloneBackward0 = _unary("CloneBackward0", lambda g: g)
+ClampBackward1 = _unary("ClampBackward1", lambda g, mask: g * mask)
+LeakyReluBackward0 = _unary("LeakyReluBackward0", lambda g, x, s: np.where(x > 0, g, g * s))
+MaskedFillBackward0 = _unary("MaskedFillBackward0", lambda g, m: np.where(m, 0, g))
+
+
+class ToCopyBackward0(Node):
+    """``.to(device, dtype)``: send the gradient back to the input's device and dtype."""
+
+    __slots__ = ("src_dtype", "src_device")
+
+    def backward(self, g):
+        from ..._backend import transfer
+
+        return (transfer(g, self.src_device).astype(self.src_dtype, copy=False),)
+
+
+class SigmoidBackward0(_Unary):
+    __slots__ = ()
+
+    def backward(self, g):
+        (r,) = self.saved
+        f = overrides.get(SIGMOID_KEY)
+        if f is not None:  # the student's Sigmoid.backward
+            return _call_student(f, self, g, (r,))
+        return (g * r * (1 - r),)
+
+
+def _call_student(f, node, g, saved):
+    """Run a student's ``backward(ctx, grad_output)`` on Tensors; return arrays."""
+    from ..._tensor import _wrap
+    from ..function import FunctionCtx
+
+    ctx = FunctionCtx()
+    ctx._saved_direct = tuple(_wrap(s) for s in saved)
+    ctx.needs_input_grad = tuple(e[0] is not None for e in node.next_functions)
+    r = f(ctx, _wrap(g))
+    r = r if isinstance(r, tuple) else (r,)
+    return tuple(None if x is None else x._data for x in r)
+
+
+# -- the two exercises of lesson 04 ---------------------------------------------------------
+class Mul(Function):
+    """``a * b`` as an ``autograd.Function`` (lesson 04). ``Mul.apply(a, b)``."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    @exercise("04_autograd", "mul_backward", key=MUL_KEY)
+    def backward(ctx, grad_output):
+        """Gradients of ``out = a * b`` w.r.t. ``a`` and ``b``.
+
+        乘法的反向传播。``ctx.saved_tensors`` 是前向保存的 ``(a, b)``；
+        ``grad_output`` = ∂L/∂out，形状与 ``out`` 相同。由链式法则：
+        ∂L/∂a = grad_output * b，∂L/∂b = grad_output * a。
+        Return a tuple ``(grad_a, grad_b)`` in the order of forward's inputs; ``None`` for an
+        input with ``ctx.needs_input_grad[i] == False``. Shapes may be broadcast — the engine
+        sums each gradient back to its input's shape, as torch does.
+        返回 ``(grad_a, grad_b)``；不需要梯度的输入返回 ``None``。广播的形状由引擎求和还原。
+        """
+        raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
+
+
+class Sigmoid(Function):
+    """``sigmoid(x) = 1 / (1 + exp(-x))`` as an ``autograd.Function`` (lesson 04)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = 1 / (1 + (-x).exp())
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    @exercise("04_autograd", "sigmoid_backward", key=SIGMOID_KEY)
+    def backward(ctx, grad_output):
+        """Gradient of ``out = sigmoid(x)`` w.r.t. ``x``.
+
+        sigmoid 的反向传播。前向保存的是输出 ``out``（``ctx.saved_tensors == (out,)``）。
+        因为 σ'(x) = σ(x)·(1 − σ(x))，所以 ∂L/∂x = grad_output * out * (1 - out)。
+        Shapes: ``grad_output`` and ``out`` have the shape of ``x``; return one tensor.
+        返回一个与 ``x`` 同形状的张量。
+        """
+        raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook

@@ -1,0 +1,205 @@
+"""Backward nodes of reductions (sum, mean, max/min, prod, var/std, softmax, logsumexp).
+
+归约运算的反向节点。``dims`` is a tuple of reduced axes (None = all), ``keepdim`` a bool.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..node import Node
+
+
+def _expand(g, shape, dims, keepdim):
+    """Broadcast the reduced gradient ``g`` back to ``shape``."""
+    if dims is not None and not keepdim:
+        g = np.expand_dims(g, dims)
+    return np.broadcast_to(g, shape)
+
+
+def _fill(g, shape):
+    """A new array of ``shape`` filled with the 0-d gradient ``g`` (faster than broadcast_to)."""
+    out = np.zeros_like(g, shape=shape)
+    out += g
+    return out
+
+
+class _Reduce(Node):
+    __slots__ = ("shape", "dims", "keepdim", "count")
+
+
+class SumBackward0(_Reduce):
+    __slots__ = ()
+
+    def backward(self, g):
+        return (_fill(g, self.shape),)
+
+
+class SumBackward1(_Reduce):
+    __slots__ = ()
+
+    def backward(self, g):
+        return (_expand(g, self.shape, self.dims, self.keepdim),)
+
+
+class MeanBackward0(_Reduce):
+    __slots__ = ()
+
+    def backward(self, g):
+        return (_fill(g / self.count, self.shape),)
+
+
+class MeanBackward1(_Reduce):
+    __slots__ = ()
+
+    def backward(self, g):
+        return (_expand(g / self.count, self.shape, self.dims, self.keepdim),)
+
+
+class MaxBackward1(_Reduce):
+    """Full max/min: the gradient is shared evenly among the tied extremes."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        x, r = self.saved
+        mask = x == r
+        return (mask * (g / mask.sum()).astype(x.dtype),)
+
+
+MinBackward1 = type("MinBackward1", (MaxBackward1,), {"__slots__": ()})
+
+
+class MaxBackward0(_Reduce):
+    """max/min along a dim: the gradient goes to the position of each index."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        (idx,) = self.saved
+        d = self.dims[0]
+        if not self.keepdim:
+            g = np.expand_dims(g, d)
+            idx = np.expand_dims(idx, d)
+        z = np.zeros_like(g, shape=self.shape)
+        np.put_along_axis(z, idx, g, axis=d)
+        return (z,)
+
+
+MinBackward0 = type("MinBackward0", (MaxBackward0,), {"__slots__": ()})
+
+
+class AmaxBackward0(_Reduce):
+    __slots__ = ()
+
+    def backward(self, g):
+        x, r = self.saved
+        if not self.keepdim:
+            r = np.expand_dims(r, self.dims)
+        mask = x == r
+        cnt = mask.sum(axis=self.dims, keepdims=True)
+        return (mask * _expand(g, self.shape, self.dims, self.keepdim) / cnt,)
+
+
+AminBackward0 = type("AminBackward0", (AmaxBackward0,), {"__slots__": ()})
+
+
+def _prod_others(x, axis):
+    """Product of all other elements along ``axis`` (zero-safe, by exclusive cumprods)."""
+    ones = np.ones_like(x.take([0], axis=axis))
+    left = np.cumprod(np.concatenate([ones, x.take(range(x.shape[axis] - 1), axis=axis)],
+                                     axis=axis), axis=axis)
+    xr = np.flip(x, axis)
+    right = np.cumprod(np.concatenate([ones, xr.take(range(x.shape[axis] - 1), axis=axis)],
+                                      axis=axis), axis=axis)
+    return left * np.flip(right, axis)
+
+
+class ProdBackward0(_Reduce):
+    __slots__ = ()
+
+    def backward(self, g):
+        (x,) = self.saved
+        if x.size == 0:
+            return (np.zeros_like(x),)
+        return ((g * _prod_others(x.reshape(-1), 0)).reshape(self.shape),)
+
+
+class ProdBackward1(_Reduce):
+    __slots__ = ()
+
+    def backward(self, g):
+        (x,) = self.saved
+        return (_expand(g, self.shape, self.dims, self.keepdim) * _prod_others(x, self.dims[0]),)
+
+
+class VarBackward0(_Reduce):
+    """``count`` = N - correction; saved (x - mean,)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        (xc,) = self.saved
+        g = _expand(g, self.shape, self.dims, self.keepdim)
+        return (g * 2 * xc / self.count,)
+
+
+class StdBackward0(_Reduce):
+    __slots__ = ()
+
+    def backward(self, g):
+        xc, std = self.saved
+        if self.dims is not None and not self.keepdim:
+            std = np.expand_dims(std, self.dims)
+        g = _expand(g, self.shape, self.dims, self.keepdim)
+        return (g * xc / (self.count * std),)
+
+
+class SoftmaxBackward0(_Reduce):
+    __slots__ = ()
+
+    def backward(self, g):
+        (y,) = self.saved
+        d = self.dims[0]
+        return (y * (g - (g * y).sum(axis=d, keepdims=True)),)
+
+
+class LogSoftmaxBackward0(_Reduce):
+    __slots__ = ()
+
+    def backward(self, g):
+        (y,) = self.saved
+        d = self.dims[0]
+        return (g - np.exp(y) * g.sum(axis=d, keepdims=True),)
+
+
+class LogsumexpBackward0(_Reduce):
+    __slots__ = ()
+
+    def backward(self, g):
+        x, r = self.saved
+        if not self.keepdim:
+            r = np.expand_dims(r, self.dims)
+            g = np.expand_dims(g, self.dims)
+        return (g * np.exp(x - r),)
+
+
+class CumsumBackward0(_Reduce):
+    __slots__ = ()
+
+    def backward(self, g):
+        d = self.dims[0]
+        return (np.flip(np.cumsum(np.flip(g, d), axis=d), d),)
+
+
+class LinalgVectorNormBackward0(_Reduce):
+    """2-norm: d‖x‖/dx = x / ‖x‖ (0 where the norm is 0)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        x, r = self.saved
+        if self.dims is not None and not self.keepdim:
+            r = np.expand_dims(r, self.dims)
+        g = _expand(g, self.shape, self.dims, self.keepdim)
+        with np.errstate(all="ignore"):
+            return (np.where(r == 0, 0, g * x / r).astype(x.dtype, copy=False),)

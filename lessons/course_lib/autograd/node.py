@@ -1,0 +1,232 @@
+"""Graph nodes (``grad_fn``): the internal base class of every differentiable op.
+
+计算图节点（``grad_fn``）：所有可微运算的内部基类。
+
+How to write an op (for library code; users write ``autograd.Function`` instead)
+-------------------------------------------------------------------------------
+An op works on raw arrays (``t._data``) and builds a node only when needed::
+
+    class ExpBackward0(Node):                 # the class name is the torch grad_fn name
+        __slots__ = ()
+        def backward(self, g):                # g: gradient w.r.t. the output (an array)
+            (result,) = self.saved            # what the forward saved (arrays)
+            return (g * result,)              # one gradient (or None) per input, in order
+
+    def exp(x):
+        out = _wrap(np.exp(x._data))          # Tensor around the result array
+        if STATE[0] and x._requires_grad:     # grad mode on and some input needs grad
+            node = ExpBackward0()
+            node.saved = (out._data,)         # arrays the backward needs (freed after backward)
+            node.save_versions(out=out)       # in-place safety: remember versions of saved tensors
+            attach(out, node, (x,))           # edges to the inputs, out.grad_fn = node
+        return out
+
+Rules: ``backward`` returns arrays of each input's shape and dtype (use :func:`fit` after
+broadcasting/promotion, :func:`unbroadcast` for shapes); put saved arrays in ``self.saved``
+(set to ``FREED`` after backward unless ``retain_graph``); never keep Tensors in a node (cycles),
+only arrays; multi-output nodes set ``n_outputs`` and receive a list of gradients (``None`` where
+an output got none).
+"""
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+__all__ = ["Node", "AccumulateGrad", "attach", "fit", "unbroadcast", "FREED"]
+
+
+class _Freed:
+    def __repr__(self):
+        return "FREED"
+
+
+FREED = _Freed()
+
+ERR_FREED = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward.")
+
+
+class Node:
+    """A node of the backward graph; ``type(node).__name__`` is torch's ``grad_fn`` name."""
+
+    __slots__ = ("next_functions", "saved", "_versions", "_hooks", "__weakref__")
+    n_outputs = 1
+
+    def __init__(self):
+        self.saved = None
+        self._versions = None
+        self._hooks = None
+
+    # -- the op's contract -------------------------------------------------------------
+    def backward(self, grad):  # pragma: no cover - every op overrides it
+        raise NotImplementedError
+
+    def save_versions(self, *inputs, out=None):
+        """Remember the version counters of the tensors whose data is in ``self.saved``.
+
+        ``inputs``: saved input tensors; ``out``: the output tensor when it is saved too.
+        """
+        v = [(t._ver, t._ver[0], t) for t in inputs]
+        if out is not None:
+            v.append((out._ver, out._ver[0], None))
+        self._versions = v
+
+    # -- torch's public Node API -------------------------------------------------------
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    @property
+    def metadata(self):
+        return self._hook_dict().setdefault("metadata", {})
+
+    def _hook_dict(self):
+        if self._hooks is None:
+            self._hooks = {}
+        return self._hooks
+
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` after this node ran (tuples of Tensors)."""
+        return _Handle(self._hook_dict().setdefault("post", []), fn)
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs) -> new grad_outputs or None`` before this node runs."""
+        return _Handle(self._hook_dict().setdefault("pre", []), fn)
+
+    def _release(self):
+        if self.saved is not None:
+            self.saved = FREED
+            self._versions = None
+
+    def _check_saved(self):
+        if self.saved is FREED:
+            raise RuntimeError(ERR_FREED)
+        for ver, expected, t in self._versions or ():
+            if ver[0] != expected:
+                _raise_version(self, ver[0], expected, t)
+
+
+class _Handle:
+    """What ``register_hook`` returns: ``.remove()`` takes the hook out."""
+
+    __slots__ = ("_list", "_fn")
+
+    def __init__(self, lst, fn):
+        lst.append(fn)
+        self._list, self._fn = lst, fn
+
+    def remove(self):
+        if self._fn in self._list:
+            self._list.remove(self._fn)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _raise_version(node, now, expected, t):
+    from .._tensor import _type_name as type_name
+
+    if t is None:
+        what = f"which is output 0 of {type(node).__name__}, "
+        desc = ""
+    else:
+        fn = t.grad_fn
+        what = f"which is output {t._output_nr} of {type(fn).__name__}, " if fn is not None else ""
+        desc = f"[{type_name(t)} {list(t._data.shape)}], "
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: {desc}{what}is at version {now}; expected version {expected} instead. "
+        "Hint: the backtrace further above shows the operation that failed to compute its "
+        "gradient. The variable in question was changed in there or anywhere later. Good luck!")
+
+
+class AccumulateGrad(Node):
+    """Leaf node: adds the incoming gradient into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+    next_functions = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.saved = None
+        self._versions = None
+        self._hooks = None
+
+    def backward(self, g):
+        v = self.variable
+        old = v._grad
+        if old is None:
+            v._grad = _wrap(g.copy())  # never alias a gradient that others also got
+        else:
+            old._data = old._data + g  # torch accumulates out of place when grad mode is off
+            old._ver[0] += 1
+        return ()
+
+
+_wrap = None  # set by course_lib._tensor (circular import)
+
+
+def accumulator(t):
+    """The (cached) AccumulateGrad node of leaf tensor ``t``."""
+    ref = t._accum
+    node = ref() if ref is not None else None
+    if node is None:
+        node = AccumulateGrad(t)
+        t._accum = weakref.ref(node)
+    return node
+
+
+def attach(out, node, inputs):
+    """Make ``node`` the ``grad_fn`` of ``out`` with edges to ``inputs`` (Tensors or None)."""
+    edges = []
+    for t in inputs:
+        if t is None or not t._requires_grad:
+            edges.append((None, 0))
+        elif t.grad_fn is not None:
+            edges.append((t.grad_fn, t._output_nr))
+        else:
+            edges.append((accumulator(t), 0))
+    node.next_functions = tuple(edges)
+    out.grad_fn = node
+    out._requires_grad = True
+    return out
+
+
+def unbroadcast(g, shape):
+    """Sum ``g`` over the broadcast dimensions so that it gets ``shape`` (private helper)."""
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
+def fit(g, shape, np_dtype):
+    """``g`` summed to ``shape`` and cast to ``np_dtype`` (an input's metadata)."""
+    if g.shape != shape:
+        g = unbroadcast(g, shape)
+    if g.dtype != np_dtype:
+        g = g.astype(np_dtype)
+    return g
+
+
+def zeros_like_meta(shape, np_dtype, like):
+    return np.zeros(shape, np_dtype) if type(like) is np.ndarray else _xp(like).zeros(shape, np_dtype)
+
+
+def _xp(a):
+    from .._backend import xp_of
+
+    return xp_of(a)

@@ -1,0 +1,211 @@
+"""The exercise mechanism: pieces of course_lib that students implement in notebooks.
+
+练习机制：学生在 notebook 中实现的 course_lib 组件。
+
+A piece is declared in the library with ``@exercise(lesson, name, key=...)``; its reference
+body sits between ``### BEGIN SOLUTION`` / ``### END SOLUTION``. A notebook answer cell
+registers the student's version with ``@implements(key)``; from then on the library calls it.
+In the student build (no reference code) a piece not implemented in this session is taken
+from the student's own earlier notebook ``lessons/<lesson>/<lesson>.ipynb``; if it is not
+done there either, calling it raises :class:`ExerciseNotDone`.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+
+from ._check import check
+
+__all__ = ["exercise", "implements", "check", "status", "lookup", "ExerciseNotDone",
+           "registry", "overrides"]
+
+#: key -> (lesson, name, reference function or None)
+registry: dict = {}
+#: key -> the student's function
+overrides: dict = {}
+#: key -> the student's answer loaded from an earlier notebook (None: not done there)
+_earlier: dict = {}
+#: environment variable naming the folder that holds ``<lesson>/<lesson>.ipynb``
+LESSONS_ENV = "COURSE_LESSONS_DIR"
+
+
+class ExerciseNotDone(NotImplementedError):
+    """Raised when a piece has no implementation yet. 练习尚未完成时抛出。"""
+
+    def __init__(self, lesson: str, name: str, key: str):
+        self.lesson, self.name, self.key = lesson, name, key
+        super().__init__(
+            f"练习尚未完成：第 {lesson} 课的练习 '{name}'（{key}）。"
+            f"请先在 lessons/{lesson}/{lesson}.ipynb 中完成它并运行该单元格。\n"
+            f"Exercise not done yet: '{name}' of lesson {lesson} ({key}). "
+            f"Complete it in lessons/{lesson}/{lesson}.ipynb and run that cell first."
+        )
+
+
+@functools.lru_cache(maxsize=None)  # a failed import is slow (~2 ms): check once
+def _student_build() -> bool:
+    try:
+        from . import _build
+    except ImportError:
+        return False
+    return bool(getattr(_build, "STUDENT_BUILD", False))
+
+
+def lookup(key: str):
+    """The function that implements ``key`` now: the student's (this session or an earlier
+    notebook in the student build), else the reference; raises ExerciseNotDone if none."""
+    f = overrides.get(key)
+    if f is not None:
+        return f
+    lesson, name, ref = registry[key]
+    if ref is not None and not _student_build():
+        return ref
+    f = _load_earlier_answer(key)
+    if f is None:
+        raise ExerciseNotDone(lesson, name, key)
+    return f
+
+
+def exercise(lesson: str, name: str, *, key: str):
+    """Mark a library function as the exercise ``name`` of ``lesson``."""
+
+    def decorate(ref):
+        registry[key] = (lesson, name, ref)
+
+        @functools.wraps(ref)
+        def dispatch(*args, **kwargs):
+            f = lookup(key)
+            try:
+                return f(*args, **kwargs)
+            except NotImplementedError as e:
+                # the released answer cell's stub ``raise NotImplementedError()``: say so bilingually
+                if type(e) is NotImplementedError and not e.args and f is not ref:
+                    raise ExerciseNotDone(lesson, name, key) from None
+                raise
+
+        del dispatch.__wrapped__  # the reference is reachable only through the registry
+        dispatch.__course_exercise__ = (lesson, name, key)
+        return dispatch
+
+    return decorate
+
+
+def implements(key: str):
+    """Register the decorated function as the student's version of ``key``.
+
+    用被装饰的函数替换 course_lib 中的组件 ``key``。
+    """
+    if key not in registry:
+        _import_all()
+    if key not in registry:
+        known = ", ".join(sorted(registry)) or "-"
+        raise KeyError(
+            f"没有名为 {key!r} 的练习。/ No exercise is called {key!r}. Known: {known}"
+        )
+
+    def decorate(f):
+        overrides[key] = f
+        return f
+
+    return decorate
+
+
+# ------------------------------------------------------------------ earlier notebooks
+
+def lessons_dir() -> Path:
+    """Where the student's lesson notebooks are: $COURSE_LESSONS_DIR, else the folder that
+    holds the student build (``lessons/course_lib`` → ``lessons``)."""
+    env = os.environ.get(LESSONS_ENV)
+    return Path(env) if env else Path(__file__).resolve().parent.parent
+
+
+def _answer_source(lesson: str, name: str):
+    """The source of the answer cell ``ex_<name>`` in the student's notebook, or None."""
+    path = lessons_dir() / lesson / f"{lesson}.ipynb"
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb.get("cells", []):
+            meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+            if meta.get("grade_id") == f"ex_{name}":
+                src = cell.get("source", "")
+                return "".join(src) if isinstance(src, list) else str(src)
+    except (OSError, ValueError, AttributeError, TypeError):
+        return None
+    return None
+
+
+def is_unfinished(source) -> bool:
+    """An answer cell still as released: empty, or raising NotImplementedError."""
+    if source is None:
+        return True
+    code = "\n".join(ln for ln in source.splitlines() if not ln.strip().startswith("#"))
+    return "raise NotImplementedError" in code or not code.strip()
+
+
+def _load_earlier_answer(key):
+    """Exec the student's answer cell for ``key`` from their earlier notebook (cached)."""
+    if key in _earlier:
+        return _earlier[key]
+    lesson, name, _ = registry[key]
+    src = _answer_source(lesson, name)
+    _earlier[key] = None
+    if is_unfinished(src):
+        return None
+    import numpy as np
+
+    import course_lib
+    ns = {"__name__": f"course_lib_answer_{lesson}_{name}", "torch": course_lib, "np": np,
+          "implements": implements, "check": check}
+    before = overrides.get(key)
+    try:
+        exec(compile(src, f"<{lesson}.ipynb ex_{name}>", "exec"), ns)
+    except Exception as e:
+        raise RuntimeError(
+            f"第 {lesson} 课练习 '{name}' 的答案单元格运行出错 / the answer cell of exercise "
+            f"'{name}' (lesson {lesson}) failed: {type(e).__name__}: {e}") from e
+    f = overrides.get(key)
+    if before is None:  # loaded, not implemented in this session: keep it out of overrides
+        overrides.pop(key, None)
+    _earlier[key] = f
+    return f
+
+
+# ------------------------------------------------------------------ status
+
+def _import_all() -> None:
+    import importlib
+    root = Path(__file__).resolve().parent
+    for f in sorted(root.rglob("*.py")):
+        rel = f.relative_to(root.parent).with_suffix("")
+        if rel.name.startswith("__"):
+            continue
+        try:
+            importlib.import_module(".".join(rel.parts))
+        except Exception:  # a broken module must not hide the others
+            pass
+
+
+def status(print_table: bool = True) -> list:
+    """Which exercises are done? 哪些练习已完成？ Returns a list of dicts and prints a table."""
+    _import_all()
+    rows = []
+    for key, (lesson, name, _) in sorted(registry.items(), key=lambda kv: (kv[1][0], kv[0])):
+        if key in overrides:
+            state = "done (this session) / 已完成（本次会话）"
+        elif not is_unfinished(_answer_source(lesson, name)):
+            state = "done / 已完成"
+        else:
+            state = "not done / 未完成"
+        rows.append({"lesson": lesson, "exercise": name, "key": key,
+                     "done": not state.startswith("not"), "state": state})
+    if print_table:
+        w = max([len(r["exercise"]) for r in rows] + [8])
+        print(f"{'课程 lesson':<14}{'练习 exercise':<{w + 4}}状态 status")
+        for r in rows:
+            mark = "✓" if r["done"] else "✗"
+            print(f"{r['lesson']:<14}{r['exercise']:<{w + 4}}{mark} {r['state']}")
+        n = sum(r["done"] for r in rows)
+        print(f"已完成 {n}/{len(rows)} 个练习 / {n} of {len(rows)} exercises done")
+    return rows

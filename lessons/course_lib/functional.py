@@ -1,0 +1,64 @@
+"""``course_lib.functional``: shape helpers that torch keeps in ``torch.functional``.
+
+形状相关的辅助函数（torch 中位于 ``torch.functional``）。
+"""
+from __future__ import annotations
+
+from ._size import Size
+from .exercises import exercise
+
+__all__ = ["broadcast_shapes", "broadcast_tensors", "split", "einsum"]
+
+
+def _broadcast_shapes(*shapes):
+    """Private version used inside the library."""
+    n = max((len(s) for s in shapes), default=0)
+    out = [1] * n
+    for s in shapes:
+        for i, d in enumerate(s, n - len(s)):
+            if d != 1:
+                if out[i] != 1 and out[i] != d:
+                    raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single "
+                                       f"shape.  Mismatch is between arg 0 and arg 1.")
+                out[i] = d
+    return Size(out)
+
+
+@exercise("01_tensors", "broadcast_shapes", key="course_lib.broadcast_shapes")
+def broadcast_shapes(*shapes):
+    """The shape that tensors of the given shapes broadcast to together.
+
+    几个形状一起广播后的形状。规则：从最后一维往前对齐；每一维上的大小要么相等，要么其中之一为 1
+    （结果取较大者）；缺的维度当作 1。例：``(2, 1, 4)`` 与 ``(3, 1)`` → ``(2, 3, 4)``。
+    An int counts as a 1-d shape. If two sizes differ and neither is 1 raise ``RuntimeError``
+    ("Shape mismatch: objects cannot be broadcast to a single shape…"). Returns ``course_lib.Size``.
+    """
+    raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
+
+
+def broadcast_tensors(*tensors):
+    """Expand tensors to their common broadcast shape (views). 把张量广播成共同形状。"""
+    from ._ops.shape import expand
+
+    shape = _broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(expand(t, shape) for t in tensors)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    from ._ops.shape import split as _split
+
+    return _split(tensor, split_size_or_sections, dim)
+
+
+def einsum(equation, *operands):
+    """Einstein summation (forward only for tensors that require grad: matmul-free path)."""
+    import numpy as np
+
+    from ._tensor import _wrap
+
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = operands[0]
+    if any(t.requires_grad for t in operands):
+        raise NotImplementedError("course_lib.einsum 不支持求导 / does not support autograd; "
+                                  "use matmul, mul and sum instead.")
+    return _wrap(np.einsum(equation, *(t._data for t in operands)))

@@ -1,0 +1,15 @@
+"""``course_lib.nn``: modules, parameters, layers, losses, ``functional`` and ``init``.
+
+神经网络模块：Module、Parameter、各种层与损失函数，以及 ``functional`` 与 ``init``。
+"""
+from . import functional, init
+from .modules import (BCELoss, BCEWithLogitsLoss, Conv2d, CrossEntropyLoss, Dropout, Flatten,
+                      Identity, L1Loss, LeakyReLU, Linear, LogSoftmax, MaxPool2d, Module,
+                      ModuleDict, ModuleList, MSELoss, NLLLoss, ReLU, Sequential, Sigmoid,
+                      Softmax, Tanh, Unflatten)
+from .parameter import Parameter
+
+__all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
+           "Softmax", "LogSoftmax", "Flatten", "Unflatten", "Dropout", "Sequential",
+           "ModuleList", "ModuleDict", "Conv2d", "MaxPool2d", "MSELoss", "L1Loss",
+           "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init"]

@@ -1,0 +1,140 @@
+"""Array kernels for conv2d / max_pool2d (forward + backward), vectorised with as_strided.
+
+卷积与最大池化的数组内核（前向与反向），用 as_strided 实现 im2col，无 Python 逐像素循环。
+Works on numpy or cupy arrays alike (``xp`` is the array module).
+"""
+from __future__ import annotations
+
+import math
+
+
+def _pair(v, name="value"):
+    if isinstance(v, (tuple, list)):
+        if len(v) != 2:
+            raise ValueError(f"{name} must be an int or a pair of ints, got {v!r}")
+        return tuple(int(i) for i in v)
+    return (int(v), int(v))
+
+
+def _as_strided(xp, a, shape, strides):
+    if xp.__name__ == "numpy":
+        return xp.lib.stride_tricks.as_strided(a, shape=shape, strides=strides, writeable=False)
+    return xp.lib.stride_tricks.as_strided(a, shape=shape, strides=strides)
+
+
+def _windows(xp, xp_padded, kh, kw, stride, dilation, ho, wo):
+    """View (N, C, Ho, Wo, kh, kw) of a padded (N, C, H, W) array; no copy."""
+    n, c, _, _ = xp_padded.shape
+    sn, sc, sh, sw = xp_padded.strides
+    return _as_strided(
+        xp, xp_padded, (n, c, ho, wo, kh, kw),
+        (sn, sc, sh * stride[0], sw * stride[1], sh * dilation[0], sw * dilation[1]))
+
+
+def out_size(size, k, s, p, d, ceil_mode=False):
+    span = size + 2 * p - d * (k - 1) - 1
+    if ceil_mode:
+        o = -(-span // s) + 1
+        if (o - 1) * s >= size + p:  # last window must start inside input or left padding
+            o -= 1
+        return o
+    return span // s + 1
+
+
+def _pad(xp, x, ph, pw, value=0.0, extra_h=0, extra_w=0):
+    if ph == 0 and pw == 0 and extra_h == 0 and extra_w == 0:
+        return x
+    n, c, h, w = x.shape
+    out = xp.full((n, c, h + 2 * ph + extra_h, w + 2 * pw + extra_w), value, dtype=x.dtype)
+    out[:, :, ph:ph + h, pw:pw + w] = x
+    return out
+
+
+# ---------------------------------------------------------------- conv2d
+def conv2d_forward(xp, x, weight, bias, stride, padding, dilation):
+    """x (N, C, H, W), weight (O, C, kh, kw) → out (N, O, Ho, Wo), plus saved cols."""
+    n, c, h, w = x.shape
+    o, _, kh, kw = weight.shape
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    ho = out_size(h, kh, sh, ph, dh)
+    wo = out_size(w, kw, sw, pw, dw)
+    if ho <= 0 or wo <= 0:
+        raise RuntimeError(
+            f"Calculated output size: ({o}x{ho}x{wo}). Output size is too small")
+    xpad = _pad(xp, x, ph, pw)
+    win = _windows(xp, xpad, kh, kw, stride, dilation, ho, wo)  # N C Ho Wo kh kw
+    cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, c * kh * kw)
+    out = cols @ weight.reshape(o, -1).T  # (N*Ho*Wo, O)
+    if bias is not None:
+        out += bias
+    out = out.reshape(n, ho, wo, o).transpose(0, 3, 1, 2)
+    return xp.ascontiguousarray(out), cols
+
+
+def conv2d_backward(xp, g, x_shape, weight, cols, stride, padding, dilation,
+                    need_x=True, need_w=True, need_b=True):
+    n, c, h, w = x_shape
+    o, _, kh, kw = weight.shape
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    ho, wo = g.shape[2], g.shape[3]
+    g2 = g.transpose(0, 2, 3, 1).reshape(n * ho * wo, o)
+    gw = (g2.T @ cols).reshape(weight.shape) if need_w else None
+    gb = g2.sum(0) if need_b else None
+    gx = None
+    if need_x:
+        gcols = (g2 @ weight.reshape(o, -1)).reshape(n, ho, wo, c, kh, kw)
+        gcols = gcols.transpose(0, 3, 4, 5, 1, 2)  # N C kh kw Ho Wo
+        gxp = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=g.dtype)
+        for i in range(kh):
+            r0 = i * dh
+            for j in range(kw):
+                c0 = j * dw
+                gxp[:, :, r0:r0 + sh * (ho - 1) + 1:sh, c0:c0 + sw * (wo - 1) + 1:sw] += gcols[:, :, i, j]
+        gx = gxp[:, :, ph:ph + h, pw:pw + w]
+        if ph or pw:
+            gx = xp.ascontiguousarray(gx)
+    return gx, gw, gb
+
+
+# ---------------------------------------------------------------- max_pool2d
+def max_pool2d_forward(xp, x, kernel, stride, padding, dilation, ceil_mode):
+    """x (N, C, H, W) → out (N, C, Ho, Wo) and argmax within each window."""
+    n, c, h, w = x.shape
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
+    if ph > kh // 2 or pw > kw // 2:
+        raise RuntimeError("pad should be at most half of effective kernel size, but got "
+                           f"pad={max(ph, pw)}, kernel_size={max(kh, kw)} and dilation={max(dh, dw)}")
+    ho = out_size(h, kh, sh, ph, dh, ceil_mode)
+    wo = out_size(w, kw, sw, pw, dw, ceil_mode)
+    if ho <= 0 or wo <= 0:
+        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
+                           f"({c}x{ho}x{wo}). Output size is too small")
+    need_h = (ho - 1) * sh + dh * (kh - 1) + 1
+    need_w = (wo - 1) * sw + dw * (kw - 1) + 1
+    extra_h = max(0, need_h - (h + 2 * ph))
+    extra_w = max(0, need_w - (w + 2 * pw))
+    if (ph or pw or extra_h or extra_w):
+        fill = -math.inf if xp.issubdtype(x.dtype, xp.floating) else xp.iinfo(x.dtype).min
+        xpad = _pad(xp, x, ph, pw, fill, extra_h, extra_w)
+    else:
+        xpad = x
+    win = _windows(xp, xpad, kh, kw, (sh, sw), (dh, dw), ho, wo).reshape(n, c, ho, wo, kh * kw)
+    arg = win.argmax(axis=-1)
+    out = xp.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
+    return out, (arg, xpad.shape)
+
+
+def max_pool2d_backward(xp, g, x_shape, saved, kernel, stride, padding, dilation):
+    arg, pshape = saved
+    n, c, h, w = x_shape
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
+    ho, wo = g.shape[2], g.shape[3]
+    gxp = xp.zeros(pshape, dtype=g.dtype)
+    zero = xp.zeros((), dtype=g.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            r0, c0 = i * dh, j * dw
+            gxp[:, :, r0:r0 + sh * (ho - 1) + 1:sh, c0:c0 + sw * (wo - 1) + 1:sw] += xp.where(
+                arg == i * kw + j, g, zero)
+    gx = gxp[:, :, ph:ph + h, pw:pw + w]
+    return xp.ascontiguousarray(gx) if gx.shape != pshape else gx

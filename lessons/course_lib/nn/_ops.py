@@ -1,0 +1,496 @@
+"""Private differentiable ops behind nn layers and losses, each ONE graph node with a fused
+backward (torch's grad_fn names). Layers call these, never the public exercise pieces.
+
+nn 层与损失函数背后的私有可微运算：每个运算是计算图中的一个节点，反向传播是融合的
+（节点名与 torch 的 grad_fn 相同）。网络层只调用这些私有函数，不调用公开的练习函数。
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._backend import xp_of
+from ..autograd.grad_mode import STATE
+from ..autograd.node import Node, attach, fit
+from . import _conv_kernels as CK
+from . import _loss_kernels as LK
+from . import _glue as G
+
+_ndarray = np.ndarray
+
+
+def _wrap(a, like):
+    """Tensor around ``a`` on the device of array ``like`` (numpy drops the simulated-CUDA
+    subclass in some calls: put it back)."""
+    t = type(like)
+    if type(a) is not t and t is not _ndarray and isinstance(like, _ndarray):
+        a = np.asarray(a).view(t)
+    return G._wrap(a)
+
+
+def _keep_device(backward):
+    """Gradients come back as the same array type as the incoming gradient."""
+    def wrapped(self, g):
+        outs = backward(self, g)
+        t = type(g)
+        if t is _ndarray or not isinstance(g, _ndarray):
+            return outs
+        return tuple(o if (o is None or type(o) is t) else np.asarray(o).view(t) for o in outs)
+    wrapped.__name__ = backward.__name__
+    return wrapped
+
+
+def _needs(*ts):
+    return STATE[0] and any(t is not None and t._requires_grad for t in ts)
+
+
+def _rg(t):
+    return t is not None and t._requires_grad
+
+
+def _same_device(*ts):
+    """Raise torch's error when tensors live on different devices (cheap type check first)."""
+    ts = [t for t in ts if t is not None and isinstance(t, G.Tensor)]
+    k = type(ts[0]._data)
+    for t in ts[1:]:
+        if type(t._data) is not k:
+            from .._ops._util import same_device
+            same_device(ts[0], t)
+
+
+# ---------------------------------------------------------------- linear
+class _LinearNode(Node):
+    __slots__ = ("meta",)
+
+    @_keep_device
+    def backward(self, g):
+        x, w, has_b, xshape, xdt, wdt, flags = self.saved[0], self.saved[1], *self.meta
+        need_x, need_w, need_b = flags
+        g2 = g.reshape(-1, g.shape[-1])
+        gx = fit((g2 @ w).reshape(xshape), xshape, xdt) if need_x else None
+        gw = fit(g2.T @ x, w.shape, wdt) if need_w else None
+        gb = fit(g2.sum(0), (w.shape[0],), wdt) if (has_b and need_b) else None
+        return (gx, gw, gb)
+
+
+class AddmmBackward0(_LinearNode):
+    __slots__ = ()
+
+
+class MmBackward0(_LinearNode):
+    __slots__ = ()
+
+
+class ViewBackward0(_LinearNode):
+    __slots__ = ()
+
+
+class UnsafeViewBackward0(_LinearNode):
+    __slots__ = ()
+
+
+def _linear(input, weight, bias=None):
+    """y = x Wᵀ + b as one fused node (AddmmBackward0 for 2-D input with bias)."""
+    _same_device(input, weight, bias)
+    x, w = input._data, weight._data
+    if x.shape[-1] != w.shape[-1]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({_mm_shape(x)} and {w.shape[1]}x{w.shape[0]})")
+    x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
+    out = x2 @ w.T
+    if bias is not None:
+        out += bias._data
+    if x.ndim != 2:
+        out = out.reshape(x.shape[:-1] + (w.shape[0],))
+    if out.dtype != x.dtype and x.dtype == w.dtype:
+        out = out.astype(x.dtype)
+    res = _wrap(out, x)
+    if _needs(input, weight, bias):
+        cls = (AddmmBackward0 if bias is not None else MmBackward0) if x.ndim == 2 else (
+            ViewBackward0 if bias is not None else UnsafeViewBackward0)
+        node = cls()
+        node.saved = (x2, w)
+        node.meta = (bias is not None, x.shape, x.dtype, w.dtype,
+                     (_rg(input), _rg(weight), _rg(bias)))
+        node.save_versions(input, weight)
+        attach(res, node, (input, weight, bias))
+    return res
+
+
+def _mm_shape(x):
+    return f"{x.shape[0] if x.ndim > 1 else 1}x{x.shape[-1]}" if x.ndim <= 2 else \
+        f"{int(x.size // x.shape[-1])}x{x.shape[-1]}"
+
+
+# ---------------------------------------------------------------- softmax family
+class LogSoftmaxBackward0(Node):
+    __slots__ = ("dim",)
+
+    @_keep_device
+    def backward(self, g):
+        return (LK.log_softmax_bwd(xp_of(g), g, self.saved, self.dim),)
+
+
+class SoftmaxBackward0(Node):
+    __slots__ = ("dim",)
+
+    @_keep_device
+    def backward(self, g):
+        return (LK.softmax_bwd(xp_of(g), g, self.saved, self.dim),)
+
+
+def _float_data(t, dtype=None):
+    a = t._data
+    if dtype is not None:
+        a = a.astype(G.np_dtype(dtype))
+    elif a.dtype.kind not in "fc":
+        raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for \'{G.dtype_name(t)}\'')
+    return a
+
+
+def _log_softmax(input, dim, dtype=None):
+    a = _float_data(input, dtype)
+    dim = G.norm_dim(dim, a.ndim)
+    out = _wrap(LK.log_softmax_fwd(xp_of(a), a, dim), a)
+    if _needs(input):
+        node = LogSoftmaxBackward0()
+        node.saved, node.dim = out._data, dim
+        node.save_versions(out)
+        attach(out, node, (input,))
+    return out
+
+
+def _softmax(input, dim, dtype=None):
+    a = _float_data(input, dtype)
+    dim = G.norm_dim(dim, a.ndim)
+    out = _wrap(LK.softmax_fwd(xp_of(a), a, dim), a)
+    if _needs(input):
+        node = SoftmaxBackward0()
+        node.saved, node.dim = out._data, dim
+        node.save_versions(out)
+        attach(out, node, (input,))
+    return out
+
+
+# ---------------------------------------------------------------- losses
+def _check_reduction(reduction):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+class NllLossBackward0(Node):
+    __slots__ = ("meta",)
+
+    @_keep_device
+    def backward(self, g):
+        kind, reduction, shape, dt = self.meta
+        xp = xp_of(g)
+        if kind == "fast":
+            logp, t = self.saved
+            return (LK.ce_fast_bwd(xp, g, logp, t, reduction), None)
+        if kind == "ce":
+            return (LK.cross_entropy_bwd(xp, g, self.saved, reduction).astype(dt, copy=False), None)
+        return (LK.nll_bwd(xp, g, shape, self.saved, reduction, dt), None)
+
+
+class DivBackward1(NllLossBackward0):
+    __slots__ = ()
+
+
+class NegBackward0(NllLossBackward0):
+    __slots__ = ()
+
+
+def _target_array(target):
+    return target._data if isinstance(target, G.Tensor) else target
+
+
+def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
+                   label_smoothing=0.0):
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    _same_device(input, target, weight)
+    x = input._data
+    if x.ndim == 0:
+        raise ValueError("Expected input to have at least 1 dimension, got 0")
+    t = _target_array(target)
+    if t.dtype.kind not in "iuf":
+        raise RuntimeError(f"expected scalar type Long but found {G.dtype_name(target)}")
+    xp = xp_of(x)
+    if (weight is None and label_smoothing == 0 and x.ndim == 2 and t.ndim == 1
+            and t.dtype.kind in "iu" and t.shape[0] == x.shape[0]
+            and not 0 <= ignore_index < x.shape[1]):
+        fast = LK.ce_fast_fwd(xp, x, t, reduction)
+        if fast is not None:
+            res = _wrap(xp.asarray(fast[0], dtype=x.dtype), x)
+            if _needs(input):
+                node = NllLossBackward0()
+                node.saved = (fast[1], t)
+                node.meta = ("fast", reduction, x.shape, x.dtype)
+                attach(res, node, (input, None))
+            return res
+    w = None if weight is None else weight._data
+    out, saved = LK.cross_entropy_fwd(xp, x, t, w, ignore_index, reduction, label_smoothing)
+    res = _wrap(xp.asarray(out, dtype=x.dtype), x)
+    if _needs(input):
+        prob = saved[0] == "prob"
+        cls = NllLossBackward0 if not prob else (DivBackward1 if reduction == "mean" else NegBackward0)
+        node = cls()
+        node.saved = saved
+        node.meta = ("ce", reduction, x.shape, x.dtype)
+        attach(res, node, (input, None))
+    return res
+
+
+def _nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    _check_reduction(reduction)
+    _same_device(input, target, weight)
+    x = input._data
+    t = _target_array(target)
+    if t.dtype.kind not in "iu":
+        raise RuntimeError(f"expected scalar type Long but found {G.dtype_name(target)}")
+    xp = xp_of(x)
+    w = None if weight is None else weight._data
+    out, saved = LK.nll_fwd(xp, x, t, w, ignore_index, reduction)
+    res = _wrap(xp.asarray(out, dtype=x.dtype), x)
+    if _needs(input):
+        node = NllLossBackward0()
+        node.saved = saved
+        node.meta = ("nll", reduction, x.shape, x.dtype)
+        attach(res, node, (input, None))
+    return res
+
+
+class _PairLoss(Node):
+    """Loss of (input, target) where both may need a gradient."""
+    __slots__ = ("meta",)
+
+    @_keep_device
+    def backward(self, g):
+        fn, reduction, shapes, dts, args = self.meta
+        d = self.saved
+        gd = fn(xp_of(g), g, d, reduction)
+        return (fit(gd, shapes[0], dts[0]), fit(-gd, shapes[1], dts[1]))
+
+
+class MseLossBackward0(_PairLoss):
+    __slots__ = ()
+
+
+class MeanBackward0(_PairLoss):
+    __slots__ = ()
+
+
+class SumBackward0(_PairLoss):
+    __slots__ = ()
+
+
+class AbsBackward0(_PairLoss):
+    __slots__ = ()
+
+
+def _pair_loss(kind, input, target, reduction):
+    _check_reduction(reduction)
+    _same_device(input, target)
+    x, y = input._data, target._data
+    if x.shape != y.shape:
+        G.warn_size(x.shape, y.shape)
+    xp = xp_of(x)
+    fwd, bwd = (LK.mse_fwd, LK.mse_bwd) if kind == "mse" else (LK.l1_fwd, LK.l1_bwd)
+    out, d = fwd(xp, x, y, reduction)
+    res = _wrap(xp.asarray(out, dtype=d.dtype), x)
+    if _needs(input, target):
+        cls = MseLossBackward0 if kind == "mse" else {
+            "mean": MeanBackward0, "sum": SumBackward0, "none": AbsBackward0}[reduction]
+        node = cls()
+        node.saved = d
+        node.meta = (bwd, reduction, (x.shape, y.shape), (x.dtype, y.dtype), None)
+        attach(res, node, (input, target))
+    return res
+
+
+class BinaryCrossEntropyBackward0(Node):
+    __slots__ = ("meta",)
+
+    @_keep_device
+    def backward(self, g):
+        p, y, w = self.saved
+        return (LK.bce_bwd(xp_of(g), g, p, y, w, self.meta).astype(p.dtype, copy=False), None, None)
+
+
+def _bce(input, target, weight=None, reduction="mean"):
+    _check_reduction(reduction)
+    _same_device(input, target, weight)
+    p, y = input._data, target._data
+    if p.shape != y.shape:
+        raise ValueError(f"Using a target size ({G.size_of(target)}) that is different to the input "
+                         f"size ({G.size_of(input)}) is deprecated. Please ensure they have the same size.")
+    xp = xp_of(p)
+    w = None if weight is None else weight._data
+    res = _wrap(xp.asarray(LK.bce_fwd(xp, p, y, w, reduction), dtype=p.dtype), p)
+    if _needs(input):
+        node = BinaryCrossEntropyBackward0()
+        node.saved, node.meta = (p, y, w), reduction
+        attach(res, node, (input, None, None))
+    return res
+
+
+class BinaryCrossEntropyWithLogitsBackward0(Node):
+    __slots__ = ("meta",)
+
+    @_keep_device
+    def backward(self, g):
+        x, y, w, pw = self.saved
+        gx = LK.bce_logits_bwd(xp_of(g), g, x, y, w, pw, self.meta)
+        return (fit(gx, x.shape, x.dtype), None)
+
+
+def _bce_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+    _check_reduction(reduction)
+    _same_device(input, target, weight, pos_weight)
+    x, y = input._data, target._data
+    if x.shape != y.shape:
+        raise ValueError(f"Target size ({G.size_of(target)}) must be the same as input size "
+                         f"({G.size_of(input)})")
+    xp = xp_of(x)
+    w = None if weight is None else weight._data
+    pw = None if pos_weight is None else pos_weight._data
+    res = _wrap(xp.asarray(LK.bce_logits_fwd(xp, x, y, w, pw, reduction), dtype=x.dtype), x)
+    if _needs(input):
+        node = BinaryCrossEntropyWithLogitsBackward0()
+        node.saved, node.meta = (x, y, w, pw), reduction
+        attach(res, node, (input, None))
+    return res
+
+
+# ---------------------------------------------------------------- dropout
+class MulBackward0(Node):
+    __slots__ = ()
+
+    @_keep_device
+    def backward(self, g):
+        return (g * self.saved,)
+
+
+def _dropout(input, p=0.5, training=True, inplace=False):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    x = input._data
+    xp = xp_of(x)
+    if p == 1.0:
+        mask = xp.zeros_like(x)
+    else:
+        mask = (G.uniform_array(x.shape, x.dtype, x) >= p).astype(x.dtype)
+        mask *= x.dtype.type(1.0 / (1.0 - p))
+    out = _wrap(x * mask, x)
+    if _needs(input):
+        node = MulBackward0()
+        node.saved = mask
+        attach(out, node, (input,))
+    if inplace:
+        return G.assign_inplace(input, out)
+    return out
+
+
+# ---------------------------------------------------------------- conv / pool
+class ConvolutionBackward0(Node):
+    __slots__ = ("meta",)
+
+    @_keep_device
+    def backward(self, g):
+        cols, w = self.saved
+        xshape, stride, padding, dilation, flags, dts, batched = self.meta
+        if not batched:
+            g = g[None]
+        gx, gw, gb = CK.conv2d_backward(xp_of(g), g, xshape, w, cols, stride, padding, dilation,
+                                        *flags)
+        if gx is not None:
+            gx = fit(gx, xshape, dts[0])
+            if not batched:
+                gx = gx[0]
+        return (gx, None if gw is None else fit(gw, w.shape, dts[1]),
+                None if gb is None else fit(gb, (w.shape[0],), dts[1]))
+
+
+def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    if groups != 1:
+        raise NotImplementedError("course_lib 的 conv2d 暂只支持 groups=1。/ "
+                                  "course_lib's conv2d supports groups=1 only.")
+    _same_device(input, weight, bias)
+    x, w = input._data, weight._data
+    batched = x.ndim == 4
+    if x.ndim not in (3, 4):
+        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
+                           f"input of size: {list(x.shape)}")
+    if not batched:
+        x = x[None]
+    if x.shape[1] != w.shape[1]:
+        raise RuntimeError(f"Given groups=1, weight of size {list(w.shape)}, expected input"
+                           f"{list(x.shape)} to have {w.shape[1]} channels, but got {x.shape[1]} "
+                           "channels instead")
+    stride, dilation = CK._pair(stride, "stride"), CK._pair(dilation, "dilation")
+    padding = _conv_padding(padding, w.shape[2:], dilation)
+    xp = xp_of(x)
+    out, cols = CK.conv2d_forward(xp, x, w, None if bias is None else bias._data,
+                                  stride, padding, dilation)
+    res = _wrap(out if batched else out[0], x)
+    if _needs(input, weight, bias):
+        node = ConvolutionBackward0()
+        node.saved = (cols, w)
+        node.meta = (x.shape, stride, padding, dilation,
+                     (_rg(input), _rg(weight), _rg(bias)), (x.dtype, w.dtype), batched)
+        node.save_versions(weight)
+        attach(res, node, (input, weight, bias))
+    return res
+
+
+def _conv_padding(padding, ksize, dilation):
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0)
+        if padding == "same":
+            total = [d * (k - 1) for k, d in zip(ksize, dilation)]
+            if any(t % 2 for t in total):
+                raise NotImplementedError("course_lib: padding='same' needs an odd effective kernel "
+                                          "size here / 此处 padding='same' 需要奇数大小的有效卷积核")
+            return tuple(t // 2 for t in total)
+        raise ValueError(f"Invalid padding string '{padding}', should be one of ['valid', 'same']")
+    return CK._pair(padding, "padding")
+
+
+class MaxPool2DWithIndicesBackward0(Node):
+    __slots__ = ("meta",)
+
+    @_keep_device
+    def backward(self, g):
+        xshape, k, s, p, d, batched = self.meta
+        if not batched:
+            g = g[None]
+        gx = CK.max_pool2d_backward(xp_of(g), g, xshape, self.saved, k, s, p, d)
+        return (gx if batched else gx[0],)
+
+
+def _max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                return_indices=False):
+    if return_indices:
+        raise NotImplementedError("course_lib: max_pool2d(return_indices=True) 暂不支持 / "
+                                  "is not supported")
+    x = input._data
+    if x.ndim not in (3, 4):
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    batched = x.ndim == 4
+    if not batched:
+        x = x[None]
+    k = CK._pair(kernel_size, "kernel_size")
+    s = k if (stride is None or stride == [] or stride == ()) else CK._pair(stride, "stride")
+    p, d = CK._pair(padding, "padding"), CK._pair(dilation, "dilation")
+    out, saved = CK.max_pool2d_forward(xp_of(x), x, k, s, p, d, ceil_mode)
+    res = _wrap(out if batched else out[0], x)
+    if _needs(input):
+        node = MaxPool2DWithIndicesBackward0()
+        node.saved = saved
+        node.meta = (x.shape, k, s, p, d, batched)
+        attach(res, node, (input,))
+    return res

@@ -1,0 +1,164 @@
+"""``course_lib.nn.functional``: stateless layers, activations and losses (torch.nn.functional).
+
+无状态的网络层、激活函数与损失函数（接口同 torch.nn.functional）。
+``linear``, ``log_softmax`` and ``mse_loss`` are lesson-05 exercises: library layers never call
+them (they call the private fused ops in ``_ops``), so the student build works before they are done.
+"""
+from __future__ import annotations
+
+import warnings
+
+from ..exercises import exercise
+from . import _glue as G
+from . import _ops
+
+__all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross_entropy",
+           "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "dropout", "one_hot", "conv2d", "max_pool2d",
+           "leaky_relu"]
+
+
+def _legacy_reduction(size_average, reduce, reduction):
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    ret = "none" if not reduce else ("mean" if size_average else "sum")
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' "
+                  "instead.", stacklevel=3)
+    return ret
+
+
+@exercise("05_nn", "linear", key="course_lib.nn.functional.linear")
+def linear(input, weight, bias=None):
+    """Affine map y = x Wᵀ + b. 仿射变换 y = x Wᵀ + b。
+
+    input (*, in_features), weight (out_features, in_features), bias (out_features,) or None
+    → output (*, out_features).  Like torch: 2-D input with bias is one ``addmm``.
+    """
+    raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
+
+
+def relu(input, inplace=False):
+    return G.relu_(input) if inplace else G.relu(input)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    out = G.where(input > 0, input, input * negative_slope)
+    return G.assign_inplace(input, out) if inplace else out
+
+
+def sigmoid(input):
+    return G.sigmoid(input)
+
+
+def tanh(input):
+    return G.tanh(input)
+
+
+def _softmax_dim(ndim):
+    warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to "
+                  "include dim=X as an argument.", stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _softmax_dim(input.dim())
+    return _ops._softmax(input, dim, dtype)
+
+
+@exercise("05_nn", "log_softmax", key="course_lib.nn.functional.log_softmax")
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """log(softmax(x)) along ``dim``, computed stably. 数值稳定地计算 log(softmax(x))。
+
+    output[i] = x[i] − log Σ_j exp(x[j]) (sums over ``dim``); same shape as ``input``.
+    Subtract the max along ``dim`` first (log-sum-exp trick) so logits of ±1000 give no
+    inf/nan. 先减去 ``dim`` 上的最大值（log-sum-exp 技巧），±1000 的输入也不会溢出。
+    ``dtype``: cast the input first. ``dim=None``: torch's legacy choice (warns).
+    """
+    raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _ops._cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _ops._nll_loss(input, target, weight, ignore_index, reduction)
+
+
+@exercise("05_nn", "mse_loss", key="course_lib.nn.functional.mse_loss")
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error. 均方误差。
+
+    loss_i = (input_i − target_i)² (broadcast; shapes normally equal), optionally × weight_i;
+    reduction: 'mean' → average of all loss_i (a 0-d tensor), 'sum' → their sum,
+    'none' → the per-element tensor; anything else → ValueError
+    "{reduction} is not a valid value for reduction".
+    """
+    raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
+
+
+def _mse_loss(input, target, reduction="mean", weight=None):
+    """Fused mse (one MseLossBackward0 node) for nn.MSELoss."""
+    if weight is None:
+        return _ops._pair_loss("mse", input, target, reduction)
+    loss = _ops._pair_loss("mse", input, target, "none") * weight
+    return loss if reduction == "none" else (loss.sum() if reduction == "sum" else loss.mean())
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if weight is None:
+        return _ops._pair_loss("l1", input, target, reduction)
+    loss = _ops._pair_loss("l1", input, target, "none") * weight
+    return loss if reduction == "none" else (loss.sum() if reduction == "sum" else loss.mean())
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _ops._bce(input, target, weight, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _ops._bce_with_logits(input, target, weight, reduction, pos_weight)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    return _ops._dropout(input, p, training, inplace)
+
+
+def one_hot(tensor, num_classes=-1):
+    """(*) int64 class indices → (*, num_classes) int64 one-hot. 类别下标 → one-hot 编码。"""
+    a = tensor._data
+    if a.dtype.kind != "i" or a.dtype.itemsize != 8:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    xp = G.xp_of(a)
+    if a.size and int(a.min()) < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        if a.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(a.max()) + 1
+    elif a.size and int(a.max()) >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    out = (a[..., None] == xp.arange(num_classes)).astype(a.dtype)
+    return _ops._wrap(out, a)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _ops._conv2d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _ops._max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode,
+                            return_indices)

@@ -1,0 +1,86 @@
+"""Loss modules: MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss.
+
+损失函数模块。它们调用私有的融合运算（不调用公开的练习函数）。
+"""
+from __future__ import annotations
+
+from .. import _ops
+from ..functional import _legacy_reduction, _mse_loss
+from .module import Module
+
+__all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]
+
+
+class _Loss(Module):
+    def __init__(self, size_average=None, reduce=None, reduction="mean"):
+        super().__init__()
+        self.reduction = _legacy_reduction(size_average, reduce, reduction)
+
+
+class _WeightedLoss(_Loss):
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", weight)
+
+
+class MSELoss(_Loss):
+    """mean((input − target)²) (or 'sum' / 'none'). 均方误差。"""
+
+    def forward(self, input, target):
+        return _mse_loss(input, target, self.reduction)
+
+
+class L1Loss(_Loss):
+    """mean(|input − target|). 平均绝对误差。"""
+
+    def forward(self, input, target):
+        return _ops._pair_loss("l1", input, target, self.reduction)
+
+
+class NLLLoss(_WeightedLoss):
+    """input (N, C) log-probabilities, target (N,) class indices. 负对数似然。"""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean"):
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):
+        return _ops._nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    """input (N, C) raw scores (logits), target (N,) class indices or (N, C) probabilities.
+
+    交叉熵 = log_softmax + nll，融合计算与反向传播（梯度 softmax − onehot）。
+    """
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean", label_smoothing=0.0):
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+
+    def forward(self, input, target):
+        return _ops._cross_entropy(input, target, self.weight, self.ignore_index, self.reduction,
+                                   self.label_smoothing)
+
+
+class BCELoss(_WeightedLoss):
+    """Binary cross entropy on probabilities in [0, 1]. 二元交叉熵（输入为概率）。"""
+
+    def forward(self, input, target):
+        return _ops._bce(input, target, self.weight, self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """sigmoid + binary cross entropy, computed stably on logits. 带 logits 的二元交叉熵。"""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean",
+                 pos_weight=None):
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", weight)
+        self.register_buffer("pos_weight", pos_weight)
+
+    def forward(self, input, target):
+        return _ops._bce_with_logits(input, target, self.weight, self.reduction, self.pos_weight)

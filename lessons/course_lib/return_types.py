@@ -1,0 +1,29 @@
+"""Named result tuples (``values``, ``indices``), printed like torch's ``torch.return_types``.
+
+带名字的结果元组，打印方式与 ``torch.return_types`` 相同。
+"""
+from __future__ import annotations
+
+import collections
+
+__all__ = ["max", "min", "sort", "topk", "mode", "median", "kthvalue"]
+
+
+def _structseq(name, fields=("values", "indices")):
+    base = collections.namedtuple(name, fields)
+
+    def __repr__(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
+        return f"course_lib.return_types.{name}(\n{body})"
+
+    return type(name, (base,), {"__slots__": (), "__repr__": __repr__,
+                                "__module__": "course_lib.return_types"})
+
+
+max = _structseq("max")  # noqa: A001
+min = _structseq("min")  # noqa: A001
+sort = _structseq("sort")
+topk = _structseq("topk")
+mode = _structseq("mode")
+median = _structseq("median")
+kthvalue = _structseq("kthvalue")

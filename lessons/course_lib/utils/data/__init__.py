@@ -1,0 +1,12 @@
+"""``course_lib.utils.data``: datasets, samplers and the DataLoader (torch.utils.data's API).
+
+数据集、采样器与 DataLoader，接口与 torch.utils.data 相同。
+"""
+from .collate import default_collate, default_convert
+from .dataloader import DataLoader
+from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+
+__all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "DataLoader",
+           "default_collate", "default_convert", "Sampler", "SequentialSampler", "RandomSampler",
+           "BatchSampler"]

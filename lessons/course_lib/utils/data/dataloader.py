@@ -1,0 +1,105 @@
+"""``DataLoader``: iterate a dataset in (shuffled) mini-batches.
+
+``DataLoader``：按（可打乱的）小批次遍历数据集。``generator=`` 让打乱可复现。
+A ``TensorDataset`` with the default collate is gathered with one fancy index per tensor
+(same values as stacking single samples, much faster).
+"""
+from __future__ import annotations
+
+from ...nn import _glue as G
+from .collate import _collate, default_convert
+from .dataset import TensorDataset
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+
+__all__ = ["DataLoader"]
+
+
+class DataLoader:
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
+                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
+                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
+                 prefetch_factor=None, persistent_workers=False, pin_memory_device="",
+                 in_order=True):
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to "
+                             "disable multiprocessing.")
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
+                                 "shuffle, sampler, and drop_last")
+            batch_size, drop_last = None, False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually "
+                             "exclusive with drop_last")
+        if sampler is None:
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.num_workers = num_workers  # accepted; batches are always made in this process
+        self.generator = generator
+        self.pin_memory = pin_memory
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self._default_collate = collate_fn is None
+        if collate_fn is None:
+            collate_fn = _collate if batch_size is not None or batch_sampler is not None else default_convert
+        self.collate_fn = collate_fn
+
+    @property
+    def _auto_collation(self):
+        return self.batch_sampler is not None
+
+    def __len__(self):
+        if self._auto_collation:
+            return len(self.batch_sampler)
+        return len(self.sampler)
+
+    def _fast(self):
+        """TensorDataset/Digits + default collate + built-in samplers → gather whole batches."""
+        ds = self.dataset
+        ok = (type(ds).__getitem__ is TensorDataset.__getitem__
+              or (hasattr(type(ds), "_course_batch") and ds._course_batch([0]) is not None))
+        return (ok and self._default_collate and self._auto_collation and len(ds) > 0
+                and type(self.batch_sampler) is BatchSampler
+                and type(self.sampler) in (RandomSampler, SequentialSampler))
+
+    def __iter__(self):
+        if self._fast():
+            return self._iter_fast()
+        return self._iter_slow()
+
+    def _iter_slow(self):
+        ds = self.dataset
+        if not self._auto_collation:
+            for i in self.sampler:
+                yield self.collate_fn(ds[i])
+            return
+        getitems = getattr(ds, "__getitems__", None)
+        for idx in self.batch_sampler:
+            samples = getitems(idx) if callable(getitems) else [ds[i] for i in idx]
+            yield self.collate_fn(samples)
+
+    def _iter_fast(self):
+        import numpy as np
+        n = len(self.dataset)
+        order = self.sampler.indices() if type(self.sampler) is RandomSampler else np.arange(n)
+        bs = self.batch_size
+        stop = len(order) - (len(order) % bs if self.drop_last else 0)
+        ds = self.dataset
+        custom = getattr(ds, "_course_batch", None)
+        for s in range(0, stop, bs):
+            idx = order[s:s + bs]
+            if custom is not None:
+                yield custom(idx)
+            else:
+                yield [G.gather_rows(t, idx) for t in ds.tensors]
+
+    def __repr__(self):
+        return object.__repr__(self)

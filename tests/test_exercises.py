@@ -1,0 +1,132 @@
+"""The exercise mechanism: dispatch, check(), earlier answers in the student build, status.
+
+练习机制测试：分派、check()、学生版从之前的 notebook 读取答案、进度表。"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course_lib import exercises
+from course_lib.exercises import ExerciseNotDone, check, implements
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "course_lib.utils.collect_env.parse_cuda_version"
+NVCC = "Cuda compilation tools, release 12.1, V12.1.105"
+
+
+def test_dispatch_reference_then_override():
+    from course_lib.utils import collect_env
+    assert collect_env.parse_cuda_version(NVCC) == "12.1"
+    try:
+        @implements(KEY)
+        def mine(text):
+            return "mine"
+        assert collect_env.parse_cuda_version(NVCC) == "mine"
+    finally:
+        exercises.overrides.pop(KEY, None)
+    assert collect_env.parse_cuda_version(NVCC) == "12.1"
+    assert not hasattr(collect_env.parse_cuda_version, "__wrapped__")
+
+
+def test_implements_unknown_key():
+    with pytest.raises(KeyError, match="No exercise"):
+        implements("course_lib.nope")
+
+
+def test_check_pass_and_bilingual_failure(capsys):
+    assert check("ok / 好", (1, "a"), (1, "a")) is True
+    with pytest.raises(AssertionError) as e:
+        check("版本 / version", "12.2", "12.1", input=NVCC)
+    msg = str(e.value)
+    for part in ("输入 input", "期望 expected", "实际 got", "'12.1'", "'12.2'", "release 12.1"):
+        assert part in msg
+    out = capsys.readouterr().out
+    assert "✓ ok / 好" in out and "✗ 版本 / version" in out
+
+
+def test_check_is_not_fooled_by_lying_objects():
+    class Liar(str):
+        def __eq__(self, other):
+            return True
+
+        def __bool__(self):
+            return True
+
+        __hash__ = str.__hash__
+
+    with pytest.raises(AssertionError, match="type"):
+        check("liar", Liar("x"), "12.1")
+    with pytest.raises(AssertionError):
+        check("int vs float", 1, 1.0)
+    with pytest.raises(AssertionError):
+        check("float tolerance", 1.0, 1.1)
+    check("float tolerance ok", 1.0 + 1e-9, 1.0)
+
+
+def test_check_numpy_arrays():
+    import numpy as np
+    check("arrays", np.arange(3.0), np.arange(3.0))
+    with pytest.raises(AssertionError, match="dtype"):
+        check("arrays dtype", np.arange(3), np.arange(3.0))
+    with pytest.raises(AssertionError, match="shape"):
+        check("arrays shape", np.zeros((2, 1)), np.zeros(2))
+
+
+def test_is_unfinished():
+    assert exercises.is_unfinished("# YOUR CODE HERE\nraise NotImplementedError()")
+    assert exercises.is_unfinished(None) and exercises.is_unfinished("  \n# only comments")
+    assert not exercises.is_unfinished("def f():\n    return 1")
+
+
+def _student_tree(tmp: Path, answers: dict) -> Path:
+    """lessons/ with the student build and a 00_setup notebook holding ``answers``."""
+    from autograder.release import build_student_lib
+    lessons = tmp / "lessons"
+    build_student_lib(lessons / "course_lib")
+    cells = []
+    for name, src in answers.items():
+        cells.append({"cell_type": "code", "execution_count": None, "outputs": [], "source": src,
+                      "metadata": {"nbgrader": {"grade_id": f"ex_{name}", "solution": True,
+                                                "grade": False, "locked": False,
+                                                "schema_version": 3, "task": False}}})
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (lessons / "00_setup").mkdir()
+    (lessons / "00_setup" / "00_setup.ipynb").write_text(json.dumps(nb))
+    return lessons
+
+
+def test_student_build_uses_earlier_notebook_answers(tmp_path):
+    done = ('import re\n@implements("course_lib.utils.collect_env.parse_cuda_version")\n'
+            'def parse_cuda_version(text):\n    return "from-notebook"\n')
+    lessons = _student_tree(tmp_path, {
+        "parse_cuda_version": done,
+        "parse_driver_version": "# YOUR CODE HERE\nraise NotImplementedError()"})
+    code = f"""
+import sys
+sys.path.insert(0, {str(lessons)!r})
+import course_lib
+assert course_lib.__file__.startswith({str(lessons)!r}), course_lib.__file__
+from course_lib.utils import collect_env
+from course_lib.exercises import ExerciseNotDone, status
+print(collect_env.parse_cuda_version("x"))
+try:
+    collect_env.parse_driver_version("x")
+except ExerciseNotDone as e:
+    print("NOTDONE", e)
+status()
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "from-notebook" in out
+    assert "NOTDONE" in out and "00_setup" in out and "parse_driver_version" in out
+    assert "练习尚未完成" in out and "Exercise not done yet" in out
+    assert "parse_cuda_version" in out and "not done / 未完成" in out and "✓" in out
+
+
+def test_exercise_not_done_is_not_implemented_error():
+    e = ExerciseNotDone("05_nn", "linear", "course_lib.nn.functional.linear")
+    assert isinstance(e, NotImplementedError)
+    assert "05_nn" in str(e) and "linear" in str(e)
