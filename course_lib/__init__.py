@@ -31,7 +31,7 @@ from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not,
                              reciprocal, relu, remainder, round, rsqrt, rsub, sigmoid, sign,
                              sin, sqrt, square, sub, subtract, tanh, true_divide, where)
 from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumsum, log_softmax,  # noqa: A004
-                          logsumexp, max, mean, min, prod, softmax, std, sum, var)
+                          logsumexp, max, mean, min, norm, prod, softmax, std, sum, var)
 from ._ops.shape import (cat, chunk, clone, concat, concatenate, flatten, flip, permute, reshape,
                          split, squeeze, stack, swapaxes, swapdims, t, transpose, unbind,
                          unflatten, unsqueeze)

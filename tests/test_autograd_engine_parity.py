@@ -96,6 +96,9 @@ OPS = {
     "index_select": (lambda t, a: a.index_select(0, t.tensor([1, 1, 0])), [(2, 3)], False),
     "tril": (lambda t, a: a.tril(), [(3, 3)], False),
     "narrow": (lambda t, a: a.narrow(1, 1, 2), [(2, 4)], False),
+    "norm": (lambda t, a: a.norm(), [(2, 3)], False),
+    "norm_dim": (lambda t, a: a.norm(dim=1), [(2, 3)], False),
+    "where_scalar": (lambda t, a: t.where(a > 0, a, 0.0), [(2, 3)], False),
     "lerp": (lambda t, a, b: a.lerp(b, 0.3), [(3,), (3,)], False),
 }
 

@@ -188,34 +188,29 @@ def pow(input, exponent, *, out=None):  # noqa: A001
 def where(condition, input=None, other=None):
     """``input`` where ``condition`` else ``other`` (broadcast). 按条件选择元素。"""
     if input is None and other is None:
-        return tuple(_wrap(i) for i in np.nonzero(condition._data))
-    like = input if isinstance(input, Tensor) else other
-    if not isinstance(input, Tensor):
-        input = _tensor_arg(input, like) if isinstance(other, Tensor) and \
-            not isinstance(input, (int, float)) else input
-    a = input if isinstance(input, Tensor) else None
-    if a is None:
-        x, y, b = prep(other, input)
-        x, y = y, x
-    else:
-        x, y, b = prep(a, other)
+        return tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(condition._data))
     c = condition._data
     if c.dtype.kind != "b":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {_from_np(c.dtype)._name.capitalize()}")
+    ta = input if isinstance(input, Tensor) else None
+    tb = other if isinstance(other, Tensor) else None
+    if ta is None and tb is None:  # two numbers: a tensor for the first, on cond's device
+        ta = _tensor_arg(input, condition)
+    if ta is not None:
+        x, y, _ = prep(ta, other)
+    else:
+        y, x, _ = prep(tb, input)
     try:
         r = np.where(c, x, y)
     except ValueError:
         raise broadcast_error(c.shape, np.broadcast_shapes(np.shape(x), np.shape(y))) from None
-    if a is None and isinstance(input, float) and r.dtype.kind != "f":
-        r = r.astype(_default[0]._np)
     res = _wrap(r)
-    ta = a
-    tb = b if a is not None else (other if isinstance(other, Tensor) else None)
-    if needs_grad(ta, tb):
+    ga = input if isinstance(input, Tensor) else None
+    if needs_grad(ga, tb):
         node = F.WhereBackward0()
-        node.meta, node.saved = (meta(ta), meta(tb)), (c,)
-        attach(res, node, (None, ta, tb))
+        node.meta, node.saved = (meta(ga), meta(tb)), (c,)
+        attach(res, node, (None, ga, tb))
     return res
 
 

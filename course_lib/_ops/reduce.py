@@ -274,8 +274,26 @@ def cumsum(input, dim, *, dtype=None):
     return res
 
 
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """Vector 2-norm (``p=2``/"fro") or p-norm over ``dim``. 向量范数。"""
+    x = _float(input._data, dtype)
+    dims = _dims(x, dim)
+    if p in ("fro", 2, 2.0):
+        r = np.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
+        res = _wrap(r)
+        if STATE[0] and input._requires_grad:
+            _node(res, input, F.LinalgVectorNormBackward0, x.shape, dims, keepdim, saved=(x, r))
+        return res
+    from .pointwise import abs as _abs
+
+    a = _abs(input)
+    if p == float("inf"):
+        return amax(a, dim if dim is not None else (), keepdim)
+    return sum(a ** p, dim, keepdim) ** (1.0 / p)
+
+
 def _attach_methods():
-    for n in ("sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "var",
+    for n in ("norm", "sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "var",
               "std", "all", "any", "softmax", "log_softmax", "logsumexp", "cumsum"):
         setattr(Tensor, n, globals()[n])
 

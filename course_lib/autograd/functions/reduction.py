@@ -189,3 +189,17 @@ class CumsumBackward0(_Reduce):
     def backward(self, g):
         d = self.dims[0]
         return (np.flip(np.cumsum(np.flip(g, d), axis=d), d),)
+
+
+class LinalgVectorNormBackward0(_Reduce):
+    """2-norm: d‖x‖/dx = x / ‖x‖ (0 where the norm is 0)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        x, r = self.saved
+        if self.dims is not None and not self.keepdim:
+            r = np.expand_dims(r, self.dims)
+        g = _expand(g, self.shape, self.dims, self.keepdim)
+        with np.errstate(all="ignore"):
+            return (np.where(r == 0, 0, g * x / r).astype(x.dtype, copy=False),)
