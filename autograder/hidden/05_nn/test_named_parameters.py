@@ -68,7 +68,8 @@ def tied_weight(piece, torch, np):
 def shared_module(piece, torch, np):
     torch.manual_seed(0)
     lin = torch.nn.Linear(2, 2)
-    return _names(piece(torch.nn.Sequential(lin, torch.nn.ReLU(), lin)))
+    m = torch.nn.Sequential(lin, torch.nn.ReLU(), lin)
+    return _names(piece(m)), _names(piece(m, remove_duplicate=False))
 
 
 @case("没有参数的模块 / a module without parameters")
