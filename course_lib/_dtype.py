@@ -83,7 +83,7 @@ def _from_np(np_dtype):
     if npd in _by_np:
         return _by_np[npd]
     raise TypeError(
-        f"can't convert np.ndarray of type numpy.{npd}. The only supported types are: "
+        f"can't convert np.ndarray of type numpy.{npd.type.__name__}. The only supported types are: "
         "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
     )
 
