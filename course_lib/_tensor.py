@@ -196,8 +196,7 @@ class Tensor:
                     "use var_no_grad = var.detach().")
             return self
         if requires_grad and self._data.dtype.kind != "f":
-            raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
 

@@ -77,7 +77,13 @@ def _numpy_index_error(e, x):
     if "out of bounds" in msg:
         return IndexError(msg.replace("axis", "dimension"))
     if "boolean index did not match" in msg:
-        return IndexError(msg.replace("indexed array", "indexed tensor"))
+        import re
+        m = re.search(r"along (?:axis|dimension) (\d+); size of axis is (\d+) but size of "
+                      r"corresponding boolean axis is (\d+)", msg)
+        if m:
+            d, n, k = m.groups()
+            return IndexError(f"The shape of the mask [{k}] at index {d} does not match the shape "
+                              f"of the indexed tensor [{n}] at index {d}")
     return IndexError(msg)
 
 

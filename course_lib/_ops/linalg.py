@@ -17,6 +17,11 @@ def _pair(a, b, what):
                         f"{type(b).__name__}")
     x, y, _ = prep(a, b)
     if x.dtype != y.dtype or a._data.dtype != b._data.dtype:
+        if x.ndim == 1 and y.ndim == 1:
+            from .._dtype import _by_np, scalar_name
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                               f"{scalar_name(_by_np[a._data.dtype])} and "
+                               f"{scalar_name(_by_np[b._data.dtype])}")
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_name(a)} != {_name(b)}")
     return x, y

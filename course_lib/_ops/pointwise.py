@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._dtype import _default, _from_np
+from .._dtype import _default, _from_np, scalar_name
 from ..autograd.functions import pointwise as F
 from ..autograd.node import attach
 from ._util import STATE, Tensor, _wrap, broadcast_error, meta, needs_grad, prep
@@ -192,7 +192,7 @@ def where(condition, input=None, other=None):
     c = condition._data
     if c.dtype.kind != "b":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
-                           f"with dtype {_from_np(c.dtype)._name.capitalize()}")
+                           f"with dtype {scalar_name(_from_np(c.dtype))}")
     ta = input if isinstance(input, Tensor) else None
     tb = other if isinstance(other, Tensor) else None
     if ta is None and tb is None:  # two numbers: a tensor for the first, on cond's device
@@ -337,18 +337,28 @@ def _attach_methods():
     T.greater, T.less, T.greater_equal, T.less_equal, T.not_equal = gt, lt, ge, le, ne
     T.absolute = abs
     T.where = lambda self, condition, other: where(condition, self, other)
-    T.__add__ = T.__radd__ = lambda a, b: _add(a, b)
-    T.__sub__ = lambda a, b: _sub(a, b)
-    T.__rsub__ = lambda a, b: rsub(a, b)
-    T.__mul__ = T.__rmul__ = lambda a, b: mul(a, b)
-    T.__truediv__ = lambda a, b: div(a, b)
-    T.__rtruediv__ = lambda a, b: mul(reciprocal(a), b) if not isinstance(b, Tensor) else div(b, a)
-    T.__floordiv__ = lambda a, b: floor_divide(a, b)
-    T.__rfloordiv__ = lambda a, b: floor_divide(_tensor_arg(b, a), a)
-    T.__mod__ = lambda a, b: remainder(a, b)
-    T.__rmod__ = lambda a, b: remainder(_tensor_arg(b, a), a)
-    T.__pow__ = lambda a, b: pow(a, b)
-    T.__rpow__ = lambda a, b: pow(b, a)
+    ok = (Tensor, int, float, np.ndarray, np.generic)
+
+    def dunder(f):
+        def method(a, b):
+            if not isinstance(b, ok):
+                return NotImplemented  # Python then raises its own TypeError, as with torch
+            return f(a, b)
+        return method
+
+    T.__add__ = T.__radd__ = dunder(lambda a, b: _add(a, b))
+    T.__sub__ = dunder(lambda a, b: _sub(a, b))
+    T.__rsub__ = dunder(lambda a, b: rsub(a, b))
+    T.__mul__ = T.__rmul__ = dunder(lambda a, b: mul(a, b))
+    T.__truediv__ = dunder(lambda a, b: div(a, b))
+    T.__rtruediv__ = dunder(lambda a, b: mul(reciprocal(a), b) if not isinstance(b, Tensor)
+                            else div(b, a))
+    T.__floordiv__ = dunder(lambda a, b: floor_divide(a, b))
+    T.__rfloordiv__ = dunder(lambda a, b: floor_divide(_tensor_arg(b, a), a))
+    T.__mod__ = dunder(lambda a, b: remainder(a, b))
+    T.__rmod__ = dunder(lambda a, b: remainder(_tensor_arg(b, a), a))
+    T.__pow__ = dunder(lambda a, b: pow(a, b))
+    T.__rpow__ = dunder(lambda a, b: pow(b, a))
     T.__neg__ = neg
     T.__pos__ = lambda a: a
     T.__abs__ = abs

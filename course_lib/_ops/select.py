@@ -57,7 +57,7 @@ def gather(input, dim, index):
     x = input._data
     d = _dim(dim, x.ndim)
     idx = index._data
-    if idx.dtype != np.int64:
+    if idx.dtype.kind not in "iu":
         raise RuntimeError("gather(): Expected dtype int64 for index")
     vals = np.take_along_axis(x, idx, axis=d) if idx.shape == x.shape else \
         x[F._along(idx, d)]

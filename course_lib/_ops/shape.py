@@ -203,7 +203,7 @@ def clone(self, memory_format=None):
 
 def _check_same(tensors, what):
     if not tensors:
-        raise RuntimeError(f"{what}(): expected a non-empty list of Tensors")
+        raise ValueError(f"course_lib.{what}(): expected a non-empty list of Tensors")
     if not all(isinstance(t, Tensor) for t in tensors):
         raise TypeError(f"{what}(): argument 'tensors' must be tuple of Tensors")
     from ._util import result_dtype, same_device
