@@ -271,3 +271,19 @@ def test_init_functions():
     p = cl.nn.Parameter(cl.zeros(3, 3))
     cl.nn.init.uniform_(p)
     assert p.grad_fn is None and p.requires_grad
+
+
+def test_linear_graph_structure_like_torch():
+    """loss.grad_fn.next_functions walks the same node types as torch (the blitz prints them)."""
+    def walk(lib):
+        lin = lib.nn.Linear(3, 2)
+        lin2 = lib.nn.Linear(3, 2, bias=False)
+        x = lib.ones(4, 3, requires_grad=True)
+        y = lib.nn.MSELoss()(lin(x.relu()) + lin2(x), lib.zeros(4, 2))
+        names, stack = [], [y.grad_fn]
+        while stack:
+            n = stack.pop(0)
+            names.append(type(n).__name__)
+            stack.extend(f for f, _ in n.next_functions if f is not None)
+        return names
+    assert walk(cl) == walk(torch)

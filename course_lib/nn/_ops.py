@@ -58,17 +58,30 @@ def _same_device(*ts):
 
 
 # ---------------------------------------------------------------- linear
+# 2-D input: torch's graph exactly — AddmmBackward0 with edges (bias, input, TBackward0 → weight)
+# (MmBackward0: (input, TBackward0 → weight)). N-D input: one node with edges (input, weight, bias).
+class TBackward0(Node):
+    __slots__ = ()
+
+    @_keep_device
+    def backward(self, g):
+        return (g.T,)
+
+
 class _LinearNode(Node):
     __slots__ = ("meta",)
 
     @_keep_device
     def backward(self, g):
-        x, w, has_b, xshape, xdt, wdt, flags = self.saved[0], self.saved[1], *self.meta
-        need_x, need_w, need_b = flags
-        g2 = g.reshape(-1, g.shape[-1])
+        x, w = self.saved
+        has_b, xshape, xdt, wdt, need_x, need_w, need_b, order2d = self.meta
+        g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
         gx = fit((g2 @ w).reshape(xshape), xshape, xdt) if need_x else None
-        gw = fit(g2.T @ x, w.shape, wdt) if need_w else None
         gb = fit(g2.sum(0), (w.shape[0],), wdt) if (has_b and need_b) else None
+        if order2d:  # weight gradient goes through TBackward0: give it (in, out)
+            gwt = fit(x.T @ g2, (w.shape[1], w.shape[0]), wdt) if need_w else None
+            return (gb, gx, gwt) if has_b else (gx, gwt)
+        gw = fit(g2.T @ x, w.shape, wdt) if need_w else None
         return (gx, gw, gb)
 
 
@@ -105,14 +118,22 @@ def _linear(input, weight, bias=None):
         out = out.astype(x.dtype)
     res = _wrap(out, x)
     if _needs(input, weight, bias):
-        cls = (AddmmBackward0 if bias is not None else MmBackward0) if x.ndim == 2 else (
+        two_d = x.ndim == 2
+        cls = (AddmmBackward0 if bias is not None else MmBackward0) if two_d else (
             ViewBackward0 if bias is not None else UnsafeViewBackward0)
         node = cls()
         node.saved = (x2, w)
         node.meta = (bias is not None, x.shape, x.dtype, w.dtype,
-                     (_rg(input), _rg(weight), _rg(bias)))
+                     _rg(input), _rg(weight), _rg(bias), two_d)
         node.save_versions(input, weight)
-        attach(res, node, (input, weight, bias))
+        if two_d:
+            wt = weight
+            if weight._requires_grad:
+                wt = G._wrap(w.T)
+                attach(wt, TBackward0(), (weight,))
+            attach(res, node, (bias, input, wt) if bias is not None else (input, wt))
+        else:
+            attach(res, node, (input, weight, bias))
     return res
 
 
