@@ -20,3 +20,6 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+bench: $(STAMP)  ## library speed: course_lib vs hand-written numpy vs torch -> benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/bench.py --write
