@@ -29,6 +29,10 @@ def check_notebook(path: Path, timeout: int = 120) -> int:
         return 2
     env_dir = path.resolve().parent
     os.environ.setdefault("COURSE_LESSONS_DIR", str(env_dir.parent))
+    if (env_dir.parent / "course_lib").is_dir():  # the student build next to the lessons
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            [str(env_dir.parent)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                                     if p])
     client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
                             resources={"metadata": {"path": str(env_dir)}})
     try:
