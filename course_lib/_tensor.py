@@ -265,10 +265,17 @@ class Tensor:
 
         反向传播：把梯度累加到叶子张量的 ``.grad`` 中。
         """
-        if gradient is None and inputs is None and not create_graph and self._requires_grad \
-                and self._data.size == 1 and self._data.dtype.kind == "f":
-            run_backward((self,), (_ones_like(self._data),), bool(retain_graph))
-            return
+        if inputs is None and not create_graph and self._requires_grad:
+            d = self._data
+            if gradient is None:
+                if d.size == 1 and d.dtype.kind == "f":
+                    run_backward((self,), (_ones_like(d),), bool(retain_graph))
+                    return
+            elif type(gradient) is Tensor:
+                g = gradient._data
+                if g.shape == d.shape and g.dtype == d.dtype and type(g) is type(d):
+                    run_backward((self,), (g,), bool(retain_graph))
+                    return
         from .autograd import backward
 
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._dtype import _default, _from_np, scalar_name
 from ..autograd.functions import pointwise as F
-from ..autograd.node import attach
+from ..autograd.node import attach, attach2
 from ._util import STATE, Tensor, _wrap, broadcast_error, meta, needs_grad, prep
 
 _IGNORE = dict(all="ignore")
@@ -67,11 +67,15 @@ def _binary(name, node_cls, fn, risky=False):
                                                   (bt is not None and bt._requires_grad)):
             node = node_cls()
             a = input._data
+            r = res._data
             if bt is None:
-                node.meta = ((a.shape, a.dtype), None)
+                node.meta = None if a.shape == r.shape and a.dtype == r.dtype else \
+                    ((a.shape, a.dtype), None)
             else:
                 b = bt._data
-                node.meta = ((a.shape, a.dtype), (b.shape, b.dtype))
+                node.meta = None if (a.shape == r.shape == b.shape and a.dtype == r.dtype
+                                     and b.dtype == r.dtype) else \
+                    ((a.shape, a.dtype), (b.shape, b.dtype))
             node.alpha = 1
             if saves:
                 node.saved = (x, y)
@@ -80,7 +84,7 @@ def _binary(name, node_cls, fn, risky=False):
                 if bt is not None:
                     v = bt._ver
                     node._versions.append((v, v[0], bt))
-            attach(res, node, (input, bt))
+            attach2(res, node, input, bt)
         if out is not None:
             return write_out(out, res)
         return res

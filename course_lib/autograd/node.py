@@ -185,17 +185,30 @@ def accumulator(t):
     return node
 
 
+NO_EDGE = (None, 0)
+
+
+def edge(t):
+    """The graph edge ``(node, output_nr)`` that leads to tensor ``t``'s gradient."""
+    if t is None or not t._requires_grad:
+        return NO_EDGE
+    fn = t.grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    return (accumulator(t), 0)
+
+
 def attach(out, node, inputs):
     """Make ``node`` the ``grad_fn`` of ``out`` with edges to ``inputs`` (Tensors or None)."""
-    edges = []
-    for t in inputs:
-        if t is None or not t._requires_grad:
-            edges.append((None, 0))
-        elif t.grad_fn is not None:
-            edges.append((t.grad_fn, t._output_nr))
-        else:
-            edges.append((accumulator(t), 0))
-    node.next_functions = tuple(edges)
+    node.next_functions = tuple([edge(t) for t in inputs])
+    out.grad_fn = node
+    out._requires_grad = True
+    return out
+
+
+def attach2(out, node, a, b):
+    """``attach`` for the common two-input case (no temporary list)."""
+    node.next_functions = (edge(a), edge(b))
     out.grad_fn = node
     out._requires_grad = True
     return out
