@@ -31,14 +31,21 @@ sys.path.insert(0, str(ROOT))
 
 
 def median_time(fn, repeats, warmup=1):
-    for _ in range(warmup):
-        fn()
-    ts = []
+    return interleaved({"x": fn}, repeats, warmup)["x"]
+
+
+def interleaved(fns, repeats, warmup=1):
+    """Median wall time of each callable; the callables take turns (fair under drifting load)."""
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    ts = {k: [] for k in fns}
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            ts[k].append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in ts.items()}
 
 
 # ------------------------------------------------------------------ data and initial weights
@@ -200,34 +207,28 @@ def main(argv=None):
     x, y = digits_train()
     sizes = [64, 256, 256, 10]
     w = init_weights(sizes)
-    t_np = median_time(lambda: numpy_epoch(w, x, y, 64), rep)
-    res = {"numpy": t_np}
+    fns = {"numpy": lambda: numpy_epoch(w, x, y, 64)}
     for name, lib in libs:
-        _, run = lib_epoch(lib, sizes, w, x, y, 64)
-        res[name] = median_time(run, rep)
-    rows.append(("MLP 64-256-256-10, batch 64, 1 epoch digits (s)", res))
+        fns[name] = lib_epoch(lib, sizes, w, x, y, 64)[1]
+    rows.append(("MLP 64-256-256-10, batch 64, 1 epoch digits (s)", interleaved(fns, rep)))
 
     rng = np.random.default_rng(1)
     xb = rng.standard_normal((512 * 20, 784)).astype(np.float32)
     yb = rng.integers(0, 10, 512 * 20)
     sizes_b = [784, 1024, 1024, 10]
     wb = init_weights(sizes_b, 1)
-    t_np = median_time(lambda: numpy_epoch(wb, xb, yb, 512), max(3, rep // 3))
-    res = {"numpy": t_np}
+    fns = {"numpy": lambda: numpy_epoch(wb, xb, yb, 512)}
     for name, lib in libs:
-        _, run = lib_epoch(lib, sizes_b, wb, xb, yb, 512, loader=False)
-        res[name] = median_time(run, max(3, rep // 3))
-    rows.append(("MLP 784-1024-1024-10, batch 512, 20 steps (s)", res))
+        fns[name] = lib_epoch(lib, sizes_b, wb, xb, yb, 512, loader=False)[1]
+    rows.append(("MLP 784-1024-1024-10, batch 512, 20 steps (s)", interleaved(fns, max(3, rep // 2))))
 
-    res = {}
-    for name, lib in libs:
-        res[name] = median_time(cnn_step(lib, x[:64], y[:64]), rep * 5) * 1e3
+    fns = {name: cnn_step(lib, x[:64], y[:64]) for name, lib in libs}
+    res = {k: v * 1e3 for k, v in interleaved(fns, rep * 5).items()}
     rows.append(("small CNN step, batch 64 on digits (ms)", res))
 
-    res = {}
-    for name, lib in libs:
-        run, n = per_op(lib)
-        res[name] = median_time(run, rep) / n * 1e6
+    n_op = 2000
+    fns = {name: per_op(lib, n_op)[0] for name, lib in libs}
+    res = {k: v / n_op * 1e6 for k, v in interleaved(fns, rep).items()}
     rows.append(("per-op overhead: mul fwd+bwd on 4 elements (µs)", res))
 
     res = {"course_lib": import_time("course_lib", rep)}
@@ -244,6 +245,10 @@ def main(argv=None):
             f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
             f"Python {platform.python_version()}, numpy {np.__version__}"
             + (f", torch {torch.__version__}" if torch is not None else ""), "",
+            f"Load average when run: {os.getloadavg()[0]:.1f} (a shared machine: other jobs disturb "
+            "wall times; the libraries take turns in every repeat so drift hits all alike). "
+            f"BLAS threads: OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}.",
+            "",
             "Medians of repeated runs; `×numpy` = time / hand-written numpy time (lower is better).",
             "Targets: both MLP workloads ≤ 1.15 × numpy; per-op ≤ 15 µs; import < 0.3 s.", ""]
         (ROOT / "benchmarks" / "RESULTS.md").write_text("\n".join(head + lines) + "\n",
