@@ -7,9 +7,9 @@ __version__ = "0.1.0"
 
 from . import _backend  # noqa: F401  (the only module that may import cupy, lazily)
 from ._device import device
-from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,  # noqa: A004
-                     half, int, int8, int16, int32, int64, long, promote_types,
-                     set_default_dtype, short, uint8)
+from ._dtype import (bool, can_cast, double, dtype, finfo, float, float16, float32, float64,  # noqa: A004
+                     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,
+                     promote_types, result_type, set_default_dtype, short, uint8)
 from ._size import Size
 from ._tensor import Tensor
 from . import autograd

@@ -311,6 +311,17 @@ class Tensor:
 
     __hash__ = object.__hash__
 
+    def __format__(self, spec):
+        if self._data.ndim == 0 and type(self) is Tensor:
+            return format(self._scalar("format"), spec)
+        return object.__format__(self, spec)
+
+    def __contains__(self, element):
+        if isinstance(element, (Tensor, int, float, bool)):
+            return bool((self == element).any())
+        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed "
+                           f"in a {type(element)}.")
+
     def __len__(self):
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")

@@ -8,6 +8,13 @@ import pytest
 import course_lib as cl
 
 VALUES = [
+    'T.finfo(T.float32).eps',
+    'T.iinfo(T.int64).max',
+    'T.result_type(T.tensor([1, 2]), 2.5)',
+    'T.result_type(T.tensor([1, 2]), T.tensor(1., dtype=T.float64))',
+    'T.can_cast(T.float32, T.int32)',
+    'f"{T.tensor(2.5):.2f}"',
+    '2 in T.tensor([1, 2])',
     'T.ones(2, 3).split([1, 1])',
     'T.ones(2, 3).gather(1, T.tensor([[0], [1]], dtype=T.int32))',
     'T.tensor([[1,2],[3,4]]) * 2.5',
