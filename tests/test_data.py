@@ -138,3 +138,11 @@ def test_digits_dataset():
     a = {tuple(r) for r in tr.data.numpy().reshape(len(tr), -1).round(3).tolist()}
     b = [tuple(r) for r in te.data.numpy().reshape(len(te), -1).round(3).tolist()]
     assert sum(r in a for r in b) < 10  # (a few digits are exact duplicates in the raw data)
+
+
+def test_utils_data_available_after_plain_import():
+    import subprocess
+    import sys
+    code = "import course_lib; print(course_lib.utils.data.DataLoader.__module__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "course_lib.utils.data.dataloader", out.stderr
