@@ -33,9 +33,9 @@ HAVE = {n: _have(n) for n in ("softmax", "log_softmax", "mse_loss", "cross_entro
 class Program:
     """Replays seed ``seed`` on module ``T``; ``values[k]`` replaces the k-th leaf's data."""
 
-    def __init__(self, seed, T, values=None):
+    def __init__(self, seed, T, values=None, device="cpu"):
         self.g = np.random.default_rng(seed)
-        self.T, self.values = T, values
+        self.T, self.values, self.device = T, values, device
         self.leaves, self.trace = [], []
 
     # -- helpers ---------------------------------------------------------------------------
@@ -47,15 +47,15 @@ class Program:
         k = len(self.leaves)
         if self.values is not None:
             data = self.values[k]
-        t = self.T.tensor(np.array(data, dtype=np.float64), requires_grad=True)
+        t = self.T.tensor(np.array(data, dtype=np.float64), requires_grad=True, device=self.device)
         self.leaves.append(t)
         return t
 
-    def bshape(self, shape):
+    def bshape(self, shape, grow=True):
         """A shape that broadcasts against ``shape`` (suffix, some dims 1, maybe a new dim)."""
         n = int(self.g.integers(0, len(shape) + 1))
         s = [1 if self.g.random() < 0.3 else d for d in shape[len(shape) - n:]]
-        if len(shape) < 3 and self.g.random() < 0.2:
+        if grow and len(shape) < 3 and self.g.random() < 0.2:
             s = [2] + [d for d in shape[:len(shape) - n]] + s
         return tuple(s)
 
@@ -230,6 +230,24 @@ class Program:
         y[int(self.g.integers(n0))] = v
         return self.log("y = x * 1; y[i] = leaf", y)
 
+    def inplace(self, x):
+        """In-place ops on a non-leaf copy (torch's version counter allows these)."""
+        y = x.clone() if self.g.random() < 0.5 else x * 1.0
+        op = self.pick(["add_", "sub_", "mul_", "div_", "clamp_", "mul_t"])
+        if op == "add_":
+            y.add_(self.leaf(self.bshape(tuple(x.shape), grow=False)))
+        elif op == "sub_":
+            y.sub_(self.leaf(self.bshape(tuple(x.shape), grow=False)), alpha=2)
+        elif op == "mul_":
+            y.mul_(1.5)
+        elif op == "div_":
+            y.div_(-4.0)
+        elif op == "clamp_":
+            y.clamp_(-0.7, 0.7)
+        else:
+            y.mul_(self.leaf(self.bshape(tuple(x.shape), grow=False)))
+        return self.log(f"y = copy(x); y.{op}(…)", y)
+
     def join(self, x):
         T = self.T
         y = self.leaf(tuple(x.shape))
@@ -257,9 +275,9 @@ class Program:
         kind = self.pick(kinds)
         if kind == "cross_entropy":
             z = x.reshape(-1, 2) if x.numel() % 2 == 0 and x.numel() > 0 else x.reshape(1, -1)
-            labels = T.tensor(self.g.integers(0, z.shape[1], size=z.shape[0]))
+            labels = T.tensor(self.g.integers(0, z.shape[1], size=z.shape[0]), device=self.device)
             return self.log("F.cross_entropy(x.reshape(N, C), labels)", F.cross_entropy(z, labels))
-        target = T.tensor(self.g.uniform(0, 1, size=tuple(x.shape)))
+        target = T.tensor(self.g.uniform(0, 1, size=tuple(x.shape)), device=self.device)
         red = self.pick(["mean", "sum"])
         return self.log(f"F.{kind}(x, target, reduction={red!r})",
                         getattr(F, kind)(x, target, reduction=red))
@@ -269,8 +287,8 @@ class Program:
         shape = tuple(int(s) for s in self.g.integers(1, 4, size=int(self.g.integers(0, 4))))
         x = self.log(f"x = leaf{shape}", self.leaf(shape))
         blocks = [self.binary, self.unary, self.matmul, self.reduce, self.view, self.index,
-                  self.join, self.softmax]
-        weights = np.array([3, 3, 2, 2, 2, 2, 1, 1], dtype=float)
+                  self.join, self.softmax, self.inplace]
+        weights = np.array([3, 3, 2, 2, 2, 2, 1, 1, 1], dtype=float)
         for _ in range(int(self.g.integers(2, 7))):
             block = blocks[int(self.g.choice(len(blocks), p=weights / weights.sum()))]
             if x.numel() > MAX_NUMEL:
@@ -278,7 +296,7 @@ class Program:
             x = block(x)
         if self.g.random() < 0.25:
             x = self.loss(x)
-        w = self.T.tensor(self.g.standard_normal(tuple(x.shape)))
+        w = self.T.tensor(self.g.standard_normal(tuple(x.shape)), device=self.device)
         self.out, self.loss_value = x, (x * w).sum()
         return self
 
@@ -345,3 +363,26 @@ def test_programs_match_torch(chunk):
             scale = max(1.0, float(np.abs(want).max(initial=0.0)))
             assert close(grad, want, rtol=1e-7, atol=1e-12 * scale), \
                 f"seed {seed}, leaf {k}: ours\n{grad}\ntorch\n{want}\n{trace}"
+
+
+def test_simulated_cuda_runs_the_same_programs():
+    """The same programs on the simulated CUDA device: identical values and gradients, and
+    every gradient lives on cuda:0."""
+    from course_lib import _backend
+
+    was = _backend.simulating()
+    course_lib.cuda.simulate(True)
+    try:
+        for seed in range(0, N_PROGRAMS, 6):
+            cpu, grads = program_grads(seed)
+            gpu = Program(seed, course_lib, device="cuda").run()
+            gpu.loss_value.backward()
+            assert np.array_equal(to_np(gpu.out), to_np(cpu.out), equal_nan=True), seed
+            for x, want in zip(gpu.leaves, grads):
+                if x.grad is None:
+                    assert not want.any(), seed
+                    continue
+                assert x.grad.device == course_lib.device("cuda:0"), (seed, "\n".join(gpu.trace))
+                assert np.array_equal(to_np(x.grad), want), (seed, "\n".join(gpu.trace))
+    finally:
+        course_lib.cuda.simulate(was)
