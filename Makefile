@@ -1,25 +1,71 @@
 # Two commands: `make lab` (set up + open the course) and `make test` (set up + whole suite).
+# 两个命令：`make lab`（安装并打开课程）与 `make test`（安装并运行全部测试）。
+#
+# Environment: the active conda env when $CONDA_PREFIX is set (USE_CONDA=no to ignore it),
+# else .venv made with pip. 环境：若设置了 $CONDA_PREFIX 则用当前 conda 环境，否则用 pip 建 .venv。
+#   make lab [PORT=8888] [NO_BROWSER=1] [LANG_UI=zh|en]   (LANG_UI defaults to zh when LANG=zh_CN*)
+#   make test | make bench [BENCH_ARGS=--quick] | make release | make doctor | make clean
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
-BIN := $(VENV)/bin
+USE_CONDA ?= $(if $(CONDA_PREFIX),yes,no)
+ifeq ($(USE_CONDA),yes)
+ENV := $(CONDA_PREFIX)
+STAMP := $(ENV)/.course-lib-installed
+else
+ENV := $(VENV)
 STAMP := $(VENV)/.installed
+endif
+BIN := $(ENV)/bin
+JUPYTER_STAMP := $(ENV)/.course-lib-jupyter
 
-.PHONY: setup lab test bench release clean
+PORT ?= 8888
+NO_BROWSER ?=
+LANG_UI ?= $(if $(filter zh_CN% zh_SG% zh%,$(LANG)),zh,en)
+BENCH_ARGS ?=
+LESSONS := $(abspath lessons)
+
+.PHONY: setup lab test bench release doctor clean
 
 $(STAMP): pyproject.toml
+ifeq ($(USE_CONDA),yes)
+	@test -x $(BIN)/python || { echo "conda env $(ENV) has no python: conda install python=3.11"; exit 1; }
+else
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+endif
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
 setup: $(STAMP)
 
+# nbgrader's server + JupyterLab extensions (pip enables them; this makes sure). 确保 nbgrader 扩展已启用。
+$(JUPYTER_STAMP): $(STAMP)
+	@for ext in validate_assignment assignment_list course_list formgrader; do \
+	  $(BIN)/jupyter server extension enable --sys-prefix nbgrader.server_extensions.$$ext >/dev/null 2>&1 || exit 1; done
+	$(BIN)/jupyter labextension enable --level=sys_prefix @jupyter/nbgrader >/dev/null
+	@touch $(JUPYTER_STAMP)
+
+# JupyterLab on lessons/ (localhost), student build of course_lib first on PYTHONPATH.
+lab: $(JUPYTER_STAMP)
+	@test -f lessons/course_lib/_build.py || PATH="$(abspath $(BIN)):$$PATH" $(BIN)/course release
+	@echo "JupyterLab: http://127.0.0.1:$(PORT)/lab  (UI $(LANG_UI); Ctrl-C 停止 / to stop)"
+	PATH="$(abspath $(BIN)):$$PATH" PYTHONPATH="$(LESSONS)$${PYTHONPATH:+:$$PYTHONPATH}" \
+	COURSE_LESSONS_DIR="$(LESSONS)" COURSE_UI_LANG=$(LANG_UI) \
+	$(BIN)/jupyter lab --config=autograder/jupyter/jupyter_lab_config.py --port=$(PORT) $(if $(NO_BROWSER),--no-browser) \
+	   $(if $(filter 0,$(shell id -u)),--allow-root)
+
 test: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -n 2 tests
 
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+release: $(STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/course release
+
+doctor: $(STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/course doctor
+
 clean:
 	rm -rf $(VENV) build *.egg-info
-
-bench: $(STAMP)  ## library speed: course_lib vs hand-written numpy vs torch -> benchmarks/RESULTS.md
-	$(BIN)/python benchmarks/bench.py --write
