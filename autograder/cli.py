@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_submit)
 
     s = sub.add_parser("grade", help="批量评分 / grade all submissions of a lesson")
-    s.add_argument("lesson", help="e.g. 05_nn")
+    s.add_argument("lesson", nargs="+", help="e.g. 05_nn (several, or 'all': one "
+                                             "OUT/<lesson>/ each, sharing the workers)")
     s.add_argument("--submissions", required=True,
                    help="STUDENT/LESSON/*.ipynb 或 LMS 的 zip 文件 / folders or LMS zip files")
     s.add_argument("--out", required=True, help="grades.csv, feedback/, work/")
