@@ -63,7 +63,9 @@ class StackBackward0(Node):
     __slots__ = ("dim", "n")
 
     def backward(self, g):
-        return tuple(g.take(i, axis=self.dim) for i in range(self.n))
+        from ..._backend import ensure_array  # 0-d pieces stay arrays on g's device
+
+        return tuple(ensure_array(g.take(i, axis=self.dim), g) for i in range(self.n))
 
 
 class SplitBackward0(Node):
@@ -121,8 +123,10 @@ class CopySlices(Node):
         gx[self.index] = 0
         gv = None
         if self.vshape is not None:
-            gv = unbroadcast(np.asarray(g[self.index]) if isinstance(g, np.ndarray)
-                             else g[self.index], self.vshape).astype(self.vdtype, copy=False)
+            from ..._backend import ensure_array  # a 0-d pick stays an array on g's device
+
+            gv = unbroadcast(ensure_array(g[self.index], g), self.vshape).astype(self.vdtype,
+                                                                                 copy=False)
         return gx, gv
 
 
