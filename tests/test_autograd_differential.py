@@ -139,6 +139,9 @@ class Program:
                         "std", "var", "sum_tuple", "tsum"])
         if op in ("std", "var") and x.shape[d] < 2:
             op = "mean"
+        if op == "std":  # std is not differentiable where all values are equal (e.g. expanded)
+            spread = (x.detach().max(dim=d)[0] - x.detach().min(dim=d)[0]).min()
+            op = "var" if float(spread) < 1e-6 else op
         if op == "sum_tuple" and x.dim() < 2:
             op = "sum"
         f = {
