@@ -12,6 +12,9 @@ Workloads
   per_op       forward + backward of one elementwise op (mul) on a 4-element tensor, µs
   import       `import course_lib` / `import torch` in a fresh interpreter, s
 Every number is the median of several repeats; ratios are against hand-written numpy.
+BLAS runs single-threaded for all three (OPENBLAS_NUM_THREADS=1, torch.set_num_threads(1)) and
+both process CPU time and wall time are reported: on a shared 2-core machine the CPU time is the
+stable measure of the work a library does (wall time swings with other jobs).
 """
 from __future__ import annotations
 
@@ -24,28 +27,36 @@ import subprocess
 import sys
 import time
 
-import numpy as np
+if __name__ == "__main__":  # before numpy is imported (not when a test imports this file)
+    for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_v, "1")
+
+import numpy as np  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def median_time(fn, repeats, warmup=1):
-    return interleaved({"x": fn}, repeats, warmup)["x"]
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
 
 
 def interleaved(fns, repeats, warmup=1):
-    """Median wall time of each callable; the callables take turns (fair under drifting load)."""
+    """{clock: {name: median seconds}}; the callables take turns (fair under drifting load)."""
     for fn in fns.values():
         for _ in range(warmup):
             fn()
-    ts = {k: [] for k in fns}
+    ts = {c: {k: [] for k in fns} for c in CLOCKS}
     for _ in range(repeats):
         for k, fn in fns.items():
-            t0 = time.perf_counter()
+            c0, w0 = time.process_time(), time.perf_counter()
             fn()
-            ts[k].append(time.perf_counter() - t0)
-    return {k: statistics.median(v) for k, v in ts.items()}
+            ts["cpu"][k].append(time.process_time() - c0)
+            ts["wall"][k].append(time.perf_counter() - w0)
+    return {c: {k: statistics.median(v) for k, v in d.items()} for c, d in ts.items()}
+
+
+def scaled(res, factor):
+    return {c: {k: v * factor for k, v in d.items()} for c, d in res.items()}
 
 
 # ------------------------------------------------------------------ data and initial weights
@@ -198,7 +209,7 @@ def main(argv=None):
     import course_lib as cl
     try:
         import torch
-        torch.set_num_threads(os.cpu_count() or 1)
+        torch.set_num_threads(1)
     except ImportError:
         torch = None
     libs = [("course_lib", cl)] + ([("torch", torch)] if torch is not None else [])
@@ -223,20 +234,20 @@ def main(argv=None):
     rows.append(("MLP 784-1024-1024-10, batch 512, 20 steps (s)", interleaved(fns, max(3, rep // 2))))
 
     fns = {name: cnn_step(lib, x[:64], y[:64]) for name, lib in libs}
-    res = {k: v * 1e3 for k, v in interleaved(fns, rep * 5).items()}
-    rows.append(("small CNN step, batch 64 on digits (ms)", res))
+    rows.append(("small CNN step, batch 64 on digits (ms)", scaled(interleaved(fns, rep * 5), 1e3)))
 
     n_op = 2000
     fns = {name: per_op(lib, n_op)[0] for name, lib in libs}
-    res = {k: v / n_op * 1e6 for k, v in interleaved(fns, rep).items()}
-    rows.append(("per-op overhead: mul fwd+bwd on 4 elements (µs)", res))
+    rows.append(("per-op overhead: mul fwd+bwd on 4 elements (µs)",
+                 scaled(interleaved(fns, rep), 1e6 / n_op)))
 
     res = {"course_lib": import_time("course_lib", rep)}
     if torch is not None:
         res["torch"] = import_time("torch", max(3, rep // 3))
-    rows.append(("import time (s)", res))
+    rows.append(("import time (s, wall, fresh interpreter)", {"cpu": res, "wall": res}))
 
-    lines = report(rows)
+    lines = ["### CPU time (process_time) / CPU 时间", ""] + report(rows, "cpu") + [
+        "", "### Wall time / 挂钟时间", ""] + report(rows, "wall")
     print("\n".join(lines))
     if args.write:
         head = [
@@ -255,10 +266,11 @@ def main(argv=None):
                                                          encoding="utf-8")
 
 
-def report(rows):
+def report(rows, clock):
     out = ["| workload | numpy | course_lib | torch | course_lib ×numpy | torch ×numpy |",
            "|---|---|---|---|---|---|"]
-    for title, res in rows:
+    for title, both in rows:
+        res = both[clock]
         def f(k):
             v = res.get(k)
             return "—" if v is None else f"{v:.4g}"

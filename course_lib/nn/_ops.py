@@ -79,7 +79,8 @@ class _LinearNode(Node):
         gx = fit((g2 @ w).reshape(xshape), xshape, xdt) if need_x else None
         gb = fit(g2.sum(0), (w.shape[0],), wdt) if (has_b and need_b) else None
         if order2d:  # weight gradient goes through TBackward0: give it (in, out)
-            gwt = fit(x.T @ g2, (w.shape[1], w.shape[0]), wdt) if need_w else None
+            # (gᵀx)ᵀ: TBackward0 transposes it back to a C-contiguous (out, in) array
+            gwt = fit(g2.T @ x, w.shape, wdt).T if need_w else None
             return (gb, gx, gwt) if has_b else (gx, gwt)
         gw = fit(g2.T @ x, w.shape, wdt) if need_w else None
         return (gx, gw, gb)
@@ -103,8 +104,9 @@ class UnsafeViewBackward0(_LinearNode):
 
 def _linear(input, weight, bias=None):
     """y = x Wᵀ + b as one fused node (AddmmBackward0 for 2-D input with bias)."""
-    _same_device(input, weight, bias)
     x, w = input._data, weight._data
+    if type(w) is not type(x) or (bias is not None and type(bias._data) is not type(x)):
+        _same_device(input, weight, bias)
     if x.shape[-1] != w.shape[-1]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_mm_shape(x)} and {w.shape[1]}x{w.shape[0]})")
@@ -117,7 +119,8 @@ def _linear(input, weight, bias=None):
     if out.dtype != x.dtype and x.dtype == w.dtype:
         out = out.astype(x.dtype)
     res = _wrap(out, x)
-    if _needs(input, weight, bias):
+    if STATE[0] and (input._requires_grad or weight._requires_grad
+                     or (bias is not None and bias._requires_grad)):
         two_d = x.ndim == 2
         cls = (AddmmBackward0 if bias is not None else MmBackward0) if two_d else (
             ViewBackward0 if bias is not None else UnsafeViewBackward0)
