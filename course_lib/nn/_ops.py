@@ -209,8 +209,7 @@ class NllLossBackward0(Node):
         kind, reduction, shape, dt = self.meta
         xp = xp_of(g)
         if kind == "fast":
-            logp, t = self.saved
-            return (LK.ce_fast_bwd(xp, g, logp, t, reduction), None)
+            return (LK.nll_fast_bwd(xp, g, shape, self.saved, reduction, dt), None)
         if kind == "ce":
             return (LK.cross_entropy_bwd(xp, g, self.saved, reduction).astype(dt, copy=False), None)
         return (LK.nll_bwd(xp, g, shape, self.saved, reduction, dt), None)
@@ -240,19 +239,12 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
     t = _target_array(target)
     if t.dtype.kind not in "iuf":
         raise RuntimeError(f"expected scalar type Long but found {G.dtype_name(target)}")
+    if t.dtype.kind != "f" and label_smoothing == 0:
+        # torch's graph: NllLossBackward0 ← LogSoftmaxBackward0 (forward and backward of each
+        # are a few vectorised array ops; the fused single node is kept for the other cases)
+        return _nll_loss(_log_softmax(input, 0 if x.ndim == 1 else 1), target, weight,
+                         ignore_index, reduction)
     xp = xp_of(x)
-    if (weight is None and label_smoothing == 0 and x.ndim == 2 and t.ndim == 1
-            and t.dtype.kind in "iu" and t.shape[0] == x.shape[0]
-            and not 0 <= ignore_index < x.shape[1]):
-        fast = LK.ce_fast_fwd(xp, x, t, reduction)
-        if fast is not None:
-            res = _wrap(xp.asarray(fast[0], dtype=x.dtype), x)
-            if _needs(input):
-                node = NllLossBackward0()
-                node.saved = (fast[1], t)
-                node.meta = ("fast", reduction, x.shape, x.dtype)
-                attach(res, node, (input, None))
-            return res
     w = None if weight is None else weight._data
     out, saved = LK.cross_entropy_fwd(xp, x, t, w, ignore_index, reduction, label_smoothing)
     res = _wrap(xp.asarray(out, dtype=x.dtype), x)
@@ -274,6 +266,17 @@ def _nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     if t.dtype.kind not in "iu":
         raise RuntimeError(f"expected scalar type Long but found {G.dtype_name(target)}")
     xp = xp_of(x)
+    if (weight is None and x.ndim == 2 and t.ndim == 1 and t.shape[0] == x.shape[0]
+            and not 0 <= ignore_index < x.shape[1]):
+        out = LK.nll_fast_fwd(xp, x, t, reduction)
+        if out is not None:
+            res = _wrap(xp.asarray(out, dtype=x.dtype), x)
+            if STATE[0] and input._requires_grad:
+                node = NllLossBackward0()
+                node.saved = t
+                node.meta = ("fast", reduction, x.shape, x.dtype)
+                attach(res, node, (input, None))
+            return res
     w = None if weight is None else weight._data
     out, saved = LK.nll_fwd(xp, x, t, w, ignore_index, reduction)
     res = _wrap(xp.asarray(out, dtype=x.dtype), x)
