@@ -15,6 +15,7 @@ from ._tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._ops import compare as _compare, convert as _convert, index as _index  # noqa: F401
+from ._ops import interop as _interop  # noqa: F401
 from ._ops import inplace as _inplace, linalg as _linalg, pointwise as _pointwise  # noqa: F401
 from ._ops import reduce as _reduce, shape as _shape, sum_to_size as _sts  # noqa: F401
 from ._ops import select as _select  # noqa: F401

@@ -18,7 +18,6 @@ from ._dtype import _by_np, _from_np, dtype as _dtype_cls, get_default_dtype
 from ._size import Size
 from .autograd import engine as _engine_mod, grad_mode, node as _node_mod
 from .autograd.engine import run_backward
-from .exercises import exercise
 
 __all__ = ["Tensor"]
 
@@ -360,6 +359,8 @@ class Tensor:
         return complex(self._scalar("complex"))
 
     def __array__(self, dtype=None, copy=None):
+        from ._ops.interop import ERR_NUMPY_CUDA, ERR_NUMPY_GRAD
+
         if self._requires_grad:
             raise RuntimeError(ERR_NUMPY_GRAD)
         if not _backend.is_cpu(self._data):
@@ -383,58 +384,6 @@ class Tensor:
             new._grad = _wrap(self._grad._data.copy())
         memo[id(self)] = new
         return new
-
-    # -- exercises (01_tensors, 02_numpy, 03_cuda, 04_autograd) ----------------------------
-    @exercise("01_tensors", "item", key="course_lib.Tensor.item")
-    def item(self):
-        """The value of a one-element tensor as a Python number (float, int or bool).
-
-        把只有一个元素的张量变成 Python 数字。形状 ``()``、``(1,)``、``(1, 1)`` … 都可以；
-        元素多于一个时抛出 ``RuntimeError``（与 torch 相同的信息）：
-        ``a Tensor with 6 elements cannot be converted to Scalar``.
-        Hint / 提示：``self.numel()``，``self.numpy()`` 不适用于需要梯度的张量，用 ``self._data``。
-        """
-        ### BEGIN SOLUTION
-        n = self.numel()
-        if n != 1:
-            raise RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")
-        return self._data.reshape(()).item()
-        ### END SOLUTION
-
-    @exercise("02_numpy", "tolist", key="course_lib.Tensor.tolist")
-    def tolist(self):
-        """The tensor as (nested) Python lists of numbers; a 0-d tensor gives a number.
-
-        转成嵌套的 Python 列表：形状 ``(2, 3)`` → 2 个各含 3 个数的列表；0 维张量 → 一个数。
-        Works for any device (copy the data to the host first). 任何设备都可以（先拷回主机）。
-        """
-        ### BEGIN SOLUTION
-        return _backend.to_numpy(self._data).tolist()
-        ### END SOLUTION
-
-    @exercise("02_numpy", "numpy", key="course_lib.Tensor.numpy")
-    def numpy(self, *, force=False):
-        """The numpy array behind this cpu tensor — the SAME memory, no copy.
-
-        返回与张量共享内存的 numpy 数组（不拷贝）。和 torch 一样：
-        需要梯度的张量抛 ``RuntimeError``（提示用 ``detach()``）；
-        cuda 张量抛 ``TypeError``（提示先 ``.cpu()``）。``force=True`` 时先 detach 并拷到 cpu。
-        """
-        ### BEGIN SOLUTION
-        if force:
-            return _backend.to_numpy(self._data)
-        if self.requires_grad:
-            raise RuntimeError(ERR_NUMPY_GRAD)
-        if self.device.type != "cpu":
-            raise TypeError(ERR_NUMPY_CUDA.format(dev=self.device))
-        return self._data
-        ### END SOLUTION
-
-
-ERR_NUMPY_GRAD = ("Can't call numpy() on Tensor that requires grad. "
-                  "Use tensor.detach().numpy() instead.")
-ERR_NUMPY_CUDA = ("can't convert {dev} device type tensor to numpy. "
-                  "Use Tensor.cpu() to copy the tensor to host memory first.")
 
 
 class _TensorHookHandle:

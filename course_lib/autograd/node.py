@@ -163,6 +163,9 @@ class AccumulateGrad(Node):
 
     def backward(self, g):
         v = self.variable
+        if type(g) is not type(v._data):  # a numpy scalar, or a gradient from another device
+            from .._backend import device_of, transfer
+            g = transfer(np.asarray(g) if isinstance(g, np.generic) else g, device_of(v._data))
         old = v._grad
         if old is None:
             v._grad = _wrap(g.copy())  # never alias a gradient that others also got
