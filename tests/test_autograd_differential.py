@@ -8,7 +8,9 @@ replayed with ``T = course_lib`` and ``T = torch``: identical random choices and
 depend only on the generator and on shapes). Then ``L = (out * W).sum()`` is backpropagated.
 
 * with torch installed: output values and every leaf's gradient equal torch's (rtol 1e-7);
-* always: every leaf's gradient equals central finite differences of L computed by course_lib.
+* always: every leaf's gradient equals central finite differences of L computed by course_lib;
+  ``autograd.grad`` gives the same gradients, and ``retain_graph=True`` + a second backward
+  doubles them; the programs replayed on the simulated CUDA device give identical results.
 """
 import numpy as np
 import pytest
@@ -332,6 +334,19 @@ def test_program_matches_finite_differences(seed):
         with course_lib.no_grad():
             return float(to_np(Program(seed, course_lib, values).run().loss_value))
 
+    if seed % 3 == 0:  # autograd.grad returns the same gradients and leaves .grad alone
+        q = Program(seed, course_lib).run()
+        got = course_lib.autograd.grad(q.loss_value, q.leaves, allow_unused=True)
+        for x, gq, want in zip(q.leaves, got, grads):
+            assert x.grad is None
+            assert np.array_equal(np.zeros(want.shape) if gq is None else to_np(gq), want), trace
+    elif seed % 3 == 1:  # retain_graph=True: a second backward adds the same gradients again
+        q = Program(seed, course_lib).run()
+        q.loss_value.backward(retain_graph=True)
+        q.loss_value.backward()
+        for x, want in zip(q.leaves, grads):
+            got = np.zeros(want.shape) if x.grad is None else to_np(x.grad)
+            assert np.allclose(got, 2 * want, rtol=1e-12, atol=0), trace
     g = np.random.default_rng(seed + 10_000)
     for k, (x0, grad) in enumerate(zip(base, grads)):
         # small leaves: every element; larger ones: 4 random directions v (grad·v vs dL/dv)
