@@ -35,9 +35,9 @@ HAVE = {n: _have(n) for n in ("softmax", "log_softmax", "mse_loss", "cross_entro
 class Program:
     """Replays seed ``seed`` on module ``T``; ``values[k]`` replaces the k-th leaf's data."""
 
-    def __init__(self, seed, T, values=None, device="cpu"):
+    def __init__(self, seed, T, values=None, device="cpu", dtype=np.float64):
         self.g = np.random.default_rng(seed)
-        self.T, self.values, self.device = T, values, device
+        self.T, self.values, self.device, self.dtype = T, values, device, dtype
         self.leaves, self.trace = [], []
 
     # -- helpers ---------------------------------------------------------------------------
@@ -49,7 +49,7 @@ class Program:
         k = len(self.leaves)
         if self.values is not None:
             data = self.values[k]
-        t = self.T.tensor(np.array(data, dtype=np.float64), requires_grad=True, device=self.device)
+        t = self.T.tensor(np.array(data, dtype=self.dtype), requires_grad=True, device=self.device)
         self.leaves.append(t)
         return t
 
@@ -282,7 +282,8 @@ class Program:
             z = x.reshape(-1, 2) if x.numel() % 2 == 0 and x.numel() > 0 else x.reshape(1, -1)
             labels = T.tensor(self.g.integers(0, z.shape[1], size=z.shape[0]), device=self.device)
             return self.log("F.cross_entropy(x.reshape(N, C), labels)", F.cross_entropy(z, labels))
-        target = T.tensor(self.g.uniform(0, 1, size=tuple(x.shape)), device=self.device)
+        target = T.tensor(self.g.uniform(0, 1, size=tuple(x.shape)).astype(self.dtype),
+                          device=self.device)
         red = self.pick(["mean", "sum"])
         return self.log(f"F.{kind}(x, target, reduction={red!r})",
                         getattr(F, kind)(x, target, reduction=red))
@@ -301,7 +302,8 @@ class Program:
             x = block(x)
         if self.g.random() < 0.25:
             x = self.loss(x)
-        w = self.T.tensor(self.g.standard_normal(tuple(x.shape)), device=self.device)
+        w = self.T.tensor(np.asarray(self.g.standard_normal(tuple(x.shape)), dtype=self.dtype),
+                          device=self.device)
         self.out, self.loss_value = x, (x * w).sum()
         return self
 
@@ -404,3 +406,27 @@ def test_simulated_cuda_runs_the_same_programs():
                 assert np.array_equal(to_np(x.grad), want), (seed, "\n".join(gpu.trace))
     finally:
         course_lib.cuda.simulate(was)
+
+
+def test_float32_programs_match_torch():
+    """Every 3rd program in float32 (the default dtype students use): same dtypes everywhere,
+    values and gradients equal to torch's up to float32 rounding."""
+    torch = pytest.importorskip("torch")
+    for seed in range(0, N_PROGRAMS, 3):
+        p = Program(seed, course_lib, dtype=np.float32).run()
+        q = Program(seed, torch, dtype=np.float32).run()
+        p.loss_value.backward()
+        q.loss_value.backward()
+        trace = "\n".join(p.trace)
+        assert str(p.out.dtype) == str(q.out.dtype).replace("torch.", "course_lib."), trace
+        ref = to_np(q.out)
+        scale = max(1.0, float(np.nanmax(np.abs(ref), initial=0.0)))
+        assert close(to_np(p.out), ref, rtol=1e-4, atol=1e-5 * scale), f"seed {seed}\n{trace}"
+        for k, (x, y) in enumerate(zip(p.leaves, q.leaves)):
+            if y.grad is None:
+                continue
+            want = to_np(y.grad)
+            assert x.grad is not None and to_np(x.grad).dtype == np.float32, (seed, k, trace)
+            scale = max(1.0, float(np.abs(want).max(initial=0.0)))
+            assert close(to_np(x.grad), want, rtol=1e-4, atol=1e-5 * scale), \
+                f"seed {seed}, leaf {k}\n{to_np(x.grad)}\n{want}\n{trace}"
