@@ -270,3 +270,22 @@ def test_grad_dtype_follows_input_after_promotion():
     assert y.dtype == cl.float32
     y.sum().backward()
     assert a.grad.dtype == cl.float32 and b.grad.dtype == cl.float64 and b.grad.item() == 3.0
+
+
+def test_leaf_grad_never_aliases_what_others_hold():
+    x = cl.ones(3, requires_grad=True)
+    g = cl.ones(3)
+    x.backward(g)  # the root is the leaf itself: x.grad must not be g's memory
+    x.grad.zero_()
+    assert g.tolist() == [1.0, 1.0, 1.0]
+    kept = []
+    y = cl.ones(3, requires_grad=True)
+    y.register_hook(lambda t: kept.append(t))
+    (y * 2).sum().backward()
+    y.grad.zero_()
+    assert kept[0].tolist() == [2.0, 2.0, 2.0]
+    z = cl.ones(2, requires_grad=True)
+    (z * 1).sum().backward()
+    before = z.grad
+    (z * 1).sum().backward()
+    assert z.grad is before and before.tolist() == [2.0, 2.0]  # accumulated in place, like torch

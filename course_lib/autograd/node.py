@@ -29,6 +29,7 @@ an output got none).
 """
 from __future__ import annotations
 
+import sys
 import weakref
 
 import numpy as np
@@ -168,14 +169,24 @@ class AccumulateGrad(Node):
             g = transfer(np.asarray(g) if isinstance(g, np.generic) else g, device_of(v._data))
         old = v._grad
         if old is None:
-            v._grad = _wrap(g.copy())  # never alias a gradient that others also got
+            # Like torch, keep the incoming buffer when nobody else holds it (the engine's
+            # local + this argument + getrefcount's own = 3) and it is a fresh, writable array;
+            # otherwise copy, so that a gradient is never aliased with another one.
+            if _getrefcount(g) > 3 or g.base is not None or not g.flags.writeable:
+                g = g.copy()
+            v._grad = _wrap(g)
         else:
-            old._data = old._data + g  # torch accumulates out of place when grad mode is off
+            d = old._data
+            if d.flags.writeable and d.shape == g.shape:
+                d += g  # in place, as torch does when grad mode is off
+            else:
+                old._data = d + g
             old._ver[0] += 1
         return ()
 
 
 _wrap = None  # set by course_lib._tensor (circular import)
+_getrefcount = sys.getrefcount
 
 
 def accumulator(t):
