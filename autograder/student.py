@@ -28,15 +28,15 @@ def check_notebook(path: Path, timeout: int = 120) -> int:
         print(f"✗ 无法读取 notebook / cannot read the notebook: {e}")
         return 2
     env_dir = path.resolve().parent
-    os.environ.setdefault("COURSE_LESSONS_DIR", str(env_dir.parent))
+    env = dict(os.environ)
+    env.setdefault("COURSE_LESSONS_DIR", str(env_dir.parent))
     if (env_dir.parent / "course_lib").is_dir():  # the student build next to the lessons
-        os.environ["PYTHONPATH"] = os.pathsep.join(
-            [str(env_dir.parent)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
-                                     if p])
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(env_dir.parent)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
                             resources={"metadata": {"path": str(env_dir)}})
     try:
-        client.execute()
+        client.execute(env=env)
     except Exception as e:  # noqa: BLE001  (dead kernel, timeout)
         print(f"✗ notebook 运行失败 / the notebook failed to run: {type(e).__name__}: {e}")
     failed = 0

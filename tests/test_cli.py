@@ -51,3 +51,34 @@ def test_collect_blackboard_zip_names(tmp_path):
     found = collect("00_setup", tmp_path / "subs", tmp_path / "work")
     assert set(found) == {"jdoe", "broken"}
     assert found["broken"] is None
+
+
+def test_status_on_the_released_student_build(tmp_path):
+    from autograder.release import build_student_lib
+    lessons = tmp_path / "lessons"
+    build_student_lib(lessons / "course_lib")
+    r = subprocess.run([sys.executable, "-m", "autograder.cli", "status", "--lessons",
+                        str(lessons)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "not done / 未完成" in r.stdout and "0 of" in r.stdout
+    assert "05_nn" in r.stdout and "linear" in r.stdout
+
+
+@pytest.mark.slow
+def test_check_notebook_blank_fails_solved_passes(tmp_path, capsys):
+    import shutil
+    from autograder.release import build_student_lib
+    lessons = tmp_path / "lessons"
+    build_student_lib(lessons / "course_lib")
+    (lessons / "00_setup").mkdir()
+    blank = ROOT / "lessons" / "00_setup" / "00_setup.ipynb"
+    if not blank.exists():
+        pytest.skip("run `course release` first")
+    shutil.copyfile(blank, lessons / "00_setup" / "00_setup.ipynb")
+    assert main(["check", str(lessons / "00_setup" / "00_setup.ipynb")]) == 1
+    out = capsys.readouterr().out
+    assert "✗ test_parse_driver_version" in out and "check(s) failed" in out
+    shutil.copyfile(ROOT / "solutions" / "00_setup" / "00_setup.ipynb",
+                    lessons / "00_setup" / "00_setup.ipynb")
+    assert main(["check", str(lessons / "00_setup" / "00_setup.ipynb")]) == 0
+    assert "all visible checks pass" in capsys.readouterr().out
