@@ -19,9 +19,10 @@ from ._ops import interop as _interop  # noqa: F401
 from ._ops import inplace as _inplace, linalg as _linalg, pointwise as _pointwise  # noqa: F401
 from ._ops import reduce as _reduce, shape as _shape, sum_to_size as _sts  # noqa: F401
 from ._ops import select as _select  # noqa: F401
-from ._ops.select import (addcdiv, addcmul, argsort, argwhere, broadcast_to, count_nonzero,
-                          gather, index_select, lerp, moveaxis, movedim, narrow, nonzero, select,
-                          sort, tile, topk, tril, triu, unique)
+from ._ops.select import (addcdiv, addcmul, argsort, argwhere, bernoulli, broadcast_to,
+                          count_nonzero, gather, index_select, lerp, masked_select, moveaxis,
+                          movedim, multinomial, narrow, nonzero, scatter, select, sort, tile, topk,
+                          tril, triu, unique)
 from ._ops.compare import allclose, equal, is_floating_point, is_tensor, isclose, numel
 from ._ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
 from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not, bitwise_or,  # noqa: A004
@@ -30,7 +31,8 @@ from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not,
                              log1p, log2, logical_and, logical_not, logical_or, lt, masked_fill,
                              maximum, minimum, mul, multiply, ne, neg, negative, pow,
                              reciprocal, relu, remainder, round, rsqrt, rsub, sigmoid, sign,
-                             sin, sqrt, square, sub, subtract, tanh, true_divide, where)
+                             sin, sqrt, square, sub, subtract, tanh, true_divide, where, tan,
+                             log10, expm1, exp2, sinh, cosh, asin, acos, trunc, frac)
 from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumsum, log_softmax,  # noqa: A004
                           logsumexp, max, mean, min, norm, prod, softmax, std, sum, var)
 from ._ops.shape import (cat, chunk, clone, concat, concatenate, flatten, flip, permute, reshape,

@@ -99,6 +99,11 @@ OPS = {
     "norm": (lambda t, a: a.norm(), [(2, 3)], False),
     "norm_dim": (lambda t, a: a.norm(dim=1), [(2, 3)], False),
     "where_scalar": (lambda t, a: t.where(a > 0, a, 0.0), [(2, 3)], False),
+    "tan": (lambda t, a: a.tan(), [(3,)], False),
+    "log10": (lambda t, a: t.log10(a), [(3,)], True),
+    "expm1": (lambda t, a: a.expm1(), [(3,)], False),
+    "sinh": (lambda t, a: a.sinh(), [(3,)], False),
+    "masked_select": (lambda t, a: a.masked_select(a > 0), [(2, 3)], False),
     "lerp": (lambda t, a, b: a.lerp(b, 0.3), [(3,), (3,)], False),
 }
 

@@ -270,6 +270,16 @@ sin = _unary("sin", F.SinBackward0, np.sin, "x")
 cos = _unary("cos", F.CosBackward0, np.cos, "x")
 tanh = _unary("tanh", F.TanhBackward0, np.tanh, "r")
 atan = _unary("atan", F.AtanBackward0, np.arctan, "x")
+tan = _unary("tan", F.TanBackward0, np.tan, "r")
+log10 = _unary("log10", F.Log10Backward0, np.log10, "x", risky=True)
+expm1 = _unary("expm1", F.Expm1Backward0, np.expm1, "r", risky=True)
+exp2 = _unary("exp2", F.Exp2Backward0, np.exp2, "r", risky=True)
+sinh = _unary("sinh", F.SinhBackward0, np.sinh, "x", risky=True)
+cosh = _unary("cosh", F.CoshBackward0, np.cosh, "x", risky=True)
+asin = _unary("asin", F.AsinBackward0, np.arcsin, "x", risky=True)
+acos = _unary("acos", F.AcosBackward0, np.arccos, "x", risky=True)
+trunc = _unary("trunc", F.TruncBackward0, np.trunc, float_out=False)
+frac = _unary("frac", F.FracBackward0, lambda x: x - np.trunc(x), float_out=False)
 sigmoid = _unary("sigmoid", F.SigmoidBackward0, _sigmoid, "r")
 relu = _unary("relu", F.ReluBackward0, lambda x: np.maximum(x, 0), "r", float_out=False)
 sign = _unary("sign", F.SignBackward0, np.sign, float_out=False)
@@ -334,6 +344,7 @@ def _attach_methods():
               "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor", "logical_and",
               "logical_or", "add", "sub", "pow", "neg", "exp", "log", "log2", "log1p", "sqrt",
               "rsqrt", "reciprocal", "abs", "sin", "cos", "tanh", "atan", "sigmoid", "relu",
+              "tan", "log10", "expm1", "exp2", "sinh", "cosh", "asin", "acos", "trunc", "frac",
               "sign", "floor", "ceil", "round", "logical_not", "bitwise_not", "isnan", "isinf",
               "isfinite", "square", "clamp", "clip", "masked_fill", "subtract", "multiply",
               "divide", "true_divide", "negative"):

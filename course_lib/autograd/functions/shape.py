@@ -111,6 +111,7 @@ class _IndexNode(Node):
 SelectBackward0 = type("SelectBackward0", (_IndexNode,), {"__slots__": ()})
 SliceBackward0 = type("SliceBackward0", (_IndexNode,), {"__slots__": ()})
 IndexBackward0 = type("IndexBackward0", (_IndexNode,), {"__slots__": ()})
+MaskedSelectBackward0 = type("MaskedSelectBackward0", (_IndexNode,), {"__slots__": ()})
 
 
 class CopySlices(Node):
