@@ -518,6 +518,7 @@ def _max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mod
     if _needs(input):
         node = MaxPool2DWithIndicesBackward0()
         node.saved = saved
+        node.save_versions(input)
         node.meta = (x.shape, k, s, p, d, batched)
         attach(res, node, (input,))
     return res
