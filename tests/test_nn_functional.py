@@ -287,3 +287,15 @@ def test_linear_graph_structure_like_torch():
             stack.extend(f for f, _ in n.next_functions if f is not None)
         return names
     assert walk(cl) == walk(torch)
+
+
+def test_pool_then_inplace_relu_and_ties_like_torch():
+    """ReLU(inplace=True) after MaxPool2d (as in VGG/AlexNet) keeps the pool's gradient right;
+    tied maxima (zeros after a ReLU) send the gradient to the first one, like torch."""
+    x = np.maximum(rng.standard_normal((2, 3, 6, 6)), 0)
+
+    def f(lib, a):
+        nn = lib.nn
+        return nn.Sequential(nn.MaxPool2d(2), nn.ReLU(inplace=True))(a * 1.0) * 2
+
+    check(lambda a: f(cl, a), lambda a: f(torch, a), x)

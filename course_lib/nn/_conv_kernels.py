@@ -146,7 +146,9 @@ def max_pool2d_forward(xp, x, kernel, stride, padding, dilation, ceil_mode):
     out = None
     for view in _pool_views(xpad, kernel, stride, dilation, ho, wo):
         out = view.copy() if out is None else xp.maximum(out, view, out=out)
-    return out, xpad  # the window argmax is found in backward (only if it runs)
+    # which element won is found in backward (only if it runs); the output is copied because
+    # an in-place op may change it later (ReLU(inplace=True) after pooling is allowed in torch)
+    return out, (xpad, out.copy())
 
 
 def _pool_views(xpad, kernel, stride, dilation, ho, wo):
@@ -158,25 +160,27 @@ def _pool_views(xpad, kernel, stride, dilation, ho, wo):
             yield xpad[:, :, r0:r0 + sh * (ho - 1) + 1:sh, c0:c0 + sw * (wo - 1) + 1:sw]
 
 
-def max_pool2d_backward(xp, g, x_shape, xpad, kernel, stride, padding, dilation):
+def max_pool2d_backward(xp, g, x_shape, saved, kernel, stride, padding, dilation):
     """The gradient goes to the first maximum of each window (torch's tie rule)."""
+    xpad, out = saved
     n, c, h, w = x_shape
     (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
     ho, wo = g.shape[2], g.shape[3]
-    views = list(_pool_views(xpad, kernel, stride, dilation, ho, wo))
-    best, arg = views[0], xp.zeros(g.shape, dtype=xp.int16)
-    for k, v in enumerate(views[1:], 1):
-        upd = v > best
-        best = xp.where(upd, v, best)
-        arg[upd] = k
-    zero = xp.zeros((), dtype=g.dtype)
     tiles = (sh, sw) == (kh, kw) and (dh, dw) == (1, 1)
     gxp = xp.zeros_like(g, shape=xpad.shape)
-    for k, view in enumerate(_pool_views(gxp, kernel, stride, dilation, ho, wo)):
-        if tiles:  # windows do not overlap: plain assignment
-            view[...] = xp.where(arg == k, g, zero)
+    free = None  # windows whose maximum has not been claimed yet
+    for view, gview in zip(_pool_views(xpad, kernel, stride, dilation, ho, wo),
+                           _pool_views(gxp, kernel, stride, dilation, ho, wo)):
+        hit = view == out
+        if free is None:
+            free = ~hit
         else:
-            view += xp.where(arg == k, g, zero)
+            hit &= free
+            free &= ~hit
+        if tiles:  # windows do not overlap: plain assignment
+            xp.multiply(g, hit, out=gview)
+        else:
+            gview += g * hit
     if tuple(xpad.shape) == tuple(x_shape):
         return gxp
     return gxp[:, :, ph:ph + h, pw:pw + w].copy()
