@@ -335,8 +335,14 @@ class Tensor:
 
     def _scalar(self, what):
         if self._data.size != 1:
+            if what in ("float", "int", "complex"):
+                raise ValueError("only one element tensors can be converted to Python scalars")
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
                                "to Scalar")
+        if self._requires_grad and what in ("float", "int"):
+            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
+                          "unexpected behavior.\nConsider using tensor.detach() first.",
+                          UserWarning, stacklevel=3)
         return _backend.to_numpy(self._data).reshape(()).item()
 
     def __bool__(self):

@@ -104,6 +104,11 @@ OPS = {
     "expm1": (lambda t, a: a.expm1(), [(3,)], False),
     "sinh": (lambda t, a: a.sinh(), [(3,)], False),
     "masked_select": (lambda t, a: a.masked_select(a > 0), [(2, 3)], False),
+    "index_mixed": (lambda t, a: a[0, :, [0, 1]], [(2, 3, 4)], False),
+    "index_chain": (lambda t, a: a[1:, None, 0, ::2], [(3, 2, 4)], False),
+    "index_bool_rows": (lambda t, a: a[a[:, 0] > 0, 1:], [(4, 3)], False),
+    "add_alpha": (lambda t, a, b: a.add(b, alpha=2.5), [(3,), (2, 3)], False),
+    "sub_alpha": (lambda t, a, b: t.sub(a, b, alpha=-1.5), [(2, 3), (3,)], False),
     "lerp": (lambda t, a, b: a.lerp(b, 0.3), [(3,), (3,)], False),
 }
 

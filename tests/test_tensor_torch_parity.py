@@ -124,6 +124,9 @@ VALUES = [
 ]
 
 ERRORS = [
+    'float(T.ones(2))',
+    'int(T.ones(2))',
+    '[1, 2][T.ones(2)]',
     'T.ones(2, 3) + T.ones(4)',
     'T.ones(2, 3) @ T.ones(4, 5)',
     'T.ones(3) @ T.ones(4)',

@@ -50,10 +50,12 @@ _SAVES = (F.MulBackward0, F.DivBackward0, F.MaximumBackward0, F.MinimumBackward0
 def _binary(name, node_cls, fn, risky=False):
     saves = node_cls in _SAVES
 
-    def op(input, other, *, out=None):
+    def op(input, other, *, out=None, alpha=1):
         if not isinstance(input, Tensor):
             input = _tensor_arg(input, other if isinstance(other, Tensor) else None)
         x, y, bt = prep(input, other)
+        if alpha != 1:  # add/sub: ``input ± alpha * other`` in one node, as torch
+            y = y * alpha
         try:
             if risky:
                 with np.errstate(**_IGNORE):
@@ -76,7 +78,7 @@ def _binary(name, node_cls, fn, risky=False):
                 node.meta = None if (a.shape == r.shape == b.shape and a.dtype == r.dtype
                                      and b.dtype == r.dtype) else \
                     ((a.shape, a.dtype), (b.shape, b.dtype))
-            node.alpha = 1
+            node.alpha = alpha
             if saves:
                 node.saved = (x, y)
                 v = input._ver
@@ -123,16 +125,12 @@ _sub = _binary("sub", F.SubBackward0, np.subtract)
 
 def add(input, other, *, alpha=1, out=None):
     """``input + alpha * other`` with broadcasting. 加法（支持广播）。"""
-    if alpha != 1:
-        other = other * alpha
-    return _add(input, other, out=out)
+    return _add(input, other, out=out, alpha=alpha)
 
 
 def sub(input, other, *, alpha=1, out=None):
     """``input - alpha * other`` with broadcasting. 减法（支持广播）。"""
-    if alpha != 1:
-        other = other * alpha
-    return _sub(input, other, out=out)
+    return _sub(input, other, out=out, alpha=alpha)
 
 
 subtract, multiply, divide, true_divide = sub, mul, div, div
