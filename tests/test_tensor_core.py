@@ -194,3 +194,14 @@ def test_reductions_and_misc():
     assert cl.broadcast_shapes((2, 1, 4), (3, 1)) == (2, 3, 4)
     assert cl.ones(2, 3, 4).sum_to_size(3, 1).shape == (3, 1)
     assert x.flatten().shape == (6,) and cl.ones(2, 3, 4).flatten(1).shape == (2, 12)
+
+
+def test_rng_state_roundtrip_and_generators():
+    s = cl.get_rng_state()
+    a = cl.randn(3)
+    cl.set_rng_state(s)
+    assert cl.equal(a, cl.randn(3)) and s.dtype is cl.uint8
+    g1 = cl.Generator().manual_seed(7)
+    g2 = cl.Generator().manual_seed(7)
+    assert cl.equal(cl.rand(4, generator=g1), cl.rand(4, generator=g2))
+    assert g1.initial_seed() == 7
