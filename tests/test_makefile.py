@@ -116,3 +116,30 @@ def test_make_lab_serves_the_lessons_in_chinese():
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_readme_commands_exist():
+    """Every `make TARGET [VAR=…]` and `course …` command that README.md shows is real."""
+    import re
+    import shlex
+    from autograder.cli import build_parser
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```.*?```", text, re.S)
+    readme = "\n".join(blocks + re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", text, flags=re.S)))
+    makefile = (ROOT / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z][\w-]*):", makefile, re.M))
+    variables = set(re.findall(r"^([A-Z_]+) \?=", makefile, re.M))
+    makes = re.findall(r"\bmake ([a-z]+)((?: [A-Z_]+=\S+)*)", readme)
+    assert len(makes) >= 8
+    for target, assigns in makes:
+        assert target in targets, f"README: make {target}"
+        for var in re.findall(r"([A-Z_]+)=", assigns):
+            assert var in variables, f"README: make {target} {var}="
+    courses = re.findall(r"\bcourse ((?:release|check|submit|grade|status|doctor)[^`\n#，（)]*)", readme)
+    courses = [c for c in courses if "…" not in c]  # elided examples
+    assert len(courses) >= 10
+    parser = build_parser()
+    for command in courses:
+        args = parser.parse_args(shlex.split(command))  # argparse exits (fails the test) on a bad one
+        assert callable(args.func)
+    assert "course check" in readme and "course submit" in readme and "course grade" in readme
