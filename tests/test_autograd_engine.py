@@ -289,3 +289,52 @@ def test_leaf_grad_never_aliases_what_others_hold():
     before = z.grad
     (z * 1).sum().backward()
     assert z.grad is before and before.tolist() == [2.0, 2.0]  # accumulated in place, like torch
+
+
+class _Split2(cl.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2, x * 3
+
+    @staticmethod
+    def backward(ctx, g1, g2):
+        return g1 * 2 + g2 * 3
+
+
+class _Square(cl.autograd.Function):
+    @staticmethod
+    def forward(x):
+        return x ** 2
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0])
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return 2 * x * g
+
+
+class _TwoGrads(cl.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 1
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g
+
+
+def test_function_multi_output_setup_context_and_errors():
+    x = cl.ones(3, requires_grad=True)
+    a, b = _Split2.apply(x)
+    assert a.grad_fn is b.grad_fn and (a._output_nr, b._output_nr) == (0, 1)
+    assert repr(a.grad_fn).startswith("<course_lib.autograd.function._Split2Backward object")
+    a.sum().backward()  # the unused output's gradient is materialised as zeros
+    assert x.grad.tolist() == [2.0] * 3
+    y = cl.tensor([3.0], requires_grad=True)
+    _Square.apply(y).backward()
+    assert y.grad.tolist() == [6.0]
+    with pytest.raises(RuntimeError, match="returned an incorrect number of gradients"):
+        _TwoGrads.apply(y).backward()
