@@ -101,6 +101,7 @@ def test_driver_too_old_for_runtime_is_a_mismatch(tmp_path):
     assert fit["status"] == "warn" and "12.4 > driver CUDA 11.4" in fit["value"]
     assert "470.82.01" in fit["fix_zh"] and "too old" in fit["fix_en"]
     assert "cudaErrorInsufficientDriver" in checks["CuPy"]["value"]
+    assert checks["NVIDIA driver"]["status"] == "warn" and "525.60" in checks["NVIDIA driver"]["fix_en"]
     assert out["facts"]["cuda_available"] is False
     rc, _, checks = run_doctor(tmp_path, "--require-gpu")
     assert rc == 1 and checks["driver ↔ runtime"]["status"] == "fail"
