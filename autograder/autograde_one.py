@@ -45,6 +45,15 @@ def run(job_path: str) -> int:
     c = nbgrader_config(root, f"sqlite:///{root / 'gradebook.db'}", source="source",
                         release="release")
     c.Execute.timeout = int(job["cell_timeout"])
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.preprocessors import Execute
+
+    from autograder.nb_execute import BudgetExecute
+    c.Autograde.autograde_preprocessors = [
+        BudgetExecute if p is Execute else p
+        for p in Autograde.class_traits()["autograde_preprocessors"].default()]
+    c.BudgetExecute.notebook_budget = int(job["nb_budget"])
+    (root / ".home").mkdir(exist_ok=True)
     api = NbGraderAPI(CourseDirectory(config=c), config=c)
     lesson, student = job["lesson"], job["student"]
     t0 = time.monotonic()

@@ -144,10 +144,10 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
     if nb is not None:  # the notebook runs in a kernel while the hidden cases run here
         import threading
         box = {}
-        wait = nb_timeout + piece_timeout * max(1, len(points))
+        wait = nb_timeout + piece_timeout * max(1, len(points)) + 60
         ag = threading.Thread(target=lambda: box.setdefault("html", _autograde(
-            lesson, student, nb, course, scratch, scores_file, cell_timeout, wait, mem_mb,
-            blocked)), daemon=True)
+            lesson, student, nb, course, scratch, scores_file, cell_timeout, nb_timeout, wait,
+            mem_mb, blocked)), daemon=True)
         ag.start()
     try:
         for ex, pts in points.items():
@@ -232,7 +232,7 @@ class _Worker:
 _WORKERS = None
 
 
-def _autograde(lesson, student, nb, course, scratch, scores_file, cell_timeout, nb_timeout,
+def _autograde(lesson, student, nb, course, scratch, scores_file, cell_timeout, nb_budget, wait,
                mem_mb, blocked):
     """nbgrader autograde + generate_feedback in a child process; the feedback HTML or None."""
     sc = scratch / "course"
@@ -248,11 +248,11 @@ def _autograde(lesson, student, nb, course, scratch, scores_file, cell_timeout, 
            "blocked": [str(Path(b).resolve()) for b in (*blocked, ROOT / "autograder",
                                                         ROOT / "solutions", course)],
            "hard": [str(sc / "gradebook.db"), str(sc / "source"), str(sc / "release")],
-           "scores_file": str(scores_file), "scores_wait": nb_timeout}
+           "scores_file": str(scores_file), "scores_wait": wait, "nb_budget": nb_budget}
     (scratch / "job.json").write_text(json.dumps(job))
     w = _WORKERS.get()
     try:
-        code = w.run(scratch / "job.json", nb_timeout)
+        code = w.run(scratch / "job.json", wait)
     finally:
         _WORKERS.put(w)
     fb = sc / "feedback" / student / lesson / f"{lesson}.html"
