@@ -23,7 +23,6 @@ def nbgrader_config(root: Path = ROOT, db_url: str | None = None, course_id: str
     c.CourseDirectory.source_directory = source
     c.CourseDirectory.release_directory = release
     c.CourseDirectory.db_url = db_url or f"sqlite:///{Path(root) / '.course' / 'gradebook.db'}"
-    c.Exchange.course_id = course_id
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     c.Execute.timeout = CELL_TIMEOUT
     c.Execute.raise_on_iopub_timeout = False
