@@ -359,11 +359,11 @@ def _attach_methods():
             return f(a, b)
         return method
 
-    T.__add__ = T.__radd__ = dunder(lambda a, b: _add(a, b))
-    T.__sub__ = dunder(lambda a, b: _sub(a, b))
-    T.__rsub__ = dunder(lambda a, b: rsub(a, b))
-    T.__mul__ = T.__rmul__ = dunder(lambda a, b: mul(a, b))
-    T.__truediv__ = dunder(lambda a, b: div(a, b))
+    T.__add__ = T.__radd__ = dunder(_add)
+    T.__sub__ = dunder(_sub)
+    T.__rsub__ = dunder(rsub)
+    T.__mul__ = T.__rmul__ = dunder(mul)
+    T.__truediv__ = dunder(div)
     T.__rtruediv__ = dunder(lambda a, b: mul(reciprocal(a), b) if not isinstance(b, Tensor)
                             else div(b, a))
     T.__floordiv__ = dunder(lambda a, b: floor_divide(a, b))
