@@ -205,3 +205,16 @@ def test_rng_state_roundtrip_and_generators():
     g2 = cl.Generator().manual_seed(7)
     assert cl.equal(cl.rand(4, generator=g1), cl.rand(4, generator=g2))
     assert g1.initial_seed() == 7
+
+
+def test_setitem_mixed_int_and_array_index_like_torch():
+    torch = pytest.importorskip("torch")
+    out = []
+    for T in (cl, torch):
+        w = T.ones(2, 3, 4, requires_grad=True)
+        y = w * 1
+        v = T.full((3, 2), 2.0, requires_grad=True)
+        y[1, :, [1, 3]] = v  # torch: select dim 0 first, then index → a (3, 2) target
+        (y * T.arange(24.0).view(2, 3, 4)).sum().backward()
+        out.append((y.tolist(), v.grad.tolist(), w.grad.tolist()))
+    assert out[0] == out[1]

@@ -195,10 +195,42 @@ def check_inplace(self):
                                "in-place operation.")
 
 
+def split_index(index, ndim):
+    """For an index mixing integers and arrays, torch applies the integers first (as views)
+    and the arrays after; numpy treats them all as advanced. Return (basic, rest) so that
+    ``a[basic][rest]`` is torch's selection."""
+    used = builtin_sum(a.ndim if getattr(a, "dtype", None) is not None and a.dtype.kind == "b"
+                       else 1 for a in index if a is not None and a is not Ellipsis)
+    basic, adv, d = [], [], 0
+    for c in index:
+        if c is Ellipsis:
+            basic.extend([slice(None)] * (ndim - used))
+            d += ndim - used
+        elif c is None or isinstance(c, slice):
+            basic.append(c)
+            d += 1
+        elif isinstance(c, int):
+            basic.append(c)
+        else:
+            k = c.ndim if c.dtype.kind == "b" else 1
+            basic.extend([slice(None)] * k)
+            adv.append((d, c, k))
+            d += k
+    rest, pos = [], 0
+    for p, arr, k in adv:
+        rest.extend([slice(None)] * (p - pos))
+        rest.append(arr)
+        pos = p + k
+    return tuple(basic), tuple(rest)
+
+
 def setitem(self, idx, value):
     check_inplace(self)
     x = self._data
     index, advanced, _ = _index(idx, x)
+    split = None
+    if advanced and any(isinstance(c, int) and not isinstance(c, bool) for c in index):
+        split = split_index(index, x.ndim)
     vt = value if isinstance(value, Tensor) else None
     if vt is not None:
         v = vt._data
@@ -215,10 +247,15 @@ def setitem(self, idx, value):
     try:
         if graph:
             new = x.copy()
-            new[index] = v
+            if split is None:
+                new[index] = v
+            else:
+                new[split[0]][split[1]] = v
             self._data = new
-        else:
+        elif split is None:
             x[index] = v
+        else:
+            x[split[0]][split[1]] = v
     except IndexError as e:
         raise _numpy_index_error(e, x) from None
     except ValueError:
@@ -228,7 +265,7 @@ def setitem(self, idx, value):
     self._ver[0] += 1
     if graph:
         node = F.CopySlices()
-        node.index = index
+        node.index, node.split = index, split
         node.vshape = vt._data.shape if vt is not None and vt._requires_grad else None
         node.vdtype = vt._data.dtype if vt is not None else None
         attach(self, node, (self, vt))

@@ -117,17 +117,24 @@ MaskedSelectBackward0 = type("MaskedSelectBackward0", (_IndexNode,), {"__slots__
 class CopySlices(Node):
     """``x[index] = value`` on a tensor in the graph: inputs (old x, value)."""
 
-    __slots__ = ("index", "vshape", "vdtype")
+    __slots__ = ("index", "vshape", "vdtype", "split")
+
+    def _at(self, a):
+        """(array, index) addressing the written elements of ``a`` (torch's index semantics)."""
+        if self.split is None:
+            return a, self.index
+        return a[self.split[0]], self.split[1]
 
     def backward(self, g):
         gx = g.copy()
-        gx[self.index] = 0
+        t, ix = self._at(gx)
+        t[ix] = 0
         gv = None
         if self.vshape is not None:
             from ..._backend import ensure_array  # a 0-d pick stays an array on g's device
 
-            gv = unbroadcast(ensure_array(g[self.index], g), self.vshape).astype(self.vdtype,
-                                                                                 copy=False)
+            t, ix = self._at(g)
+            gv = unbroadcast(ensure_array(t[ix], g), self.vshape).astype(self.vdtype, copy=False)
         return gx, gv
 
 
