@@ -112,7 +112,7 @@ def bmm(input, mat2, *, out=None):
     """(b, n, k) @ (b, k, m) → (b, n, m). 批量矩阵乘法。"""
     x, y = _pair(input, mat2, "bmm")
     if x.ndim != 3 or y.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor" if x.ndim != 3 else
+        raise RuntimeError("batch1 must be a 3D tensor" if x.ndim != 3 else
                            "batch2 must be a 3D tensor")
     if x.shape[0] != y.shape[0] or x.shape[2] != y.shape[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "

@@ -12,7 +12,6 @@ from .._backend import reshape_view
 from .._size import Size
 from .._tensor import _dim, _view_of
 from ..autograd.functions import shape as F
-from ..autograd.functions.linalg import Node  # noqa: F401  (re-export for typing)
 from ..autograd.node import attach
 from ..exercises import exercise
 from ._util import STATE, Tensor, _wrap

@@ -4,8 +4,6 @@
 """
 from __future__ import annotations
 
-import numpy as np
-
 from . import grad_mode
 from .node import ERR_FREED, FREED, AccumulateGrad, accumulator
 
