@@ -294,7 +294,7 @@ class Tensor:
 
     @property
     def data(self):
-        return self.detach()
+        return _wrap(self._data)  # same memory; unlike detach(), its own version counter
 
     @data.setter
     def data(self, value):
