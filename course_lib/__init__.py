@@ -23,6 +23,8 @@ from ._ops.select import (addcdiv, addcmul, argsort, argwhere, bernoulli, broadc
                           count_nonzero, gather, index_select, lerp, masked_select, moveaxis,
                           movedim, multinomial, narrow, nonzero, scatter, select, sort, tile, topk,
                           tril, triu, unique)
+from ._ops.aliases import (clamp_, clip_, detach, detach_, diag, exp_, fill_, logaddexp,
+                           logspace, meshgrid, relu_, scalar_tensor, sqrt_, take, typename, zero_)
 from ._ops.compare import allclose, equal, is_floating_point, is_tensor, isclose, numel
 from ._ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
 from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not, bitwise_or,  # noqa: A004

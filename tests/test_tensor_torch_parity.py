@@ -8,6 +8,16 @@ import pytest
 import course_lib as cl
 
 VALUES = [
+    'T.diag(T.tensor([[1., 2, 3], [4, 5, 6], [7, 8, 9]]), -1)',
+    'T.diag(T.tensor([1., 2]), 1)',
+    'T.logaddexp(T.tensor([1., 1000.]), T.tensor([2., 1000.]))',
+    'T.logspace(0, 2, 3)',
+    'T.meshgrid(T.tensor([1, 2]), T.tensor([3, 4, 5]), indexing="xy")',
+    'T.meshgrid(T.tensor([1, 2]), T.tensor([3, 4, 5]), indexing="ij")',
+    'T.take(T.arange(6).view(2, 3), T.tensor([0, 5]))',
+    'T.typename(T.ones(1))',
+    'T.detach(T.ones(2, requires_grad=True))',
+    'T.zero_(T.ones(2))',
     'T.finfo(T.float32).eps',
     'T.iinfo(T.int64).max',
     'T.result_type(T.tensor([1, 2]), 2.5)',
