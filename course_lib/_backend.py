@@ -195,6 +195,11 @@ def on_device(a, dev: device):
     return transfer(a, dev)
 
 
+def writeable(a) -> bool:
+    """numpy arrays may be read-only (broadcast views); cupy arrays always accept writes."""
+    return getattr(a.flags, "writeable", True)
+
+
 def reshape_view(a, shape):
     """``a`` reshaped WITHOUT copying; ValueError when the strides do not allow it."""
     if isinstance(a, np.ndarray):

@@ -23,7 +23,7 @@ ERR_OVERLAP = ("unsupported operation: more than one element of the written-to t
 
 
 def _writable(self):
-    if not self._data.flags.writeable if hasattr(self._data, "flags") else False:
+    if not _backend.writeable(self._data):
         raise RuntimeError(ERR_OVERLAP)
 
 

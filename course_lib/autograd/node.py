@@ -172,12 +172,12 @@ class AccumulateGrad(Node):
             # Like torch, keep the incoming buffer when nobody else holds it (the engine's
             # local + this argument + getrefcount's own = 3) and it is a fresh, writable array;
             # otherwise copy, so that a gradient is never aliased with another one.
-            if _getrefcount(g) > 3 or g.base is not None or not g.flags.writeable:
+            if _getrefcount(g) > 3 or g.base is not None or not _writeable(g):
                 g = g.copy()
             v._grad = _wrap(g)
         else:
             d = old._data
-            if d.flags.writeable and d.shape == g.shape:
+            if _writeable(d) and d.shape == g.shape:
                 d += g  # in place, as torch does when grad mode is off
             else:
                 old._data = d + g
@@ -187,6 +187,10 @@ class AccumulateGrad(Node):
 
 _wrap = None  # set by course_lib._tensor (circular import)
 _getrefcount = sys.getrefcount
+
+
+def _writeable(a):
+    return getattr(a.flags, "writeable", True)
 
 
 def accumulator(t):
