@@ -137,3 +137,21 @@ def test_resume_does_not_regrade(tmp_path):
     grade(lesson, subs, out, jobs=1, progress=False, **FAST)
     assert (out / "work" / "results" / "a.json").stat().st_mtime_ns == stamp
     assert _scores(out) == first
+
+
+def test_resume_into_another_gradebook_url(tmp_path):
+    """--db: any SQLAlchemy URL; a resumed run records finished students without regrading."""
+    from nbgrader.api import Gradebook
+
+    from autograder.grade import grade
+    lesson = LESSONS[0]
+    src, rel = _setup(lesson, tmp_path)
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    _put(subs, "a", lesson, fx.solved(src, rel)[0])
+    grade(lesson, subs, out, jobs=1, progress=False, **FAST)
+    stamp = (out / "work" / "results" / "a.json").stat().st_mtime_ns
+    url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    grade(lesson, subs, out, jobs=1, progress=False, db=url, **FAST)
+    assert (out / "work" / "results" / "a.json").stat().st_mtime_ns == stamp
+    with Gradebook(url) as gb:
+        assert gb.find_submission(lesson, "a").score == pytest.approx(100)
