@@ -172,7 +172,7 @@ class AccumulateGrad(Node):
             # Like torch, keep the incoming buffer when nobody else holds it (the engine's
             # local + this argument + getrefcount's own = 3) and it is a fresh, writable array;
             # otherwise copy, so that a gradient is never aliased with another one.
-            if _getrefcount(g) > 3 or g.base is not None or not _writeable(g):
+            if not _owned(g):
                 g = g.copy()
             v._grad = _wrap(g)
         else:
@@ -191,6 +191,16 @@ _getrefcount = sys.getrefcount
 
 def _writeable(a):
     return getattr(a.flags, "writeable", True)
+
+
+def _owned(g):
+    """True when only the engine holds ``g`` (refs: engine local, backward's argument and
+    getrefcount's own) and it is writable — a fresh array, or a view (e.g. ``.T``) of a fresh
+    array that nothing else holds (refs: local ``b``, the view, getrefcount's own)."""
+    if _getrefcount(g) > 4 or not _writeable(g):  # 4: this function's argument too
+        return False
+    b = g.base
+    return b is None or (b.base is None and _getrefcount(b) <= 3 and _writeable(b))
 
 
 def accumulator(t):
