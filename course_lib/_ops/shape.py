@@ -132,6 +132,13 @@ def t(self):
 
 def _T(self):
     d = self._data
+    if d.ndim > 2:
+        import warnings
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
+                      "shape is deprecated and it will throw an error in a future release. "
+                      "Consider `x.mT` to transpose batches of matrices or "
+                      "`x.permute(*course_lib.arange(x.ndim - 1, -1, -1))` to reverse the "
+                      "dimensions of a tensor.", UserWarning, stacklevel=2)
     perm = tuple(range(d.ndim))[::-1]
     return _graph(_view_of(d.transpose(perm), self), self, F.PermuteBackward0, perm=perm)
 
