@@ -23,6 +23,7 @@ PORT ?= 8888
 NO_BROWSER ?=
 LANG_UI ?= $(if $(filter zh_CN% zh_SG% zh%,$(LANG)),zh,en)
 BENCH_ARGS ?=
+BENCH_SCRIPT ?= $(firstword $(wildcard benchmarks/run.py) benchmarks/bench.py)
 LESSONS := $(abspath lessons)
 
 .PHONY: setup lab test bench release doctor clean
@@ -59,7 +60,7 @@ test: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -n 2 tests
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+	$(BIN)/python $(BENCH_SCRIPT) $(BENCH_ARGS)
 
 release: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/course release
