@@ -271,9 +271,9 @@ def check_gpu(r: Report, require_gpu=False):
         r.add("NVIDIA driver", OK, f"{smi['driver']} (CUDA ≤ {smi['driver_cuda']})", require_gpu)
     elif smi["driver"]:
         r.add("NVIDIA driver", bad, f"{smi['driver']} (CUDA ≤ {smi['driver_cuda']})", require_gpu,
-              f"驱动太旧：课程的 CuPy（cuda12/cuda13）需要支持 CUDA ≥ 12 的驱动（Linux ≥ 525.60）。请升级驱动。",
-              f"The driver is too old: the course's CuPy (cuda12/cuda13) needs a driver that supports "
-              f"CUDA ≥ 12 (Linux ≥ 525.60). Update the driver.")
+              "驱动太旧：课程的 CuPy（cuda12/cuda13）需要支持 CUDA ≥ 12 的驱动（Linux ≥ 525.60）。请升级驱动。",
+              "The driver is too old: the course's CuPy (cuda12/cuda13) needs a driver that supports "
+              "CUDA ≥ 12 (Linux ≥ 525.60). Update the driver.")
     elif smi["nvidia_smi_rc"] == 127:
         r.add("NVIDIA driver", INFO if not require_gpu else FAIL, "nvidia-smi 未找到 / not found",
               require_gpu)
