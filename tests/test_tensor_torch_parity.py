@@ -134,6 +134,8 @@ VALUES = [
 ]
 
 ERRORS = [
+    'T.stack([])',
+    'T.cat([T.ones(2), 3])',
     'float(T.ones(2))',
     'int(T.ones(2))',
     '[1, 2][T.ones(2)]',

@@ -169,6 +169,14 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     return res
 
 
+def _warn_dof(n, c, what):
+    if n - c <= 0:
+        import warnings
+        warnings.warn(f"{what}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+
+
 def _var_args(dim, unbiased, correction):
     if isinstance(dim, bool):  # var(unbiased) positional form
         unbiased, dim = dim, None
@@ -185,6 +193,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     m = x.mean(axis=dims, keepdims=True)
     xc = x - m
     n = x.size // builtins.max(m.size, 1)
+    _warn_dof(n, c, "var")
     with np.errstate(all="ignore"):
         r = (xc * xc).sum(axis=dims, keepdims=keepdim) / builtins.max(n - c, 0)
     res = _wrap(r.astype(x.dtype, copy=False))
@@ -201,6 +210,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     m = x.mean(axis=dims, keepdims=True)
     xc = x - m
     n = x.size // builtins.max(m.size, 1)
+    _warn_dof(n, c, "std")
     with np.errstate(all="ignore"):
         r = np.sqrt((xc * xc).sum(axis=dims, keepdims=keepdim) / builtins.max(n - c, 0))
     res = _wrap(r.astype(x.dtype, copy=False))

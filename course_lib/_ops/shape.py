@@ -209,9 +209,13 @@ def clone(self, memory_format=None):
 
 def _check_same(tensors, what):
     if not tensors:
+        if what == "stack":
+            raise RuntimeError("stack expects a non-empty TensorList")
         raise ValueError(f"course_lib.{what}(): expected a non-empty list of Tensors")
-    if not all(isinstance(t, Tensor) for t in tensors):
-        raise TypeError(f"{what}(): argument 'tensors' must be tuple of Tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
     from ._util import result_dtype, same_device
 
     arrs = [t._data for t in tensors]
