@@ -71,7 +71,9 @@ class Node:
 
         ``inputs``: saved input tensors; ``out``: the output tensor when it is saved too.
         """
-        v = [(t._ver, t._ver[0], t) for t in inputs]
+        # weak references: a tensor saved here may be this node's own output (a cycle
+        # otherwise); the tensor is only needed to describe it in the error message
+        v = [(t._ver, t._ver[0], weakref.ref(t)) for t in inputs]
         if out is not None:
             v.append((out._ver, out._ver[0], None))
         self._versions = v
@@ -134,6 +136,13 @@ class _Handle:
 
 
 def _raise_version(node, now, expected, t):
+    if isinstance(t, weakref.ref):
+        t = t()
+        if t is None:
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: it is at version {now}; expected version {expected} "
+                "instead.")
     from .._tensor import _type_name as type_name
 
     if t is None:
