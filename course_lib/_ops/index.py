@@ -11,7 +11,7 @@ import numpy as np
 from .. import _backend
 from .._tensor import _view_of
 from ..autograd.functions import shape as F
-from ..autograd.node import attach
+from ..autograd.node import attach, attach1
 from ._util import STATE, Tensor, _wrap, same_device
 
 
@@ -124,7 +124,7 @@ def _step(t, r, cls, index, advanced, view=True):
         node.shape = t._data.shape
         if cls is not F.UnsqueezeBackward0 and cls is not F.AliasBackward0:
             node.index, node.advanced = index, advanced
-        attach(res, node, (t,))
+        attach1(res, node, t)
     return res
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._dtype import _default, _from_np, scalar_name
 from ..autograd.functions import pointwise as F
-from ..autograd.node import attach, attach2
+from ..autograd.node import attach, attach1, attach2
 from ._util import STATE, Tensor, _wrap, broadcast_error, meta, needs_grad, prep
 
 _IGNORE = dict(all="ignore")
@@ -239,7 +239,7 @@ def _unary(name, node_cls, fn, save=None, float_out=True, risky=False):
                 node.save_versions(out=res)
             else:
                 node.saved = ()
-            attach(res, node, (input,))
+            attach1(res, node, input)
         if out is not None:
             return write_out(out, res)
         return res

@@ -12,7 +12,7 @@ from .. import return_types
 from .._dtype import _by_np, _default
 from .._tensor import _dim
 from ..autograd.functions import reduction as F
-from ..autograd.node import attach
+from ..autograd.node import attach1
 from ._util import STATE, Tensor, _wrap
 
 
@@ -32,7 +32,7 @@ def _node(res, x, cls, shape, dims=None, keepdim=False, count=None, saved=None):
     node.shape, node.dims, node.keepdim, node.count = shape, dims, keepdim, count
     if saved is not None:
         node.saved = saved
-    attach(res, node, (x,))
+    attach1(res, node, x)
     return res
 
 

@@ -12,7 +12,7 @@ from .._backend import reshape_view
 from .._size import Size
 from .._tensor import _dim, _view_of
 from ..autograd.functions import shape as F
-from ..autograd.node import attach
+from ..autograd.node import attach, attach1
 from ..exercises import exercise
 from ._util import STATE, Tensor, _wrap
 
@@ -41,7 +41,7 @@ def _graph(res, x, node_cls, **attrs):
         node = node_cls()
         for k, v in attrs.items():
             setattr(node, k, v)
-        attach(res, node, (x,))
+        attach1(res, node, x)
     return res
 
 

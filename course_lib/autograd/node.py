@@ -243,6 +243,14 @@ def attach(out, node, inputs):
     return out
 
 
+def attach1(out, node, a):
+    """``attach`` for the common one-input case."""
+    node.next_functions = (edge(a),)
+    out.grad_fn = node
+    out._requires_grad = True
+    return out
+
+
 def attach2(out, node, a, b):
     """``attach`` for the common two-input case (no temporary list)."""
     node.next_functions = (edge(a), edge(b))
