@@ -25,7 +25,11 @@ Rules: ``backward`` returns arrays of each input's shape and dtype (use :func:`f
 broadcasting/promotion, :func:`unbroadcast` for shapes); put saved arrays in ``self.saved``
 (set to ``FREED`` after backward unless ``retain_graph``); never keep Tensors in a node (cycles),
 only arrays; multi-output nodes set ``n_outputs`` and receive a list of gradients (``None`` where
-an output got none).
+an output got none). Saved INPUT tensors go to ``save_versions(*inputs)``, the op's own OUTPUT
+to ``save_versions(out=out)``. ``attach1``/``attach2`` are faster ``attach`` for 1 or 2 inputs.
+The gradient ``g`` may be a read-only broadcast view: never write into it in place.
+The engine runs ``backward`` with grad mode off; the returned arrays may be adopted as a leaf's
+``.grad`` when nothing else holds them, so do not keep references to them in the node.
 """
 from __future__ import annotations
 
