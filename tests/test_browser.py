@@ -7,6 +7,7 @@ the student build of course_lib first on PYTHONPATH. Chromium is Debian's (`apt-
 chromium`), driven by Playwright for Python through ``executable_path``; set COURSE_CHROMIUM to
 use another binary. A screenshot is kept in test-artifacts/.
 """
+import json
 import os
 import re
 import secrets
@@ -66,6 +67,8 @@ def lab_server(tmp_path):
     finished_lesson(lessons)
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ, COURSE_LESSONS_DIR=str(lessons), COURSE_UI_LANG="en",
+               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "user-settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
                JUPYTER_TOKEN=token, PYTHONPATH=os.pathsep.join([str(ROOT / "lessons"), str(ROOT)]),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
@@ -166,6 +169,18 @@ def test_lesson00_runs_in_chromium(lab_server):
             verdict = dialog.inner_text()
             page.screenshot(path=str(ARTIFACTS / "browser_00_setup_validate.png"))
             assert "passes" in verdict.lower() or "success" in verdict.lower(), verdict
+            page.keyboard.press("Enter")  # close the dialog
+
+            # The zh-CN language pack really renders: pick Chinese, reload, read the menu bar.
+            # 选择中文界面并重新加载，菜单栏应显示中文。
+            body = json.dumps({"raw": json.dumps({"locale": "zh_CN"})}).encode()
+            req = urllib.request.Request(
+                f"{base}/lab/api/settings/@jupyterlab/translation-extension:plugin?token={token}",
+                data=body, method="PUT", headers={"Content-Type": "application/json"})
+            urllib.request.urlopen(req, timeout=10)
+            page.reload()
+            page.locator(".lm-MenuBar-itemLabel", has_text="文件").wait_for(timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "browser_00_setup_zh.png"))
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "browser_00_setup_failure.png"))
             raise
