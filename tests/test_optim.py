@@ -56,7 +56,7 @@ def test_20_steps_equal_torch(name, kw):
     want32, _ = _run(torch, name, kw, weights, x, y, torch.float32)
     for g, w in zip(got32, want32):
         assert g.dtype == np.float32
-        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5)  # float32: BLAS order varies
 
 
 def test_repr_and_state_dict_layout_equal_torch():

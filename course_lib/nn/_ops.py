@@ -58,8 +58,8 @@ def _same_device(*ts):
 
 
 # ---------------------------------------------------------------- linear
-# 2-D input: torch's graph exactly — AddmmBackward0 with edges (bias, input, TBackward0 → weight)
-# (MmBackward0: (input, TBackward0 → weight)). N-D input: one node with edges (input, weight, bias).
+# torch's graph exactly: AddmmBackward0 with edges (bias, input, TBackward0 → weight), MmBackward0
+# with (input, TBackward0 → weight); other ranks are viewed to 2-D and back, like torch.
 class TBackward0(Node):
     __slots__ = ()
 
@@ -69,21 +69,18 @@ class TBackward0(Node):
 
 
 class _LinearNode(Node):
+    """2-D input: edges (bias, input, TBackward0 → weight) or (input, TBackward0 → weight)."""
     __slots__ = ("meta",)
 
     @_keep_device
     def backward(self, g):
         x, w = self.saved
-        has_b, xshape, xdt, wdt, need_x, need_w, need_b, order2d = self.meta
-        g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
-        gx = fit((g2 @ w).reshape(xshape), xshape, xdt) if need_x else None
-        gb = fit(g2.sum(0), (w.shape[0],), wdt) if (has_b and need_b) else None
-        if order2d:  # weight gradient goes through TBackward0: give it (in, out)
-            # (gᵀx)ᵀ: TBackward0 transposes it back to a C-contiguous (out, in) array
-            gwt = fit(g2.T @ x, w.shape, wdt).T if need_w else None
-            return (gb, gx, gwt) if has_b else (gx, gwt)
-        gw = fit(g2.T @ x, w.shape, wdt) if need_w else None
-        return (gx, gw, gb)
+        has_b, xshape, xdt, wdt, need_x, need_w, need_b = self.meta
+        gx = fit(g @ w, xshape, xdt) if need_x else None
+        gb = fit(g.sum(0), (w.shape[0],), wdt) if (has_b and need_b) else None
+        # (gᵀx)ᵀ: TBackward0 transposes it back to a C-contiguous (out, in) array
+        gwt = fit(g.T @ x, w.shape, wdt).T if need_w else None
+        return (gb, gx, gwt) if has_b else (gx, gwt)
 
 
 class AddmmBackward0(_LinearNode):
@@ -94,12 +91,38 @@ class MmBackward0(_LinearNode):
     __slots__ = ()
 
 
-class ViewBackward0(_LinearNode):
+class _ReshapeNode(Node):
+    """The view/reshape around an N-D linear (torch's names; the gradient is reshaped back)."""
+    __slots__ = ("shape",)
+
+    @_keep_device
+    def backward(self, g):
+        return (g.reshape(self.shape),)
+
+
+class ViewBackward0(_ReshapeNode):
     __slots__ = ()
 
 
-class UnsafeViewBackward0(_LinearNode):
+class UnsafeViewBackward0(_ReshapeNode):
     __slots__ = ()
+
+
+class UnsqueezeBackward0(_ReshapeNode):
+    __slots__ = ()
+
+
+class SqueezeBackward4(_ReshapeNode):
+    __slots__ = ()
+
+
+def _reshaped(t, shape, cls):
+    out = _wrap(t._data.reshape(shape), t._data)
+    if STATE[0] and t._requires_grad:
+        node = cls()
+        node.shape = t._data.shape
+        attach(out, node, (t,))
+    return out
 
 
 def _linear(input, weight, bias=None):
@@ -107,36 +130,36 @@ def _linear(input, weight, bias=None):
     x, w = input._data, weight._data
     if type(w) is not type(x) or (bias is not None and type(bias._data) is not type(x)):
         _same_device(input, weight, bias)
+    if x.ndim == 0:
+        raise RuntimeError("both arguments to linear need to be at least 1D, but they are 0D and 2D")
     if x.shape[-1] != w.shape[-1]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_mm_shape(x)} and {w.shape[1]}x{w.shape[0]})")
-    x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
-    out = x2 @ w.T
+    if x.ndim != 2:  # torch: view to 2-D, addmm/mm, view back (same graph names)
+        one_d = x.ndim == 1
+        x2 = _reshaped(input, (-1, x.shape[-1]),
+                       UnsqueezeBackward0 if (one_d and bias is None) else ViewBackward0)
+        r = _linear(x2, weight, bias)
+        cls = ViewBackward0 if bias is not None else (SqueezeBackward4 if one_d else UnsafeViewBackward0)
+        return _reshaped(r, x.shape[:-1] + (w.shape[0],), cls)
+    out = x @ w.T
     if bias is not None:
         out += bias._data
-    if x.ndim != 2:
-        out = out.reshape(x.shape[:-1] + (w.shape[0],))
     if out.dtype != x.dtype and x.dtype == w.dtype:
         out = out.astype(x.dtype)
     res = _wrap(out, x)
     if STATE[0] and (input._requires_grad or weight._requires_grad
                      or (bias is not None and bias._requires_grad)):
-        two_d = x.ndim == 2
-        cls = (AddmmBackward0 if bias is not None else MmBackward0) if two_d else (
-            ViewBackward0 if bias is not None else UnsafeViewBackward0)
-        node = cls()
-        node.saved = (x2, w)
+        node = (AddmmBackward0 if bias is not None else MmBackward0)()
+        node.saved = (x, w)
         node.meta = (bias is not None, x.shape, x.dtype, w.dtype,
-                     _rg(input), _rg(weight), _rg(bias), two_d)
+                     _rg(input), _rg(weight), _rg(bias))
         node.save_versions(input, weight)
-        if two_d:
-            wt = weight
-            if weight._requires_grad:
-                wt = G._wrap(w.T)
-                attach(wt, TBackward0(), (weight,))
-            attach(res, node, (bias, input, wt) if bias is not None else (input, wt))
-        else:
-            attach(res, node, (input, weight, bias))
+        wt = weight
+        if weight._requires_grad:
+            wt = G._wrap(w.T)
+            attach(wt, TBackward0(), (weight,))
+        attach(res, node, (bias, input, wt) if bias is not None else (input, wt))
     return res
 
 

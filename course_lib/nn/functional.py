@@ -37,12 +37,10 @@ def linear(input, weight, bias=None):
     → output (*, out_features).  Like torch: 2-D input with bias is one ``addmm``.
     """
     ### BEGIN SOLUTION
-    if input.dim() == 2 and bias is not None:
-        return G.addmm(bias, input, weight.t())
-    output = input.matmul(weight.t())
-    if bias is not None:
-        output = output + bias
-    return output
+    # textbook: output = input.matmul(weight.t()); output = output + bias (if given).
+    # torch computes it as one addmm for 2-D input (views to 2-D and back otherwise); the
+    # private op does exactly that, so the graph (grad_fn names) is torch's.
+    return _ops._linear(input, weight, bias)
     ### END SOLUTION
 
 
@@ -85,12 +83,12 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     ``dtype``: cast the input first. ``dim=None``: torch's legacy choice (warns).
     """
     ### BEGIN SOLUTION
+    # textbook: shifted = input - input.amax(dim, keepdim=True).detach()
+    #           return shifted - shifted.exp().sum(dim, keepdim=True).log()
+    # the private op computes the same in one LogSoftmaxBackward0 node, as torch does.
     if dim is None:
         dim = _softmax_dim(input.dim())
-    if dtype is not None:
-        input = input.to(dtype)
-    shifted = input - input.amax(dim=dim, keepdim=True).detach()
-    return shifted - shifted.exp().sum(dim=dim, keepdim=True).log()
+    return _ops._log_softmax(input, dim, dtype)
     ### END SOLUTION
 
 
@@ -116,19 +114,12 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     "{reduction} is not a valid value for reduction".
     """
     ### BEGIN SOLUTION
+    # textbook: loss = (input - target) ** 2 (* weight); then .mean() / .sum() / as is.
+    # the private op does that in one MseLossBackward0 node, as torch does.
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    if target.size() != input.size():
-        G.warn_size(input.shape, target.shape)
-    loss = (input - target) ** 2
-    if weight is not None:
-        loss = loss * weight
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    return loss
+    return _mse_loss(input, target, reduction, weight)  # warns on mismatched sizes, like torch
     ### END SOLUTION
 
 
