@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import csv
-import html
 import json
 import os
 import re
@@ -25,6 +24,7 @@ import zipfile
 from pathlib import Path
 
 from .config import ROOT, ensure_bin_on_path, nbgrader_config
+from .feedback import feedback_html as _feedback_html
 from .hidden_grade import grade_exercise, redactor
 from .cases import case_files
 from . import submission as subm
@@ -260,39 +260,6 @@ def _autograde(lesson, student, nb, course, scratch, scores_file, cell_timeout, 
         return fb.read_text(encoding="utf-8", errors="replace") if code == 0 else None
     except OSError:
         return None
-
-
-def _feedback_html(lesson, student, rows, nb_feedback, redact) -> str:
-    total = sum(r["score"] for r in rows.values())
-    mx = sum(r["max_score"] for r in rows.values())
-    e = html.escape
-    parts = [f'<section id="hidden-cases" style="font-family:sans-serif;margin:1em;padding:1em;'
-             f'border:2px solid #888"><h2>隐藏用例 · Hidden cases — {e(lesson)} — {e(student)}</h2>',
-             f"<p>总分 total: <b>{total:g} / {mx:g}</b></p>",
-             "<table border=1 cellpadding=4><tr><th>练习 exercise</th><th>得分 score</th>"
-             "<th>说明 details</th></tr>"]
-    for r in rows.values():
-        detail = e(r["reason"]) if r["reason"] else ""
-        failed = [c for c in r["cases"] if not c["passed"]]
-        if r["cases"]:
-            detail += (f"<br>通过 {len(r['cases']) - len(failed)}/{len(r['cases'])} 个隐藏用例 / "
-                       f"passed {len(r['cases']) - len(failed)} of {len(r['cases'])} hidden cases")
-        if failed and not r["reason"]:
-            detail += "<ul>" + "".join(f"<li>✗ {e(c['title'])}: {e(c['reason'])}</li>"
-                                       for c in failed) + "</ul>"
-        parts.append(f"<tr><td>{e(r['exercise'])}</td><td>{r['score']:g} / {r['max_score']:g}"
-                     f"</td><td>{detail}</td></tr>")
-    parts.append("</table></section>")
-    section = "\n".join(parts)
-    if nb_feedback:
-        page, n = re.subn(r"<body[^>]*>", lambda m: m.group(0) + "\n" + section, nb_feedback, 1)
-        page = page if n else section + nb_feedback
-    else:
-        page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(lesson)} — "
-                f"{e(student)}</title></head><body>{section}<p>notebook 未能自动运行，"
-                f"上面是隐藏用例的结果 / the notebook could not be autograded; the hidden-case "
-                f"results above are the grade.</p></body></html>")
-    return redact(page)
 
 
 def _atomic_write(path: Path, text: str) -> None:
