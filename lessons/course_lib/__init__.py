@@ -7,20 +7,24 @@ __version__ = "0.1.0"
 
 from . import _backend  # noqa: F401  (the only module that may import cupy, lazily)
 from ._device import device
-from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,  # noqa: A004
-                     half, int, int8, int16, int32, int64, long, promote_types,
-                     set_default_dtype, short, uint8)
+from ._dtype import (bool, can_cast, double, dtype, finfo, float, float16, float32, float64,  # noqa: A004
+                     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,
+                     promote_types, result_type, set_default_dtype, short, uint8)
 from ._size import Size
 from ._tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._ops import compare as _compare, convert as _convert, index as _index  # noqa: F401
+from ._ops import interop as _interop  # noqa: F401
 from ._ops import inplace as _inplace, linalg as _linalg, pointwise as _pointwise  # noqa: F401
 from ._ops import reduce as _reduce, shape as _shape, sum_to_size as _sts  # noqa: F401
 from ._ops import select as _select  # noqa: F401
-from ._ops.select import (addcdiv, addcmul, argsort, argwhere, broadcast_to, count_nonzero,
-                          gather, index_select, lerp, moveaxis, movedim, narrow, nonzero, select,
-                          sort, tile, topk, tril, triu, unique)
+from ._ops.select import (addcdiv, addcmul, argsort, argwhere, bernoulli, broadcast_to,
+                          count_nonzero, gather, index_select, lerp, masked_select, moveaxis,
+                          movedim, multinomial, narrow, nonzero, scatter, select, sort, tile, topk,
+                          tril, triu, unique)
+from ._ops.aliases import (clamp_, clip_, detach, detach_, diag, exp_, fill_, logaddexp,
+                           logspace, meshgrid, relu_, scalar_tensor, sqrt_, take, typename, zero_)
 from ._ops.compare import allclose, equal, is_floating_point, is_tensor, isclose, numel
 from ._ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
 from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not, bitwise_or,  # noqa: A004
@@ -29,7 +33,8 @@ from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not,
                              log1p, log2, logical_and, logical_not, logical_or, lt, masked_fill,
                              maximum, minimum, mul, multiply, ne, neg, negative, pow,
                              reciprocal, relu, remainder, round, rsqrt, rsub, sigmoid, sign,
-                             sin, sqrt, square, sub, subtract, tanh, true_divide, where)
+                             sin, sqrt, square, sub, subtract, tanh, true_divide, where, tan,
+                             log10, expm1, exp2, sinh, cosh, asin, acos, trunc, frac)
 from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumsum, log_softmax,  # noqa: A004
                           logsumexp, max, mean, min, norm, prod, softmax, std, sum, var)
 from ._ops.shape import (cat, chunk, clone, concat, concatenate, flatten, flip, permute, reshape,

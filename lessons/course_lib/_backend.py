@@ -19,9 +19,39 @@ ndarray = np.ndarray
 
 
 class SimulatedCudaArray(np.ndarray):
-    """numpy memory labelled as living on the simulated ``cuda:0``. 模拟 GPU 上的数组。"""
+    """numpy memory labelled as living on the simulated ``cuda:0``. 模拟 GPU 上的数组。
+
+    Every result computed from it stays on the simulated device: ufuncs, numpy functions,
+    indexing and reductions never hand back a plain ndarray or a numpy scalar.
+    """
 
     __array_priority__ = 20.0
+
+    def __array_wrap__(self, arr, context=None, return_scalar=False):
+        return arr if type(arr) is SimulatedCudaArray else arr.view(SimulatedCudaArray)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _relabel(super().__array_function__(func, types, args, kwargs))
+
+    def __getitem__(self, index):
+        return _relabel(super().__getitem__(index))
+
+    def argmax(self, *args, **kwargs):
+        return _relabel(super().argmax(*args, **kwargs))
+
+    def argmin(self, *args, **kwargs):
+        return _relabel(super().argmin(*args, **kwargs))
+
+
+def _relabel(r):
+    """Put numpy results (arrays, scalars, tuples of them) on the simulated device."""
+    if isinstance(r, np.ndarray):
+        return r if type(r) is SimulatedCudaArray else r.view(SimulatedCudaArray)
+    if isinstance(r, np.generic):
+        return np.asarray(r).view(SimulatedCudaArray)
+    if isinstance(r, (tuple, list)):
+        return type(r)(_relabel(x) for x in r)
+    return r
 
 
 _state = {"simulate": os.environ.get("COURSE_LIB_SIMULATE_CUDA", "") not in ("", "0"),
@@ -163,6 +193,11 @@ def on_device(a, dev: device):
     if _state["simulate"]:
         return a.view(SimulatedCudaArray) if type(a) is ndarray else a
     return transfer(a, dev)
+
+
+def writeable(a) -> bool:
+    """numpy arrays may be read-only (broadcast views); cupy arrays always accept writes."""
+    return getattr(a.flags, "writeable", True)
 
 
 def reshape_view(a, shape):

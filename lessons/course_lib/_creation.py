@@ -52,7 +52,10 @@ def _finish(arr, dtype, device, requires_grad):
             _backend.transfer(arr, _dev(device))
     t = _wrap(arr)
     if requires_grad:
-        t.requires_grad_(True)
+        if arr.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        t._requires_grad = True
     return t
 
 
@@ -64,8 +67,8 @@ def _infer_np(data):
         data = [(_backend.to_numpy(x._data) if isinstance(x, Tensor) else x) for x in data]
     try:
         arr = np.array(data)
-    except ValueError as e:
-        raise ValueError(f"expected sequence of equal lengths: {e}") from None
+    except ValueError:
+        raise _ragged(data) from None
     if arr.dtype == object:
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
     if arr.dtype.kind == "U" or arr.dtype.kind == "S":
@@ -75,6 +78,21 @@ def _infer_np(data):
     elif arr.dtype.kind == "i" and arr.dtype != np.int64:
         arr = arr.astype(np.int64)
     return arr, True
+
+
+def _ragged(data):
+    """torch's ValueError for nested lists of unequal lengths."""
+    level = [data]
+    dim = 0
+    while level and all(isinstance(x, (list, tuple)) for x in level):
+        n = len(level[0])
+        for x in level:
+            if len(x) != n:
+                return ValueError(f"expected sequence of length {n} at dim {dim} "
+                                  f"(got {len(x)})")
+        level = [y for x in level for y in x]
+        dim += 1
+    return ValueError("expected sequence of equal lengths")
 
 
 def _from_data(data, dtype, device):
@@ -106,7 +124,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                       UserWarning, stacklevel=2)
     t = _from_data(data, dtype, device)
     if requires_grad:
-        t.requires_grad_(True)
+        if t._data.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        t._requires_grad = True
     return t
 
 

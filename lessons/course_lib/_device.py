@@ -33,7 +33,9 @@ class device:
             index = int(idx)
         if kind not in _TYPES:
             raise RuntimeError(
-                "Expected one of cpu, cuda device type at start of device string: " + type)
+                "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, "
+                "maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start "
+                "of device string: " + type)
         if index is not None:
             if not isinstance(index, int) or index < 0:
                 raise RuntimeError(f"Device index must not be negative, got {index}")

@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+import builtins as _b
+
 import numpy as np
 
 from .exercises import exercise
@@ -83,7 +85,7 @@ def _from_np(np_dtype):
     if npd in _by_np:
         return _by_np[npd]
     raise TypeError(
-        f"can't convert np.ndarray of type numpy.{npd}. The only supported types are: "
+        f"can't convert np.ndarray of type numpy.{npd.type.__name__}. The only supported types are: "
         "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
     )
 
@@ -135,3 +137,54 @@ def promote_types(type1, type2):
     Example: ``promote_types(course_lib.int32, course_lib.float32) → course_lib.float32``.
     """
     raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
+
+
+class finfo:
+    """Limits of a floating dtype (torch.finfo): ``eps``, ``max``, ``min``, ``tiny``. 浮点类型极限。"""
+
+    def __init__(self, type=None):  # noqa: A002
+        d = type or _default[0]
+        f = np.finfo(d._np)
+        self.dtype = d._name
+        self.bits, self.eps, self.max, self.min = f.bits, _b.float(f.eps), _b.float(f.max), _b.float(f.min)
+        self.tiny = self.smallest_normal = _b.float(f.tiny)
+        self.resolution = _b.float(f.resolution)
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution}, min={self.min:e}, max={self.max:e}, "
+                f"eps={self.eps:e}, smallest_normal={self.tiny:e}, tiny={self.tiny:e}, "
+                f"dtype={self.dtype})")
+
+
+class iinfo:
+    """Limits of an integer dtype (torch.iinfo): ``min``, ``max``, ``bits``. 整数类型极限。"""
+
+    def __init__(self, type):  # noqa: A002
+        i = np.iinfo(type._np)
+        self.dtype, self.bits, self.min, self.max = type._name, i.bits, _b.int(i.min), _b.int(i.max)
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+
+
+def can_cast(from_, to):
+    """True if torch allows casting ``from_`` to ``to`` in an in-place op (same or higher kind)."""
+    order = {"b": 0, "u": 1, "i": 1, "f": 2}
+    return order[from_._np.kind] <= order[to._np.kind]
+
+
+def result_type(tensor1, tensor2):
+    """The dtype of ``tensor1 + tensor2`` under torch's promotion rules."""
+    from ._ops._util import result_dtype, scalar_dtype
+
+    t1 = hasattr(tensor1, "_data")
+    t2 = hasattr(tensor2, "_data")
+    if t1 and t2:
+        return _by_np[result_dtype(tensor1._data, tensor2._data)]
+    if not t1 and not t2:
+        kinds = [_b.bool, _b.int, _b.float]
+        k = _b.max(kinds.index(type(v)) for v in (tensor1, tensor2))
+        return (bool, int64, _default[0])[k]
+    t, s = (tensor1, tensor2) if t1 else (tensor2, tensor1)
+    d = scalar_dtype(t._data, s)
+    return _by_np[d] if d is not None else _by_np[t._data.dtype]

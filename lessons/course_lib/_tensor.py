@@ -18,7 +18,6 @@ from ._dtype import _by_np, _from_np, dtype as _dtype_cls, get_default_dtype
 from ._size import Size
 from .autograd import engine as _engine_mod, grad_mode, node as _node_mod
 from .autograd.engine import run_backward
-from .exercises import exercise
 
 __all__ = ["Tensor"]
 
@@ -196,8 +195,7 @@ class Tensor:
                     "use var_no_grad = var.detach().")
             return self
         if requires_grad and self._data.dtype.kind != "f":
-            raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -266,10 +264,17 @@ class Tensor:
 
         反向传播：把梯度累加到叶子张量的 ``.grad`` 中。
         """
-        if gradient is None and inputs is None and not create_graph and self._requires_grad \
-                and self._data.size == 1 and self._data.dtype.kind == "f":
-            run_backward((self,), (_ones_like(self._data),), bool(retain_graph))
-            return
+        if inputs is None and not create_graph and self._requires_grad:
+            d = self._data
+            if gradient is None:
+                if d.size == 1 and d.dtype.kind == "f":
+                    run_backward((self,), (_ones_like(d),), bool(retain_graph))
+                    return
+            elif type(gradient) is Tensor:
+                g = gradient._data
+                if g.shape == d.shape and g.dtype == d.dtype and type(g) is type(d):
+                    run_backward((self,), (g,), bool(retain_graph))
+                    return
         from .autograd import backward
 
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
@@ -289,7 +294,7 @@ class Tensor:
 
     @property
     def data(self):
-        return self.detach()
+        return _wrap(self._data)  # same memory; unlike detach(), its own version counter
 
     @data.setter
     def data(self, value):
@@ -305,6 +310,17 @@ class Tensor:
 
     __hash__ = object.__hash__
 
+    def __format__(self, spec):
+        if self._data.ndim == 0 and type(self) is Tensor:
+            return format(self._scalar("format"), spec)
+        return object.__format__(self, spec)
+
+    def __contains__(self, element):
+        if isinstance(element, (Tensor, int, float, bool)):
+            return bool((self == element).any())
+        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed "
+                           f"in a {type(element)}.")
+
     def __len__(self):
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -319,13 +335,19 @@ class Tensor:
 
     def _scalar(self, what):
         if self._data.size != 1:
+            if what in ("float", "int", "complex"):
+                raise ValueError("only one element tensors can be converted to Python scalars")
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
                                "to Scalar")
+        if self._requires_grad and what in ("float", "int"):
+            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
+                          "unexpected behavior.\nConsider using tensor.detach() first.",
+                          UserWarning, stacklevel=3)
         return _backend.to_numpy(self._data).reshape(()).item()
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._scalar("bool"))
 
     def __float__(self):
@@ -343,6 +365,8 @@ class Tensor:
         return complex(self._scalar("complex"))
 
     def __array__(self, dtype=None, copy=None):
+        from ._ops.interop import ERR_NUMPY_CUDA, ERR_NUMPY_GRAD
+
         if self._requires_grad:
             raise RuntimeError(ERR_NUMPY_GRAD)
         if not _backend.is_cpu(self._data):
@@ -366,43 +390,6 @@ class Tensor:
             new._grad = _wrap(self._grad._data.copy())
         memo[id(self)] = new
         return new
-
-    # -- exercises (01_tensors, 02_numpy, 03_cuda, 04_autograd) ----------------------------
-    @exercise("01_tensors", "item", key="course_lib.Tensor.item")
-    def item(self):
-        """The value of a one-element tensor as a Python number (float, int or bool).
-
-        把只有一个元素的张量变成 Python 数字。形状 ``()``、``(1,)``、``(1, 1)`` … 都可以；
-        元素多于一个时抛出 ``RuntimeError``（与 torch 相同的信息）：
-        ``a Tensor with 6 elements cannot be converted to Scalar``.
-        Hint / 提示：``self.numel()``，``self.numpy()`` 不适用于需要梯度的张量，用 ``self._data``。
-        """
-        raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
-
-    @exercise("02_numpy", "tolist", key="course_lib.Tensor.tolist")
-    def tolist(self):
-        """The tensor as (nested) Python lists of numbers; a 0-d tensor gives a number.
-
-        转成嵌套的 Python 列表：形状 ``(2, 3)`` → 2 个各含 3 个数的列表；0 维张量 → 一个数。
-        Works for any device (copy the data to the host first). 任何设备都可以（先拷回主机）。
-        """
-        raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
-
-    @exercise("02_numpy", "numpy", key="course_lib.Tensor.numpy")
-    def numpy(self, *, force=False):
-        """The numpy array behind this cpu tensor — the SAME memory, no copy.
-
-        返回与张量共享内存的 numpy 数组（不拷贝）。和 torch 一样：
-        需要梯度的张量抛 ``RuntimeError``（提示用 ``detach()``）；
-        cuda 张量抛 ``TypeError``（提示先 ``.cpu()``）。``force=True`` 时先 detach 并拷到 cpu。
-        """
-        raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
-
-
-ERR_NUMPY_GRAD = ("Can't call numpy() on Tensor that requires grad. "
-                  "Use tensor.detach().numpy() instead.")
-ERR_NUMPY_CUDA = ("can't convert {dev} device type tensor to numpy. "
-                  "Use Tensor.cpu() to copy the tensor to host memory first.")
 
 
 class _TensorHookHandle:

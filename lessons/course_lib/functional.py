@@ -10,16 +10,23 @@ from .exercises import exercise
 __all__ = ["broadcast_shapes", "broadcast_tensors", "split", "einsum"]
 
 
+def _mismatch(n, i, j, shape, result):
+    return RuntimeError(f"Attempting to broadcast a dimension of length {n} at {i}! Mismatching "
+                        f"argument at index {j} had {tuple(shape)}; but expected shape should be "
+                        f"broadcastable to {list(result)}")
+
+
 def _broadcast_shapes(*shapes):
     """Private version used inside the library."""
+    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
     n = max((len(s) for s in shapes), default=0)
     out = [1] * n
-    for s in shapes:
-        for i, d in enumerate(s, n - len(s)):
-            if d != 1:
-                if out[i] != 1 and out[i] != d:
-                    raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single "
-                                       f"shape.  Mismatch is between arg 0 and arg 1.")
+    for j, s in enumerate(shapes):
+        for i in range(-1, -len(s) - 1, -1):
+            d = s[i]
+            if d != 1 and d != out[i]:
+                if out[i] != 1:
+                    raise _mismatch(d, i, j, s, out)
                 out[i] = d
     return Size(out)
 
@@ -31,7 +38,7 @@ def broadcast_shapes(*shapes):
     几个形状一起广播后的形状。规则：从最后一维往前对齐；每一维上的大小要么相等，要么其中之一为 1
     （结果取较大者）；缺的维度当作 1。例：``(2, 1, 4)`` 与 ``(3, 1)`` → ``(2, 3, 4)``。
     An int counts as a 1-d shape. If two sizes differ and neither is 1 raise ``RuntimeError``
-    ("Shape mismatch: objects cannot be broadcast to a single shape…"). Returns ``course_lib.Size``.
+    (torch: "Attempting to broadcast a dimension of length 4 at -1! …"). Returns ``course_lib.Size``.
     """
     raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
 

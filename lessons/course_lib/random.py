@@ -41,7 +41,9 @@ class Generator:
     def set_state(self, state):
         import ast
 
-        s = bytes(np.asarray(state.tolist(), np.uint8)).decode()
+        from ._backend import to_numpy
+
+        s = bytes(to_numpy(state._data).astype(np.uint8)).decode()
         self._rng.bit_generator.state = ast.literal_eval(s)
         return self
 

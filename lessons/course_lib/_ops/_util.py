@@ -41,6 +41,11 @@ def result_dtype(a, b):
 def scalar_dtype(x, s):
     """numpy dtype to cast array ``x`` to before combining it with Python scalar ``s``."""
     k = x.dtype.kind
+    t = type(s)
+    if t is float:  # the common cases first (isinstance with numbers ABCs is slow)
+        return None if k == "f" else _default[0]._np
+    if t is int:
+        return _NP_INT64 if k == "b" else None
     if isinstance(s, bool):
         return None
     if isinstance(s, numbers.Integral):
@@ -84,7 +89,12 @@ def prep(a, b):
     Returns ``(x, y, b_tensor_or_None)``; a Python scalar ``b`` comes back as is.
     """
     x = a._data
-    if type(b) is Tensor or isinstance(b, Tensor):
+    tb = type(b)
+    if tb is float:  # fast path: tensor ∘ Python float
+        if x.dtype.kind != "f":
+            x = x.astype(_default[0]._np)
+        return x, b, None
+    if tb is Tensor or isinstance(b, Tensor):
         y = b._data
         if x.dtype != y.dtype:
             dt = result_dtype(x, y)

@@ -4,12 +4,14 @@
 """
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from .. import _backend
 from .._tensor import _view_of
 from ..autograd.functions import shape as F
-from ..autograd.node import attach
+from ..autograd.node import attach, attach1
 from ._util import STATE, Tensor, _wrap, same_device
 
 
@@ -70,39 +72,115 @@ def _index(idx, x):
     return tuple(out), advanced, last
 
 
-def _numpy_index_error(e, x):
+def _numpy_index_error(e, x, dim=None):
     msg = str(e)
+    if dim is not None and "out of bounds" in msg:
+        import re
+        msg = re.sub(r"axis \d+", f"axis {dim}", msg)
     if "too many indices" in msg:
         return IndexError(f"too many indices for tensor of dimension {x.ndim}")
     if "out of bounds" in msg:
         return IndexError(msg.replace("axis", "dimension"))
     if "boolean index did not match" in msg:
-        return IndexError(msg.replace("indexed array", "indexed tensor"))
+        import re
+        m = re.search(r"along (?:axis|dimension) (\d+); size of axis is (\d+) but size of "
+                      r"corresponding boolean axis is (\d+)", msg)
+        if m:
+            d, n, k = m.groups()
+            return IndexError(f"The shape of the mask [{k}] at index {d} does not match the shape "
+                              f"of the indexed tensor [{n}] at index {d}")
     return IndexError(msg)
 
 
 def getitem(self, idx):
+    """``self[idx]``: one numpy indexing when possible, else torch's step-by-step chain."""
     x = self._data
     index, advanced, node_cls = _index(idx, x)
-    try:
-        r = x[index]
-    except IndexError as e:
-        raise _numpy_index_error(e, x) from None
-    if not advanced and not isinstance(r, np.ndarray) and _backend.is_cpu(x):
-        r = x[index + (Ellipsis,)] if Ellipsis not in index else np.asarray(r)
-    res = _view_of(r, self) if not advanced else _wrap(r)
-    if STATE[0] and self._requires_grad:
-        if node_cls is F.UnsqueezeBackward0:
-            node = node_cls()
-            node.shape = x.shape
-        elif node_cls is F.AliasBackward0:
-            node = node_cls()
-            node.shape = x.shape
-        else:
-            node = node_cls()
-            node.shape, node.index, node.advanced = x.shape, index, advanced
-        attach(res, node, (self,))
+    if not advanced and not (STATE[0] and self._requires_grad):
+        try:
+            r = x[index]
+        except IndexError as e:
+            raise _numpy_index_error(e, x) from None
+        if not isinstance(r, np.ndarray) and _backend.is_cpu(x):
+            r = x[index + (Ellipsis,)]
+        return _view_of(r, self)
+    if any(isinstance(i, bool) for i in index):  # x[True]: numpy's rule, one IndexBackward0
+        return _step(self, x[index], F.IndexBackward0, index, True, view=False)
+    return _chain(self, index)
+
+
+builtin_sum = builtins.sum
+
+
+def _is_full(s):
+    return s.start in (None, 0) and s.stop is None and s.step in (None, 1)
+
+
+def _step(t, r, cls, index, advanced, view=True):
+    """One indexing step on tensor ``t`` giving array ``r`` (a node when grad is needed)."""
+    res = _view_of(r, t) if view else _wrap(r)
+    if STATE[0] and t._requires_grad:
+        node = cls()
+        node.shape = t._data.shape
+        if cls is not F.UnsqueezeBackward0 and cls is not F.AliasBackward0:
+            node.index, node.advanced = index, advanced
+        attach1(res, node, t)
     return res
+
+
+def _chain(self, index):
+    """Apply the index left to right like torch: select/slice/unsqueeze views, then one
+    advanced-index step (so ``x[0, 1]`` is SelectBackward0 ← SelectBackward0, as torch)."""
+    x = self._data
+    used = builtin_sum(a.ndim if getattr(a, "dtype", None) is not None and a.dtype.kind == "b"
+                       else 1 for a in index if a is not None and a is not Ellipsis)
+    if used > x.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
+    comps = []
+    for c in index:
+        if c is Ellipsis:
+            comps.extend([slice(None)] * (x.ndim - used))
+            used = x.ndim
+        else:
+            comps.append(c)
+    if all(c is Ellipsis for c in index):
+        return _step(self, x[...], F.AliasBackward0, None, False)
+    lone = len(index) == 1 and isinstance(index[0], slice)
+    cur, d, adv = self, 0, []
+    for c in comps:
+        a = cur._data
+        try:
+            if c is None:
+                cur = _step(cur, np.expand_dims(a, d), F.UnsqueezeBackward0, None, False)
+                d += 1
+            elif isinstance(c, int):
+                ix = (slice(None),) * d + (c,)
+                cur = _step(cur, a[ix + (Ellipsis,)], F.SelectBackward0, ix, False)
+            elif isinstance(c, slice):
+                if not (_is_full(c) and not lone):
+                    ix = (slice(None),) * d + (c,)
+                    cur = _step(cur, a[ix], F.SliceBackward0, ix, False)
+                d += 1
+            else:
+                k = c.ndim if c.dtype.kind == "b" else 1
+                adv.append((d, c, k))
+                d += k
+        except IndexError as e:
+            raise _numpy_index_error(e, a, d) from None
+    if adv:
+        a = cur._data
+        ix, pos = [], 0
+        for p, arr, k in adv:
+            ix.extend([slice(None)] * (p - pos))
+            ix.append(arr)
+            pos = p + k
+        ix = tuple(ix)
+        try:
+            r = a[ix]
+        except IndexError as e:
+            raise _numpy_index_error(e, a) from None
+        cur = _step(cur, r, F.IndexBackward0, ix, True, view=False)
+    return cur
 
 
 def check_inplace(self):
@@ -117,10 +195,42 @@ def check_inplace(self):
                                "in-place operation.")
 
 
+def split_index(index, ndim):
+    """For an index mixing integers and arrays, torch applies the integers first (as views)
+    and the arrays after; numpy treats them all as advanced. Return (basic, rest) so that
+    ``a[basic][rest]`` is torch's selection."""
+    used = builtin_sum(a.ndim if getattr(a, "dtype", None) is not None and a.dtype.kind == "b"
+                       else 1 for a in index if a is not None and a is not Ellipsis)
+    basic, adv, d = [], [], 0
+    for c in index:
+        if c is Ellipsis:
+            basic.extend([slice(None)] * (ndim - used))
+            d += ndim - used
+        elif c is None or isinstance(c, slice):
+            basic.append(c)
+            d += 1
+        elif isinstance(c, int):
+            basic.append(c)
+        else:
+            k = c.ndim if c.dtype.kind == "b" else 1
+            basic.extend([slice(None)] * k)
+            adv.append((d, c, k))
+            d += k
+    rest, pos = [], 0
+    for p, arr, k in adv:
+        rest.extend([slice(None)] * (p - pos))
+        rest.append(arr)
+        pos = p + k
+    return tuple(basic), tuple(rest)
+
+
 def setitem(self, idx, value):
     check_inplace(self)
     x = self._data
     index, advanced, _ = _index(idx, x)
+    split = None
+    if advanced and any(isinstance(c, int) and not isinstance(c, bool) for c in index):
+        split = split_index(index, x.ndim)
     vt = value if isinstance(value, Tensor) else None
     if vt is not None:
         v = vt._data
@@ -137,10 +247,15 @@ def setitem(self, idx, value):
     try:
         if graph:
             new = x.copy()
-            new[index] = v
+            if split is None:
+                new[index] = v
+            else:
+                new[split[0]][split[1]] = v
             self._data = new
-        else:
+        elif split is None:
             x[index] = v
+        else:
+            x[split[0]][split[1]] = v
     except IndexError as e:
         raise _numpy_index_error(e, x) from None
     except ValueError:
@@ -150,7 +265,7 @@ def setitem(self, idx, value):
     self._ver[0] += 1
     if graph:
         node = F.CopySlices()
-        node.index = index
+        node.index, node.split = index, split
         node.vshape = vt._data.shape if vt is not None and vt._requires_grad else None
         node.vdtype = vt._data.dtype if vt is not None else None
         attach(self, node, (self, vt))

@@ -23,7 +23,7 @@ ERR_OVERLAP = ("unsupported operation: more than one element of the written-to t
 
 
 def _writable(self):
-    if not self._data.flags.writeable if hasattr(self._data, "flags") else False:
+    if not _backend.writeable(self._data):
         raise RuntimeError(ERR_OVERLAP)
 
 
@@ -45,6 +45,11 @@ def _commit(self, res):
             "graph; use the out-of-place op instead.")
     self._data = r
     self._ver[0] += 1
+    node = res.grad_fn
+    if node is not None and node._versions:  # the op's own node saved self's old array, which
+        # stays intact (self now holds a new array), so it is not "modified by an inplace op"
+        node._versions = [(v, self._ver[0] if v is self._ver else n, t)
+                          for v, n, t in node._versions]
     self.grad_fn = res.grad_fn
     self._requires_grad = True
     self._output_nr = 0

@@ -17,6 +17,11 @@ def _pair(a, b, what):
                         f"{type(b).__name__}")
     x, y, _ = prep(a, b)
     if x.dtype != y.dtype or a._data.dtype != b._data.dtype:
+        if x.ndim == 1 and y.ndim == 1:
+            from .._dtype import _by_np, scalar_name
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                               f"{scalar_name(_by_np[a._data.dtype])} and "
+                               f"{scalar_name(_by_np[b._data.dtype])}")
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_name(a)} != {_name(b)}")
     return x, y
@@ -107,7 +112,7 @@ def bmm(input, mat2, *, out=None):
     """(b, n, k) @ (b, k, m) → (b, n, m). 批量矩阵乘法。"""
     x, y = _pair(input, mat2, "bmm")
     if x.ndim != 3 or y.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor" if x.ndim != 3 else
+        raise RuntimeError("batch1 must be a 3D tensor" if x.ndim != 3 else
                            "batch2 must be a 3D tensor")
     if x.shape[0] != y.shape[0] or x.shape[2] != y.shape[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._dtype import _default, _from_np
+from .._dtype import _default, _from_np, scalar_name
 from ..autograd.functions import pointwise as F
-from ..autograd.node import attach
+from ..autograd.node import attach, attach1, attach2
 from ._util import STATE, Tensor, _wrap, broadcast_error, meta, needs_grad, prep
 
 _IGNORE = dict(all="ignore")
@@ -50,10 +50,12 @@ _SAVES = (F.MulBackward0, F.DivBackward0, F.MaximumBackward0, F.MinimumBackward0
 def _binary(name, node_cls, fn, risky=False):
     saves = node_cls in _SAVES
 
-    def op(input, other, *, out=None):
+    def op(input, other, *, out=None, alpha=1):
         if not isinstance(input, Tensor):
             input = _tensor_arg(input, other if isinstance(other, Tensor) else None)
         x, y, bt = prep(input, other)
+        if alpha != 1:  # add/sub: ``input ± alpha * other`` in one node, as torch
+            y = y * alpha
         try:
             if risky:
                 with np.errstate(**_IGNORE):
@@ -67,12 +69,16 @@ def _binary(name, node_cls, fn, risky=False):
                                                   (bt is not None and bt._requires_grad)):
             node = node_cls()
             a = input._data
+            r = res._data
             if bt is None:
-                node.meta = ((a.shape, a.dtype), None)
+                node.meta = None if a.shape == r.shape and a.dtype == r.dtype else \
+                    ((a.shape, a.dtype), None)
             else:
                 b = bt._data
-                node.meta = ((a.shape, a.dtype), (b.shape, b.dtype))
-            node.alpha = 1
+                node.meta = None if (a.shape == r.shape == b.shape and a.dtype == r.dtype
+                                     and b.dtype == r.dtype) else \
+                    ((a.shape, a.dtype), (b.shape, b.dtype))
+            node.alpha = alpha
             if saves:
                 node.saved = (x, y)
                 v = input._ver
@@ -80,7 +86,7 @@ def _binary(name, node_cls, fn, risky=False):
                 if bt is not None:
                     v = bt._ver
                     node._versions.append((v, v[0], bt))
-            attach(res, node, (input, bt))
+            attach2(res, node, input, bt)
         if out is not None:
             return write_out(out, res)
         return res
@@ -119,16 +125,12 @@ _sub = _binary("sub", F.SubBackward0, np.subtract)
 
 def add(input, other, *, alpha=1, out=None):
     """``input + alpha * other`` with broadcasting. 加法（支持广播）。"""
-    if alpha != 1:
-        other = other * alpha
-    return _add(input, other, out=out)
+    return _add(input, other, out=out, alpha=alpha)
 
 
 def sub(input, other, *, alpha=1, out=None):
     """``input - alpha * other`` with broadcasting. 减法（支持广播）。"""
-    if alpha != 1:
-        other = other * alpha
-    return _sub(input, other, out=out)
+    return _sub(input, other, out=out, alpha=alpha)
 
 
 subtract, multiply, divide, true_divide = sub, mul, div, div
@@ -192,7 +194,7 @@ def where(condition, input=None, other=None):
     c = condition._data
     if c.dtype.kind != "b":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
-                           f"with dtype {_from_np(c.dtype)._name.capitalize()}")
+                           f"with dtype {scalar_name(_from_np(c.dtype))}")
     ta = input if isinstance(input, Tensor) else None
     tb = other if isinstance(other, Tensor) else None
     if ta is None and tb is None:  # two numbers: a tensor for the first, on cond's device
@@ -237,7 +239,7 @@ def _unary(name, node_cls, fn, save=None, float_out=True, risky=False):
                 node.save_versions(out=res)
             else:
                 node.saved = ()
-            attach(res, node, (input,))
+            attach1(res, node, input)
         if out is not None:
             return write_out(out, res)
         return res
@@ -266,6 +268,16 @@ sin = _unary("sin", F.SinBackward0, np.sin, "x")
 cos = _unary("cos", F.CosBackward0, np.cos, "x")
 tanh = _unary("tanh", F.TanhBackward0, np.tanh, "r")
 atan = _unary("atan", F.AtanBackward0, np.arctan, "x")
+tan = _unary("tan", F.TanBackward0, np.tan, "r")
+log10 = _unary("log10", F.Log10Backward0, np.log10, "x", risky=True)
+expm1 = _unary("expm1", F.Expm1Backward0, np.expm1, "r", risky=True)
+exp2 = _unary("exp2", F.Exp2Backward0, np.exp2, "r", risky=True)
+sinh = _unary("sinh", F.SinhBackward0, np.sinh, "x", risky=True)
+cosh = _unary("cosh", F.CoshBackward0, np.cosh, "x", risky=True)
+asin = _unary("asin", F.AsinBackward0, np.arcsin, "x", risky=True)
+acos = _unary("acos", F.AcosBackward0, np.arccos, "x", risky=True)
+trunc = _unary("trunc", F.TruncBackward0, np.trunc, float_out=False)
+frac = _unary("frac", F.FracBackward0, lambda x: x - np.trunc(x), float_out=False)
 sigmoid = _unary("sigmoid", F.SigmoidBackward0, _sigmoid, "r")
 relu = _unary("relu", F.ReluBackward0, lambda x: np.maximum(x, 0), "r", float_out=False)
 sign = _unary("sign", F.SignBackward0, np.sign, float_out=False)
@@ -330,6 +342,7 @@ def _attach_methods():
               "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor", "logical_and",
               "logical_or", "add", "sub", "pow", "neg", "exp", "log", "log2", "log1p", "sqrt",
               "rsqrt", "reciprocal", "abs", "sin", "cos", "tanh", "atan", "sigmoid", "relu",
+              "tan", "log10", "expm1", "exp2", "sinh", "cosh", "asin", "acos", "trunc", "frac",
               "sign", "floor", "ceil", "round", "logical_not", "bitwise_not", "isnan", "isinf",
               "isfinite", "square", "clamp", "clip", "masked_fill", "subtract", "multiply",
               "divide", "true_divide", "negative"):
@@ -337,18 +350,28 @@ def _attach_methods():
     T.greater, T.less, T.greater_equal, T.less_equal, T.not_equal = gt, lt, ge, le, ne
     T.absolute = abs
     T.where = lambda self, condition, other: where(condition, self, other)
-    T.__add__ = T.__radd__ = lambda a, b: _add(a, b)
-    T.__sub__ = lambda a, b: _sub(a, b)
-    T.__rsub__ = lambda a, b: rsub(a, b)
-    T.__mul__ = T.__rmul__ = lambda a, b: mul(a, b)
-    T.__truediv__ = lambda a, b: div(a, b)
-    T.__rtruediv__ = lambda a, b: mul(reciprocal(a), b) if not isinstance(b, Tensor) else div(b, a)
-    T.__floordiv__ = lambda a, b: floor_divide(a, b)
-    T.__rfloordiv__ = lambda a, b: floor_divide(_tensor_arg(b, a), a)
-    T.__mod__ = lambda a, b: remainder(a, b)
-    T.__rmod__ = lambda a, b: remainder(_tensor_arg(b, a), a)
-    T.__pow__ = lambda a, b: pow(a, b)
-    T.__rpow__ = lambda a, b: pow(b, a)
+    ok = (Tensor, int, float, np.ndarray, np.generic)
+
+    def dunder(f):
+        def method(a, b):
+            if not isinstance(b, ok):
+                return NotImplemented  # Python then raises its own TypeError, as with torch
+            return f(a, b)
+        return method
+
+    T.__add__ = T.__radd__ = dunder(_add)
+    T.__sub__ = dunder(_sub)
+    T.__rsub__ = dunder(rsub)
+    T.__mul__ = T.__rmul__ = dunder(mul)
+    T.__truediv__ = dunder(div)
+    T.__rtruediv__ = dunder(lambda a, b: mul(reciprocal(a), b) if not isinstance(b, Tensor)
+                            else div(b, a))
+    T.__floordiv__ = dunder(lambda a, b: floor_divide(a, b))
+    T.__rfloordiv__ = dunder(lambda a, b: floor_divide(_tensor_arg(b, a), a))
+    T.__mod__ = dunder(lambda a, b: remainder(a, b))
+    T.__rmod__ = dunder(lambda a, b: remainder(_tensor_arg(b, a), a))
+    T.__pow__ = dunder(lambda a, b: pow(a, b))
+    T.__rpow__ = dunder(lambda a, b: pow(b, a))
     T.__neg__ = neg
     T.__pos__ = lambda a: a
     T.__abs__ = abs

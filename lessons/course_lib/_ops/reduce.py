@@ -12,7 +12,7 @@ from .. import return_types
 from .._dtype import _by_np, _default
 from .._tensor import _dim
 from ..autograd.functions import reduction as F
-from ..autograd.node import attach
+from ..autograd.node import attach1
 from ._util import STATE, Tensor, _wrap
 
 
@@ -32,7 +32,7 @@ def _node(res, x, cls, shape, dims=None, keepdim=False, count=None, saved=None):
     node.shape, node.dims, node.keepdim, node.count = shape, dims, keepdim, count
     if saved is not None:
         node.saved = saved
-    attach(res, node, (x,))
+    attach1(res, node, x)
     return res
 
 
@@ -169,6 +169,14 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     return res
 
 
+def _warn_dof(n, c, what):
+    if n - c <= 0:
+        import warnings
+        warnings.warn(f"{what}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+
+
 def _var_args(dim, unbiased, correction):
     if isinstance(dim, bool):  # var(unbiased) positional form
         unbiased, dim = dim, None
@@ -185,6 +193,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     m = x.mean(axis=dims, keepdims=True)
     xc = x - m
     n = x.size // builtins.max(m.size, 1)
+    _warn_dof(n, c, "var")
     with np.errstate(all="ignore"):
         r = (xc * xc).sum(axis=dims, keepdims=keepdim) / builtins.max(n - c, 0)
     res = _wrap(r.astype(x.dtype, copy=False))
@@ -201,6 +210,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     m = x.mean(axis=dims, keepdims=True)
     xc = x - m
     n = x.size // builtins.max(m.size, 1)
+    _warn_dof(n, c, "std")
     with np.errstate(all="ignore"):
         r = np.sqrt((xc * xc).sum(axis=dims, keepdims=keepdim) / builtins.max(n - c, 0))
     res = _wrap(r.astype(x.dtype, copy=False))

@@ -57,7 +57,7 @@ def gather(input, dim, index):
     x = input._data
     d = _dim(dim, x.ndim)
     idx = index._data
-    if idx.dtype != np.int64:
+    if idx.dtype.kind not in "iu":
         raise RuntimeError("gather(): Expected dtype int64 for index")
     vals = np.take_along_axis(x, idx, axis=d) if idx.shape == x.shape else \
         x[F._along(idx, d)]
@@ -173,6 +173,78 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
     return input + value * (tensor1 / tensor2)
 
 
+def masked_select(input, mask):
+    """The elements where ``mask`` is True, as a 1-D tensor. 取出掩码为 True 的元素。"""
+    x = input._data
+    m = np.broadcast_to(mask._data, np.broadcast_shapes(x.shape, mask._data.shape))
+    if m.shape != x.shape:
+        raise NotImplementedError("course_lib: masked_select needs a mask of the input's shape "
+                                  "or one that broadcasts to it / 掩码形状须可广播到输入形状")
+    return _node(_wrap(x[m]), input, F.MaskedSelectBackward0, shape=x.shape, index=m,
+                 advanced=False)
+
+
+def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+    """``self[i][index[i][j]] = src[i][j]`` along ``dim`` (in place, no autograd). 按下标写入。"""
+    from .index import check_inplace
+
+    check_inplace(self)
+    if STATE[0] and (self._requires_grad or (isinstance(src, Tensor) and src._requires_grad)):
+        raise NotImplementedError("course_lib: scatter_ 不支持求导 / scatter_ does not support "
+                                  "autograd; use one_hot or where instead.")
+    d = _dim(dim, self._data.ndim)
+    v = src if src is not None else value
+    v = v._data if isinstance(v, Tensor) else v
+    idx = F._along(index._data, d)
+    if isinstance(v, np.ndarray) or hasattr(v, "shape"):
+        v = v[tuple(slice(0, n) for n in index._data.shape)]
+    if reduce == "add":
+        np.add.at(self._data, idx, v)
+    elif reduce == "multiply":
+        np.multiply.at(self._data, idx, v)
+    else:
+        self._data[idx] = v
+    self._ver[0] += 1
+    return self
+
+
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+    from .shape import clone
+
+    with _no_grad():
+        return scatter_(clone(input), dim, index, src, value, reduce=reduce)
+
+
+def _no_grad():
+    from ..autograd.grad_mode import no_grad
+
+    return no_grad()
+
+
+def bernoulli(input, p=None, *, generator=None):
+    """0/1 samples with probabilities ``input`` (or ``p``). 伯努利采样。"""
+    from ..random import rng
+
+    probs = input._data if p is None else np.full(input._data.shape, p)
+    from .._backend import to_numpy, transfer, device_of
+    r = rng(generator).random(probs.shape) < to_numpy(probs)
+    return _wrap(transfer(r.astype(input._data.dtype), device_of(input._data)))
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    """Indices drawn with probabilities proportional to the rows of ``input``. 多项分布采样。"""
+    from .._backend import device_of, to_numpy, transfer
+    from ..random import rng
+
+    p = to_numpy(input._data).astype(np.float64)
+    rows = p.reshape(-1, p.shape[-1])
+    g = rng(generator)
+    out = np.stack([g.choice(rows.shape[1], num_samples, replace=replacement, p=r / r.sum())
+                    for r in rows])
+    out = out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64)
+    return _wrap(transfer(out, device_of(input._data)))
+
+
 def _inplace_from(fn):
     def method(self, *args, **kwargs):
         from .inplace import _commit, check_inplace
@@ -192,7 +264,8 @@ def _attach_methods():
     T = Tensor
     for n in ("sort", "argsort", "topk", "gather", "index_select", "narrow", "select", "tril",
               "triu", "nonzero", "argwhere", "count_nonzero", "unique", "broadcast_to",
-              "moveaxis", "movedim", "tile", "lerp", "addcmul", "addcdiv"):
+              "moveaxis", "movedim", "tile", "lerp", "addcmul", "addcdiv", "masked_select",
+              "scatter", "scatter_", "bernoulli", "multinomial"):
         setattr(T, n, globals()[n])
     for f in (lerp, addcmul, addcdiv, tril, triu):
         setattr(T, f.__name__ + "_", _inplace_from(f))

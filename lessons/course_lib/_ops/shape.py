@@ -12,8 +12,7 @@ from .._backend import reshape_view
 from .._size import Size
 from .._tensor import _dim, _view_of
 from ..autograd.functions import shape as F
-from ..autograd.functions.linalg import Node  # noqa: F401  (re-export for typing)
-from ..autograd.node import attach
+from ..autograd.node import attach, attach1
 from ..exercises import exercise
 from ._util import STATE, Tensor, _wrap
 
@@ -42,7 +41,7 @@ def _graph(res, x, node_cls, **attrs):
         node = node_cls()
         for k, v in attrs.items():
             setattr(node, k, v)
-        attach(res, node, (x,))
+        attach1(res, node, x)
     return res
 
 
@@ -133,6 +132,13 @@ def t(self):
 
 def _T(self):
     d = self._data
+    if d.ndim > 2:
+        import warnings
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
+                      "shape is deprecated and it will throw an error in a future release. "
+                      "Consider `x.mT` to transpose batches of matrices or "
+                      "`x.permute(*course_lib.arange(x.ndim - 1, -1, -1))` to reverse the "
+                      "dimensions of a tensor.", UserWarning, stacklevel=2)
     perm = tuple(range(d.ndim))[::-1]
     return _graph(_view_of(d.transpose(perm), self), self, F.PermuteBackward0, perm=perm)
 
@@ -203,9 +209,13 @@ def clone(self, memory_format=None):
 
 def _check_same(tensors, what):
     if not tensors:
-        raise RuntimeError(f"{what}(): expected a non-empty list of Tensors")
-    if not all(isinstance(t, Tensor) for t in tensors):
-        raise TypeError(f"{what}(): argument 'tensors' must be tuple of Tensors")
+        if what == "stack":
+            raise RuntimeError("stack expects a non-empty TensorList")
+        raise ValueError(f"course_lib.{what}(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
     from ._util import result_dtype, same_device
 
     arrs = [t._data for t in tensors]

@@ -4,8 +4,6 @@
 """
 from __future__ import annotations
 
-import numpy as np
-
 from . import grad_mode
 from .node import ERR_FREED, FREED, AccumulateGrad, accumulator
 
@@ -86,6 +84,7 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
     prev = grad_mode.STATE[0]
     grad_mode.STATE[0] = False
     try:
+        gi = old = saved = None
         while ready:
             node = ready.pop()
             g = pending.pop(node, None)
@@ -133,6 +132,7 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                     if d == 0:
                         ready.append(nxt)
                 i += 1
+            gi = old = saved = None  # hold no gradient here: AccumulateGrad may adopt it
     finally:
         grad_mode.STATE[0] = prev
     return captured

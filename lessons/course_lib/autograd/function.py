@@ -64,6 +64,9 @@ class BackwardCFunction(FunctionCtx, Node):
     def __init__(self):
         Node.__init__(self)
 
+    def __repr__(self):  # torch: <torch.autograd.function.ExpBackward object at 0x…>
+        return f"<{__name__}.{type(self).__name__} object at {hex(id(self))}>"
+
     def _release(self):
         if self._saved_direct is not None:
             self._saved_direct = FREED
@@ -117,7 +120,7 @@ class _FunctionMeta(type):
     def __init__(cls, name, bases, attrs):
         super().__init__(name, bases, attrs)
         cls._backward_cls = type(name + "Backward", (BackwardCFunction,),
-                                 {"_forward_cls": cls, "__module__": cls.__module__})
+                                 {"_forward_cls": cls, "__module__": __name__})
 
 
 class Function(metaclass=_FunctionMeta):

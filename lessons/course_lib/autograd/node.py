@@ -25,10 +25,15 @@ Rules: ``backward`` returns arrays of each input's shape and dtype (use :func:`f
 broadcasting/promotion, :func:`unbroadcast` for shapes); put saved arrays in ``self.saved``
 (set to ``FREED`` after backward unless ``retain_graph``); never keep Tensors in a node (cycles),
 only arrays; multi-output nodes set ``n_outputs`` and receive a list of gradients (``None`` where
-an output got none).
+an output got none). Saved INPUT tensors go to ``save_versions(*inputs)``, the op's own OUTPUT
+to ``save_versions(out=out)``. ``attach1``/``attach2`` are faster ``attach`` for 1 or 2 inputs.
+The gradient ``g`` may be a read-only broadcast view: never write into it in place.
+The engine runs ``backward`` with grad mode off; the returned arrays may be adopted as a leaf's
+``.grad`` when nothing else holds them, so do not keep references to them in the node.
 """
 from __future__ import annotations
 
+import sys
 import weakref
 
 import numpy as np
@@ -70,7 +75,9 @@ class Node:
 
         ``inputs``: saved input tensors; ``out``: the output tensor when it is saved too.
         """
-        v = [(t._ver, t._ver[0], t) for t in inputs]
+        # weak references: a tensor saved here may be this node's own output (a cycle
+        # otherwise); the tensor is only needed to describe it in the error message
+        v = [(t._ver, t._ver[0], weakref.ref(t)) for t in inputs]
         if out is not None:
             v.append((out._ver, out._ver[0], None))
         self._versions = v
@@ -133,6 +140,13 @@ class _Handle:
 
 
 def _raise_version(node, now, expected, t):
+    if isinstance(t, weakref.ref):
+        t = t()
+        if t is None:
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: it is at version {now}; expected version {expected} "
+                "instead.")
     from .._tensor import _type_name as type_name
 
     if t is None:
@@ -163,16 +177,43 @@ class AccumulateGrad(Node):
 
     def backward(self, g):
         v = self.variable
+        if type(g) is not type(v._data):  # a numpy scalar, or a gradient from another device
+            from .._backend import device_of, transfer
+            g = transfer(np.asarray(g) if isinstance(g, np.generic) else g, device_of(v._data))
         old = v._grad
         if old is None:
-            v._grad = _wrap(g.copy())  # never alias a gradient that others also got
+            # Like torch, keep the incoming buffer when nobody else holds it (the engine's
+            # local + this argument + getrefcount's own = 3) and it is a fresh, writable array;
+            # otherwise copy, so that a gradient is never aliased with another one.
+            if not _owned(g):
+                g = g.copy()
+            v._grad = _wrap(g)
         else:
-            old._data = old._data + g  # torch accumulates out of place when grad mode is off
+            d = old._data
+            if _writeable(d) and d.shape == g.shape:
+                d += g  # in place, as torch does when grad mode is off
+            else:
+                old._data = d + g
             old._ver[0] += 1
         return ()
 
 
 _wrap = None  # set by course_lib._tensor (circular import)
+_getrefcount = sys.getrefcount
+
+
+def _writeable(a):
+    return getattr(a.flags, "writeable", True)
+
+
+def _owned(g):
+    """True when only the engine holds ``g`` (refs: engine local, backward's argument and
+    getrefcount's own) and it is writable — a fresh array, or a view (e.g. ``.T``) of a fresh
+    array that nothing else holds (refs: local ``b``, the view, getrefcount's own)."""
+    if _getrefcount(g) > 4 or not _writeable(g):  # 4: this function's argument too
+        return False
+    b = g.base
+    return b is None or (b.base is None and _getrefcount(b) <= 3 and _writeable(b))
 
 
 def accumulator(t):
@@ -185,17 +226,38 @@ def accumulator(t):
     return node
 
 
+NO_EDGE = (None, 0)
+
+
+def edge(t):
+    """The graph edge ``(node, output_nr)`` that leads to tensor ``t``'s gradient."""
+    if t is None or not t._requires_grad:
+        return NO_EDGE
+    fn = t.grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    return (accumulator(t), 0)
+
+
 def attach(out, node, inputs):
     """Make ``node`` the ``grad_fn`` of ``out`` with edges to ``inputs`` (Tensors or None)."""
-    edges = []
-    for t in inputs:
-        if t is None or not t._requires_grad:
-            edges.append((None, 0))
-        elif t.grad_fn is not None:
-            edges.append((t.grad_fn, t._output_nr))
-        else:
-            edges.append((accumulator(t), 0))
-    node.next_functions = tuple(edges)
+    node.next_functions = tuple([edge(t) for t in inputs])
+    out.grad_fn = node
+    out._requires_grad = True
+    return out
+
+
+def attach1(out, node, a):
+    """``attach`` for the common one-input case."""
+    node.next_functions = (edge(a),)
+    out.grad_fn = node
+    out._requires_grad = True
+    return out
+
+
+def attach2(out, node, a, b):
+    """``attach`` for the common two-input case (no temporary list)."""
+    node.next_functions = (edge(a), edge(b))
     out.grad_fn = node
     out._requires_grad = True
     return out

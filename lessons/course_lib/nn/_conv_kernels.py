@@ -51,6 +51,8 @@ def _pad(xp, x, ph, pw, value=0.0, extra_h=0, extra_w=0):
 
 
 # ---------------------------------------------------------------- conv2d
+# Layout: columns as (N, C·kh·kw, Ho·Wo) so that out_n = W (O, C·kh·kw) @ cols_n lands directly
+# in NCHW order (no output transpose) and col2im adds touch contiguous rows.
 def conv2d_forward(xp, x, weight, bias, stride, padding, dilation):
     """x (N, C, H, W), weight (O, C, kh, kw) → out (N, O, Ho, Wo), plus saved cols."""
     n, c, h, w = x.shape
@@ -62,13 +64,12 @@ def conv2d_forward(xp, x, weight, bias, stride, padding, dilation):
         raise RuntimeError(
             f"Calculated output size: ({o}x{ho}x{wo}). Output size is too small")
     xpad = _pad(xp, x, ph, pw)
-    win = _windows(xp, xpad, kh, kw, stride, dilation, ho, wo)  # N C Ho Wo kh kw
-    cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, c * kh * kw)
-    out = cols @ weight.reshape(o, -1).T  # (N*Ho*Wo, O)
+    win = _windows(xp, xpad, kh, kw, stride, dilation, ho, wo)  # N C Ho Wo kh kw (view)
+    cols = win.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, ho * wo)  # one copy
+    out = xp.matmul(weight.reshape(o, -1), cols)  # (N, O, Ho*Wo)
     if bias is not None:
-        out += bias
-    out = out.reshape(n, ho, wo, o).transpose(0, 3, 1, 2)
-    return xp.ascontiguousarray(out), cols
+        out += bias[:, None]
+    return out.reshape(n, o, ho, wo), cols
 
 
 def conv2d_backward(xp, g, x_shape, weight, cols, stride, padding, dilation,
@@ -77,23 +78,47 @@ def conv2d_backward(xp, g, x_shape, weight, cols, stride, padding, dilation,
     o, _, kh, kw = weight.shape
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
     ho, wo = g.shape[2], g.shape[3]
-    g2 = g.transpose(0, 2, 3, 1).reshape(n * ho * wo, o)
-    gw = (g2.T @ cols).reshape(weight.shape) if need_w else None
-    gb = g2.sum(0) if need_b else None
-    gx = None
+    g3 = g.reshape(n, o, ho * wo)
+    gw = gb = gx = None
+    if need_w:  # Σ_n g_n @ cols_nᵀ as one matmul over (N·Ho·Wo)
+        gw = xp.tensordot(g3, cols, axes=([0, 2], [0, 2])).reshape(weight.shape)
+    if need_b:
+        gb = g3.sum(axis=(0, 2))
     if need_x:
-        gcols = (g2 @ weight.reshape(o, -1)).reshape(n, ho, wo, c, kh, kw)
-        gcols = gcols.transpose(0, 3, 4, 5, 1, 2)  # N C kh kw Ho Wo
-        gxp = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=g.dtype)
-        for i in range(kh):
-            r0 = i * dh
-            for j in range(kw):
-                c0 = j * dw
-                gxp[:, :, r0:r0 + sh * (ho - 1) + 1:sh, c0:c0 + sw * (wo - 1) + 1:sw] += gcols[:, :, i, j]
-        gx = gxp[:, :, ph:ph + h, pw:pw + w]
-        if ph or pw:
-            gx = xp.ascontiguousarray(gx)
+        gx = (_col2im_nchw if wo >= 8 else _col2im_chwn)(xp, g, g3, weight, x_shape, ho, wo,
+                                                        stride, padding, dilation)
     return gx, gw, gb
+
+
+def _col2im_nchw(xp, g, g3, weight, x_shape, ho, wo, stride, padding, dilation):
+    """Input gradient: Wᵀ g per sample, then kh·kw shifted adds in NCHW (rows of Wo)."""
+    n, c, h, w = x_shape
+    o, _, kh, kw = weight.shape
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    gcols = xp.matmul(weight.reshape(o, -1).T, g3).reshape(n, c, kh, kw, ho, wo)
+    gxp = xp.zeros_like(g, shape=(n, c, h + 2 * ph, w + 2 * pw))
+    for i in range(kh):
+        for j in range(kw):
+            r0, c0 = i * dh, j * dw
+            gxp[:, :, r0:r0 + sh * (ho - 1) + 1:sh, c0:c0 + sw * (wo - 1) + 1:sw] += gcols[:, :, i, j]
+    return gxp[:, :, ph:ph + h, pw:pw + w].copy() if (ph or pw) else gxp
+
+
+def _col2im_chwn(xp, g, g3, weight, x_shape, ho, wo, stride, padding, dilation):
+    """Same in a (C, H, W, N) layout: for small feature maps the shifted adds then run over
+    long contiguous rows (Wo·N) instead of rows of Wo."""
+    n, c, h, w = x_shape
+    o, _, kh, kw = weight.shape
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    gt = g.transpose(1, 2, 3, 0).reshape(o, ho * wo * n)
+    gcols = (weight.transpose(2, 3, 1, 0).reshape(kh * kw * c, o) @ gt).reshape(
+        kh, kw, c, ho, wo, n)
+    gxp = xp.zeros_like(g, shape=(c, h + 2 * ph, w + 2 * pw, n))
+    for i in range(kh):
+        for j in range(kw):
+            r0, c0 = i * dh, j * dw
+            gxp[:, r0:r0 + sh * (ho - 1) + 1:sh, c0:c0 + sw * (wo - 1) + 1:sw] += gcols[i, j]
+    return gxp[:, ph:ph + h, pw:pw + w].transpose(3, 0, 1, 2).copy()
 
 
 # ---------------------------------------------------------------- max_pool2d
@@ -118,23 +143,44 @@ def max_pool2d_forward(xp, x, kernel, stride, padding, dilation, ceil_mode):
         xpad = _pad(xp, x, ph, pw, fill, extra_h, extra_w)
     else:
         xpad = x
-    win = _windows(xp, xpad, kh, kw, (sh, sw), (dh, dw), ho, wo).reshape(n, c, ho, wo, kh * kw)
-    arg = win.argmax(axis=-1)
-    out = xp.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
-    return out, (arg, xpad.shape)
+    out = None
+    for view in _pool_views(xpad, kernel, stride, dilation, ho, wo):
+        out = view.copy() if out is None else xp.maximum(out, view, out=out)
+    # which element won is found in backward (only if it runs); the output is copied because
+    # an in-place op may change it later (ReLU(inplace=True) after pooling is allowed in torch)
+    return out, (xpad, out.copy())
 
 
-def max_pool2d_backward(xp, g, x_shape, saved, kernel, stride, padding, dilation):
-    arg, pshape = saved
-    n, c, h, w = x_shape
-    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
-    ho, wo = g.shape[2], g.shape[3]
-    gxp = xp.zeros(pshape, dtype=g.dtype)
-    zero = xp.zeros((), dtype=g.dtype)
+def _pool_views(xpad, kernel, stride, dilation, ho, wo):
+    """For each kernel offset (i, j): the strided view (N, C, Ho, Wo) of the elements it sees."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     for i in range(kh):
         for j in range(kw):
             r0, c0 = i * dh, j * dw
-            gxp[:, :, r0:r0 + sh * (ho - 1) + 1:sh, c0:c0 + sw * (wo - 1) + 1:sw] += xp.where(
-                arg == i * kw + j, g, zero)
-    gx = gxp[:, :, ph:ph + h, pw:pw + w]
-    return xp.ascontiguousarray(gx) if gx.shape != pshape else gx
+            yield xpad[:, :, r0:r0 + sh * (ho - 1) + 1:sh, c0:c0 + sw * (wo - 1) + 1:sw]
+
+
+def max_pool2d_backward(xp, g, x_shape, saved, kernel, stride, padding, dilation):
+    """The gradient goes to the first maximum of each window (torch's tie rule)."""
+    xpad, out = saved
+    n, c, h, w = x_shape
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
+    ho, wo = g.shape[2], g.shape[3]
+    tiles = (sh, sw) == (kh, kw) and (dh, dw) == (1, 1)
+    gxp = xp.zeros_like(g, shape=xpad.shape)
+    free = None  # windows whose maximum has not been claimed yet
+    for view, gview in zip(_pool_views(xpad, kernel, stride, dilation, ho, wo),
+                           _pool_views(gxp, kernel, stride, dilation, ho, wo)):
+        hit = view == out
+        if free is None:
+            free = ~hit
+        else:
+            hit &= free
+            free &= ~hit
+        if tiles:  # windows do not overlap: plain assignment
+            xp.multiply(g, hit, out=gview)
+        else:
+            gview += g * hit
+    if tuple(xpad.shape) == tuple(x_shape):
+        return gxp
+    return gxp[:, :, ph:ph + h, pw:pw + w].copy()

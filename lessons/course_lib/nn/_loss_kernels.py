@@ -287,32 +287,26 @@ class _quiet:
             self.xp.seterr(**self.old)
 
 
-# ---------------------------------------------------------------- fast path: (N, C) logits,
-# class indices, no weight / smoothing, no ignored target (the common training case)
-def ce_fast_fwd(xp, x, t, reduction):
-    """Returns (loss, logp) or None when the general path is needed (ignored / bad targets)."""
-    n, c = x.shape
+# ---------------------------------------------------------------- fast path: nll on (N, C)
+# log-probabilities with plain class indices (no weight, no ignored target): the training case
+def nll_fast_fwd(xp, logp, t, reduction):
+    """Returns the loss, or None when the general path is needed (ignored / bad targets)."""
+    n, c = logp.shape
     if n and (int(t.min()) < 0 or int(t.max()) >= c):
         return None
-    m = x.max(axis=1, keepdims=True)
-    s = x - m
-    logp = s - xp.log(xp.exp(s).sum(axis=1, keepdims=True))
     picked = logp[xp.arange(n), t]
     if reduction == "mean":
-        loss = -picked.mean() if n else xp.array(xp.nan, dtype=x.dtype)
-    elif reduction == "sum":
-        loss = -picked.sum()
-    else:
-        loss = -picked
-    return loss, logp
+        return -picked.mean() if n else xp.array(xp.nan, dtype=logp.dtype)
+    if reduction == "sum":
+        return -picked.sum()
+    return -picked
 
 
-def ce_fast_bwd(xp, g, logp, t, reduction):
-    n = logp.shape[0]
-    p = xp.exp(logp)
-    p[xp.arange(n), t] -= 1
+def nll_fast_bwd(xp, g, shape, t, reduction, dtype):
+    n = shape[0]
+    gl = xp.zeros(shape, dtype=dtype)
     if reduction == "none":
-        p *= g[:, None]
+        gl[xp.arange(n), t] = -g
     else:
-        p *= (g / n) if reduction == "mean" else g
-    return p
+        gl[xp.arange(n), t] = -(g / n) if reduction == "mean" else -g
+    return gl

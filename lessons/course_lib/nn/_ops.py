@@ -58,18 +58,29 @@ def _same_device(*ts):
 
 
 # ---------------------------------------------------------------- linear
+# torch's graph exactly: AddmmBackward0 with edges (bias, input, TBackward0 → weight), MmBackward0
+# with (input, TBackward0 → weight); other ranks are viewed to 2-D and back, like torch.
+class TBackward0(Node):
+    __slots__ = ()
+
+    @_keep_device
+    def backward(self, g):
+        return (g.T,)
+
+
 class _LinearNode(Node):
+    """2-D input: edges (bias, input, TBackward0 → weight) or (input, TBackward0 → weight)."""
     __slots__ = ("meta",)
 
     @_keep_device
     def backward(self, g):
-        x, w, has_b, xshape, xdt, wdt, flags = self.saved[0], self.saved[1], *self.meta
-        need_x, need_w, need_b = flags
-        g2 = g.reshape(-1, g.shape[-1])
-        gx = fit((g2 @ w).reshape(xshape), xshape, xdt) if need_x else None
-        gw = fit(g2.T @ x, w.shape, wdt) if need_w else None
-        gb = fit(g2.sum(0), (w.shape[0],), wdt) if (has_b and need_b) else None
-        return (gx, gw, gb)
+        x, w = self.saved
+        has_b, xshape, xdt, wdt, need_x, need_w, need_b = self.meta
+        gx = fit(g @ w, xshape, xdt) if need_x else None
+        gb = fit(g.sum(0), (w.shape[0],), wdt) if (has_b and need_b) else None
+        # (gᵀx)ᵀ: TBackward0 transposes it back to a C-contiguous (out, in) array
+        gwt = fit(g.T @ x, w.shape, wdt).T if need_w else None
+        return (gb, gx, gwt) if has_b else (gx, gwt)
 
 
 class AddmmBackward0(_LinearNode):
@@ -80,39 +91,75 @@ class MmBackward0(_LinearNode):
     __slots__ = ()
 
 
-class ViewBackward0(_LinearNode):
+class _ReshapeNode(Node):
+    """The view/reshape around an N-D linear (torch's names; the gradient is reshaped back)."""
+    __slots__ = ("shape",)
+
+    @_keep_device
+    def backward(self, g):
+        return (g.reshape(self.shape),)
+
+
+class ViewBackward0(_ReshapeNode):
     __slots__ = ()
 
 
-class UnsafeViewBackward0(_LinearNode):
+class UnsafeViewBackward0(_ReshapeNode):
     __slots__ = ()
+
+
+class UnsqueezeBackward0(_ReshapeNode):
+    __slots__ = ()
+
+
+class SqueezeBackward4(_ReshapeNode):
+    __slots__ = ()
+
+
+def _reshaped(t, shape, cls):
+    out = _wrap(t._data.reshape(shape), t._data)
+    if STATE[0] and t._requires_grad:
+        node = cls()
+        node.shape = t._data.shape
+        attach(out, node, (t,))
+    return out
 
 
 def _linear(input, weight, bias=None):
     """y = x Wᵀ + b as one fused node (AddmmBackward0 for 2-D input with bias)."""
-    _same_device(input, weight, bias)
     x, w = input._data, weight._data
+    if type(w) is not type(x) or (bias is not None and type(bias._data) is not type(x)):
+        _same_device(input, weight, bias)
+    if x.ndim == 0:
+        raise RuntimeError("both arguments to linear need to be at least 1D, but they are 0D and 2D")
     if x.shape[-1] != w.shape[-1]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_mm_shape(x)} and {w.shape[1]}x{w.shape[0]})")
-    x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
-    out = x2 @ w.T
+    if x.ndim != 2:  # torch: view to 2-D, addmm/mm, view back (same graph names)
+        one_d = x.ndim == 1
+        x2 = _reshaped(input, (-1, x.shape[-1]),
+                       UnsqueezeBackward0 if (one_d and bias is None) else ViewBackward0)
+        r = _linear(x2, weight, bias)
+        cls = ViewBackward0 if bias is not None else (SqueezeBackward4 if one_d else UnsafeViewBackward0)
+        return _reshaped(r, x.shape[:-1] + (w.shape[0],), cls)
+    out = x @ w.T
     if bias is not None:
         out += bias._data
-    if x.ndim != 2:
-        out = out.reshape(x.shape[:-1] + (w.shape[0],))
     if out.dtype != x.dtype and x.dtype == w.dtype:
         out = out.astype(x.dtype)
     res = _wrap(out, x)
-    if _needs(input, weight, bias):
-        cls = (AddmmBackward0 if bias is not None else MmBackward0) if x.ndim == 2 else (
-            ViewBackward0 if bias is not None else UnsafeViewBackward0)
-        node = cls()
-        node.saved = (x2, w)
+    if STATE[0] and (input._requires_grad or weight._requires_grad
+                     or (bias is not None and bias._requires_grad)):
+        node = (AddmmBackward0 if bias is not None else MmBackward0)()
+        node.saved = (x, w)
         node.meta = (bias is not None, x.shape, x.dtype, w.dtype,
-                     (_rg(input), _rg(weight), _rg(bias)))
+                     _rg(input), _rg(weight), _rg(bias))
         node.save_versions(input, weight)
-        attach(res, node, (input, weight, bias))
+        wt = weight
+        if weight._requires_grad:
+            wt = G._wrap(w.T)
+            attach(wt, TBackward0(), (weight,))
+        attach(res, node, (bias, input, wt) if bias is not None else (input, wt))
     return res
 
 
@@ -185,8 +232,7 @@ class NllLossBackward0(Node):
         kind, reduction, shape, dt = self.meta
         xp = xp_of(g)
         if kind == "fast":
-            logp, t = self.saved
-            return (LK.ce_fast_bwd(xp, g, logp, t, reduction), None)
+            return (LK.nll_fast_bwd(xp, g, shape, self.saved, reduction, dt), None)
         if kind == "ce":
             return (LK.cross_entropy_bwd(xp, g, self.saved, reduction).astype(dt, copy=False), None)
         return (LK.nll_bwd(xp, g, shape, self.saved, reduction, dt), None)
@@ -216,19 +262,12 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
     t = _target_array(target)
     if t.dtype.kind not in "iuf":
         raise RuntimeError(f"expected scalar type Long but found {G.dtype_name(target)}")
+    if t.dtype.kind != "f" and label_smoothing == 0:
+        # torch's graph: NllLossBackward0 ← LogSoftmaxBackward0 (forward and backward of each
+        # are a few vectorised array ops; the fused single node is kept for the other cases)
+        return _nll_loss(_log_softmax(input, 0 if x.ndim == 1 else 1), target, weight,
+                         ignore_index, reduction)
     xp = xp_of(x)
-    if (weight is None and label_smoothing == 0 and x.ndim == 2 and t.ndim == 1
-            and t.dtype.kind in "iu" and t.shape[0] == x.shape[0]
-            and not 0 <= ignore_index < x.shape[1]):
-        fast = LK.ce_fast_fwd(xp, x, t, reduction)
-        if fast is not None:
-            res = _wrap(xp.asarray(fast[0], dtype=x.dtype), x)
-            if _needs(input):
-                node = NllLossBackward0()
-                node.saved = (fast[1], t)
-                node.meta = ("fast", reduction, x.shape, x.dtype)
-                attach(res, node, (input, None))
-            return res
     w = None if weight is None else weight._data
     out, saved = LK.cross_entropy_fwd(xp, x, t, w, ignore_index, reduction, label_smoothing)
     res = _wrap(xp.asarray(out, dtype=x.dtype), x)
@@ -250,6 +289,17 @@ def _nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     if t.dtype.kind not in "iu":
         raise RuntimeError(f"expected scalar type Long but found {G.dtype_name(target)}")
     xp = xp_of(x)
+    if (weight is None and x.ndim == 2 and t.ndim == 1 and t.shape[0] == x.shape[0]
+            and not 0 <= ignore_index < x.shape[1]):
+        out = LK.nll_fast_fwd(xp, x, t, reduction)
+        if out is not None:
+            res = _wrap(xp.asarray(out, dtype=x.dtype), x)
+            if STATE[0] and input._requires_grad:
+                node = NllLossBackward0()
+                node.saved = t
+                node.meta = ("fast", reduction, x.shape, x.dtype)
+                attach(res, node, (input, None))
+            return res
     w = None if weight is None else weight._data
     out, saved = LK.nll_fwd(xp, x, t, w, ignore_index, reduction)
     res = _wrap(xp.asarray(out, dtype=x.dtype), x)
@@ -491,6 +541,7 @@ def _max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mod
     if _needs(input):
         node = MaxPool2DWithIndicesBackward0()
         node.saved = saved
+        node.save_versions(input)
         node.meta = (x.shape, k, s, p, d, batched)
         attach(res, node, (input,))
     return res

@@ -16,11 +16,16 @@ SIGMOID_KEY = "course_lib.autograd.functions.Sigmoid.backward"
 
 
 class _Binary(Node):
-    """Node of ``a ∘ b``; ``meta`` = ((shape, dtype) of a, of b or None for a scalar)."""
+    """Node of ``a ∘ b``; ``meta`` = ((shape, dtype) of a, of b or None for a scalar).
+
+    ``meta`` is None when both inputs already have the output's shape and dtype.
+    """
 
     __slots__ = ("meta", "alpha")
 
     def _fit(self, ga, gb):
+        if self.meta is None:
+            return ga, gb
         ma, mb = self.meta
         if ga is not None and ma is not None:
             ga = fit(ga, *ma)
@@ -49,7 +54,8 @@ class RsubBackward1(_Binary):
     __slots__ = ()
 
     def backward(self, g):
-        return (fit(-g * self.alpha, *self.meta[0]),)
+        g = -g * self.alpha
+        return (fit(g, *self.meta[0]) if self.meta is not None else g,)
 
 
 class MulBackward0(_Binary):
@@ -61,8 +67,9 @@ class MulBackward0(_Binary):
         if f is not None:  # the student's Mul.backward runs for the rest of the session
             ga, gb = _call_student(f, self, g, (a, b))
         else:
-            ga = g * b if self.meta[0] is not None else None
-            gb = g * a if self.meta[1] is not None else None
+            ea, eb = self.next_functions
+            ga = g * b if ea[0] is not None else None
+            gb = g * a if eb[0] is not None else None
         return self._fit(ga, gb)
 
 
@@ -71,8 +78,9 @@ class DivBackward0(_Binary):
 
     def backward(self, g):
         a, b = self.saved
-        ga = g / b if self.meta[0] is not None else None
-        gb = -g * a / (b * b) if self.meta[1] is not None else None
+        ea, eb = self.next_functions
+        ga = g / b if ea[0] is not None else None
+        gb = -g * a / (b * b) if eb[0] is not None else None
         return self._fit(ga, gb)
 
 
@@ -94,9 +102,10 @@ class PowBackward1(_Binary):
 
     def backward(self, g):
         a, b, r = self.saved
-        ga = g * b * a ** (b - 1) if self.meta[0] is not None else None
+        ea, eb = self.next_functions
+        ga = g * b * a ** (b - 1) if ea[0] is not None else None
         gb = None
-        if self.meta[1] is not None:
+        if eb[0] is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 gb = np.where((a == 0) & (b >= 0), 0, g * r * np.log(a))
         return self._fit(ga, gb)
@@ -145,7 +154,7 @@ class RemainderBackward0(_Binary):
 
     def backward(self, g):
         a, b = self.saved
-        gb = None if self.meta[1] is None else -g * np.floor(a / b)
+        gb = None if self.next_functions[1][0] is None else -g * np.floor(a / b)
         return self._fit(g, gb)
 
 
@@ -184,6 +193,16 @@ AbsBackward0 = _unary("AbsBackward0", lambda g, x: g * np.sign(x))
 SinBackward0 = _unary("SinBackward0", lambda g, x: g * np.cos(x))
 CosBackward0 = _unary("CosBackward0", lambda g, x: -g * np.sin(x))
 TanhBackward0 = _unary("TanhBackward0", lambda g, r: g * (1 - r * r))
+TanBackward0 = _unary("TanBackward0", lambda g, r: g * (1 + r * r))
+Log10Backward0 = _unary("Log10Backward0", lambda g, x: g / (x * np.log(10.0)).astype(x.dtype))
+Expm1Backward0 = _unary("Expm1Backward0", lambda g, r: g * (r + 1))
+Exp2Backward0 = _unary("Exp2Backward0", lambda g, r: g * r * np.log(2.0).astype(r.dtype))
+SinhBackward0 = _unary("SinhBackward0", lambda g, x: g * np.cosh(x))
+CoshBackward0 = _unary("CoshBackward0", lambda g, x: g * np.sinh(x))
+AsinBackward0 = _unary("AsinBackward0", lambda g, x: g / np.sqrt(1 - x * x))
+AcosBackward0 = _unary("AcosBackward0", lambda g, x: -g / np.sqrt(1 - x * x))
+TruncBackward0 = _unary("TruncBackward0", lambda g: g * 0)
+FracBackward0 = _unary("FracBackward0", lambda g: g)
 AtanBackward0 = _unary("AtanBackward0", lambda g, x: g / (1 + x * x))
 ReluBackward0 = _unary("ReluBackward0", lambda g, r: g * (r > 0))
 SignBackward0 = _unary("SignBackward0", lambda g: g * 0)

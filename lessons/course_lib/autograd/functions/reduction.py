@@ -151,7 +151,8 @@ class StdBackward0(_Reduce):
         if self.dims is not None and not self.keepdim:
             std = np.expand_dims(std, self.dims)
         g = _expand(g, self.shape, self.dims, self.keepdim)
-        return (g * xc / (self.count * std),)
+        # like torch: where std == 0 (all values equal, so xc == 0) the gradient is 0, not nan
+        return (g * xc / (self.count * (std + (std == 0))),)
 
 
 class SoftmaxBackward0(_Reduce):

@@ -63,7 +63,9 @@ class StackBackward0(Node):
     __slots__ = ("dim", "n")
 
     def backward(self, g):
-        return tuple(g.take(i, axis=self.dim) for i in range(self.n))
+        from ..._backend import ensure_array  # 0-d pieces stay arrays on g's device
+
+        return tuple(ensure_array(g.take(i, axis=self.dim), g) for i in range(self.n))
 
 
 class SplitBackward0(Node):
@@ -109,20 +111,30 @@ class _IndexNode(Node):
 SelectBackward0 = type("SelectBackward0", (_IndexNode,), {"__slots__": ()})
 SliceBackward0 = type("SliceBackward0", (_IndexNode,), {"__slots__": ()})
 IndexBackward0 = type("IndexBackward0", (_IndexNode,), {"__slots__": ()})
+MaskedSelectBackward0 = type("MaskedSelectBackward0", (_IndexNode,), {"__slots__": ()})
 
 
 class CopySlices(Node):
     """``x[index] = value`` on a tensor in the graph: inputs (old x, value)."""
 
-    __slots__ = ("index", "vshape", "vdtype")
+    __slots__ = ("index", "vshape", "vdtype", "split")
+
+    def _at(self, a):
+        """(array, index) addressing the written elements of ``a`` (torch's index semantics)."""
+        if self.split is None:
+            return a, self.index
+        return a[self.split[0]], self.split[1]
 
     def backward(self, g):
         gx = g.copy()
-        gx[self.index] = 0
+        t, ix = self._at(gx)
+        t[ix] = 0
         gv = None
         if self.vshape is not None:
-            gv = unbroadcast(np.asarray(g[self.index]) if isinstance(g, np.ndarray)
-                             else g[self.index], self.vshape).astype(self.vdtype, copy=False)
+            from ..._backend import ensure_array  # a 0-d pick stays an array on g's device
+
+            t, ix = self._at(g)
+            gv = unbroadcast(ensure_array(t[ix], g), self.vshape).astype(self.vdtype, copy=False)
         return gx, gv
 
 
