@@ -86,6 +86,8 @@ def run(job_path: str) -> int:
 
 def serve() -> int:
     sys.path.insert(0, str(HERE.parent))
+    from autograder.fastimport import install
+    install()
     for line in sys.stdin:
         path = line.strip()
         if not path:
@@ -106,6 +108,8 @@ def serve() -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parent))
+    from autograder.fastimport import install
+    install()
     if sys.argv[1:] == ["--serve"]:
         sys.exit(serve())
     sys.exit(run(sys.argv[1]))

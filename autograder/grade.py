@@ -24,12 +24,14 @@ import zipfile
 from pathlib import Path
 
 from .config import ROOT, ensure_bin_on_path, nbgrader_config
+from .fastimport import install as _fast_imports
 from .feedback import feedback_html as _feedback_html
 from .hidden_grade import grade_exercise, redactor
 from .cases import case_files
 from . import submission as subm
 
 ZIP_MAX = 300 * 2**20
+_fast_imports()  # before anything imports nbformat (see fastimport.py)
 
 
 # ------------------------------------------------------------------ collecting submissions
@@ -82,9 +84,6 @@ def make_template(lesson: str, course: Path | None = None) -> Path:
     dir and renamed, so parallel runs never see half a template); ``course`` copies it.
     """
     import hashlib
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    ensure_bin_on_path()
     src = ROOT / "solutions" / lesson
     digest = hashlib.sha256()
     for f in sorted(src.rglob("*")):
@@ -92,6 +91,9 @@ def make_template(lesson: str, course: Path | None = None) -> Path:
             digest.update(str(f.relative_to(src)).encode() + f.read_bytes())
     cache = ROOT / ".course" / "templates" / f"{lesson}-{digest.hexdigest()[:16]}"
     if not (cache / "ready").exists():
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+        ensure_bin_on_path()
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{lesson}-", dir=cache.parent))
         shutil.copytree(src, tmp / "source" / lesson,
