@@ -16,7 +16,7 @@ from . import _backend
 from ._device import CPU, device as _device_cls
 from ._dtype import _by_np, _from_np, dtype as _dtype_cls, get_default_dtype
 from ._size import Size
-from .autograd import engine as _engine_mod, grad_mode, node as _node_mod
+from .autograd import engine as _engine_mod, grad_mode, node as _node_mod, views as _views
 from .autograd.engine import run_backward
 
 __all__ = ["Tensor"]
@@ -39,7 +39,7 @@ def _wrap(data, requires_grad=False, cls=None):
     t = _new(cls or Tensor)
     t._data = data
     t._requires_grad = requires_grad
-    t.grad_fn = None
+    t._grad_fn = None
     t._grad = None
     t._ver = [0]
     t._output_nr = 0
@@ -50,10 +50,24 @@ def _wrap(data, requires_grad=False, cls=None):
 
 
 def _view_of(data, base):
-    """A Tensor around ``data``, a view of ``base``'s memory (shares its version counter)."""
+    """A Tensor around ``data``, a view of ``base``'s memory (shares its version counter).
+
+    ``_base`` is the root tensor that owns the memory; ``_gver`` the version at which the
+    view's ``grad_fn`` was made (when the memory changes in place, ``grad_fn`` is remade, like
+    torch's ``AsStridedBackward0``); ``_vmeta`` how the view was created (``autograd.views``).
+    """
     t = _wrap(data)
-    t._ver = base._ver
-    t._base = base if base._base is None else base._base
+    v = t._ver = base._ver
+    t._gver = v[0]
+    if base._base is None:
+        t._base = base
+        t._vmeta = 0
+    else:
+        t._base = base._base
+        t._vmeta = base._vmeta  # a view of a no-grad or multi-output view is one too
+    if not grad_mode.STATE[0]:
+        t._vmeta = 1
+        t._requires_grad = t._base._requires_grad  # torch: a view requires grad as its base
     return t
 
 
@@ -75,8 +89,8 @@ class Tensor:
     Prefer ``course_lib.tensor(data)``. 推荐使用 ``course_lib.tensor(data)``。
     """
 
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_ver", "_output_nr",
-                 "_accum", "_hooks", "_base", "__weakref__")
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_ver", "_output_nr",
+                 "_accum", "_hooks", "_base", "_gver", "_vmeta", "__weakref__")
     __array_priority__ = 1000
     __array_ufunc__ = None  # ``ndarray * tensor`` calls Tensor.__rmul__ → a Tensor
     is_sparse = False
@@ -100,7 +114,7 @@ class Tensor:
         """Shape as ``course_lib.Size``, or the length of dimension ``dim``. 形状。"""
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_dim(dim, self._data.ndim)]
+        return self._data.shape[_dim_of(dim, self._data.ndim)]
 
     @property
     def dtype(self):
@@ -146,7 +160,7 @@ class Tensor:
 
     def stride(self, dim=None):
         s = tuple(x // self._data.itemsize for x in self._data.strides)
-        return s if dim is None else s[_dim(dim, self._data.ndim)]
+        return s if dim is None else s[_dim_of(dim, self._data.ndim)]
 
     def is_contiguous(self, memory_format=None):
         return bool(self._data.flags.c_contiguous)
@@ -177,6 +191,19 @@ class Tensor:
         return self._base is not None
 
     # -- autograd attributes -------------------------------------------------------------
+    @property
+    def grad_fn(self):
+        """The graph node that made this tensor (None for a leaf). 生成该张量的计算图节点。"""
+        if self._base is None or self._gver == self._ver[0]:
+            return self._grad_fn
+        return _views.view_grad_fn(self)  # a view whose memory was changed in place
+
+    @grad_fn.setter
+    def grad_fn(self, fn):
+        self._grad_fn = fn
+        if self._base is not None:
+            self._gver = self._ver[0]
+
     @property
     def requires_grad(self):
         return self._requires_grad
@@ -416,6 +443,13 @@ def _dim(d, ndim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
                          f"but got {d})")
     return d + n if d < 0 else d
+
+
+def _dim_of(d, ndim):
+    """``_dim`` for size(d)/stride(d): a 0-d tensor has no dimension to ask about."""
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+    return _dim(d, ndim)
 
 
 def _str_dtype(s):

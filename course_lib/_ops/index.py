@@ -11,7 +11,8 @@ import numpy as np
 from .. import _backend
 from .._tensor import _view_of
 from ..autograd.functions import shape as F
-from ..autograd.node import attach, attach1
+from ..autograd import views as _views
+from ..autograd.node import attach1, edge
 from ._util import STATE, Tensor, _wrap, same_device
 
 
@@ -183,16 +184,12 @@ def _chain(self, index):
     return cur
 
 
-def check_inplace(self):
-    """torch's errors for in-place ops on leaves that require grad (and their views)."""
-    if STATE[0]:
-        if self._requires_grad and self.grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                               "operation.")
-        b = self._base
-        if b is not None and b._requires_grad and b.grad_fn is None:
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
-                               "in-place operation.")
+def check_inplace(self, differentiable=None):
+    """torch's errors before an in-place op (leaves that require grad, their views, no-grad and
+    multi-output views); ``differentiable`` defaults to "grad mode on and self requires grad"."""
+    if differentiable is None:
+        differentiable = STATE[0] and self._requires_grad
+    _views.check_inplace(self, differentiable)
 
 
 def split_index(index, ndim):
@@ -224,51 +221,88 @@ def split_index(index, ndim):
     return tuple(basic), tuple(rest)
 
 
+def _partial_overlap(a, b):
+    """``b`` (the value) partly overlaps ``a`` (the written-to part) in memory (numpy only)."""
+    if type(a) is not np.ndarray or type(b) is not np.ndarray:
+        return False
+    if a.__array_interface__["data"][0] == b.__array_interface__["data"][0] and \
+            a.shape == b.shape and a.strides == b.strides:
+        return False
+    return np.may_share_memory(a, b)
+
+
 def setitem(self, idx, value):
-    check_inplace(self)
+    """``self[idx] = value``: a write into self's memory (torch: ``self[idx].copy_(value)`` for
+    basic indices, ``index_put_`` for advanced ones — with their autograd)."""
     x = self._data
     index, advanced, _ = _index(idx, x)
+    vt = value if isinstance(value, Tensor) else None
+    if STATE[0] and (self._requires_grad or (vt is not None and vt._requires_grad)):
+        return _setitem_graph(self, idx, index, advanced, value, vt)
     split = None
     if advanced and any(isinstance(c, int) and not isinstance(c, bool) for c in index):
         split = split_index(index, x.ndim)
-    vt = value if isinstance(value, Tensor) else None
     if vt is not None:
         v = vt._data
         if type(v) is not type(x):
-            v = same_device(self, vt)[1] if v.ndim == 0 else same_device(self, vt)[1]
+            v = same_device(self, vt)[1]
+        if vt._ver is self._ver and _partial_overlap(x if advanced else x[index], v):
+            from .inplace import ERR_PARTIAL
+            raise RuntimeError(ERR_PARTIAL)
     else:
         v = value
-    graph = STATE[0] and (self._requires_grad or (vt is not None and vt._requires_grad))
-    if graph and self._base is not None and self._base._requires_grad:
-        raise NotImplementedError(
-            "course_lib 不支持对计算图中张量的视图做原地赋值；请改用 torch.where 或 cat。\n"
-            "course_lib does not support in-place writes into a view of a tensor that is part of "
-            "the autograd graph; use course_lib.where / cat instead.")
+    if not _backend.writeable(x):
+        from .inplace import ERR_OVERLAP
+        raise RuntimeError(ERR_OVERLAP)
+    _write(x, index if split is None else split, v, split is not None)
+    self._ver[0] += 1
+
+
+def _write(x, index, v, split=False):
     try:
-        if graph:
-            new = x.copy()
-            if split is None:
-                new[index] = v
-            else:
-                new[split[0]][split[1]] = v
-            self._data = new
-        elif split is None:
-            x[index] = v
+        if split:
+            x[index[0]][index[1]] = v
         else:
-            x[split[0]][split[1]] = v
+            x[index] = v
     except IndexError as e:
         raise _numpy_index_error(e, x) from None
     except ValueError:
-        sel = x[index]
+        sel = x[index[0]][index[1]] if split else x[index]
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
                            f"broadcast to indexing result of shape {list(np.shape(sel))}") from None
-    self._ver[0] += 1
-    if graph:
-        node = F.CopySlices()
-        node.index, node.split = index, split
-        node.vshape = vt._data.shape if vt is not None and vt._requires_grad else None
-        node.vdtype = vt._data.dtype if vt is not None else None
-        attach(self, node, (self, vt))
+
+
+def _setitem_graph(self, idx, index, advanced, value, vt):
+    from .inplace import copy_, fill_scalar_tensor
+
+    if not advanced:
+        whole = all(c is Ellipsis or (isinstance(c, slice) and _is_full(c)) for c in index)
+        target = self if whole else getitem(self, idx)
+        if vt is None or vt._data.ndim == 0:
+            fill_scalar_tensor(target, value)
+        else:
+            copy_(target, vt)
+        return
+    target, aidx = self, index
+    if any(isinstance(c, int) and not isinstance(c, bool) for c in index):
+        basic, aidx = split_index(index, self._data.ndim)
+        target = getitem(self, basic)
+    check_inplace(target, True)
+    x = target._data
+    v = value
+    if vt is not None:
+        v = vt._data if type(vt._data) is type(x) else same_device(target, vt)[1]
+        if vt._ver is target._ver and _partial_overlap(x, v):
+            from .inplace import ERR_PARTIAL
+            raise RuntimeError(ERR_PARTIAL)
+    node = F.IndexPutBackward0()
+    node.index = aidx
+    node.vshape = vt._data.shape if vt is not None and vt._requires_grad else None
+    node.vdtype = vt._data.dtype if vt is not None else None
+    node.next_functions = (edge(target), edge(vt))
+    _write(x, aidx, v)
+    target._ver[0] += 1
+    _views.rebase(target, node)
 
 
 Tensor.__getitem__ = getitem

@@ -12,14 +12,20 @@ from .. import _backend
 from .._dtype import _by_np, scalar_name
 from ..random import rng
 from . import pointwise as P
+from ..autograd import views as _views
+from ..autograd.functions import shape as F
+from ..autograd.node import edge
+from ..autograd.views import check_inplace
 from ._util import STATE, Tensor, prep
-from .index import check_inplace
 
 _UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide}
 
 
 ERR_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
                "single memory location. Please clone() the tensor before performing the operation.")
+ERR_PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to "
+               "tensor refer to a single memory location. Please clone() the tensor before "
+               "performing the operation.")
 
 
 def _writable(self):
@@ -27,33 +33,48 @@ def _writable(self):
         raise RuntimeError(ERR_OVERLAP)
 
 
-def _commit(self, res):
-    """Make ``self`` hold ``res`` (an out-of-place result that is part of the graph)."""
-    r = res._data
-    if r.shape != self._data.shape:
-        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
+def _no_partial_overlap(self, other):
+    """torch's error when an operand partly overlaps the written-to tensor (``a.add_(a[0])``)."""
+    if other is self or other._ver is not self._ver:  # different memory (cheap test first)
+        return
+    a, b = self._data, other._data
+    if type(a) is not np.ndarray or type(b) is not np.ndarray:
+        return
+    if a.__array_interface__["data"][0] == b.__array_interface__["data"][0] and \
+            a.shape == b.shape and a.strides == b.strides:
+        return  # the same elements: fine
+    if np.may_share_memory(a, b):
+        raise RuntimeError(ERR_PARTIAL)
+
+
+def _cast_check(x, r):
+    if r.dtype != x.dtype and r.dtype.kind == "f" and x.dtype.kind != "f":
+        raise RuntimeError(f"result type {scalar_name(_by_np[r.dtype])} can't be cast "
+                           f"to the desired output type {scalar_name(_by_np[x.dtype])}")
+
+
+def _apply(self, res):
+    """Write ``res`` (the op computed out of place) into ``self``'s memory; when ``res`` has a
+    ``grad_fn``, it becomes ``self``'s (on a view: the base's ``CopySlices``), as in torch."""
+    x, r = self._data, res._data
+    if r.shape != x.shape:
+        raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the "
                            f"broadcast shape {list(r.shape)}")
-    if r.dtype != self._data.dtype:
-        if r.dtype.kind == "f" and self._data.dtype.kind != "f":
-            raise RuntimeError(f"result type {scalar_name(_by_np[r.dtype])} can't be cast "
-                               f"to the desired output type {scalar_name(_by_np[self._data.dtype])}")
-        r = r.astype(self._data.dtype)
-    if self._base is not None and self._base._requires_grad:
-        raise NotImplementedError(
-            "course_lib 不支持对计算图中张量的视图做原地运算。\n"
-            "course_lib does not support in-place ops on a view of a tensor in the autograd "
-            "graph; use the out-of-place op instead.")
-    self._data = r
+    _cast_check(x, r)
+    _writable(self)
+    node = res._grad_fn
+    if node is not None:
+        _views.fix_saved(node, self, res)
+    x[...] = r
     self._ver[0] += 1
-    node = res.grad_fn
-    if node is not None and node._versions:  # the op's own node saved self's old array, which
-        # stays intact (self now holds a new array), so it is not "modified by an inplace op"
-        node._versions = [(v, self._ver[0] if v is self._ver else n, t)
-                          for v, n, t in node._versions]
-    self.grad_fn = res.grad_fn
-    self._requires_grad = True
-    self._output_nr = 0
+    if node is not None:
+        _views.finish_saved(node, self)
+        _views.rebase(self, node)
     return self
+
+
+def _commit(self, res):  # the name other modules import
+    return _apply(self, res)
 
 
 def _binary_inplace(name):
@@ -61,13 +82,16 @@ def _binary_inplace(name):
     uf = _UFUNCS[name]
 
     def method(self, other, *, alpha=1):
-        check_inplace(self)
-        if STATE[0] and (self._requires_grad or
-                         (isinstance(other, Tensor) and other._requires_grad)):
+        ot = isinstance(other, Tensor)
+        if ot:
+            _no_partial_overlap(self, other)
+        if STATE[0] and (self._requires_grad or (ot and other._requires_grad)):
+            check_inplace(self, True)
             res = op(self, other, alpha=alpha) if name in ("add", "sub") else op(self, other)
-            return _commit(self, res)
+            return _apply(self, res)
+        check_inplace(self, False)
         x = self._data
-        if isinstance(other, Tensor):
+        if ot:
             y = other._data
             if type(y) is not type(x):
                 from ._util import same_device
@@ -87,8 +111,7 @@ def _binary_inplace(name):
                                    f"broadcast shape {list(shape)}") from None
             raise
         except TypeError:  # numpy's UFuncTypeError (a TypeError): float into int
-            rt = prep(self, other)[0].dtype if not isinstance(other, Tensor) else \
-                np.result_type(x, y)
+            rt = prep(self, other)[0].dtype if not ot else np.result_type(x, y)
             raise RuntimeError(f"result type {scalar_name(_by_np[rt])} can't be cast to the "
                                f"desired output type {scalar_name(_by_np[x.dtype])}") from None
         self._ver[0] += 1
@@ -101,92 +124,126 @@ def _unary_inplace(name):
     op = getattr(P, name)
 
     def method(self, *args, **kwargs):
-        check_inplace(self)
-        res = op(self, *args, **kwargs)
-        if res.grad_fn is not None:
-            return _commit(self, res)
-        self._data[...] = res._data
-        self._ver[0] += 1
-        return self
+        check_inplace(self, STATE[0] and self._requires_grad)
+        return _apply(self, op(self, *args, **kwargs))
     method.__name__ = name + "_"
     return method
 
 
+def _overwrite(self, node_cls, write, value=None):
+    """An in-place op that overwrites every element: ``write(array)`` does it; in the graph the
+    old value gets a zero gradient (``ZeroBackward0``, ``FillBackward2`` …)."""
+    vt = value if isinstance(value, Tensor) else None
+    diff = STATE[0] and (self._requires_grad or (vt is not None and vt._requires_grad))
+    check_inplace(self, diff)
+    _writable(self)
+    node = None
+    if diff:
+        node = node_cls()
+        node.vshape = vt._data.shape if vt is not None and vt._requires_grad else None
+        node.vdtype = vt._data.dtype if vt is not None else None
+        node.next_functions = (edge(self),) if value is None else (edge(self), edge(vt))
+    write(self._data)
+    self._ver[0] += 1
+    if node is not None:
+        _views.rebase(self, node)
+    return self
+
+
 def zero_(self):
     """Fill with zeros in place. 就地置零。"""
-    check_inplace(self)
-    _writable(self)
-    self._data[...] = 0
-    self._ver[0] += 1
-    return self
+    def write(x):
+        x[...] = 0
+    return _overwrite(self, F.ZeroBackward0, write)
+
+
+def _scalar_of(value):
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value._data.ndim} dimensions.")
+        return _backend.to_numpy(value._data).item()
+    return value
 
 
 def fill_(self, value):
     """Fill with ``value`` in place. 就地填充。"""
-    check_inplace(self)
-    _writable(self)
-    self._data[...] = value.item() if isinstance(value, Tensor) else value
-    self._ver[0] += 1
-    return self
+    v = _scalar_of(value)
+
+    def write(x):
+        x[...] = v
+    if isinstance(value, Tensor):
+        return _overwrite(self, F.FillBackward3, write, value)
+    return _overwrite(self, F.FillBackward2, write)
+
+
+def fill_scalar_tensor(self, value):
+    """``self[...] = 5.``: torch fills with a 0-d tensor (``FillBackward3``, no edge for it)."""
+    v = _scalar_of(value)
+
+    def write(x):
+        x[...] = v
+    return _overwrite(self, F.FillBackward3, write, value if isinstance(value, Tensor) else 0)
 
 
 def copy_(self, src, non_blocking=False):
     """Copy ``src``'s values (broadcast, any device/dtype) into this tensor. 就地拷贝。"""
-    check_inplace(self)
-    _writable(self)
-    x = self._data
+    if isinstance(src, Tensor):
+        _no_partial_overlap(self, src)
     s = src._data if isinstance(src, Tensor) else np.asarray(src)
-    if type(s) is not type(x):
-        s = _backend.transfer(s, _backend.device_of(x))
-    try:
-        x[...] = s
-    except ValueError:
-        raise RuntimeError(f"The size of tensor a ({x.shape[-1] if x.ndim else 1}) must match the "
-                           f"size of tensor b ({s.shape[-1] if s.ndim else 1}) at non-singleton "
-                           "dimension 0") from None
-    self._ver[0] += 1
-    if STATE[0] and isinstance(src, Tensor) and src._requires_grad:
-        from ..autograd.functions.pointwise import CloneBackward0
-        from ..autograd.node import attach
-        node = CloneBackward0()
-        node.saved = ()
-        attach(self, node, (src,))
-    return self
+
+    def write(x):
+        nonlocal s
+        if type(s) is not type(x):
+            s = _backend.transfer(s, _backend.device_of(x))
+        try:
+            x[...] = s
+        except ValueError:
+            raise RuntimeError(
+                f"The size of tensor a ({x.shape[-1] if x.ndim else 1}) must match the size of "
+                f"tensor b ({s.shape[-1] if s.ndim else 1}) at non-singleton dimension 0") from None
+    return _overwrite(self, F.CopyBackwards, write, src if isinstance(src, Tensor) else 0)
 
 
-def _random_fill(self, a):
-    check_inplace(self)
-    a = a.astype(self._data.dtype)
-    self._data[...] = a if _backend.is_cpu(self._data) else \
-        _backend.transfer(a, _backend.device_of(self._data))
-    self._ver[0] += 1
-    return self
+def _random_fill(self, node_cls, draw):
+    def write(x):
+        a = draw(x.shape).astype(x.dtype)
+        x[...] = a if _backend.is_cpu(x) else _backend.transfer(a, _backend.device_of(x))
+    return _overwrite(self, node_cls, write)
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill with normal random numbers in place. 用正态随机数就地填充。"""
-    return _random_fill(self, rng(generator).normal(mean, std, self._data.shape))
+    return _random_fill(self, F.NormalBackward0, lambda s: rng(generator).normal(mean, std, s))
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     """Fill with uniform random numbers from [a, b) in place. 用均匀随机数就地填充。"""
-    return _random_fill(self, rng(generator).uniform(a, b, self._data.shape))
+    return _random_fill(self, F.UniformBackward0, lambda s: rng(generator).uniform(a, b, s))
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
-    return _random_fill(self, rng(generator).random(self._data.shape) < p)
+    return _random_fill(self, F.BernoulliBackward2, lambda s: rng(generator).random(s) < p)
 
 
-def random_(self, low=0, high=None, *, generator=None):
-    if high is None:
+def random_(self, low=None, high=None, *, generator=None):
+    node = F.RandomBackward2 if low is None else \
+        (F.RandomBackward1 if high is None else F.RandomBackward0)
+    dt = self._data.dtype
+    if low is None:  # torch: [0, 2**mantissa] for floats, [0, max] for integers
+        low, high = 0, (2 ** (np.finfo(dt).nmant + 1) + 1 if dt.kind == "f" else
+                        (2 if dt.kind == "b" else int(np.iinfo(dt).max)))
+    elif high is None:
         low, high = 0, low
-    return _random_fill(self, rng(generator).integers(low, high, self._data.shape))
+    return _random_fill(self, node, lambda s: rng(generator).integers(low, high, s))
 
 
 def masked_fill_(self, mask, value):
-    check_inplace(self)
-    if STATE[0] and self._requires_grad:
-        return _commit(self, P.masked_fill(self, mask, value))
+    diff = STATE[0] and self._requires_grad
+    check_inplace(self, diff)
+    if diff:
+        return _apply(self, P.masked_fill(self, mask, value))
+    _writable(self)
     v = value.item() if isinstance(value, Tensor) else value
     np.copyto(self._data, self._data.dtype.type(v), where=mask._data)
     self._ver[0] += 1
@@ -194,13 +251,9 @@ def masked_fill_(self, mask, value):
 
 
 def pow_(self, exponent):
-    check_inplace(self)
-    res = P.pow(self, exponent)
-    if res.grad_fn is not None:
-        return _commit(self, res)
-    self._data[...] = res._data
-    self._ver[0] += 1
-    return self
+    check_inplace(self, STATE[0] and (self._requires_grad or (
+        isinstance(exponent, Tensor) and exponent._requires_grad)))
+    return _apply(self, P.pow(self, exponent))
 
 
 def _attach_methods():

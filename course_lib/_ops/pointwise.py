@@ -212,7 +212,7 @@ def where(condition, input=None, other=None):
     if needs_grad(ga, tb):
         node = F.WhereBackward0()
         node.meta, node.saved = (meta(ga), meta(tb)), (c,)
-        attach(res, node, (None, ga, tb))
+        attach(res, node, (ga, tb))
     return res
 
 

@@ -18,13 +18,29 @@ from ._util import STATE, Tensor, _wrap
 
 
 def _dims(x, dim):
+    """Reduced axes (None = all); a 0-d tensor has one dim for torch (``dim`` 0 or -1) and
+    numpy none: reducing it over its dim is reducing over no axis."""
     if dim is None:
         return None
     if isinstance(dim, (tuple, list)):
         if len(dim) == 0:
             return None
-        return tuple(sorted(_dim(d, x.ndim) for d in dim))
-    return (_dim(dim, x.ndim),)
+        dims = tuple(sorted(_dim(d, x.ndim) for d in dim))
+    else:
+        dims = (_dim(dim, x.ndim),)
+    return dims if x.ndim else ()
+
+
+def _no_axis(dim):
+    """numpy's axes for torch's ``dim`` on a 0-d tensor (checked: 0 or -1): none."""
+    _dim(dim, 0)
+    return ()
+
+
+def _axis(x, dim):
+    """One axis for numpy (checked like torch); None for a 0-d tensor."""
+    d = _dim(dim, x.ndim)
+    return d if x.ndim else None
 
 
 def _node(res, x, cls, shape, dims=None, keepdim=False, count=None, saved=None):
@@ -140,17 +156,25 @@ def amin(input, dim=(), keepdim=False):
 
 def argmax(input, dim=None, keepdim=False):
     """Index of the largest element (of the flattened tensor when dim is None). 最大值的下标。"""
-    x = input._data
-    if dim is None:
-        return _wrap(x.argmax().astype(np.int64))
-    return _wrap(x.argmax(axis=_dim(dim, x.ndim), keepdims=keepdim).astype(np.int64))
+    return _arg(input, dim, keepdim, "argmax")
 
 
 def argmin(input, dim=None, keepdim=False):
+    return _arg(input, dim, keepdim, "argmin")
+
+
+def _arg(input, dim, keepdim, name):
     x = input._data
     if dim is None:
-        return _wrap(x.argmin().astype(np.int64))
-    return _wrap(x.argmin(axis=_dim(dim, x.ndim), keepdims=keepdim).astype(np.int64))
+        r = getattr(x, name)()
+        if keepdim:
+            r = np.reshape(r, (1,) * x.ndim)
+        return _wrap(np.asarray(r).astype(np.int64) if isinstance(r, np.generic) else
+                     r.astype(np.int64))
+    d = _axis(x, dim)
+    if d is None:
+        return _wrap(np.zeros_like(x, dtype=np.int64))
+    return _wrap(getattr(x, name)(axis=d, keepdims=keepdim).astype(np.int64))
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
@@ -162,10 +186,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         if STATE[0] and input._requires_grad:
             _node(res, input, F.ProdBackward0, x.shape, saved=(x,))
         return res
-    d = _dim(dim, x.ndim)
+    d = _axis(x, dim)
     res = _wrap(x.prod(axis=d, keepdims=keepdim))
     if STATE[0] and input._requires_grad:
-        _node(res, input, F.ProdBackward1, x.shape, (d,), keepdim, saved=(x,))
+        _node(res, input, F.ProdBackward1, x.shape, (d,) if d is not None else (), keepdim,
+              saved=(x,))
     return res
 
 
@@ -238,7 +263,7 @@ def _float(x, dtype):
 def softmax(input, dim, dtype=None):
     """exp(x) / sum(exp(x)) along ``dim`` (numerically stable). 沿 dim 的 softmax。"""
     x = _float(input._data, dtype)
-    d = _dim(dim, x.ndim)
+    d = _dim(dim, x.ndim) if x.ndim else _no_axis(dim)
     e = np.exp(x - x.max(axis=d, keepdims=True))
     y = e / e.sum(axis=d, keepdims=True)
     res = _wrap(y)
@@ -250,7 +275,7 @@ def softmax(input, dim, dtype=None):
 def log_softmax(input, dim, dtype=None):
     """x - logsumexp(x) along ``dim``. 沿 dim 的 log-softmax。"""
     x = _float(input._data, dtype)
-    d = _dim(dim, x.ndim)
+    d = _dim(dim, x.ndim) if x.ndim else _no_axis(dim)
     z = x - x.max(axis=d, keepdims=True)
     y = z - np.log(np.exp(z).sum(axis=d, keepdims=True))
     res = _wrap(y)
@@ -278,9 +303,9 @@ def cumsum(input, dim, *, dtype=None):
     if x.dtype.kind in "biu":
         x = x.astype(np.int64)
     d = _dim(dim, x.ndim)
-    res = _wrap(np.cumsum(x, axis=d))
+    res = _wrap(np.cumsum(x, axis=d) if x.ndim else x.copy())
     if STATE[0] and input._requires_grad:
-        _node(res, input, F.CumsumBackward0, x.shape, (d,))
+        _node(res, input, F.CumsumBackward0, x.shape, (d,) if x.ndim else ())
     return res
 
 

@@ -29,10 +29,19 @@ def sort(input, dim=-1, descending=False, stable=False):
     """Sorted values and their indices along ``dim``. 排序，返回 (值, 下标)。"""
     x = input._data
     d = _dim(dim, x.ndim)
+    if x.ndim == 0:  # torch: one element, index 0
+        return return_types.sort(_scalar_pick(input), _wrap(np.zeros((), np.int64)))
     idx = np.argsort(-x if descending else x, axis=d, kind="stable")
     vals = np.take_along_axis(x, idx, axis=d)
     res = _node(_wrap(vals), input, F.SortBackward0, (idx,), shape=x.shape, dim=d)
     return return_types.sort(res, _wrap(idx.astype(np.int64)))
+
+
+def _scalar_pick(input):
+    """A 0-d tensor's value as a new tensor (sort/topk/gather of a 0-d tensor)."""
+    from .shape import clone
+
+    return clone(input)
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
@@ -45,6 +54,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     d = _dim(dim, x.ndim)
     if k > x.shape[d] if x.ndim else k > 1:
         raise RuntimeError("selected index k out of range")
+    if x.ndim == 0:
+        return return_types.topk(_scalar_pick(input) if k else input.reshape(0)[:0],
+                                 _wrap(np.zeros(() if k else (0,), np.int64)))
     idx = np.argsort(-x if largest else x, axis=d, kind="stable")
     idx = np.take(idx, np.arange(k), axis=d)
     vals = np.take_along_axis(x, idx, axis=d)
@@ -59,6 +71,11 @@ def gather(input, dim, index):
     idx = index._data
     if idx.dtype.kind not in "iu":
         raise RuntimeError("gather(): Expected dtype int64 for index")
+    if x.ndim == 0:
+        if idx.size and np.any(idx != 0):
+            raise RuntimeError("index 1 is out of bounds for dimension 0 with size 1")
+        from .shape import expand
+        return expand(input, idx.shape) if idx.shape else _scalar_pick(input)
     vals = np.take_along_axis(x, idx, axis=d) if idx.shape == x.shape else \
         x[F._along(idx, d)]
     return _node(_wrap(vals), input, F.GatherBackward0, (idx,), shape=x.shape, dim=d)
@@ -68,16 +85,23 @@ def index_select(input, dim, index):
     x = input._data
     d = _dim(dim, x.ndim)
     idx = index._data
+    if x.ndim == 0:  # torch: the 0-d tensor itself (index must be [0] or 0)
+        return _node(_wrap(np.take(x.reshape(1), idx.reshape(-1)).reshape(())), input,
+                     F.IndexSelectBackward0, (idx.reshape(()),), shape=x.shape, dim=0)
     res = _wrap(np.take(x, idx, axis=d))
     return _node(res, input, F.IndexSelectBackward0, (idx,), shape=x.shape, dim=d)
 
 
 def narrow(input, dim, start, length):
+    if input._data.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _dim(dim, input._data.ndim)
     return input[(slice(None),) * d + (slice(start, start + length),)]
 
 
 def select(input, dim, index):
+    if input._data.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = _dim(dim, input._data.ndim)
     return input[(slice(None),) * d + (index,)]
 
@@ -101,7 +125,11 @@ argwhere = nonzero
 
 
 def count_nonzero(input, dim=None):
-    return _wrap(np.count_nonzero(input._data, axis=dim)).long()
+    x = input._data
+    if dim is not None:
+        dims = tuple(_dim(d, x.ndim) for d in (dim if isinstance(dim, (tuple, list)) else (dim,)))
+        dim = dims if x.ndim else None
+    return _wrap(np.asarray(np.count_nonzero(x, axis=dim))).long()
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
@@ -188,8 +216,9 @@ def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
     """``self[i][index[i][j]] = src[i][j]`` along ``dim`` (in place, no autograd). 按下标写入。"""
     from .index import check_inplace
 
-    check_inplace(self)
-    if STATE[0] and (self._requires_grad or (isinstance(src, Tensor) and src._requires_grad)):
+    diff = STATE[0] and (self._requires_grad or (isinstance(src, Tensor) and src._requires_grad))
+    check_inplace(self, diff)
+    if diff:
         raise NotImplementedError("course_lib: scatter_ 不支持求导 / scatter_ does not support "
                                   "autograd; use one_hot or where instead.")
     d = _dim(dim, self._data.ndim)
@@ -247,15 +276,11 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 
 def _inplace_from(fn):
     def method(self, *args, **kwargs):
-        from .inplace import _commit, check_inplace
+        from .inplace import _apply, check_inplace
 
-        check_inplace(self)
-        res = fn(self, *args, **kwargs)
-        if res.grad_fn is not None:
-            return _commit(self, res)
-        self._data[...] = res._data
-        self._ver[0] += 1
-        return self
+        check_inplace(self, STATE[0] and (self._requires_grad or any(
+            isinstance(a, Tensor) and a._requires_grad for a in args)))
+        return _apply(self, fn(self, *args, **kwargs))
     method.__name__ = fn.__name__ + "_"
     return method
 

@@ -94,6 +94,9 @@ def _flatten(self, start_dim=0, end_dim=-1):
 
 def unflatten(self, dim, sizes):
     d = self._data
+    if d.ndim == 0:
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as "
+                           f"{_dim(dim, 0)} but tensor has no dimensions")
     dim = _dim(dim, d.ndim)
     sizes = _infer(tuple(sizes), d.shape[dim], None)
     return view(self, d.shape[:dim] + sizes + d.shape[dim + 1:])
@@ -102,6 +105,8 @@ def unflatten(self, dim, sizes):
 def permute(self, *dims):
     d = self._data
     dims = tuple(_dim(i, d.ndim) for i in _shape_arg(dims))
+    if d.ndim == 0 and dims == (0,):
+        dims = ()
     if sorted(dims) != list(range(d.ndim)):
         raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does "
                            "not match the length of the desired ordering of dimensions i.e. "
@@ -112,6 +117,8 @@ def permute(self, *dims):
 def transpose(self, dim0, dim1):
     d = self._data
     a, b = _dim(dim0, d.ndim), _dim(dim1, d.ndim)
+    if d.ndim == 0:  # torch: dims 0/-1 of a 0-d tensor; the same view
+        return _graph(_view_of(d[...], self), self, F.TransposeBackward0, perm=())
     perm = list(range(d.ndim))
     perm[a], perm[b] = perm[b], perm[a]
     perm = tuple(perm)
@@ -281,6 +288,9 @@ def stack(tensors, dim=0, *, out=None):
 
 def _multi(self, pieces, node_cls, **attrs):
     outs = [_view_of(p, self) for p in pieces]
+    if STATE[0]:
+        for o in outs:
+            o._vmeta = 2  # views.MULTI: torch forbids in-place ops on them
     if STATE[0] and self._requires_grad:
         node = node_cls()
         for k, v in attrs.items():
@@ -294,6 +304,8 @@ def _multi(self, pieces, node_cls, **attrs):
 
 def split(self, split_size_or_sections, dim=0):
     d = self._data
+    if d.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = _dim(dim, d.ndim)
     n = d.shape[dim]
     if isinstance(split_size_or_sections, int):
@@ -306,16 +318,22 @@ def split(self, split_size_or_sections, dim=0):
                                f"(input tensor's size at dimension {dim}), but got "
                                f"split_sizes={sizes}")
     cuts = np.cumsum(sizes)[:-1]
-    return _multi(self, np.split(d, cuts, axis=dim), F.SplitBackward0, dim=dim, sizes=sizes)
+    node = F.SplitBackward0 if isinstance(split_size_or_sections, int) else \
+        F.SplitWithSizesBackward0
+    return _multi(self, np.split(d, cuts, axis=dim), node, dim=dim, sizes=sizes)
 
 
 def chunk(self, chunks, dim=0):
+    if self._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     n = self._data.shape[_dim(dim, self._data.ndim)]
     return split(self, max(-(-n // chunks), 1), dim)
 
 
 def unbind(self, dim=0):
     d = self._data
+    if d.ndim == 0:
+        raise IndexError(f"Dimension specified as {_dim(dim, 0)} but tensor has no dimensions")
     dim = _dim(dim, d.ndim)
     pieces = [d[(slice(None),) * dim + (i, Ellipsis)] for i in range(d.shape[dim])]
     return _multi(self, pieces, F.UnbindBackward0, dim=dim)
@@ -333,6 +351,8 @@ def repeat(self, *sizes):
 
 def flip(self, dims):
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    dims = tuple(_dim(i, self._data.ndim) for i in dims) if self._data.ndim else \
+        tuple(_dim(i, 0) for i in dims) and ()
     return _graph(_wrap(np.flip(self._data, dims).copy()), self, F.FlipBackward0, dims=dims)
 
 

@@ -242,7 +242,7 @@ def edge(t):
 def attach(out, node, inputs):
     """Make ``node`` the ``grad_fn`` of ``out`` with edges to ``inputs`` (Tensors or None)."""
     node.next_functions = tuple([edge(t) for t in inputs])
-    out.grad_fn = node
+    out._grad_fn = node
     out._requires_grad = True
     return out
 
@@ -250,7 +250,7 @@ def attach(out, node, inputs):
 def attach1(out, node, a):
     """``attach`` for the common one-input case."""
     node.next_functions = (edge(a),)
-    out.grad_fn = node
+    out._grad_fn = node
     out._requires_grad = True
     return out
 
@@ -258,7 +258,7 @@ def attach1(out, node, a):
 def attach2(out, node, a, b):
     """``attach`` for the common two-input case (no temporary list)."""
     node.next_functions = (edge(a), edge(b))
-    out.grad_fn = node
+    out._grad_fn = node
     out._requires_grad = True
     return out
 
