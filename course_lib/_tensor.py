@@ -419,6 +419,9 @@ class Tensor:
         return new
 
 
+Tensor.__module__ = "course_lib"  # type(t) prints <class 'course_lib.Tensor'>, as torch.Tensor
+
+
 class _TensorHookHandle:
     __slots__ = ("_list", "_entry")
 

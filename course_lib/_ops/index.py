@@ -113,10 +113,6 @@ def getitem(self, idx):
 builtin_sum = builtins.sum
 
 
-def _is_full(s):
-    return s.start in (None, 0) and s.stop is None and s.step in (None, 1)
-
-
 def _step(t, r, cls, index, advanced, view=True):
     """One indexing step on tensor ``t`` giving array ``r`` (a node when grad is needed)."""
     res = _view_of(r, t) if view else _wrap(r)
@@ -146,7 +142,6 @@ def _chain(self, index):
             comps.append(c)
     if all(c is Ellipsis for c in index):
         return _step(self, x[...], F.AliasBackward0, None, False)
-    lone = len(index) == 1 and isinstance(index[0], slice)
     cur, d, adv = self, 0, []
     for c in comps:
         a = cur._data
@@ -158,7 +153,8 @@ def _chain(self, index):
                 ix = (slice(None),) * d + (c,)
                 cur = _step(cur, a[ix + (Ellipsis,)], F.SelectBackward0, ix, False)
             elif isinstance(c, slice):
-                if not (_is_full(c) and not lone):
+                n = a.shape[d] if d < a.ndim else 0
+                if c.indices(n) != (0, n, 1):  # a slice of the whole dim is skipped (torch)
                     ix = (slice(None),) * d + (c,)
                     cur = _step(cur, a[ix], F.SliceBackward0, ix, False)
                 d += 1
@@ -181,6 +177,8 @@ def _chain(self, index):
         except IndexError as e:
             raise _numpy_index_error(e, a) from None
         cur = _step(cur, r, F.IndexBackward0, ix, True, view=False)
+    if cur is self:  # only whole-dim slices: an alias, as torch
+        return _step(self, x[...], F.AliasBackward0, None, False)
     return cur
 
 
@@ -272,12 +270,21 @@ def _write(x, index, v, split=False):
                            f"broadcast to indexing result of shape {list(np.shape(sel))}") from None
 
 
+def _whole(index, shape):
+    """The basic index selects all of a tensor of ``shape`` (only ``...`` and full slices)."""
+    if not all(c is Ellipsis or isinstance(c, slice) for c in index):
+        return False
+    k = next((i for i, c in enumerate(index) if c is Ellipsis), len(index))
+    dims = list(range(k)) + list(range(len(shape) - (len(index) - k - 1), len(shape)))
+    return all(c.indices(shape[d]) == (0, shape[d], 1)
+               for c, d in zip([c for c in index if c is not Ellipsis], dims))
+
+
 def _setitem_graph(self, idx, index, advanced, value, vt):
     from .inplace import copy_, fill_scalar_tensor
 
     if not advanced:
-        whole = all(c is Ellipsis or (isinstance(c, slice) and _is_full(c)) for c in index)
-        target = self if whole else getitem(self, idx)
+        target = self if _whole(index, self._data.shape) else getitem(self, idx)
         if vt is None or vt._data.ndim == 0:
             fill_scalar_tensor(target, value)
         else:

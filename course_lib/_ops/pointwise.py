@@ -45,6 +45,7 @@ def write_out(out, res):
 
 _SAVES = (F.MulBackward0, F.DivBackward0, F.MaximumBackward0, F.MinimumBackward0,
           F.RemainderBackward0)
+_READS_BOTH = (F.MaximumBackward0, F.MinimumBackward0)
 
 
 def _binary(name, node_cls, fn, risky=False):
@@ -81,11 +82,17 @@ def _binary(name, node_cls, fn, risky=False):
             node.alpha = alpha
             if saves:
                 node.saved = (x, y)
-                v = input._ver
-                node._versions = [(v, v[0], input)]
-                if bt is not None:
+                # watch (for in-place changes) only the inputs the backward will read, as
+                # torch saves them: a * b reads a only for b's gradient
+                vs = node._versions = []
+                brg = bt is not None and bt._requires_grad
+                if brg or node_cls in _READS_BOTH:
+                    v = input._ver
+                    vs.append((v, v[0], input))
+                if bt is not None and (brg or (input._requires_grad and
+                                               node_cls is not F.RemainderBackward0)):
                     v = bt._ver
-                    node._versions.append((v, v[0], bt))
+                    vs.append((v, v[0], bt))
             attach2(res, node, input, bt)
         if out is not None:
             return write_out(out, res)

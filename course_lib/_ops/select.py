@@ -93,10 +93,26 @@ def index_select(input, dim, index):
 
 
 def narrow(input, dim, start, length):
-    if input._data.ndim == 0:
+    """``length`` elements of dim ``dim`` from ``start`` (a view). 沿 dim 截取一段（视图）。"""
+    from .index import _step
+
+    x = input._data
+    if x.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-    d = _dim(dim, input._data.ndim)
-    return input[(slice(None),) * d + (slice(start, start + length),)]
+    d = _dim(dim, x.ndim)
+    n = x.shape[d]
+    start, length = int(start), int(length)
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got "
+                         f"{start})")
+    if start < 0:
+        start += n
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    ix = (slice(None),) * d + (slice(start, start + length),)
+    return _step(input, x[ix], F.SliceBackward0, ix, False)
 
 
 def select(input, dim, index):

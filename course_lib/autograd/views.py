@@ -19,7 +19,6 @@ as torch's ``as_strided``, so nothing is recorded when a view is made.
 from __future__ import annotations
 
 import gc
-import re
 import sys
 import weakref
 
@@ -44,36 +43,42 @@ ERR_VIEW_OF_LEAF = ("a view of a leaf Variable that requires grad is being used 
 
 
 def short_name(node):
-    """torch's node name in error messages: ``SigmoidBackward0`` → ``Sigmoid``."""
-    return re.sub(r"Backward\d*$", "", type(node).__name__)
+    """torch's node name in error messages: ``SigmoidBackward0`` → ``Sigmoid``,
+    ``ClampBackward1`` → ``Clamp1``."""
+    n = type(node).__name__
+    if n == "CopySlices":  # a C++ class in torch, named with its namespace
+        return "course_lib::autograd::CopySlices"
+    return n[:-9] if n.endswith("Backward0") else n.replace("Backward", "")
 
 
 def _view_error(t, indirect):
     """torch's error for an in-place change of a no-grad or multi-output view."""
     fn = t._grad_fn
-    if t._vmeta == MULTI and fn is not None:
-        head = f"Output {t._output_nr} of {short_name(fn)} is a view and "
-        head += ("its base or another view of its base has been modified inplace. " if indirect
-                 else "is being modified inplace. ")
+    mod = "its base or another view of its base has been" if indirect else "is being"
+    if t._vmeta == NO_GRAD or fn is None:
+        prefix = (f"Output {t._output_nr} of {short_name(fn)} is a view of a view which was "
+                  "created in" if fn is not None else "A view was created in")
+        msg = f"{prefix} no_grad mode and {mod} modified inplace with grad mode enabled. "
     else:
-        head = "A view was created in no_grad mode and " + (
-            "its base or another view of its base has been modified inplace with grad mode "
-            "enabled. " if indirect else "is being modified inplace with grad mode enabled. ")
-    return RuntimeError(head + (_MULTI_TAIL if t._vmeta == MULTI else _NO_GRAD_TAIL))
+        msg = f"Output {t._output_nr} of {short_name(fn)} is a view and {mod} modified inplace. "
+    return RuntimeError(msg + (_MULTI_TAIL if t._vmeta == MULTI else _NO_GRAD_TAIL))
 
 
 def check_inplace(t, differentiable):
     """torch's checks before an in-place op on ``t``; ``differentiable``: grad mode is on and
-    ``t`` or an operand requires grad."""
+    ``t`` or an operand requires grad. Like torch, "leaf" means "no ``grad_fn`` yet" (a view
+    requires grad when its base does)."""
     if not differentiable:
         return
     b = t._base
+    rg = t._requires_grad
     if b is not None:
         if t._vmeta:
             raise _view_error(t, False)
-        if b._requires_grad and b._grad_fn is None:
+        rg = rg or b._requires_grad
+        if rg and b._grad_fn is None:
             raise RuntimeError(ERR_VIEW_OF_LEAF)
-    elif t._requires_grad and t._grad_fn is None:
+    if rg and t._grad_fn is None:
         raise RuntimeError(ERR_LEAF)
 
 
@@ -260,21 +265,22 @@ def fix_saved(node, t, res):
     """The op's ``node`` was built out of place (``res``) and saved ``t``'s old array; ``t`` is
     about to be overwritten: keep a private copy of what it saved (as torch saves the original
     ``self`` of an in-place op) and watch ``t`` where the node watched its result ``res``."""
-    x = t._data
-    s = node.saved
-    if s and type(s) is tuple:
-        node.saved = tuple(_copy_if_alias(a, x) for a in s)
     vs = node._versions
+    needed = vs is None  # no record of what the node reads: keep a copy to be safe
     if vs:
-        new, dropped = [], False
+        new = []
         for v, n, who in vs:
             if v is res._ver:  # the saved output is now ``t``
                 new.append((t._ver, None, None))
-            elif not dropped and v is t._ver and _is(who, t):
-                dropped = True  # t's original value: now a private copy
+            elif not needed and v is t._ver and _is(who, t):
+                needed = True  # t's original value: now a private copy
             else:
                 new.append((v, n, who))
         node._versions = new
+    s = node.saved
+    if needed and s and type(s) is tuple:
+        x = t._data
+        node.saved = tuple(_copy_if_alias(a, x) for a in s)
 
 
 def finish_saved(node, t):
