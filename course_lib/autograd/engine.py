@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+import sys
+
 from . import grad_mode
 from .node import ERR_FREED, FREED, AccumulateGrad, accumulator
 
@@ -15,6 +17,7 @@ def _as_tensor(a):
 
 
 _wrap = None  # set by course_lib._tensor (circular import)
+_getrefcount = sys.getrefcount
 
 
 def _run_pre_hooks(node, grads):
@@ -69,25 +72,28 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
             deps[node] = 0
             stack.append(node)
     get = deps.get
+    push = stack.append
     while stack:
         for nxt, _ in stack.pop().next_functions:
             if nxt is not None:
                 d = get(nxt)
                 if d is None:
                     deps[nxt] = 1
-                    stack.append(nxt)
+                    push(nxt)
                 else:
                     deps[nxt] = d + 1
     # 2. run the nodes whose inputs are complete
     captured = {} if capture is not None else None
     ready = [n for n in pending if deps[n] == 0]
+    pop, push = ready.pop, ready.append
     prev = grad_mode.STATE[0]
     grad_mode.STATE[0] = False
     try:
-        gi = old = saved = None
+        gi = old = None
         while ready:
-            node = ready.pop()
+            node = pop()
             g = pending.pop(node, None)
+            cls = type(node)
             outs = None
             if g is not None:
                 n_out = node.n_outputs
@@ -99,15 +105,21 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                         slot = capture.get((node, nr))
                         if slot is not None:
                             captured[slot] = g[nr] if n_out > 1 else g
-                if type(node) is AccumulateGrad:
+                if cls is AccumulateGrad:
                     if capture is None:
-                        if node.variable._hooks:
+                        v = node.variable
+                        if v._hooks:
                             g = _leaf_hooks(node, g)
-                        node.backward(g)
+                        # adopt a fresh gradient that only this frame holds (refs: g and
+                        # getrefcount's argument), as torch steals it; else the general path
+                        if (v._grad is None and type(g) is type(v._data) and _getrefcount(g) == 2
+                                and _adoptable(g)):
+                            v._grad = _wrap(g)
+                        else:
+                            node.backward(g)
                     continue
                 if n_out == 1 or any(x is not None for x in g):
-                    saved = node.saved
-                    if saved is FREED:
+                    if node.saved is FREED:
                         raise RuntimeError(ERR_FREED)
                     if node._versions:
                         node._check_saved()
@@ -116,10 +128,17 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                         _post_hooks(node, outs, g)
             if not retain_graph:
                 node._release()
-            i = 0
-            for nxt, nr in node.next_functions:
-                if nxt is not None:
-                    if outs is not None:
+            if outs is None:
+                for nxt, nr in node.next_functions:
+                    if nxt is not None:
+                        d = deps[nxt] - 1
+                        deps[nxt] = d
+                        if d == 0:
+                            push(nxt)
+            else:
+                i = 0  # (indexing is faster than zip here)
+                for nxt, nr in node.next_functions:
+                    if nxt is not None:
                         gi = outs[i]
                         if gi is not None:
                             if nxt.n_outputs == 1:
@@ -127,15 +146,25 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                                 pending[nxt] = gi if old is None else old + gi
                             else:
                                 _add(pending, nxt, nr, gi)
-                    d = deps[nxt] - 1
-                    deps[nxt] = d
-                    if d == 0:
-                        ready.append(nxt)
-                i += 1
-            gi = old = saved = None  # hold no gradient here: AccumulateGrad may adopt it
+                        d = deps[nxt] - 1
+                        deps[nxt] = d
+                        if d == 0:
+                            push(nxt)
+                    i += 1
+                outs = None
+            g = gi = old = None  # hold no gradient here: AccumulateGrad may adopt it
     finally:
         grad_mode.STATE[0] = prev
     return captured
+
+
+def _adoptable(g):
+    """``g`` (held only by the engine) is a fresh writable array, or a view (``.T``) of one
+    that nothing else holds (refs to the base: the view, ``b`` and getrefcount's own)."""
+    b = g.base
+    if b is None:
+        return g.flags.writeable
+    return b.base is None and _getrefcount(b) == 3 and g.flags.writeable and b.flags.writeable
 
 
 def _add(pending, node, nr, g):

@@ -76,6 +76,26 @@ no_grad = grad_mode.no_grad
 enable_grad = grad_mode.enable_grad
 
 
+def add_grad_(p, alpha):
+    """``p.add_(p.grad, alpha=alpha)`` under no_grad, on the numpy arrays (an optimizer's hot
+    path): True when done or when p has no gradient; False → let the caller use ``add_``."""
+    g = p._grad
+    if g is None:
+        return True
+    d, gd = p._data, g._data
+    if type(d) is not _ndarray or type(gd) is not _ndarray or gd.shape != d.shape:
+        return False
+    try:
+        _add(d, gd * alpha, out=d, casting="same_kind")  # what add_ computes
+    except (ValueError, TypeError):  # read-only memory, int parameters: add_ raises torch's error
+        return False
+    p._ver[0] += 1
+    return True
+
+
+_ndarray, _add = np.ndarray, np.add
+
+
 def zero_grad_of(p, set_to_none=True):
     g = p._grad
     if g is None:

@@ -6,6 +6,10 @@ gradients. Works on numpy or cupy (``xp``).
 """
 from __future__ import annotations
 
+import numpy as _np
+
+_nd = _np.ndarray
+
 
 def _reduce(xp, loss, reduction, denom=None):
     if reduction == "none":
@@ -45,7 +49,8 @@ def log_softmax_fwd(xp, x, dim):
 
 
 def log_softmax_bwd(xp, g, out, dim):
-    return g - xp.exp(out) * g.sum(axis=dim, keepdims=True)
+    s = _np.add.reduce(g, axis=dim, keepdims=True) if type(g) is _nd else g.sum(axis=dim, keepdims=True)
+    return g - xp.exp(out) * s
 
 
 def softmax_fwd(xp, x, dim):
@@ -307,6 +312,10 @@ def nll_fast_bwd(xp, g, shape, t, reduction, dtype):
     gl = xp.zeros(shape, dtype=dtype)
     if reduction == "none":
         gl[xp.arange(n), t] = -g
+    elif reduction == "mean" and type(g) is _nd and g.dtype == gl.dtype:
+        # a Python float: float64 division then one rounding to the dtype gives the same value
+        # as the dtype's own division (exact operands, 53 ≥ 2p + 2 bits), without numpy scalars
+        gl[_np.arange(n), t] = -(float(g) / n)
     else:
         gl[xp.arange(n), t] = -(g / n) if reduction == "mean" else -g
     return gl

@@ -10,7 +10,8 @@ import numpy as np
 
 from .._backend import xp_of
 from ..autograd.grad_mode import STATE
-from ..autograd.node import Node, attach, fit
+from ..autograd.functions.pointwise import ReluBackward0
+from ..autograd.node import Node, attach, attach1, fit
 from . import _conv_kernels as CK
 from . import _loss_kernels as LK
 from . import _glue as G
@@ -128,7 +129,8 @@ def _reshaped(t, shape, cls):
 def _linear(input, weight, bias=None):
     """y = x Wᵀ + b as one fused node (AddmmBackward0 for 2-D input with bias)."""
     x, w = input._data, weight._data
-    if type(w) is not type(x) or (bias is not None and type(bias._data) is not type(x)):
+    tx = type(x)
+    if type(w) is not tx or (bias is not None and type(bias._data) is not tx):
         _same_device(input, weight, bias)
     if x.ndim == 0:
         raise RuntimeError("both arguments to linear need to be at least 1D, but they are 0D and 2D")
@@ -147,19 +149,33 @@ def _linear(input, weight, bias=None):
         out += bias._data
     if out.dtype != x.dtype and x.dtype == w.dtype:
         out = out.astype(x.dtype)
-    res = _wrap(out, x)
-    if STATE[0] and (input._requires_grad or weight._requires_grad
-                     or (bias is not None and bias._requires_grad)):
+    res = G._wrap(out) if tx is _ndarray else _wrap(out, x)
+    if not STATE[0]:
+        return res
+    rx, rw = input._requires_grad, weight._requires_grad
+    rb = bias is not None and bias._requires_grad
+    if rx or rw or rb:
         node = (AddmmBackward0 if bias is not None else MmBackward0)()
         node.saved = (x, w)
-        node.meta = (bias is not None, x.shape, x.dtype, w.dtype,
-                     _rg(input), _rg(weight), _rg(bias))
+        node.meta = (bias is not None, x.shape, x.dtype, w.dtype, rx, rw, rb)
         node.save_versions(input, weight)
         wt = weight
-        if weight._requires_grad:
+        if rw:
             wt = G._wrap(w.T)
-            attach(wt, TBackward0(), (weight,))
+            attach1(wt, TBackward0(), weight)
         attach(res, node, (bias, input, wt) if bias is not None else (input, wt))
+    return res
+
+
+def _relu(input):
+    """nn.ReLU / F.relu: max(x, 0) with torch's ReluBackward0 node (saves the result)."""
+    r = np.maximum(input._data, 0)
+    res = G._wrap(r)
+    if STATE[0] and input._requires_grad:
+        node = ReluBackward0()
+        node.saved = (r,)
+        node.save_versions(out=res)
+        attach1(res, node, input)
     return res
 
 
@@ -265,6 +281,12 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
     if t.dtype.kind != "f" and label_smoothing == 0:
         # torch's graph: NllLossBackward0 ← LogSoftmaxBackward0 (forward and backward of each
         # are a few vectorised array ops; the fused single node is kept for the other cases)
+        if (weight is None and type(x) is _ndarray and type(t) is _ndarray and x.ndim == 2
+                and x.dtype.kind == "f" and x.dtype.itemsize in (4, 8) and reduction != "none"
+                and not 0 <= ignore_index < x.shape[1]):
+            res = _ce_2d(input, x, t, reduction)
+            if res is not None:
+                return res
         return _nll_loss(_log_softmax(input, 0 if x.ndim == 1 else 1), target, weight,
                          ignore_index, reduction)
     xp = xp_of(x)
@@ -279,6 +301,36 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
         node.meta = ("ce", reduction, x.shape, x.dtype)
         attach(res, node, (input, None))
     return res
+
+
+def _ce_2d(input, x, t, reduction):
+    """cross_entropy of (N, C) numpy logits and (N,) class indices all in [0, C), reduced:
+    the same two nodes as ``_nll_loss(_log_softmax(input, 1), …)`` and the same arithmetic,
+    in one pass with the checks done once (the training-loop hot path). None: not this case."""
+    n, c = x.shape
+    if t.ndim != 1 or t.shape[0] != n or n == 0 or t.dtype.kind not in "iu":
+        return None
+    if _min_r(t) < 0 or _max_r(t) >= c:
+        return None
+    sh = x - _max_r(x, axis=1, keepdims=True)  # log_softmax_fwd, with the ufuncs' own reduce
+    logp = sh - np.log(_sum_r(np.exp(sh), axis=1, keepdims=True))
+    picked = logp[np.arange(n), t]
+    loss = -(_sum_r(picked) / n) if reduction == "mean" else -_sum_r(picked)  # = -mean / -sum
+    lp = G._wrap(logp)
+    res = G._wrap(np.asarray(loss, dtype=x.dtype))
+    if STATE[0] and input._requires_grad:
+        node = LogSoftmaxBackward0()
+        node.saved, node.dim = logp, 1
+        node.save_versions(lp)
+        attach(lp, node, (input,))
+        node = NllLossBackward0()
+        node.saved = t
+        node.meta = ("fast", reduction, x.shape, x.dtype)
+        attach(res, node, (lp, None))
+    return res
+
+
+_min_r, _max_r, _sum_r = np.minimum.reduce, np.maximum.reduce, np.add.reduce
 
 
 def _nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):

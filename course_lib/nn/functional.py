@@ -45,7 +45,7 @@ def linear(input, weight, bias=None):
 
 
 def relu(input, inplace=False):
-    return G.relu_(input) if inplace else G.relu(input)
+    return G.relu_(input) if inplace else _ops._relu(input)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):

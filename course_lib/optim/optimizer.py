@@ -77,7 +77,8 @@ class Optimizer:
         """Reset every gradient: ``None`` (default) or zeros. 清空梯度。"""
         for g in self.param_groups:
             for p in g["params"]:
-                G.zero_grad_of(p, set_to_none)
+                if p._grad is not None:
+                    G.zero_grad_of(p, set_to_none)
 
     def step(self, closure=None):
         raise NotImplementedError

@@ -43,7 +43,12 @@ class SGD(Optimizer):
         with G.no_grad():
             for group in self.param_groups:
                 lr, momentum = group["lr"], group["momentum"]
+                # plain SGD: p ← p − lr·g straight on the arrays (the same two numpy ops as
+                # p.add_(g, alpha=-lr)); anything unusual goes the general way below
+                plain = momentum == 0 and group["weight_decay"] == 0 and not group["maximize"]
                 for p in group["params"]:
+                    if plain and G.add_grad_(p, -lr):
+                        continue
                     if p.grad is None:
                         continue
                     g = -p.grad if group["maximize"] else p.grad

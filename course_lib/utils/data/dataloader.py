@@ -89,13 +89,23 @@ class DataLoader:
     def _iter_fast(self):
         import numpy as np
         n = len(self.dataset)
-        order = self.sampler.indices() if type(self.sampler) is RandomSampler else np.arange(n)
+        order = self.sampler.indices() if type(self.sampler) is RandomSampler else None
+        total = n if order is None else len(order)
         bs = self.batch_size
-        stop = len(order) - (len(order) % bs if self.drop_last else 0)
+        stop = total - (total % bs if self.drop_last else 0)
         ds = self.dataset
         custom = getattr(ds, "_course_batch", None)
+        wrap, nd = G._wrap, np.ndarray
         for s in range(0, stop, bs):
-            idx = order[s:s + bs]
+            if order is None:
+                e = min(s + bs, total)
+                if custom is None and all(type(t._data) is nd for t in ds.tensors):
+                    # in order: a slice copied (new memory, like stacking the samples)
+                    yield [wrap(t._data[s:e].copy()) for t in ds.tensors]
+                    continue
+                idx = np.arange(s, e)
+            else:
+                idx = order[s:s + bs]
             if custom is not None:
                 yield custom(idx)
             else:
