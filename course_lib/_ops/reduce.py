@@ -112,7 +112,11 @@ def _extreme(input, dim, keepdim, other, is_max):
     d = _dim(dim, x.ndim)
     rt = return_types.max if is_max else return_types.min
     if x.ndim == 0:
-        return rt(input.clone(), _wrap(np.zeros((), np.int64)))
+        res = _wrap(x.copy())
+        if STATE[0] and input._requires_grad:
+            from ..autograd.functions.shape import identity_node
+            attach1(res, identity_node("MaxBackward0" if is_max else "MinBackward0")(), input)
+        return rt(res, _wrap(np.zeros((), np.int64)))
     idx = (x.argmax if is_max else x.argmin)(axis=d, keepdims=keepdim)
     vals = np.take_along_axis(x, idx if keepdim else np.expand_dims(idx, d), axis=d)
     if not keepdim:

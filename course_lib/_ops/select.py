@@ -30,18 +30,16 @@ def sort(input, dim=-1, descending=False, stable=False):
     x = input._data
     d = _dim(dim, x.ndim)
     if x.ndim == 0:  # torch: one element, index 0
-        return return_types.sort(_scalar_pick(input), _wrap(np.zeros((), np.int64)))
+        return return_types.sort(_scalar_pick(input, "SortBackward0"), _wrap(np.zeros((), np.int64)))
     idx = np.argsort(-x if descending else x, axis=d, kind="stable")
     vals = np.take_along_axis(x, idx, axis=d)
     res = _node(_wrap(vals), input, F.SortBackward0, (idx,), shape=x.shape, dim=d)
     return return_types.sort(res, _wrap(idx.astype(np.int64)))
 
 
-def _scalar_pick(input):
+def _scalar_pick(input, name):
     """A 0-d tensor's value as a new tensor (sort/topk/gather of a 0-d tensor)."""
-    from .shape import clone
-
-    return clone(input)
+    return _node(_wrap(input._data.copy()), input, F.identity_node(name))
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
@@ -55,7 +53,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     if k > x.shape[d] if x.ndim else k > 1:
         raise RuntimeError("selected index k out of range")
     if x.ndim == 0:
-        return return_types.topk(_scalar_pick(input) if k else input.reshape(0)[:0],
+        return return_types.topk(_scalar_pick(input, "TopkBackward0") if k else input.reshape(0)[:0],
                                  _wrap(np.zeros(() if k else (0,), np.int64)))
     idx = np.argsort(-x if largest else x, axis=d, kind="stable")
     idx = np.take(idx, np.arange(k), axis=d)
@@ -75,7 +73,7 @@ def gather(input, dim, index):
         if idx.size and np.any(idx != 0):
             raise RuntimeError("index 1 is out of bounds for dimension 0 with size 1")
         from .shape import expand
-        return expand(input, idx.shape) if idx.shape else _scalar_pick(input)
+        return expand(input, idx.shape) if idx.shape else _scalar_pick(input, "GatherBackward0")
     vals = np.take_along_axis(x, idx, axis=d) if idx.shape == x.shape else \
         x[F._along(idx, d)]
     return _node(_wrap(vals), input, F.GatherBackward0, (idx,), shape=x.shape, dim=d)
@@ -169,6 +167,11 @@ def moveaxis(input, source, destination):
     from .shape import permute
 
     nd = input._data.ndim
+    if nd == 0:  # torch: dims 0/-1 only, and an alias
+        for d in ([source] if isinstance(source, int) else source):
+            _dim(d, 0)
+        from .index import _step
+        return _step(input, input._data[...], F.AliasBackward0, None, False)
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
     src = [_dim(s, nd) for s in src]

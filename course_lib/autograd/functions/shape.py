@@ -208,6 +208,26 @@ RandomBackward1 = _zero_node("RandomBackward1")
 RandomBackward2 = _zero_node("RandomBackward2")
 
 
+class _Identity(Node):
+    """A 0-d input picked whole (sort/topk/gather/max of a 0-d tensor): gradient = g."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        return (g,)
+
+
+_IDENTITY = {}
+
+
+def identity_node(name):
+    """A node class named like torch's (``SortBackward0`` …) for an op on a 0-d tensor."""
+    cls = _IDENTITY.get(name)
+    if cls is None:
+        cls = _IDENTITY[name] = type(name, (_Identity,), {"__slots__": ()})
+    return cls
+
+
 def _xp(a):
     from ..._backend import xp_of
 
