@@ -223,6 +223,8 @@ class Tensor:
             return self
         if requires_grad and self._data.dtype.kind != "f":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and not self._requires_grad and self._base is None:
+            _views.flip_views(self)  # its views require grad too (torch)
         self._requires_grad = bool(requires_grad)
         return self
 

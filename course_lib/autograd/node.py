@@ -244,7 +244,7 @@ def edge(t):
     """The graph edge ``(node, output_nr)`` that leads to tensor ``t``'s gradient."""
     if t is None or not t._requires_grad:
         return NO_EDGE
-    fn = t.grad_fn
+    fn = t._grad_fn if t._base is None else t.grad_fn  # a view may remake its grad_fn
     if fn is not None:
         return (fn, t._output_nr)
     return (accumulator(t), 0)
