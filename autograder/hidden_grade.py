@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import cases as _cases
 from .results import compare
-from .sandbox import run_piece
+from .sandbox import run_pieces
 
 _REF_CACHE: dict = {}
 
@@ -77,16 +77,42 @@ def redactor(sources):
 def grade_exercise(lesson: str, name: str, answer, *, case_file: Path | None = None,
                    **sandbox) -> ExerciseResult:
     """Grade the student's answer-cell source (None: missing) on the hidden cases."""
-    case_file = case_file or _cases.case_files(lesson)[name]
-    source = Path(case_file).read_text(encoding="utf-8")
-    key, cs, refs = reference_results(lesson, name, source)
+    return grade_exercises(lesson, {name: answer},
+                           case_files={name: case_file} if case_file else None, **sandbox)[name]
+
+
+def grade_exercises(lesson: str, answers: dict, *, case_files: dict | None = None,
+                    scratch=None, **sandbox) -> dict:
+    """``{exercise: ExerciseResult}`` for ``{exercise: answer-cell source or None}``.
+
+    Every answer that needs running runs in one sandbox session (one zygote, one forked
+    child per exercise; see sandbox.py); ``scratch`` is the folder for their scratch dirs.
+    """
+    files = case_files or _cases.case_files(lesson)
+    out, run, meta = {}, [], {}
+    for name, answer in answers.items():
+        source = Path(files[name]).read_text(encoding="utf-8")
+        key, cs, refs = reference_results(lesson, name, source)
+        meta[name] = (source, cs, refs)
+        if answer is None:
+            out[name] = _all_fail(lesson, name, cs, "answer cell missing / 缺少答案单元格")
+            continue
+        from course_lib.exercises import is_unfinished
+        if is_unfinished(answer):
+            out[name] = _all_fail(lesson, name, cs, "not done / 未完成")
+            continue
+        run.append((name, {"key": key, "answer": answer, "cases": source,
+                           "scratch": None if scratch is None
+                           else str(Path(scratch) / f"sandbox-{name}")}))
+    if run:
+        gots = run_pieces([p for _, p in run], **sandbox)
+        for (name, _), got in zip(run, gots):
+            out[name] = _result(lesson, name, *meta[name], got)
+    return {name: out[name] for name in answers}
+
+
+def _result(lesson, name, source, cs, refs, got) -> ExerciseResult:
     redact = redactor([source])
-    if answer is None:
-        return _all_fail(lesson, name, cs, "answer cell missing / 缺少答案单元格")
-    from course_lib.exercises import is_unfinished
-    if is_unfinished(answer):
-        return _all_fail(lesson, name, cs, "not done / 未完成")
-    got = run_piece(key, answer, source, **sandbox)
     outcomes = []
     fatal = got["fatal"]
     if fatal and got.get("blocked"):

@@ -1,25 +1,23 @@
-"""Run one student's piece on the hidden cases in a sandboxed child process.
+"""Run a student's pieces on the hidden cases in sandboxed child processes (parent side).
 
-在沙箱子进程中用隐藏用例运行学生的一个练习。
+在沙箱子进程中用隐藏用例运行学生的练习（父进程端，可信）。
 
-Parent (trusted): :func:`run_piece` starts a fresh interpreter (``python -I``) with resource
-limits (CPU seconds, RLIMIT_AS memory, file size, no core), its own scratch directory and a
-clean environment, sends it the job on stdin and reads one JSON line per case from a private
-pipe. It kills the whole process group at the wall-clock limit.
-
-Child: imports the complete course_lib, compiles the hidden cases from the sources it was sent
-(never from disk), seals the reference of the graded piece, snapshots numpy / builtins /
-course_lib / autograder callables, installs an audit hook (no reading grader files or the
-gradebook, no writing outside scratch, no subprocess, sockets, ctypes, gc walking, signals to
-other processes), then execs only the student's answer cell. Each case result is encoded with
-exact types (results.encode) and the snapshot is re-checked after the exec and after every
-case: any change → tampering, the remaining cases score 0.
+:func:`run_pieces` starts one fresh interpreter (``python -I``, clean environment, its own
+process group) per notebook: the *zygote* of ``sandbox_child.py``. It imports the complete
+course_lib and the instructor's setup cell once, then forks one child per exercise; the child
+gets resource limits (CPU seconds, RLIMIT_AS memory, file size, no core), its own scratch
+directory, the audit hook and the tamper snapshot, and runs only that exercise's answer cell
+and cases. Each child writes its results (one JSON line per case, exact-type encoding) on its
+own pipe; the zygote reports start/end of each child on a control pipe. This process keeps a
+wall-clock deadline per piece; past it, or if the zygote dies, it kills the whole group and
+starts a new zygote for the pieces that have not run yet, so one piece never costs another.
 """
 from __future__ import annotations
 
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,72 +27,186 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 _BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
-         "from autograder.sandbox import child_main; child_main()")
+         "from autograder.sandbox_child import zygote_main; zygote_main()")
+BOOT_TIMEOUT = 60.0  # seconds for the zygote to import course_lib and the setup cell
 
 
-# =========================================================================== parent side
+def run_piece(key: str, answer: str, case_source: str, *, scratch=None, **kw) -> dict:
+    """One piece (see :func:`run_pieces`)."""
+    return run_pieces([{"key": key, "answer": answer, "cases": case_source,
+                        "scratch": scratch}], **kw)[0]
 
-def run_piece(key: str, answer: str, case_source: str, *, timeout: float = 30.0,
-              case_timeout: float = 10.0, mem_mb: int = 1024, blocked=(), scratch=None,
-              max_output: int = 96 * 2**20, prelude: str = "") -> dict:
-    """Grade ``answer`` (an answer cell's source) for ``key`` on the cases in ``case_source``.
 
-    Returns ``{"results": {index: encoded result}, "errors": {index: reason},
-    "fatal": reason or None}``; a case missing from both did not run (see ``fatal``).
+def run_pieces(pieces, *, timeout: float = 30.0, case_timeout: float = 10.0,
+               mem_mb: int = 1024, blocked=(), max_output: int = 96 * 2**20,
+               prelude: str = "") -> list:
+    """Grade each ``{"key", "answer", "cases", "scratch"}`` (answer-cell source, hidden-case
+    source, scratch dir or None) in one sandbox session; ``timeout`` is per piece.
+
+    Returns, per piece, ``{"results": {index: encoded result}, "errors": {index: reason},
+    "fatal": reason or None, "blocked": what the audit hook stopped or None}``; a case missing
+    from both did not run (see ``fatal``).
     """
-    own = scratch is None
-    scratch = Path(tempfile.mkdtemp(prefix="course-sandbox-")) if own else Path(scratch)
-    scratch.mkdir(parents=True, exist_ok=True)
-    r, w = os.pipe()
-    job = {"key": key, "answer": answer, "prelude": prelude, "cases": case_source, "fd": w,
-           "scratch": str(scratch), "cpu": int(timeout) + 1, "mem_mb": mem_mb,
-           "case_timeout": case_timeout,
+    outs = [{"results": {}, "errors": {}, "fatal": None, "blocked": None} for _ in pieces]
+    own = []
+    dirs = []
+    for p in pieces:
+        if p.get("scratch") is None:
+            own.append(Path(tempfile.mkdtemp(prefix="course-sandbox-")))
+            dirs.append(own[-1])
+        else:
+            dirs.append(Path(p["scratch"]))
+            dirs[-1].mkdir(parents=True, exist_ok=True)
+    todo = list(range(len(pieces)))
+    try:
+        while todo:  # a new zygote for what a killed or dead one left
+            todo = _session(pieces, dirs, todo, outs, timeout=timeout,
+                            case_timeout=case_timeout, mem_mb=mem_mb, blocked=blocked,
+                            max_output=max_output, prelude=prelude)
+    finally:
+        for d in own:
+            _rmtree(d)
+    return outs
+
+
+def _session(pieces, dirs, todo, outs, *, timeout, case_timeout, mem_mb, blocked, max_output,
+             prelude) -> list:
+    """Run ``todo`` in one zygote; return the indices still to run (after a kill)."""
+    ctl_r, ctl_w = os.pipe()
+    pipes = {i: os.pipe() for i in todo}
+    job = {"ctl": ctl_w, "prelude": prelude, "cpu": int(timeout) + 1, "mem_mb": mem_mb,
+           "case_timeout": case_timeout, "timeout": timeout,
            "blocked": [str(Path(b).resolve()) for b in (*blocked, ROOT / "autograder",
                                                          ROOT / "solutions")],
-           "course_lib": str(ROOT / "course_lib")}
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(scratch), "TMPDIR": str(scratch),
+           "course_lib": str(ROOT / "course_lib"),
+           "pieces": [{"key": pieces[i]["key"], "answer": pieces[i]["answer"],
+                       "cases": pieces[i]["cases"], "fd": pipes[i][1],
+                       "scratch": str(dirs[i].resolve())} for i in todo]}
+    home = dirs[todo[0]]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "TMPDIR": str(home),
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "COURSE_LESSONS_DIR": str(scratch / "no-lessons"), "LANG": "C.UTF-8"}
-    out = {"results": {}, "errors": {}, "fatal": None, "blocked": None}
-    with open(scratch / "child-stderr.txt", "wb") as err:
+           "MPLBACKEND": "agg", "MPLCONFIGDIR": str(home / ".mpl"),
+           "COURSE_LESSONS_DIR": str(home / "no-lessons"), "LANG": "C.UTF-8"}
+    for f in (ROOT / ".course" / "mpl").glob("fontlist-*.json"):  # see worker._seed_mpl
+        try:
+            (home / ".mpl").mkdir(exist_ok=True)
+            shutil.copyfile(f, home / ".mpl" / f.name)
+        except OSError:
+            pass
+    with open(home / "zygote-stderr.txt", "wb") as err:
         proc = subprocess.Popen([sys.executable, "-I", "-c", _BOOT, str(ROOT)],
                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err,
-                                pass_fds=(w,), cwd=scratch, env=env, start_new_session=True)
-    os.close(w)
+                                pass_fds=(ctl_w, *(w for _, w in pipes.values())), cwd=home,
+                                env=env, start_new_session=True)
+    os.close(ctl_w)
+    for _, w in pipes.values():
+        os.close(w)
     try:
         proc.stdin.write(json.dumps(job).encode())
         proc.stdin.close()
     except BrokenPipeError:
         pass
-    buf, total, deadline, done = b"", 0, time.monotonic() + timeout + 5, False
+    ctl = _Lines(ctl_r)
+    left = []
     try:
-        while not done:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                out["fatal"] = f"time limit exceeded ({timeout:.0f} s) / 超出时间限制"
+        deadline = time.monotonic() + BOOT_TIMEOUT
+        for n, i in enumerate(todo):
+            msg = ctl.next(deadline)  # {"start": n}
+            if not (isinstance(msg, dict) and msg.get("start") == n):
+                stopped = ("the grading process stopped before this exercise / "
+                           "评分进程在此练习前停止")
+                outs[i]["fatal"] = stopped
+                if ctl.eof:  # the zygote died: a new one for the rest
+                    left = todo[n + 1:]
+                else:  # it did not start in time (a broken grader): give up on the rest
+                    for j in todo[n + 1:]:
+                        outs[j]["fatal"] = stopped
                 break
-            ready, _, _ = select.select([r], [], [], min(left, 1.0))
-            if not ready:
-                continue
+            done, rc = _read_piece(pipes[i][0], outs[i], ctl, n, time.monotonic() + timeout + 5,
+                                   max_output)
+            if rc is None or rc == "timeout":  # past the deadline, too much output, zygote died
+                if outs[i]["fatal"] is None:
+                    outs[i]["fatal"] = (_death_reason(None, dirs[i]) if ctl.eof and rc is None
+                                        else f"time limit exceeded ({timeout:.0f} s) / 超出时间限制")
+                if rc is None:
+                    left = todo[n + 1:]
+                    break
+            elif not done and outs[i]["fatal"] is None:
+                outs[i]["fatal"] = _death_reason(rc, dirs[i])
+            deadline = time.monotonic() + 10  # the next fork is immediate
+    finally:
+        os.close(ctl_r)
+        for r, _ in pipes.values():
+            try:
+                os.close(r)
+            except OSError:
+                pass
+        _kill(proc)
+    return left
+
+
+class _Lines:
+    """JSON lines from the zygote's control pipe."""
+
+    def __init__(self, fd):
+        self.fd, self.buf, self.eof, self.queue = fd, b"", False, []
+
+    def fill(self, timeout: float) -> None:
+        if self.eof:
+            return
+        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if ready:
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                self.eof = True
+            self.buf += chunk
+            *lines, self.buf = self.buf.split(b"\n")
+            for line in lines:
+                try:
+                    self.queue.append(json.loads(line))
+                except ValueError:
+                    pass
+
+    def next(self, deadline: float):
+        while not self.queue and not self.eof and time.monotonic() < deadline:
+            self.fill(min(deadline - time.monotonic(), 1.0))
+        return self.queue.pop(0) if self.queue else None
+
+
+def _read_piece(r, out, ctl, n, deadline, max_output):
+    """Read piece ``n``'s pipe until the zygote says it ended; (done, rc or None)."""
+    buf, total, done, end = b"", 0, False, None
+    open_ = True
+    while True:
+        if end is None and ctl.queue:
+            msg = ctl.queue.pop(0)
+            if isinstance(msg, dict) and msg.get("end") == n:
+                end = msg
+        if end is not None and not open_:
+            rc = end.get("rc")
+            return done, (rc if type(rc) is int or rc == "timeout" else -signal.SIGKILL)
+        left = deadline - time.monotonic()
+        if left <= 0 or (ctl.eof and end is None and not open_):
+            return done, None
+        fds = ([r] if open_ else []) + ([ctl.fd] if end is None and not ctl.eof else [])
+        if not fds:
+            return done, None
+        ready, _, _ = select.select(fds, [], [], min(left, 1.0))
+        if ctl.fd in ready:
+            ctl.fill(0)
+        if r in ready:
             chunk = os.read(r, 1 << 20)
             if not chunk:
-                break
+                open_ = False
+                continue
             total += len(chunk)
             if total > max_output:
                 out["fatal"] = "result output too large / 输出过大"
-                break
+                return done, None
             buf += chunk
             *lines, buf = buf.split(b"\n")
             for line in lines:
                 done = _take(out, line) or done
-    finally:
-        os.close(r)
-        _kill(proc)
-    if not done and out["fatal"] is None:
-        out["fatal"] = _death_reason(proc.returncode, scratch)
-    if own:
-        _rmtree(scratch)
-    return out
 
 
 def _take(out: dict, line: bytes) -> bool:
@@ -143,231 +255,4 @@ def _death_reason(rc, scratch: Path) -> str:
 
 
 def _rmtree(p: Path):
-    import shutil
     shutil.rmtree(p, ignore_errors=True)
-
-
-# =========================================================================== child side
-
-class _CaseTimeout(BaseException):
-    pass
-
-
-def _limits(job):
-    import resource
-    mem = int(job["mem_mb"]) * 2**20
-    for what, value in ((resource.RLIMIT_AS, mem), (resource.RLIMIT_CPU, int(job["cpu"])),
-                        (resource.RLIMIT_FSIZE, 64 * 2**20), (resource.RLIMIT_CORE, 0)):
-        try:
-            resource.setrlimit(what, (value, value))
-        except (ValueError, OSError):
-            pass
-
-
-_FORBIDDEN_IMPORTS = ("pytest", "_pytest")  # the test framework has no business in an answer
-_WATCHED = ("builtins", "numpy", "course_lib", "autograder", "pytest", "_pytest", "json",
-            "base64", "math", "functools", "operator", "os", "sys", "signal", "select")
-
-
-def _snapshot():
-    """{(module, attribute): value} for callables/types/modules of the watched modules,
-    including the attributes of the classes they define."""
-    import types
-    snap = {}
-    for name, m in list(sys.modules.items()):
-        if m is None or name.split(".")[0] not in _WATCHED:
-            continue
-        d = getattr(m, "__dict__", None)
-        if type(d) is not dict:
-            continue
-        for k, v in list(d.items()):
-            if callable(v) or type(v) is types.ModuleType:
-                snap[(name, k)] = v
-                if type(v) is type and getattr(v, "__module__", None) == name:
-                    for a, av in list(type.__dict__["__dict__"].__get__(v).items()):
-                        snap[(name, f"{k}.{a}")] = av
-    return snap
-
-
-def _diff(before, after):
-    for m in _FORBIDDEN_IMPORTS:
-        if m in sys.modules and (m, "__name__") not in before and not any(
-                k[0] == m for k in before):
-            return f"{m} (imported and patched?)"
-    for k, v in before.items():
-        if after.get(k, _MISSING) is not v:
-            return ".".join(k)
-    for k in after:
-        if k not in before and k[0].split(".")[0] in ("builtins", "numpy", "autograder"):
-            return ".".join(k)
-    return None
-
-
-_MISSING = object()
-
-
-def _audit_hook(job, report):
-    """Block grader files, gradebook, processes, sockets, ctypes and memory walking."""
-    scratch = os.path.realpath(job["scratch"])
-    blocked = [os.path.realpath(b) for b in job["blocked"]] + [job["course_lib"]]
-    allowed_read = [os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), scratch,
-                    "/dev/null", "/dev/urandom", "/proc/self"]
-    deny = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
-            "os.forkpty", "os.kill", "os.killpg", "signal.pthread_kill", "socket.__new__",
-            "socket.connect", "socket.bind", "socket.getaddrinfo", "ctypes.dlopen",
-            "ctypes.dlsym", "ctypes.cdata", "ctypes.call_function", "ctypes.addressof",
-            "gc.get_objects", "gc.get_referrers", "gc.get_referents", "os.symlink", "os.link",
-            "sqlite3.connect", "resource.setrlimit", "resource.prlimit", "urllib.Request",
-            "sys.settrace", "sys.setprofile", "os.setsid", "os.chroot", "pty.spawn"}
-    path_events = {"os.remove", "os.rename", "os.rmdir", "os.truncate", "os.chmod", "os.chown",
-                   "os.mkdir", "os.utime", "shutil.rmtree", "shutil.copyfile", "shutil.move"}
-    realpath, fsdecode = os.path.realpath, os.fsdecode
-
-    def under(p, roots):
-        return any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)
-
-    def hook(event, args):
-        if event == "open":
-            path, mode, flags = (tuple(args) + (None, None, None))[:3]
-            if type(path) is int or path is None:
-                return
-            p = realpath(fsdecode(path))
-            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                type(flags) is int and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
-            if writing and not under(p, [scratch, "/dev/null"]):
-                report(f"writing {p}")
-                raise PermissionError(f"sandbox: writing outside the scratch dir: {p}")
-            if not writing and under(p, blocked) and not under(p, allowed_read):
-                report("reading grader files")
-                raise PermissionError("sandbox: grader files cannot be read")
-        elif event in deny or event.split(".")[0] == "ctypes":
-            report(event)
-            raise PermissionError(f"sandbox: {event} is not allowed")
-        elif event in ("os.listdir", "os.scandir"):
-            p = args[0] if args else "."
-            if type(p) is not int and under(realpath(fsdecode(p if p is not None else ".")),
-                                            blocked):
-                report("listing grader files")
-                raise PermissionError("sandbox: grader folders cannot be listed")
-        elif event in path_events:
-            for p in args:
-                if isinstance(p, (str, bytes)) and not under(realpath(fsdecode(p)), [scratch]):
-                    report(event)
-                    raise PermissionError(f"sandbox: {event} outside the scratch dir")
-
-    return hook
-
-
-def child_main():
-    job = json.loads(sys.stdin.read())
-    fd = job["fd"]
-    write, dumps = os.write, json.dumps
-
-    def send(msg):
-        data = (dumps(msg) + "\n").encode()
-        while data:
-            data = data[write(fd, data):]
-
-    _limits(job)
-    os.chdir(job["scratch"])
-    import numpy as np  # noqa: F401
-
-    import course_lib
-    from autograder.cases import import_all_course_lib, load_cases
-    from autograder.results import encode, encode_exception
-    from course_lib import exercises
-
-    import_all_course_lib()
-    key = job["key"]
-    try:
-        cases = load_cases(job["cases"], "<hidden>")
-        lesson, name, _ref = exercises.registry[key]
-    except Exception as e:  # noqa: BLE001
-        send({"fatal": f"grader error: {type(e).__name__}", "done": True})
-        return
-    job["cases"] = None
-    exercises.registry[key] = (lesson, name, None)  # seal the reference of the graded piece
-    del _ref
-    import linecache
-    linecache.clearcache()
-    ns = {"__name__": "__main__", "torch": course_lib, "np": np,
-          "implements": exercises.implements, "check": exercises.check}
-    try:  # the instructor's setup cell (imports), trusted, before the snapshot
-        exec(compile(job.pop("prelude") or "", "<setup>", "exec"), ns)
-    except Exception as e:  # noqa: BLE001
-        send({"fatal": f"grader error in the setup cell: {type(e).__name__}", "done": True})
-        return
-    before = _snapshot()
-    first_block = []
-
-    def report(what):
-        if not first_block:
-            first_block.append(what)
-            try:
-                send({"blocked": what})
-            except Exception:  # noqa: BLE001
-                pass
-
-    sys.addaudithook(_audit_hook(job, report))
-
-    def on_alarm(signum, frame):
-        raise _CaseTimeout()
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    exercises.overrides.clear()
-    signal.setitimer(signal.ITIMER_REAL, float(job["case_timeout"]))
-    try:
-        exec(compile(job.pop("answer"), f"<answer ex_{name}>", "exec"), ns)
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    except _CaseTimeout:
-        send({"fatal": "the answer cell did not finish in time / 答案单元格运行超时", "done": True})
-        return
-    except BaseException as e:  # noqa: BLE001  (SystemExit included)
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        send({"fatal": f"the answer cell raised {type(e).__name__} / 答案单元格抛出 "
-                       f"{type(e).__name__}", "done": True})
-        return
-    piece = exercises.overrides.get(key)
-    for other in [k for k in exercises.overrides if k != key]:
-        del exercises.overrides[other]  # every other piece is the reference
-    if piece is None:
-        send({"fatal": f"the answer cell does not implement {key} (@implements missing) / "
-                       f"答案单元格没有用 @implements 实现 {key}", "done": True})
-        return
-    changed = _diff(before, _snapshot())
-    if changed:
-        send({"fatal": f"tampering detected: {changed} was modified / 检测到篡改：{changed} 被修改",
-              "done": True})
-        return
-    for i, c in enumerate(cases):
-        signal.setitimer(signal.ITIMER_REAL, float(job["case_timeout"]))
-        try:
-            try:
-                value = c.fn(piece, course_lib, np)
-                enc = encode(value)
-            except _CaseTimeout:
-                raise
-            except (Exception, SystemExit) as e:  # noqa: BLE001
-                enc = encode_exception(e) if isinstance(e, Exception) else None
-                if enc is None:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-                    send({"i": i, "error": "called sys.exit / 调用了 sys.exit"})
-                    continue
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        except _CaseTimeout:
-            send({"fatal": f"time limit exceeded ({job['case_timeout']} s per case) / 超时",
-                  "i": i, "error": f"time limit exceeded ({job['case_timeout']} s) / 超时",
-                  "done": True})
-            return
-        except MemoryError:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            send({"i": i, "error": "memory limit exceeded / 超出内存限制"})
-            continue
-        changed = _diff(before, _snapshot())
-        if changed:
-            send({"fatal": f"tampering detected: {changed} was modified / 检测到篡改：{changed} 被修改",
-                  "done": True})
-            return
-        send({"i": i, "enc": enc})
-    send({"done": True})
-    os._exit(0)
