@@ -89,7 +89,6 @@ def _binary_inplace(name):
             check_inplace(self, True)
             res = op(self, other, alpha=alpha) if name in ("add", "sub") else op(self, other)
             return _apply(self, res)
-        check_inplace(self, False)
         x = self._data
         if ot:
             y = other._data
