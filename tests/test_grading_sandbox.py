@@ -1,0 +1,84 @@
+"""One sandbox session per notebook: a hostile answer costs only its own exercise.
+
+一份 notebook 一个沙箱会话（每个练习一个 fork 出的子进程）：恶意答案只影响它自己的练习。
+"""
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import submission as subm
+from autograder.hidden_grade import grade_exercises
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON = "00_setup"
+FAST = dict(timeout=8.0, case_timeout=2.0)
+
+
+def _answers():
+    nb = json.loads((ROOT / "solutions" / LESSON / f"{LESSON}.ipynb").read_text())
+    out = {}
+    for c in nb["cells"]:
+        gid = (c.get("metadata") or {}).get("nbgrader", {}).get("grade_id", "")
+        if gid.startswith("ex_"):
+            out[gid[3:]] = "".join(c["source"])
+    return out, subm.setup_source(nb)
+
+
+ANSWERS, PRELUDE = _answers()
+FIRST = next(iter(ANSWERS))
+FLOOD = """import os
+for _fd in range(3, 64):
+    try:
+        os.write(_fd, b'{"i": 0, "enc": {}}\\n{"end": 1, "rc": 0}\\n{"start": 1}\\n' * 4096)
+    except OSError:
+        pass
+"""
+HOSTILE = {
+    "endless loop": ("while True:\n    pass", "did not finish in time"),
+    "memory bomb": ("_big = bytearray(64 * 2**30)", "MemoryError"),
+    "os._exit": ("import os\nos._exit(3)", "exit code 3"),
+    "kill the zygote": ("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)",
+                        "PermissionError"),
+    "kill the group": ("import os, signal\nos.killpg(0, signal.SIGKILL)", "PermissionError"),
+    "fork": ("import os\nos.fork()", "PermissionError"),
+    "segfault": ("import faulthandler\nfaulthandler._sigsegv()", "signal 11"),
+    "flood every pipe": (FLOOD, "too large"),
+}
+
+
+def test_solutions_score_full_in_one_session():
+    got = grade_exercises(LESSON, dict(ANSWERS), prelude=PRELUDE, **FAST)
+    assert {ex: r.fraction for ex, r in got.items()} == {ex: 1.0 for ex in ANSWERS}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_answer_costs_only_its_exercise(name):
+    code, reason = HOSTILE[name]
+    answers = dict(ANSWERS, **{FIRST: code})
+    t = time.monotonic()
+    got = grade_exercises(LESSON, answers, prelude=PRELUDE, max_output=2**16, **FAST)
+    assert time.monotonic() - t < 30
+    assert got[FIRST].fraction == 0.0
+    assert reason in (got[FIRST].fatal or ""), got[FIRST].fatal
+    for ex in ANSWERS:
+        if ex != FIRST:
+            assert got[ex].fraction == 1.0, (ex, got[ex].fatal)
+
+
+def test_child_sees_no_other_exercise_data():
+    """The forked child drops the other pieces (answers and hidden-case sources)."""
+    probe = ANSWERS[FIRST] + """
+import sys
+_frames, _f = [], sys._getframe()
+while _f is not None:
+    _frames.append(_f)
+    _f = _f.f_back
+_text = repr([(f.f_locals.keys(), [v for v in f.f_locals.values() if type(v) in (dict, list)])
+              for f in _frames])
+if "@case(" in _text or "BEGIN SOLUTION" in _text:
+    raise RuntimeError("leak")
+"""
+    got = grade_exercises(LESSON, dict(ANSWERS, **{FIRST: probe}), prelude=PRELUDE, **FAST)
+    assert got[FIRST].fraction == 1.0, got[FIRST].fatal
