@@ -28,14 +28,19 @@ def _wrap(a, like):
     return G._wrap(a)
 
 
+def _same_type(outs, g):
+    """``outs`` as the array type of the incoming gradient ``g`` (the simulated-CUDA array)."""
+    t = type(g)
+    if t is _ndarray or not isinstance(g, _ndarray):
+        return outs
+    return tuple(o if (o is None or type(o) is t) else np.asarray(o).view(t) for o in outs)
+
+
 def _keep_device(backward):
     """Gradients come back as the same array type as the incoming gradient."""
     def wrapped(self, g):
         outs = backward(self, g)
-        t = type(g)
-        if t is _ndarray or not isinstance(g, _ndarray):
-            return outs
-        return tuple(o if (o is None or type(o) is t) else np.asarray(o).view(t) for o in outs)
+        return outs if type(g) is _ndarray else _same_type(outs, g)
     wrapped.__name__ = backward.__name__
     return wrapped
 
@@ -64,8 +69,7 @@ def _same_device(*ts):
 class TBackward0(Node):
     __slots__ = ()
 
-    @_keep_device
-    def backward(self, g):
+    def backward(self, g):  # a view keeps the array type
         return (g.T,)
 
 
@@ -73,15 +77,23 @@ class _LinearNode(Node):
     """2-D input: edges (bias, input, TBackward0 → weight) or (input, TBackward0 → weight)."""
     __slots__ = ("meta",)
 
-    @_keep_device
     def backward(self, g):
         x, w = self.saved
         has_b, xshape, xdt, wdt, need_x, need_w, need_b = self.meta
-        gx = fit(g @ w, xshape, xdt) if need_x else None
-        gb = fit(g.sum(0), (w.shape[0],), wdt) if (has_b and need_b) else None
-        # (gᵀx)ᵀ: TBackward0 transposes it back to a C-contiguous (out, in) array
-        gwt = fit(g.T @ x, w.shape, wdt).T if need_w else None
-        return (gb, gx, gwt) if has_b else (gx, gwt)
+        gx = gb = gwt = None
+        if need_x:
+            gx = g @ w
+            if gx.shape != xshape or gx.dtype != xdt:
+                gx = fit(gx, xshape, xdt)
+        if has_b and need_b:
+            gb = fit(g.sum(0), (w.shape[0],), wdt)
+        if need_w:  # (gᵀx)ᵀ: TBackward0 transposes it back to a C-contiguous (out, in) array
+            gwt = g.T @ x
+            if gwt.dtype != wdt:
+                gwt = gwt.astype(wdt)
+            gwt = gwt.T
+        outs = (gb, gx, gwt) if has_b else (gx, gwt)
+        return outs if type(g) is _ndarray else _same_type(outs, g)
 
 
 class AddmmBackward0(_LinearNode):
@@ -188,9 +200,9 @@ def _mm_shape(x):
 class LogSoftmaxBackward0(Node):
     __slots__ = ("dim",)
 
-    @_keep_device
     def backward(self, g):
-        return (LK.log_softmax_bwd(xp_of(g), g, self.saved, self.dim),)
+        outs = (LK.log_softmax_bwd(xp_of(g), g, self.saved, self.dim),)
+        return outs if type(g) is _ndarray else _same_type(outs, g)
 
 
 class SoftmaxBackward0(Node):
@@ -243,8 +255,14 @@ def _check_reduction(reduction):
 class NllLossBackward0(Node):
     __slots__ = ("meta",)
 
-    @_keep_device
     def backward(self, g):
+        kind, reduction, shape, dt = self.meta
+        if kind == "fast" and type(g) is _ndarray:
+            return (LK.nll_fast_bwd(np, g, shape, self.saved, reduction, dt), None)
+        return self._backward(g)
+
+    @_keep_device
+    def _backward(self, g):
         kind, reduction, shape, dt = self.meta
         xp = xp_of(g)
         if kind == "fast":
@@ -268,6 +286,13 @@ def _target_array(target):
 
 def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
                    label_smoothing=0.0):
+    if weight is None and label_smoothing == 0 and (reduction == "mean" or reduction == "sum"):
+        x, t = getattr(input, "_data", None), getattr(target, "_data", None)
+        if (type(x) is _ndarray and type(t) is _ndarray and x.ndim == 2 and x.dtype.kind == "f"
+                and x.dtype.itemsize in (4, 8) and not 0 <= ignore_index < x.shape[1]):
+            res = _ce_2d(input, x, t, reduction)  # the training-loop case, checks done once
+            if res is not None:
+                return res
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
@@ -281,12 +306,6 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
     if t.dtype.kind != "f" and label_smoothing == 0:
         # torch's graph: NllLossBackward0 ← LogSoftmaxBackward0 (forward and backward of each
         # are a few vectorised array ops; the fused single node is kept for the other cases)
-        if (weight is None and type(x) is _ndarray and type(t) is _ndarray and x.ndim == 2
-                and x.dtype.kind == "f" and x.dtype.itemsize in (4, 8) and reduction != "none"
-                and not 0 <= ignore_index < x.shape[1]):
-            res = _ce_2d(input, x, t, reduction)
-            if res is not None:
-                return res
         return _nll_loss(_log_softmax(input, 0 if x.ndim == 1 else 1), target, weight,
                          ignore_index, reduction)
     xp = xp_of(x)
@@ -310,11 +329,14 @@ def _ce_2d(input, x, t, reduction):
     n, c = x.shape
     if t.ndim != 1 or t.shape[0] != n or n == 0 or t.dtype.kind not in "iu":
         return None
-    if _min_r(t) < 0 or _max_r(t) >= c:
+    if _min_r(t) < 0:
         return None
     sh = x - _max_r(x, axis=1, keepdims=True)  # log_softmax_fwd, with the ufuncs' own reduce
     logp = sh - np.log(_sum_r(np.exp(sh), axis=1, keepdims=True))
-    picked = logp[np.arange(n), t]
+    try:
+        picked = logp[np.arange(n), t]
+    except IndexError:  # a target ≥ C: the general path raises torch's error
+        return None
     loss = -(_sum_r(picked) / n) if reduction == "mean" else -_sum_r(picked)  # = -mean / -sum
     lp = G._wrap(logp)
     res = G._wrap(np.asarray(loss, dtype=x.dtype))

@@ -78,7 +78,10 @@ class Optimizer:
         for g in self.param_groups:
             for p in g["params"]:
                 if p._grad is not None:
-                    G.zero_grad_of(p, set_to_none)
+                    if set_to_none:
+                        p._grad = None
+                    else:
+                        G.zero_grad_of(p, False)
 
     def step(self, closure=None):
         raise NotImplementedError

@@ -62,8 +62,9 @@ class CrossEntropyLoss(_WeightedLoss):
         self.label_smoothing = label_smoothing
 
     def forward(self, input, target):
-        return _ops._cross_entropy(input, target, self.weight, self.ignore_index, self.reduction,
-                                   self.label_smoothing)
+        b = self._buffers  # (self.weight without Module.__getattr__'s search)
+        return _ops._cross_entropy(input, target, b["weight"] if "weight" in b else self.weight,
+                                   self.ignore_index, self.reduction, self.label_smoothing)
 
 
 class BCELoss(_WeightedLoss):

@@ -95,15 +95,16 @@ class DataLoader:
         stop = total - (total % bs if self.drop_last else 0)
         ds = self.dataset
         custom = getattr(ds, "_course_batch", None)
-        wrap, nd = G._wrap, np.ndarray
+        wrap = G._wrap
+        # in order on the CPU: each batch is a slice copied (new memory, like stacking samples)
+        sliced = (order is None and custom is None
+                  and all(type(t._data) is np.ndarray for t in ds.tensors))
         for s in range(0, stop, bs):
+            if sliced:
+                yield [wrap(t._data[s:s + bs].copy()) for t in ds.tensors]
+                continue
             if order is None:
-                e = min(s + bs, total)
-                if custom is None and all(type(t._data) is nd for t in ds.tensors):
-                    # in order: a slice copied (new memory, like stacking the samples)
-                    yield [wrap(t._data[s:e].copy()) for t in ds.tensors]
-                    continue
-                idx = np.arange(s, e)
+                idx = np.arange(s, min(s + bs, total))
             else:
                 idx = order[s:s + bs]
             if custom is not None:
