@@ -143,6 +143,38 @@ def test_retain_grad_follows_the_tensor():
     _same(f)
 
 
+def test_views_of_non_contiguous_and_expanded_bases():
+    def f(L):
+        arr = np.asfortranarray(np.arange(12.).reshape(3, 4))
+        x = L.from_numpy(arr.copy(order="F")).requires_grad_()
+        y = x * 1  # Fortran-ordered result: a base that is not C-contiguous
+        v = y[1:3, 0:2].t()
+        v.mul_(L.tensor([[2.], [3.]], requires_grad=True))
+        w = y[0]
+        e = y[2].unsqueeze(0).expand(2, 4)  # overlapping view
+        y.add_(1)
+        ((y * L.arange(12.).reshape(3, 4)).sum() + (w * w).sum() + v.sum()
+         + (e * L.arange(8.).reshape(2, 4)).sum()).backward()
+        return x.grad.tolist(), type(w.grad_fn).__name__, type(e.grad_fn).__name__
+    _same(f)
+
+
+def test_inplace_on_views_on_the_simulated_gpu():
+    was = cl.cuda.is_simulated()
+    cl.cuda.simulate(True)
+    try:
+        x = cl.ones(2, 3, device="cuda", requires_grad=True)
+        y = x * 1
+        y[:, 1].mul_(cl.tensor([2., 3.], device="cuda", requires_grad=True))
+        w = y[0]
+        y.add_(1)
+        ((y * y).sum() + (w * 3).sum()).backward()
+        assert x.grad.device.type == "cuda" and type(w.grad_fn).__name__ == "AsStridedBackward0"
+        assert x.grad.cpu().tolist() == [[7.0, 18.0, 7.0], [4.0, 24.0, 4.0]]
+    finally:
+        cl.cuda.simulate(was)
+
+
 # -- torch's errors ------------------------------------------------------------------------
 ERRORS = {
     "leaf": "x.add_(1)",
