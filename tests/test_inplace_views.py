@@ -302,6 +302,16 @@ def test_zero_dim_tensors_take_dim_0_and_minus_1_like_torch(expr):
         assert _norm(a) == _norm(b)
 
 
+def test_repr_of_a_no_grad_view_whose_base_changed_is_invalid_like_torch():
+    def f(L):
+        w = L.nn.Parameter(L.ones(2, 3))
+        with L.no_grad():
+            row = w[0]
+            w.add_(1)
+        return repr(row)
+    _same(f)
+
+
 def test_where_has_two_inputs_like_torch():
     a = cl.ones(3, requires_grad=True)
     r = cl.where(a > 0, a, cl.zeros(3))
