@@ -13,6 +13,7 @@ from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 CELL_TIMEOUT = 60  # seconds per notebook cell during autograde / 自动评分时每个单元格的时限
+ZIP_REGEXP = r".*/(?P<student_id>[^/]+)_\d\d_\w+/(?P<file_id>\d\d_\w+\.ipynb)$"
 
 
 def nbgrader_config(root: Path = ROOT, db_url: str | None = None, course_id: str = "course",
@@ -29,6 +30,9 @@ def nbgrader_config(root: Path = ROOT, db_url: str | None = None, course_id: str
     c.ClearOutput.enabled = True
     c.LimitOutput.max_lines = 200
     c.LimitOutput.max_traceback = 50
+    # `nbgrader zip_collect LESSON` reads the zips of `course submit` (STUDENT_LESSON.zip,
+    # extracted to STUDENT_LESSON/LESSON.ipynb) / 读取 `course submit` 生成的 zip
+    c.FileNameCollectorPlugin.named_regexp = ZIP_REGEXP
     return c
 
 

@@ -66,8 +66,10 @@ def check_notebook(path: Path, timeout: int = 120) -> int:
 
 
 def submit(notebooks, student=None, out=Path("."), exchange=False) -> int:
-    """``<student>_<lesson>.zip`` holding ``<lesson>.ipynb`` (what ``course grade`` reads)."""
-    student = student or os.environ.get("COURSE_STUDENT") or getpass.getuser()
+    """``<student>_<lesson>.zip`` holding ``<lesson>.ipynb`` (what ``course grade`` and
+    ``nbgrader zip_collect`` read), or ``nbgrader submit`` into the configured exchange."""
+    explicit = student or os.environ.get("COURSE_STUDENT")
+    student = explicit or getpass.getuser()
     code = 0
     for nbp in notebooks:
         nbp = Path(nbp)
@@ -77,9 +79,7 @@ def submit(notebooks, student=None, out=Path("."), exchange=False) -> int:
             code = 1
             continue
         if exchange:
-            r = subprocess.run([sys.executable, "-m", "nbgrader", "submit",
-                                str(nbp.resolve().parent), "--assignment", lesson])
-            code = code or r.returncode
+            code = _submit_exchange(nbp, lesson, explicit) or code
             continue
         out.mkdir(parents=True, exist_ok=True)
         z = out / f"{student}_{lesson}.zip"
@@ -87,6 +87,30 @@ def submit(notebooks, student=None, out=Path("."), exchange=False) -> int:
             f.write(nbp, f"{lesson}.ipynb")
         print(f"✓ {z}  （上传到课程平台 / upload it to the course platform）")
     return code
+
+
+def _submit_exchange(nbp: Path, lesson: str, student=None) -> int:
+    """``nbgrader submit`` (ExchangeSubmit) with the nbgrader configuration in effect here
+    (``Exchange.root``, ``CourseDirectory.course_id``). nbgrader submits a folder named like
+    the assignment: a notebook kept elsewhere is submitted from a temporary one."""
+    import shutil
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="course-submit-") as tmp:
+        src = nbp.resolve().parent
+        if src.name != lesson:
+            src = Path(tmp) / lesson
+            src.mkdir()
+            shutil.copyfile(nbp, src / f"{lesson}.ipynb")
+        cmd = [sys.executable, "-m", "nbgrader", "submit", str(src)]
+        if student:
+            cmd.append(f"--student={student}")
+        r = subprocess.run(cmd)
+    if r.returncode == 0:
+        print(f"✓ {lesson}: 已提交到 nbgrader exchange / submitted to the nbgrader exchange")
+    else:
+        print(f"✗ {lesson}: nbgrader submit 失败（见上方日志；exchange 是否已配置？）/ nbgrader "
+              f"submit failed (see the log above; is an exchange configured?)")
+    return r.returncode
 
 
 def status(lessons: Path) -> int:

@@ -82,3 +82,71 @@ def test_check_notebook_blank_fails_solved_passes(tmp_path, capsys):
                     lessons / "00_setup" / "00_setup.ipynb")
     assert main(["check", str(lessons / "00_setup" / "00_setup.ipynb")]) == 0
     assert "all visible checks pass" in capsys.readouterr().out
+
+
+def _nbgrader(args, cwd):
+    r = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r
+
+
+def _config(path, **lines):
+    text = "c = get_config()  # noqa: F821\n" + "".join(f"c.{k} = {v!r}\n"
+                                                     for k, v in lines.items())
+    path.write_text(text.replace("__", "."))
+
+
+def test_submit_through_an_nbgrader_exchange(tmp_path, monkeypatch):
+    """course submit --exchange → ExchangeSubmit → inbound; nbgrader collect → submitted/
+    STUDENT/LESSON/, the layout that course grade reads."""
+    from autograder.grade import collect
+    exchange, lesson = tmp_path / "exchange", "00_setup"
+    (exchange / "c101" / "inbound").mkdir(parents=True)
+    released = exchange / "c101" / "outbound" / lesson
+    released.mkdir(parents=True)
+    nb_text = (ROOT / "solutions" / lesson / f"{lesson}.ipynb").read_text()
+    (released / f"{lesson}.ipynb").write_text(nb_text)
+    common = dict(Exchange__root=str(exchange), Exchange__cache=str(tmp_path / "cache"),
+                  CourseDirectory__course_id="c101")
+    home = tmp_path / "student"  # a student's folder with their nbgrader config
+    (home / "elsewhere").mkdir(parents=True)
+    _config(home / "nbgrader_config.py", **common)
+    nb = home / "elsewhere" / f"{lesson}.ipynb"  # not in a folder named like the lesson
+    nb.write_text(nb_text)
+    monkeypatch.chdir(home)
+    assert main(["submit", str(nb), "--student", "s123", "--exchange"]) == 0
+    inbound = list((exchange / "c101" / "inbound").iterdir())
+    assert [p.name.split("+")[:2] for p in inbound] == [["s123", lesson]]
+    assert (inbound[0] / f"{lesson}.ipynb").read_text() == nb_text
+    instructor = tmp_path / "instructor"
+    instructor.mkdir()
+    _config(instructor / "nbgrader_config.py", CourseDirectory__root=str(instructor),
+            CourseDirectory__db_url=f"sqlite:///{tmp_path / 'gb.db'}", **common)
+    _nbgrader(["collect", lesson], instructor)
+    found = collect(lesson, instructor / "submitted", tmp_path / "work")
+    assert list(found) == ["s123"] and found["s123"].read_text() == nb_text
+
+
+def test_submit_zip_is_what_nbgrader_zip_collect_expects(tmp_path):
+    """The zip of course submit, put where nbgrader zip_collect looks, with the course's
+    config (FileNameCollectorPlugin.named_regexp) → submitted/STUDENT/LESSON/LESSON.ipynb."""
+    lesson = "00_setup"
+    course = tmp_path / "course"
+    (course / "release" / lesson).mkdir(parents=True)
+    nb_text = (ROOT / "solutions" / lesson / f"{lesson}.ipynb").read_text()
+    (course / "release" / lesson / f"{lesson}.ipynb").write_text(nb_text)
+    nb = tmp_path / f"{lesson}.ipynb"
+    nb.write_text(nb_text)
+    archive = course / "downloaded" / lesson / "archive"
+    for sid in ("s123", "jo_doe"):
+        assert main(["submit", str(nb), "--student", sid, "--out", str(archive)]) == 0
+    (course / "nbgrader_config.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+        "from autograder.config import nbgrader_config\n"
+        f"get_config().merge(nbgrader_config({str(course)!r}, 'sqlite:///{course}/gb.db', "
+        "source='source', release='release'))  # noqa: F821\n")
+    _nbgrader(["zip_collect", lesson], course)
+    for sid in ("s123", "jo_doe"):
+        got = course / "submitted" / sid / lesson / f"{lesson}.ipynb"
+        assert got.read_text() == nb_text
