@@ -2,6 +2,7 @@
 
 练习机制测试：分派、check()、学生版从之前的 notebook 读取答案、进度表。"""
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,32 @@ def test_exercise_not_done_is_not_implemented_error():
     e = ExerciseNotDone("05_nn", "linear", "course_lib.nn.functional.linear")
     assert isinstance(e, NotImplementedError)
     assert "05_nn" in str(e) and "linear" in str(e)
+
+
+def test_test_cells_show_no_true_and_nbgrader_partial_credit_still_works():
+    """A test cell ending in check(...) shows no "True" and gets full points; one whose last
+    expression is a number gets that many points (nbgrader partial credit); a failing one 0."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbgrader.utils import determine_grade
+
+    def graded(src, gid):
+        cell = nbformat.v4.new_code_cell(src)
+        cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                     "grade_id": gid, "points": 5, "schema_version": 3}
+        return cell
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from course_lib.exercises import check"),
+                graded('check("一样 / same", (1, "a"), (1, "a"))', "full"),
+                graded('check("一样 / same", 2.0, 2.0)\n2.5', "partial"),
+                graded('check("不同 / differ", 1, 2)', "failed")]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3").execute(env=env)
+    full, partial, failed = nb.cells[1:]
+    assert [o.output_type for o in full.outputs] == ["stream"]  # "✓ …" only, no "True"
+    assert "True" not in json.dumps(full.outputs)
+    assert determine_grade(full) == (5, 5)
+    assert determine_grade(partial) == (2.5, 5)
+    assert determine_grade(failed) == (0, 5)
