@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 
 from . import grad_mode
-from .node import ERR_FREED, FREED, AccumulateGrad, accumulator
+from .node import ERR_FREED, FREED, AccumulateGrad, Node, accumulator
 
 __all__ = ["run_backward"]
 
@@ -82,18 +82,39 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                     push(nxt)
                 else:
                     deps[nxt] = d + 1
-    # 2. run the nodes whose inputs are complete
+    # 2. run the nodes whose inputs are complete; ``ready`` holds (node, its gradient) and
+    # ``pending`` only the partial sums of nodes still waiting for other edges
     captured = {} if capture is not None else None
-    ready = [n for n in pending if deps[n] == 0]
+    ready = [(n, pending.pop(n)) for n in list(pending) if deps[n] == 0]
     pop, push = ready.pop, ready.append
     prev = grad_mode.STATE[0]
     grad_mode.STATE[0] = False
     try:
         gi = old = None
         while ready:
-            node = pop()
-            g = pending.pop(node, None)
+            node, g = pop()
             cls = type(node)
+            if cls is AccumulateGrad:  # a leaf: nothing saved, no edges
+                if g is not None:
+                    if node._hooks:
+                        g = _run_pre_hooks(node, [g])[0]
+                    if capture is not None:
+                        slot = capture.get((node, 0))
+                        if slot is not None:
+                            captured[slot] = g
+                    else:
+                        v = node.variable
+                        if v._hooks:
+                            g = _leaf_hooks(node, g)
+                        # adopt a fresh gradient that only this frame holds (refs: g and
+                        # getrefcount's argument), as torch steals it; else the general path
+                        if (v._grad is None and type(g) is type(v._data)
+                                and _getrefcount(g) == 2 and _adoptable(g)):
+                            v._grad = _wrap(g)
+                        else:
+                            node.backward(g)
+                    g = None
+                continue
             outs = None
             if g is not None:
                 n_out = node.n_outputs
@@ -105,57 +126,53 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                         slot = capture.get((node, nr))
                         if slot is not None:
                             captured[slot] = g[nr] if n_out > 1 else g
-                if cls is AccumulateGrad:
-                    if capture is None:
-                        v = node.variable
-                        if v._hooks:
-                            g = _leaf_hooks(node, g)
-                        # adopt a fresh gradient that only this frame holds (refs: g and
-                        # getrefcount's argument), as torch steals it; else the general path
-                        if (v._grad is None and type(g) is type(v._data) and _getrefcount(g) == 2
-                                and _adoptable(g)):
-                            v._grad = _wrap(g)
-                        else:
-                            node.backward(g)
-                    continue
                 if n_out == 1 or any(x is not None for x in g):
                     if node.saved is FREED:
                         raise RuntimeError(ERR_FREED)
-                    if node._versions:
-                        node._check_saved()
+                    vs = node._versions
+                    if vs:
+                        plain = _PLAIN.get(cls)
+                        if plain is None:
+                            plain = _PLAIN[cls] = cls._check_saved is Node._check_saved
+                        if not plain:
+                            node._check_saved()
+                        else:  # Node._check_saved inline: (counter, version saved, tensor)
+                            for v in vs:
+                                if v[0][0] != v[1]:
+                                    node._check_saved()  # raises torch's error
                     outs = node.backward(g)
                     if node._hooks and "post" in node._hooks:
                         _post_hooks(node, outs, g)
+                g = gl = None
             if not retain_graph:
                 node._release()
-            if outs is None:
-                for nxt, nr in node.next_functions:
-                    if nxt is not None:
-                        d = deps[nxt] - 1
-                        deps[nxt] = d
-                        if d == 0:
-                            push(nxt)
-            else:
-                i = 0  # (indexing is faster than zip here)
-                for nxt, nr in node.next_functions:
-                    if nxt is not None:
-                        gi = outs[i]
-                        if gi is not None:
-                            if nxt.n_outputs == 1:
-                                old = pending.get(nxt)
-                                pending[nxt] = gi if old is None else old + gi
-                            else:
-                                _add(pending, nxt, nr, gi)
-                        d = deps[nxt] - 1
-                        deps[nxt] = d
-                        if d == 0:
-                            push(nxt)
-                    i += 1
-                outs = None
-            g = gi = old = None  # hold no gradient here: AccumulateGrad may adopt it
+            i = -1  # (indexing the outputs is faster than zip here)
+            for nxt, nr in node.next_functions:
+                i += 1
+                if nxt is None:
+                    continue
+                gi = None if outs is None else outs[i]
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if nxt.n_outputs == 1:
+                    if d == 0:  # its last input: run it (with what other edges left here)
+                        old = pending.pop(nxt, None)
+                        push((nxt, old if gi is None else (gi if old is None else old + gi)))
+                    elif gi is not None:
+                        old = pending.get(nxt)
+                        pending[nxt] = gi if old is None else old + gi
+                else:
+                    if gi is not None:
+                        _add(pending, nxt, nr, gi)
+                    if d == 0:
+                        push((nxt, pending.pop(nxt, None)))
+            outs = gi = old = None  # hold no gradient here: AccumulateGrad may adopt it
     finally:
         grad_mode.STATE[0] = prev
     return captured
+
+
+_PLAIN = {}  # node class → True when it checks saved versions with Node._check_saved
 
 
 def _adoptable(g):
