@@ -6,11 +6,13 @@ nn 层与损失函数背后的私有可微运算：每个运算是计算图中�
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from .._backend import xp_of
 from ..autograd.grad_mode import STATE
-from ..autograd.functions.pointwise import ReluBackward0
+from ..autograd.functions.pointwise import ReluBackward0 as _ReluNode
 from ..autograd.node import Node, attach, attach1, fit
 from . import _conv_kernels as CK
 from . import _loss_kernels as LK
@@ -177,6 +179,23 @@ def _linear(input, weight, bias=None):
             attach1(wt, TBackward0(), weight)
         attach(res, node, (bias, input, wt) if bias is not None else (input, wt))
     return res
+
+
+class ReluBackward0(_ReluNode):
+    """torch's ReluBackward0 (the class of ``Tensor.relu``'s node, with a direct backward):
+    g·(r > 0), written into g when the engine is its only holder (refs: the engine's, this
+    argument and getrefcount's own) and it is a plain writable array."""
+    __slots__ = ()
+
+    def backward(self, g):
+        (r,) = self.saved
+        if (type(g) is _ndarray and _getrefcount(g) <= 3 and g.base is None
+                and g.flags.writeable and g.dtype.kind == "f"):
+            return (_multiply(g, r > 0, out=g),)
+        return (g * (r > 0),)
+
+
+_multiply, _getrefcount = np.multiply, sys.getrefcount
 
 
 def _relu(input):

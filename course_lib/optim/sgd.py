@@ -40,28 +40,33 @@ class SGD(Optimizer):
         """
         ### BEGIN SOLUTION
         loss = self._closure(closure)
+        rest = []  # (group, p) for the general update below
+        for group in self.param_groups:
+            lr = group["lr"]
+            # plain SGD: p ← p − lr·g straight on the arrays (the same two numpy ops as
+            # p.add_(g, alpha=-lr), no grad mode needed); anything unusual goes the general way
+            plain = group["momentum"] == 0 and group["weight_decay"] == 0 and not group["maximize"]
+            for p in group["params"]:
+                if not (plain and G.add_grad_(p, -lr)):
+                    rest.append((group, p))
+        if not rest:
+            return loss
         with G.no_grad():
-            for group in self.param_groups:
+            for group, p in rest:
+                if p.grad is None:
+                    continue
                 lr, momentum = group["lr"], group["momentum"]
-                # plain SGD: p ← p − lr·g straight on the arrays (the same two numpy ops as
-                # p.add_(g, alpha=-lr)); anything unusual goes the general way below
-                plain = momentum == 0 and group["weight_decay"] == 0 and not group["maximize"]
-                for p in group["params"]:
-                    if plain and G.add_grad_(p, -lr):
-                        continue
-                    if p.grad is None:
-                        continue
-                    g = -p.grad if group["maximize"] else p.grad
-                    if group["weight_decay"] != 0:
-                        g = g.add(p, alpha=group["weight_decay"])
-                    if momentum != 0:
-                        state = self.state[p]
-                        buf = state.get("momentum_buffer")
-                        if buf is None:
-                            buf = state["momentum_buffer"] = g.clone().detach()
-                        else:
-                            buf.mul_(momentum).add_(g, alpha=1 - group["dampening"])
-                        g = g.add(buf, alpha=momentum) if group["nesterov"] else buf
-                    p.add_(g, alpha=-lr)
+                g = -p.grad if group["maximize"] else p.grad
+                if group["weight_decay"] != 0:
+                    g = g.add(p, alpha=group["weight_decay"])
+                if momentum != 0:
+                    state = self.state[p]
+                    buf = state.get("momentum_buffer")
+                    if buf is None:
+                        buf = state["momentum_buffer"] = g.clone().detach()
+                    else:
+                        buf.mul_(momentum).add_(g, alpha=1 - group["dampening"])
+                    g = g.add(buf, alpha=momentum) if group["nesterov"] else buf
+                p.add_(g, alpha=-lr)
         return loss
         ### END SOLUTION
