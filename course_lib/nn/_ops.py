@@ -13,7 +13,7 @@ import numpy as np
 from .._backend import xp_of
 from ..autograd.grad_mode import STATE
 from ..autograd.functions.pointwise import ReluBackward0 as _ReluNode
-from ..autograd.node import Node, attach, attach1, fit
+from ..autograd.node import NO_EDGE, Node, attach, attach1, edge, fit
 from . import _conv_kernels as CK
 from . import _loss_kernels as LK
 from . import _glue as G
@@ -173,11 +173,15 @@ def _linear(input, weight, bias=None):
         node.saved = (x, w)
         node.meta = (bias is not None, x.shape, x.dtype, w.dtype, rx, rw, rb)
         node.save_versions(input, weight)
-        wt = weight
-        if rw:
-            wt = G._wrap(w.T)
-            attach1(wt, TBackward0(), weight)
-        attach(res, node, (bias, input, wt) if bias is not None else (input, wt))
+        ew = NO_EDGE
+        if rw:  # weight.t() → TBackward0 (its output tensor is never needed: only the edge)
+            tn = TBackward0()
+            tn.next_functions = (edge(weight),)
+            ew = (tn, 0)
+        # as node.attach does, with the TBackward0 edge given directly
+        node.next_functions = (edge(bias), edge(input), ew) if bias is not None else (edge(input), ew)
+        res._grad_fn = node
+        res._requires_grad = True
     return res
 
 
