@@ -1,16 +1,24 @@
 """Grading benchmark (not a timed test). 评分性能基准（不是计时测试）。
 
-    python benchmarks/grading_bench.py seven            # one student's seven lessons (grade all)
+    python benchmarks/grading_bench.py seven            # one student's seven lessons
     python benchmarks/grading_bench.py jobs --n 100     # N submissions of one lesson, jobs 1 vs 2
 
-Submissions are the solution notebooks (every exercise passes, every cell runs). The
-template course of each lesson is built once beforehand (cached in .course/templates), as it
-is for an instructor who grades more than once.
+``seven``: ``course grade LESSON`` as its own command for each of the seven lessons (what an
+instructor types, every start-up cost included), then ``course grade all`` (one command).
+``jobs``: ``--jobs 1`` then ``--jobs 2`` on the same N submissions (``--lesson``, default
+00_setup). Submissions are the solution notebooks (every exercise passes, every cell runs).
+The template course of each lesson is built beforehand (cached in .course/templates), as it
+is for an instructor who grades more than once. Each figure comes with the load average and
+the CPU time the grading used (all its processes, kernels included) and the share of the two
+cores that was busy (``/proc/stat``: everything on the machine, other users' work included).
 """
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,27 +27,56 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder.grade import grade, grade_many, make_template  # noqa: E402
+from autograder.grade import make_template  # noqa: E402
 from autograder.release import lesson_ids  # noqa: E402
 
 
-def _subs(tmp: Path, lesson: str, n: int) -> Path:
-    subs = tmp / f"subs-{lesson}-{n}"
-    for i in range(n):
-        d = subs / f"s{i:03d}" / lesson
-        d.mkdir(parents=True)
-        shutil.copyfile(ROOT / "solutions" / lesson / f"{lesson}.ipynb", d / f"{lesson}.ipynb")
-    return subs
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def _cpu() -> float:
-    import resource
-    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+def _stat():
+    vals = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return sum(vals), vals[3] + vals[4]  # total, idle + iowait
+
+
+class Meter:
+    """Wall time, CPU time of finished child processes, busy cores of the whole machine."""
+
+    def __enter__(self):
+        self.t, self.stat, self.load = time.perf_counter(), _stat(), _load()
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu = r.ru_utime + r.ru_stime
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.t
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu = r.ru_utime + r.ru_stime - self.cpu
+        total, idle = _stat()
+        dt, di = total - self.stat[0], idle - self.stat[1]
+        self.busy = (os.cpu_count() or 1) * (1 - di / dt) if dt else float("nan")
+        self.end_load = _load()
+
+    def __str__(self):
+        return (f"{self.wall:.1f} s wall, {self.cpu:.1f} s CPU, machine busy "
+                f"{self.busy:.2f} of {os.cpu_count()} cores, load {self.load} → {self.end_load}")
+
+
+def _course(*args) -> None:
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    r = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", *args], cwd=ROOT,
+                       env=env, capture_output=True, text=True)
+    if r.returncode:
+        sys.exit(r.stdout + r.stderr)
+
+
+def _total(csv_path: Path) -> str:
+    last = csv_path.read_text().strip().splitlines()[-1].split(",")
+    return f"{last[3]}/{last[4]}"
 
 
 def seven(tmp: Path) -> None:
-    """`course grade all --submissions S --out O` for one student who did every lesson."""
     lessons = lesson_ids()
     subs = tmp / "subs"
     for lesson in lessons:
@@ -47,34 +84,44 @@ def seven(tmp: Path) -> None:
         d = subs / "student" / lesson
         d.mkdir(parents=True)
         shutil.copyfile(ROOT / "solutions" / lesson / f"{lesson}.ipynb", d / f"{lesson}.ipynb")
-    t, cpu0 = time.perf_counter(), _cpu()
-    res = grade_many(lessons, subs, tmp / "out", jobs=1, progress=False)
-    total = time.perf_counter() - t
-    for lesson, r in res.items():
-        print(f"{lesson:14s} {r[0]['seconds']:6.1f} s  score {r[0]['total']:g}/"
-              f"{r[0]['max_score']:g}")
-    print(f"one student, {len(lessons)} lessons: {total:.1f} s wall (target < 60 s), "
-          f"{_cpu() - cpu0:.1f} s CPU (self + finished children; kernels not counted)")
+    print("one `course grade LESSON` command per lesson:")
+    with Meter() as all7:
+        for lesson in lessons:
+            with Meter() as m:
+                _course(lesson, "--submissions", str(subs), "--out", str(tmp / lesson))
+            print(f"  {lesson:14s} {m.wall:5.1f} s  score {_total(tmp / lesson / 'grades.csv')}")
+    print(f"one student, {len(lessons)} lessons, 7 commands: {all7}  (target < 60 s)")
+    with Meter() as m:
+        _course("all", "--submissions", str(subs), "--out", str(tmp / "all"))
+    print(f"one student, `course grade all` (one command): {m}")
 
 
 def jobs(tmp: Path, lesson: str, n: int) -> None:
     make_template(lesson)
-    subs = _subs(tmp, lesson, n)
-    times = {}
+    subs = tmp / f"subs-{lesson}-{n}"
+    for i in range(n):
+        d = subs / f"s{i:03d}" / lesson
+        d.mkdir(parents=True)
+        shutil.copyfile(ROOT / "solutions" / lesson / f"{lesson}.ipynb", d / f"{lesson}.ipynb")
+    walls = {}
     for j in (1, 2):
-        t = time.perf_counter()
-        grade(lesson, subs, tmp / f"out-j{j}", jobs=j, progress=True)
-        times[j] = time.perf_counter() - t
-        print(f"--jobs {j}: {times[j]:.1f} s for {n} submissions of {lesson}")
-    print(f"speed-up --jobs 2 vs --jobs 1: {times[1] / times[2]:.2f}x")
+        out = tmp / f"out-j{j}"
+        with Meter() as m:
+            _course(lesson, "--submissions", str(subs), "--out", str(out), "--jobs", str(j))
+        walls[j] = m.wall
+        scores = {ln.split(",")[3] for ln in (out / "grades.csv").read_text().splitlines()
+                  if ",total," in ln}
+        print(f"--jobs {j}: {n} submissions of {lesson}: {m}; {m.wall / n:.2f} s and "
+              f"{m.cpu / n:.2f} s CPU per submission; totals {sorted(scores)}")
+    print(f"speed-up --jobs 2 vs --jobs 1: {walls[1] / walls[2]:.2f}x")
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("mode", choices=["seven", "jobs"])
-    p.add_argument("--n", type=int, default=100)
-    p.add_argument("--lesson", default="00_setup")
+    p.add_argument("--n", type=int, default=100, help="submissions (jobs mode)")
+    p.add_argument("--lesson", default="00_setup", help="lesson (jobs mode)")
     a = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp:
         if a.mode == "seven":
