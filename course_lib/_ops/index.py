@@ -283,12 +283,13 @@ def _whole(index, shape):
 def _setitem_graph(self, idx, index, advanced, value, vt):
     from .inplace import copy_, fill_scalar_tensor
 
-    if not advanced:
+    if not advanced:  # torch's copy_to: copy_ when the shapes match, else fill_ for a 0-d value
         target = self if _whole(index, self._data.shape) else getitem(self, idx)
-        if vt is None or vt._data.ndim == 0:
+        vshape = vt._data.shape if vt is not None else ()
+        if vshape != target._data.shape and not vshape:
             fill_scalar_tensor(target, value)
         else:
-            copy_(target, vt)
+            copy_(target, value)
         return
     target, aidx = self, index
     if any(isinstance(c, int) and not isinstance(c, bool) for c in index):

@@ -72,7 +72,8 @@ def reshape(self, *shape):
     shp = _infer(_shape_arg(shape), d.size, d.shape)
     try:
         r = reshape_view(d, shp)
-        return _graph(_view_of(r, self), self, F.ViewBackward0, shape=d.shape)
+        node = F.ViewBackward0 if d.flags.c_contiguous else F.ReshapeAliasBackward0  # torch
+        return _graph(_view_of(r, self), self, node, shape=d.shape)
     except ValueError:
         r = d.reshape(shp)
         return _graph(_wrap(r), self, F.UnsafeViewBackward0, shape=d.shape)

@@ -24,6 +24,7 @@ def _reshape_node(name):
 
 ViewBackward0 = _reshape_node("ViewBackward0")
 UnsafeViewBackward0 = _reshape_node("UnsafeViewBackward0")
+ReshapeAliasBackward0 = _reshape_node("ReshapeAliasBackward0")
 SqueezeBackward0 = _reshape_node("SqueezeBackward0")
 SqueezeBackward1 = _reshape_node("SqueezeBackward1")
 SqueezeBackward4 = _reshape_node("SqueezeBackward4")
