@@ -133,7 +133,7 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                     if vs:
                         plain = _PLAIN.get(cls)
                         if plain is None:
-                            plain = _PLAIN[cls] = cls._check_saved is Node._check_saved
+                            plain = _PLAIN[cls] = _is_plain(cls)
                         if not plain:
                             node._check_saved()
                         else:  # Node._check_saved inline: (counter, version saved, tensor)
@@ -145,7 +145,14 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                         _post_hooks(node, outs, g)
                 g = gl = None
             if not retain_graph:
-                node._release()
+                plain = _PLAIN.get(cls)
+                if plain is None:
+                    plain = _PLAIN[cls] = _is_plain(cls)
+                if plain and node.saved is not None:  # Node._release inline
+                    node.saved = FREED
+                    node._versions = None
+                elif not plain:
+                    node._release()
             i = -1  # (indexing the outputs is faster than zip here)
             for nxt, nr in node.next_functions:
                 i += 1
@@ -172,7 +179,11 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
     return captured
 
 
-_PLAIN = {}  # node class → True when it checks saved versions with Node._check_saved
+_PLAIN = {}  # node class → True when it uses Node's own _check_saved and _release (inlined)
+
+
+def _is_plain(cls):
+    return cls._check_saved is Node._check_saved and cls._release is Node._release
 
 
 def _adoptable(g):

@@ -13,7 +13,7 @@ import numpy as np
 from .._backend import xp_of
 from ..autograd.grad_mode import STATE
 from ..autograd.functions.pointwise import ReluBackward0 as _ReluNode
-from ..autograd.node import NO_EDGE, Node, attach, attach1, edge, fit
+from ..autograd.node import NO_EDGE, Node, attach, attach1, attach2, edge, fit
 from . import _conv_kernels as CK
 from . import _loss_kernels as LK
 from . import _glue as G
@@ -88,7 +88,7 @@ class _LinearNode(Node):
             if gx.shape != xshape or gx.dtype != xdt:
                 gx = fit(gx, xshape, xdt)
         if has_b and need_b:
-            gb = fit(g.sum(0), (w.shape[0],), wdt)
+            gb = fit(_sum_r(g, 0) if type(g) is _ndarray else g.sum(0), (w.shape[0],), wdt)
         if need_w:  # (gᵀx)ᵀ: TBackward0 transposes it back to a C-contiguous (out, in) array
             gwt = g.T @ x
             if gwt.dtype != wdt:
@@ -367,11 +367,11 @@ def _ce_2d(input, x, t, reduction):
         node = LogSoftmaxBackward0()
         node.saved, node.dim = logp, 1
         node.save_versions(lp)
-        attach(lp, node, (input,))
+        attach1(lp, node, input)
         node = NllLossBackward0()
         node.saved = t
         node.meta = ("fast", reduction, x.shape, x.dtype)
-        attach(res, node, (lp, None))
+        attach2(res, node, lp, None)
     return res
 
 
