@@ -129,7 +129,7 @@ class Geometry:
         if self.contig:
             return g.flatten()
         xp = _xp(g)
-        buf = xp.zeros(self.extent, g.dtype)
+        buf = xp.zeros_like(g, shape=(self.extent,))  # keeps g's array type (device)
         buf[self._pos(xp, self.bshape, self.bstrides, 0)] = g
         return buf
 

@@ -167,8 +167,7 @@ class AsStridedBackward0(Node):
 
     def backward(self, g):
         geo = self.geom
-        buf = np.zeros_like(g, shape=(geo.extent,)) if isinstance(g, np.ndarray) else \
-            _xp(g).zeros(geo.extent, g.dtype)
+        buf = _xp(g).zeros_like(g, shape=(geo.extent,))  # keeps g's array type (device)
         geo.put(buf, g, add=True)
         return (geo.from_mem(buf),)
 
