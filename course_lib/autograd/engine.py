@@ -116,6 +116,9 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                     g = None
                 continue
             outs = None
+            plain = _PLAIN.get(cls)
+            if plain is None:
+                plain = _PLAIN[cls] = _is_plain(cls)
             if g is not None:
                 n_out = node.n_outputs
                 if node._hooks:
@@ -131,9 +134,6 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                         raise RuntimeError(ERR_FREED)
                     vs = node._versions
                     if vs:
-                        plain = _PLAIN.get(cls)
-                        if plain is None:
-                            plain = _PLAIN[cls] = _is_plain(cls)
                         if not plain:
                             node._check_saved()
                         else:  # Node._check_saved inline: (counter, version saved, tensor)
@@ -145,9 +145,6 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                         _post_hooks(node, outs, g)
                 g = gl = None
             if not retain_graph:
-                plain = _PLAIN.get(cls)
-                if plain is None:
-                    plain = _PLAIN[cls] = _is_plain(cls)
                 if plain and node.saved is not None:  # Node._release inline
                     node.saved = FREED
                     node._versions = None
