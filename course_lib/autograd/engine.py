@@ -71,17 +71,15 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
         if node not in deps:
             deps[node] = 0
             stack.append(node)
-    get = deps.get
     push = stack.append
     while stack:
         for nxt, _ in stack.pop().next_functions:
             if nxt is not None:
-                d = get(nxt)
-                if d is None:
+                if nxt in deps:
+                    deps[nxt] += 1
+                else:
                     deps[nxt] = 1
                     push(nxt)
-                else:
-                    deps[nxt] = d + 1
     # 2. run the nodes whose inputs are complete; ``ready`` holds (node, its gradient) and
     # ``pending`` only the partial sums of nodes still waiting for other edges
     captured = {} if capture is not None else None

@@ -88,7 +88,9 @@ class _LinearNode(Node):
             if gx.shape != xshape or gx.dtype != xdt:
                 gx = fit(gx, xshape, xdt)
         if has_b and need_b:
-            gb = fit(_sum_r(g, 0) if type(g) is _ndarray else g.sum(0), (w.shape[0],), wdt)
+            gb = _sum_r(g, 0) if type(g) is _ndarray else g.sum(0)
+            if gb.dtype != wdt:
+                gb = gb.astype(wdt)
         if need_w:  # (gᵀx)ᵀ: TBackward0 transposes it back to a C-contiguous (out, in) array
             gwt = g.T @ x
             if gwt.dtype != wdt:
@@ -224,8 +226,9 @@ class LogSoftmaxBackward0(Node):
     __slots__ = ("dim",)
 
     def backward(self, g):
-        outs = (LK.log_softmax_bwd(xp_of(g), g, self.saved, self.dim),)
-        return outs if type(g) is _ndarray else _same_type(outs, g)
+        if type(g) is _ndarray:
+            return (LK.log_softmax_bwd(np, g, self.saved, self.dim),)
+        return _same_type((LK.log_softmax_bwd(xp_of(g), g, self.saved, self.dim),), g)
 
 
 class SoftmaxBackward0(Node):
