@@ -70,7 +70,7 @@ def _infer_np(data):
     except ValueError:
         raise _ragged(data) from None
     if arr.dtype == object:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if arr.dtype.kind == "U" or arr.dtype.kind == "S":
         raise TypeError("new(): invalid data type 'str'")
     if arr.dtype.kind == "f" and arr.dtype == np.float64:
@@ -92,6 +92,8 @@ def _ragged(data):
                                   f"(got {len(x)})")
         level = [y for x in level for y in x]
         dim += 1
+    if any(isinstance(x, (list, tuple)) for x in level):
+        return TypeError("not a sequence")
     return ValueError("expected sequence of equal lengths")
 
 
@@ -166,21 +168,42 @@ def from_numpy(ndarray):
     ### END SOLUTION
 
 
-def _size(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+def _negative_dim_error(shape):
+    """torch's RuntimeError for a shape with a negative size."""
+    s = next(n for n in shape if n < 0)
+    return RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+
+
+def _size(size, name="empty"):
+    one = len(size) == 1
+    if one and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
+        one = False
     out = []
-    for s in size:
+    for i, s in enumerate(size):
         if isinstance(s, Tensor):
             s = int(s)
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element "
-                            f"of type {type(s).__name__}")
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
-                               f"{list(size)}")
+            if one:
+                raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
+                                f"not {type(s).__name__}")
+            raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos "
+                            f"{i + 1} with error \"type must be tuple of ints,but got "
+                            f"{type(s).__name__}\"")
         out.append(int(s))
+    if out and min(out) < 0:
+        if name == "zeros":
+            raise RuntimeError("zeros: Dimension size must be non-negative.")
+        raise _negative_dim_error(out)
     return tuple(out)
+
+
+def _floating(dtype, kernel):
+    """torch's NotImplementedError for random floats asked for in an integer dtype."""
+    d = _dt(dtype)
+    if d is not None and not d.is_floating_point:
+        from ._dtype import scalar_name
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(d)}\'')
 
 
 def _float_dt(dtype):
@@ -189,12 +212,12 @@ def _float_dt(dtype):
 
 def zeros(*size, out=None, dtype=None, device=None, requires_grad=False):
     """A tensor of zeros with shape ``size``. 全零张量。"""
-    return _finish(np.zeros(_size(size), _float_dt(dtype)), None, device, requires_grad)
+    return _finish(np.zeros(_size(size, "zeros"), _float_dt(dtype)), None, device, requires_grad)
 
 
 def ones(*size, out=None, dtype=None, device=None, requires_grad=False):
     """A tensor of ones. 全一张量。"""
-    return _finish(np.ones(_size(size), _float_dt(dtype)), None, device, requires_grad)
+    return _finish(np.ones(_size(size, "ones"), _float_dt(dtype)), None, device, requires_grad)
 
 
 def empty(*size, out=None, dtype=None, device=None, requires_grad=False, memory_format=None):
@@ -206,6 +229,9 @@ def full(size, fill_value, *, out=None, dtype=None, device=None, requires_grad=F
     """A tensor filled with ``fill_value`` (its dtype inferred like torch). 用常数填充。"""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    if not isinstance(fill_value, (int, float, complex, np.number, np.bool_)):
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{type(fill_value).__name__}")
     d = _dt(dtype)
     if d is None:
         d = _bool if isinstance(fill_value, bool) else (
@@ -216,13 +242,15 @@ def full(size, fill_value, *, out=None, dtype=None, device=None, requires_grad=F
 
 def rand(*size, generator=None, out=None, dtype=None, device=None, requires_grad=False):
     """Uniform random numbers in [0, 1). [0, 1) 上的均匀分布。"""
-    a = rng(generator).random(_size(size), dtype=np.float64).astype(_float_dt(dtype))
+    _floating(dtype, "check_uniform_bounds")
+    a = rng(generator).random(_size(size, "rand"), dtype=np.float64).astype(_float_dt(dtype))
     return _finish(a, None, device, requires_grad)
 
 
 def randn(*size, generator=None, out=None, dtype=None, device=None, requires_grad=False):
     """Standard normal random numbers. 标准正态分布。"""
-    a = rng(generator).standard_normal(_size(size)).astype(_float_dt(dtype))
+    _floating(dtype, "normal_kernel_cpu")
+    a = rng(generator).standard_normal(_size(size, "randn")).astype(_float_dt(dtype))
     return _finish(a, None, device, requires_grad)
 
 
@@ -243,6 +271,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    _size((n,), "randperm")
     a = rng(generator).permutation(n).astype((_dt(dtype) or _i64)._np)
     return _finish(a, None, device, requires_grad)
 
@@ -254,8 +283,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         a = rng(generator).standard_normal(shape) * _backend.to_numpy(np.asarray(s)) + \
             _backend.to_numpy(np.asarray(m))
+        if np.any(np.asarray(_backend.to_numpy(np.asarray(s))) < 0):
+            raise RuntimeError("normal expects all elements of std >= 0.0")
         like = mean if isinstance(mean, Tensor) else std
         return _finish(a.astype(like._data.dtype), None, like.device, False)
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     a = rng(generator).normal(mean, std, _size((size,) if isinstance(size, int) else (size,)))
     return _finish(a.astype(_float_dt(dtype)), None, device, False)
 
@@ -269,10 +302,14 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requir
     if end is None:
         start, end = 0, start
     start, end, step = _num(start), _num(end), _num(step)
+    for name, v in (("start", start), ("end", end), ("step", step)):
+        if not isinstance(v, (int, float, np.number)):
+            raise TypeError(f"arange(): argument '{name}' must be Number, not "
+                            f"{type(v).__name__}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     d = _dt(dtype)
     if d is None:
         d = _i64 if all(isinstance(v, int) for v in (start, end, step)) else _default[0]
@@ -286,16 +323,24 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requir
 
 def linspace(start, end, steps, *, out=None, dtype=None, device=None, requires_grad=False):
     """``steps`` evenly spaced numbers from ``start`` to ``end`` (included). 等间距数列。"""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     a = np.linspace(_num(start), _num(end), steps).astype(_float_dt(dtype))
     return _finish(a, None, device, requires_grad)
 
 
 def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False):
     """Identity matrix ``n × m``. 单位矩阵。"""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, m, dtype=_float_dt(dtype)), None, device, requires_grad)
 
 
-def _like(t, dtype, device):
+def _like(t, dtype, device, name="zeros_like"):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(t).__name__}")
     return (_dt(dtype) or t.dtype), (device if device is not None else t.device)
 
 

@@ -62,6 +62,9 @@ def broadcast_tensors(*tensors):
     """Expand tensors to their common broadcast shape (views). 把张量广播成共同形状。"""
     from ._ops.shape import expand
 
+    from ._ops._util import check_broadcast
+
+    check_broadcast(*(t._data.shape for t in tensors))
     shape = _broadcast_shapes(*(t.shape for t in tensors))
     return tuple(expand(t, shape) for t in tensors)
 

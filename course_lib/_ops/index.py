@@ -250,10 +250,27 @@ def setitem(self, idx, value):
     else:
         v = value
     if not _backend.writeable(x):
-        from .inplace import ERR_OVERLAP
-        raise RuntimeError(ERR_OVERLAP)
+        x = _expanded_target(self, x, index, advanced, vt)
     _write(x, index if split is None else split, v, split is not None)
     self._ver[0] += 1
+
+
+def _expanded_target(self, x, index, advanced, vt):
+    """A writable alias of a read-only (expanded) ``x``, as torch allows: a scalar fills a
+    basic selection, an advanced index writes with a deprecation warning; copying a tensor into
+    elements that share memory raises torch's error."""
+    from .inplace import ERR_EXPANDED, ERR_OVERLAP, overlaps, target
+
+    if advanced:
+        if overlaps(x):
+            import warnings
+            mask = len(index) == 1 and getattr(index[0], "dtype", None) == np.bool_
+            what = ("masked_fill_", "mask] = scalar") if mask and vt is None else \
+                ("index_put_", "indices] = tensor")
+            warnings.warn(ERR_EXPANDED.format(*what), UserWarning, stacklevel=3)
+    elif vt is not None and vt._data.ndim and overlaps(x[index]):
+        raise RuntimeError(ERR_OVERLAP)
+    return target(self, fill=True)
 
 
 def _write(x, index, v, split=False):
@@ -289,7 +306,7 @@ def _setitem_graph(self, idx, index, advanced, value, vt):
         if vshape != target._data.shape and not vshape:
             fill_scalar_tensor(target, value)
         else:
-            copy_(target, value)
+            copy_(target, value if vt is not None else _wrap(np.asarray(value)))
         return
     target, aidx = self, index
     if any(isinstance(c, int) and not isinstance(c, bool) for c in index):

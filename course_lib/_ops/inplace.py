@@ -23,14 +23,51 @@ _UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true
 
 ERR_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
                "single memory location. Please clone() the tensor before performing the operation.")
+ERR_EXPANDED = ("Use of {} on expanded tensors is deprecated. Please clone() the tensor before "
+                "performing this operation. This also applies to advanced indexing e.g. "
+                "tensor[{}")
 ERR_PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to "
                "tensor refer to a single memory location. Please clone() the tensor before "
                "performing the operation.")
 
 
-def _writable(self):
-    if not _backend.writeable(self._data):
+def overlaps(a):
+    """torch's ``has_internal_overlap``: a dimension of size > 1 with stride 0 (expand)."""
+    for n, st in zip(a.shape, a.strides):
+        if st == 0 and n > 1:
+            return True
+    return False
+
+
+def target(self, fill=False):
+    """The array an in-place op writes into: ``self._data``, or a writable alias of it when it
+    is a read-only (expanded) numpy view. torch's RuntimeError when several elements share one
+    memory location — except for ``fill=True`` ops (``fill_``, ``zero_``, ``masked_fill_``),
+    which torch allows. 原地运算要写入的数组；多个元素共享同一内存时按 torch 报错。"""
+    x = self._data
+    if _backend.writeable(x):
+        if type(x) is not np.ndarray and not fill and overlaps(x):  # cupy: always writeable
+            raise RuntimeError(ERR_OVERLAP)
+        return x
+    if not fill and overlaps(x):
         raise RuntimeError(ERR_OVERLAP)
+    w = x.view()
+    try:
+        w.flags.writeable = True
+    except ValueError:  # memory that numpy itself holds read-only
+        raise RuntimeError(ERR_OVERLAP) from None
+    return w
+
+
+def shape_error(xs, ys):
+    """torch's error for an in-place result of shape broadcast(xs, ys) != xs."""
+    try:
+        shape = np.broadcast_shapes(xs, ys)
+    except ValueError:
+        from ._util import broadcast_error
+        return broadcast_error(xs, ys)
+    return RuntimeError(f"output with shape {list(xs)} doesn't match the broadcast shape "
+                        f"{list(shape)}")
 
 
 def _no_partial_overlap(self, other):
@@ -61,7 +98,7 @@ def _apply(self, res):
         raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the "
                            f"broadcast shape {list(r.shape)}")
     _cast_check(x, r)
-    _writable(self)
+    x = target(self)
     node = res._grad_fn
     if node is not None:
         _views.fix_saved(node, self, res)
@@ -82,6 +119,9 @@ def _binary_inplace(name):
     uf = _UFUNCS[name]
 
     def method(self, other, *, alpha=1):
+        if type(alpha) is not int and not isinstance(alpha, (int, float)):
+            raise TypeError(f"{name}_(): argument 'alpha' must be Number, not "
+                            f"{type(alpha).__name__}")
         ot = isinstance(other, Tensor)
         if ot:
             _no_partial_overlap(self, other)
@@ -90,6 +130,8 @@ def _binary_inplace(name):
             res = op(self, other, alpha=alpha) if name in ("add", "sub") else op(self, other)
             return _apply(self, res)
         x = self._data
+        if not _backend.writeable(x):
+            x = target(self)
         if ot:
             y = other._data
             if type(y) is not type(x):
@@ -104,19 +146,25 @@ def _binary_inplace(name):
         except ValueError as e:
             if "read-only" in str(e):
                 raise RuntimeError(ERR_OVERLAP) from None
-            if "broadcast" in str(e):
-                shape = np.broadcast_shapes(x.shape, np.shape(y))
-                raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the "
-                                   f"broadcast shape {list(shape)}") from None
-            raise
+            raise shape_error(x.shape, np.shape(y)) from None
         except TypeError:  # numpy's UFuncTypeError (a TypeError): float into int
-            rt = prep(self, other)[0].dtype if not ot else np.result_type(x, y)
-            raise RuntimeError(f"result type {scalar_name(_by_np[rt])} can't be cast to the "
-                               f"desired output type {scalar_name(_by_np[x.dtype])}") from None
+            raise RuntimeError(f"result type {scalar_name(_by_np[_result(x, y, name)])} can't be "
+                               f"cast to the desired output type "
+                               f"{scalar_name(_by_np[x.dtype])}") from None
         self._ver[0] += 1
         return self
     method.__name__ = name + "_"
     return method
+
+
+def _result(x, y, name):
+    """torch's result dtype of ``x ∘ y`` (y an array or a Python number)."""
+    from ._util import result_dtype, scalar_dtype
+    rt = result_dtype(x, y) if hasattr(y, "dtype") else (scalar_dtype(x, y) or x.dtype)
+    if name == "div" and rt.kind in "iub":
+        from .._dtype import _default
+        rt = _default[0]._np
+    return np.dtype(rt)
 
 
 def _unary_inplace(name):
@@ -129,20 +177,20 @@ def _unary_inplace(name):
     return method
 
 
-def _overwrite(self, node_cls, write, value=None):
+def _overwrite(self, node_cls, write, value=None, fill=False):
     """An in-place op that overwrites every element: ``write(array)`` does it; in the graph the
     old value gets a zero gradient (``ZeroBackward0``, ``FillBackward2`` …)."""
     vt = value if isinstance(value, Tensor) else None
     diff = STATE[0] and (self._requires_grad or (vt is not None and vt._requires_grad))
     check_inplace(self, diff)
-    _writable(self)
+    x = target(self, fill)
     node = None
     if diff:
         node = node_cls()
         node.vshape = vt._data.shape if vt is not None and vt._requires_grad else None
         node.vdtype = vt._data.dtype if vt is not None else None
         node.next_functions = (edge(self),) if value is None else (edge(self), edge(vt))
-    write(self._data)
+    write(x)
     self._ver[0] += 1
     if node is not None:
         _views.rebase(self, node)
@@ -153,7 +201,7 @@ def zero_(self):
     """Fill with zeros in place. 就地置零。"""
     def write(x):
         x[...] = 0
-    return _overwrite(self, F.ZeroBackward0, write)
+    return _overwrite(self, F.ZeroBackward0, write, fill=True)
 
 
 def _scalar_of(value):
@@ -172,8 +220,8 @@ def fill_(self, value):
     def write(x):
         x[...] = v
     if isinstance(value, Tensor):
-        return _overwrite(self, F.FillBackward3, write, value)
-    return _overwrite(self, F.FillBackward2, write)
+        return _overwrite(self, F.FillBackward3, write, value, fill=True)
+    return _overwrite(self, F.FillBackward2, write, fill=True)
 
 
 def fill_scalar_tensor(self, value):
@@ -182,26 +230,32 @@ def fill_scalar_tensor(self, value):
 
     def write(x):
         x[...] = v
-    return _overwrite(self, F.FillBackward3, write, value if isinstance(value, Tensor) else 0)
+    return _overwrite(self, F.FillBackward3, write, value if isinstance(value, Tensor) else 0,
+                      fill=True)
 
 
 def copy_(self, src, non_blocking=False):
     """Copy ``src``'s values (broadcast, any device/dtype) into this tensor. 就地拷贝。"""
-    if isinstance(src, Tensor):
-        _no_partial_overlap(self, src)
-    s = src._data if isinstance(src, Tensor) else np.asarray(src)
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(src).__name__}")
+    _no_partial_overlap(self, src)
+    s = src._data
+    if s.shape != self._data.shape:
+        xs = self._data.shape
+        try:
+            ok = np.broadcast_shapes(xs, s.shape) == xs
+        except ValueError:
+            ok = False
+        if not ok:
+            raise shape_error(xs, s.shape)
 
     def write(x):
         nonlocal s
         if type(s) is not type(x):
             s = _backend.transfer(s, _backend.device_of(x))
-        try:
-            x[...] = s
-        except ValueError:
-            raise RuntimeError(
-                f"The size of tensor a ({x.shape[-1] if x.ndim else 1}) must match the size of "
-                f"tensor b ({s.shape[-1] if s.ndim else 1}) at non-singleton dimension 0") from None
-    return _overwrite(self, F.CopyBackwards, write, src if isinstance(src, Tensor) else 0)
+        x[...] = s
+    return _overwrite(self, F.CopyBackwards, write, src)
 
 
 def _random_fill(self, node_cls, draw):
@@ -242,9 +296,14 @@ def masked_fill_(self, mask, value):
     check_inplace(self, diff)
     if diff:
         return _apply(self, P.masked_fill(self, mask, value))
-    _writable(self)
+    P.check_mask(self, mask, value, inplace=True)
+    x = target(self, fill=True)
+    if x is not self._data and overlaps(x):
+        import warnings
+        warnings.warn(ERR_EXPANDED.format("masked_fill_", "mask] = scalar"), UserWarning,
+                      stacklevel=2)
     v = value.item() if isinstance(value, Tensor) else value
-    np.copyto(self._data, self._data.dtype.type(v), where=mask._data)
+    np.copyto(x, x.dtype.type(v), where=mask._data)
     self._ver[0] += 1
     return self
 

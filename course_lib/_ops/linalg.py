@@ -78,9 +78,16 @@ def matmul(input, other, *, out=None):
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src "
                                f"[{y.shape[0]}] to have the same number of elements, but got "
                                f"{x.shape[0]} and {y.shape[0]} elements respectively")
-        if y.ndim == 1 and x.ndim == 2:
-            raise RuntimeError(f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x"
-                               f"{x.shape[1]}), vec ({y.shape[0]})")
+        if y.ndim == 1:
+            n = x.size // k1 if k1 else int(np.prod(x.shape[:-1]))
+            raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{k1}), vec ({k2})")
+        if y.ndim >= 3:  # torch broadcasts the batch dims and calls bmm
+            from ._util import check_broadcast
+            bx, by = x.shape[:-2], y.shape[:-2]
+            check_broadcast(bx, by)
+            b = int(np.prod(np.broadcast_shapes(bx, by)))
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{b}, {k1}] but got: [{b}, {k2}].")
         a = x.reshape(-1, x.shape[-1]) if x.ndim > 1 else x.reshape(1, -1)
         b = y.reshape(y.shape[0], -1) if y.ndim > 1 else y.reshape(-1, 1)
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]}"
@@ -127,7 +134,7 @@ def mv(input, vec):
     x, y = _pair(input, vec, "mv")
     if x.ndim != 2 or y.ndim != 1:
         raise RuntimeError("vector + matrix @ vector expected, got "
-                           f"{y.ndim}, {x.ndim}, {y.ndim}")
+                           f"1, {x.ndim}, {y.ndim}")
     return matmul(input, vec)
 
 
@@ -174,6 +181,9 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 def outer(input, vec2):
     from .shape import unsqueeze
 
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
     return unsqueeze(input, 1) * unsqueeze(vec2, 0)
 
 

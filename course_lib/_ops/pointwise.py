@@ -213,7 +213,7 @@ def where(condition, input=None, other=None):
     try:
         r = np.where(c, x, y)
     except ValueError:
-        raise broadcast_error(c.shape, np.broadcast_shapes(np.shape(x), np.shape(y))) from None
+        raise broadcast_error(c.shape, np.shape(x), np.shape(y)) from None
     res = _wrap(r)
     ga = input if isinstance(input, Tensor) else None
     if needs_grad(ga, tb):
@@ -311,7 +311,11 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
     hi = max._data if isinstance(max, Tensor) else max
     if x.dtype.kind != "f" and (isinstance(lo, float) or isinstance(hi, float)):
         x = x.astype(_default[0]._np)
-    r = np.clip(x, lo, hi)
+    try:
+        r = np.clip(x, lo, hi)
+    except ValueError:
+        raise broadcast_error(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None)) \
+            from None
     if r.dtype != x.dtype:
         r = r.astype(x.dtype)
     res = _wrap(r)
@@ -330,8 +334,36 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
 clip = clamp
 
 
+_C_NAMES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char", "float32": "float", "float64": "double",
+            "float16": "c10::Half", "bool": "bool"}
+
+
+def check_mask(input, mask, value, inplace=False):
+    """torch's errors for ``masked_fill(_)``'s mask (bool, broadcastable) and value (0-d)."""
+    m = mask._data
+    if m.dtype.kind != "b":
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{_C_NAMES.get(m.dtype.name, m.dtype.name)}")
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value._data.ndim} dimension(s).")
+    if not isinstance(value, (Tensor, int, float, bool, np.number, np.bool_)):
+        raise TypeError(f"masked_fill_() received an invalid combination of arguments - got "
+                        f"(Tensor, {type(value).__name__}), but expected one of: (Tensor mask, "
+                        "Tensor value) or (Tensor mask, Number value)")
+    xs = input._data.shape
+    if m.shape != xs:
+        from ._util import check_broadcast
+        check_broadcast(m.shape, xs)
+        if inplace and np.broadcast_shapes(m.shape, xs) != xs:
+            raise RuntimeError(f"output with shape {list(xs)} doesn't match the broadcast shape "
+                               f"{list(np.broadcast_shapes(m.shape, xs))}")
+
+
 def masked_fill(input, mask, value):
     """Copy of ``input`` with ``value`` where ``mask`` is True. 按掩码填充。"""
+    check_mask(input, mask, value)
     v = value.item() if isinstance(value, Tensor) else value
     x = input._data
     r = np.where(mask._data, x.dtype.type(v), x)

@@ -62,13 +62,26 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     return return_types.topk(res, _wrap(idx.astype(np.int64)))
 
 
+def _check_index(what, x, d, idx):
+    """torch's errors for a gather/scatter index: integer dtype, same ndim, within bounds."""
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"{what}(): Expected dtype int32/int64 for index")
+    if idx.ndim != x.ndim and x.ndim and idx.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as "
+                           f"{'input' if what == 'gather' else 'self'} tensor")
+    n = x.shape[d] if x.ndim else 1
+    if idx.size and x.ndim and (idx.min() < 0 or idx.max() >= n):
+        flat = idx.ravel()
+        bad = flat[np.argmax((flat < 0) | (flat >= n))]
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
+
+
 def gather(input, dim, index):
     """``out[i][j] = input[i][index[i][j]]`` for dim 1 (and likewise for other dims). 按下标收集。"""
     x = input._data
     d = _dim(dim, x.ndim)
     idx = index._data
-    if idx.dtype.kind not in "iu":
-        raise RuntimeError("gather(): Expected dtype int64 for index")
+    _check_index("gather", x, d, idx)
     if x.ndim == 0:
         if idx.size and np.any(idx != 0):
             raise RuntimeError("index 1 is out of bounds for dimension 0 with size 1")
@@ -83,6 +96,15 @@ def index_select(input, dim, index):
     x = input._data
     d = _dim(dim, x.ndim)
     idx = index._data
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    n = x.shape[d] if x.ndim else 1
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        flat = idx.ravel()
+        bad = flat[np.argmax((flat < 0) | (flat >= n))]
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
     if x.ndim == 0:  # torch: the 0-d tensor itself (index must be [0] or 0)
         return _node(_wrap(np.take(x.reshape(1), idx.reshape(-1)).reshape(())), input,
                      F.IndexSelectBackward0, (idx.reshape(()),), shape=x.shape, dim=0)
@@ -117,14 +139,25 @@ def select(input, dim, index):
     if input._data.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = _dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    if isinstance(index, int) and not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input._data.shape)} at dimension {d}")
     return input[(slice(None),) * d + (index,)]
 
 
+def _two_dims(input, what):
+    if input._data.ndim < 2:
+        raise RuntimeError(f"{what}: input tensor must have at least 2 dimensions")
+
+
 def tril(input, diagonal=0):
+    _two_dims(input, "tril")
     return _node(_wrap(np.tril(input._data, diagonal)), input, F.TrilBackward0, k=diagonal)
 
 
 def triu(input, diagonal=0):
+    _two_dims(input, "triu")
     return _node(_wrap(np.triu(input._data, diagonal)), input, F.TriuBackward0, k=diagonal)
 
 
@@ -174,8 +207,14 @@ def moveaxis(input, source, destination):
         return _step(input, input._data[...], F.AliasBackward0, None, False)
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) "
+                           f"should contain the same number of dims as destination ({dst} dims)")
     src = [_dim(s, nd) for s in src]
     dst = [_dim(s, nd) for s in dst]
+    for name, ds in (("source", src), ("destination", dst)):
+        if len(set(ds)) != len(ds):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
     order = [i for i in range(nd) if i not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
@@ -188,7 +227,9 @@ movedim = moveaxis
 def tile(input, dims):
     from .shape import repeat
 
-    dims = tuple(dims)
+    from .shape import _shape_arg
+
+    dims = _shape_arg((dims,), "tile", "dims")
     nd = input._data.ndim
     if len(dims) < nd:
         dims = (1,) * (nd - len(dims)) + dims
@@ -203,6 +244,9 @@ def lerp(input, end, weight):
     from ._util import prep
 
     x, y, _ = prep(input, end)
+    if x.shape != np.shape(y):
+        from ._util import check_broadcast
+        check_broadcast(x.shape, np.shape(y))
     res = _wrap(x + weight * (y - x))
     if STATE[0] and (input._requires_grad or end._requires_grad):
         node = LerpBackward0()
@@ -223,6 +267,10 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 def masked_select(input, mask):
     """The elements where ``mask`` is True, as a 1-D tensor. 取出掩码为 True 的元素。"""
     x = input._data
+    if mask._data.dtype.kind != "b":
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    from ._util import check_broadcast
+    check_broadcast(mask._data.shape, x.shape)
     m = np.broadcast_to(mask._data, np.broadcast_shapes(x.shape, mask._data.shape))
     if m.shape != x.shape:
         raise NotImplementedError("course_lib: masked_select needs a mask of the input's shape "
@@ -241,6 +289,7 @@ def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
         raise NotImplementedError("course_lib: scatter_ 不支持求导 / scatter_ does not support "
                                   "autograd; use one_hot or where instead.")
     d = _dim(dim, self._data.ndim)
+    _check_index("scatter", self._data, d, index._data)
     v = src if src is not None else value
     v = v._data if isinstance(v, Tensor) else v
     idx = F._along(index._data, d)

@@ -17,13 +17,30 @@ from ..exercises import exercise
 from ._util import STATE, Tensor, _wrap
 
 
-def _shape_arg(shape):
+def _shape_arg(shape, name="view", arg="size"):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
         shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+    try:
+        return tuple(s.__index__() for s in shape)  # ints (and 0-d integer tensors), as torch
+    except (AttributeError, TypeError):
+        for i, s in enumerate(shape):
+            if not hasattr(s, "__index__"):
+                raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, "
+                                f"but found element of type {type(s).__name__} at pos {i}") \
+                    from None
+        raise
+
+
+def _check_sizes(shape):
+    """torch's error for a size below -1 in view/reshape."""
+    for i, s in enumerate(shape):
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
 
 
 def _infer(shape, numel, orig):
+    if min(shape, default=0) < -1:
+        _check_sizes(shape)
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = math.prod(s for s in shape if s != -1)
@@ -51,7 +68,12 @@ def view(self, *shape):
     以另一种形状查看同一块内存，不拷贝；步长不允许时抛错（与 torch 相同）。
     """
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and \
-            not isinstance(shape[0], Size):
+            not isinstance(shape[0], Size) and not hasattr(shape[0], "__index__"):
+        from .._dtype import dtype as _dtype_cls
+        if not isinstance(shape[0], _dtype_cls):
+            raise TypeError(f"view() received an invalid combination of arguments - got "
+                            f"({type(shape[0]).__name__}), but expected one of: (course_lib.dtype "
+                            "dtype) or (tuple of ints size)")
         from .convert import _to
         return _to(self, None, shape[0])  # view(dtype): not a reinterpretation here
     d = self._data
@@ -69,7 +91,7 @@ def view(self, *shape):
 def reshape(self, *shape):
     """Like ``view`` when possible (shares memory), else a copy. 能视图则视图，否则拷贝。"""
     d = self._data
-    shp = _infer(_shape_arg(shape), d.size, d.shape)
+    shp = _infer(_shape_arg(shape, "reshape", "shape"), d.size, d.shape)
     try:
         r = reshape_view(d, shp)
         node = F.ViewBackward0 if d.flags.c_contiguous else F.ReshapeAliasBackward0  # torch
@@ -99,19 +121,29 @@ def unflatten(self, dim, sizes):
         raise RuntimeError("unflatten got an unexpected error:\nDimension specified as "
                            f"{_dim(dim, 0)} but tensor has no dimensions")
     dim = _dim(dim, d.ndim)
-    sizes = _infer(tuple(sizes), d.shape[dim], None)
+    sizes = tuple(sizes)
+    n = math.prod(s for s in sizes if s != -1)
+    if sizes.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if (n != d.shape[dim] and -1 not in sizes) or (-1 in sizes and (n == 0 or d.shape[dim] % n)):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({d.shape[dim]}) in the input tensor")
+    sizes = _infer(sizes, d.shape[dim], None)
     return view(self, d.shape[:dim] + sizes + d.shape[dim + 1:])
 
 
 def permute(self, *dims):
     d = self._data
-    dims = tuple(_dim(i, d.ndim) for i in _shape_arg(dims))
-    if d.ndim == 0 and dims == (0,):
-        dims = ()
-    if sorted(dims) != list(range(d.ndim)):
+    dims = _shape_arg(dims, "permute", "dims")
+    if len(dims) != max(d.ndim, 1) or (d.ndim == 0 and dims):
         raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does "
                            "not match the length of the desired ordering of dimensions i.e. "
                            f"input.dim() = {d.ndim} is not equal to len(dims) = {len(dims)}")
+    dims = tuple(_dim(i, d.ndim) for i in dims)
+    if d.ndim == 0:
+        dims = ()
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     return _graph(_view_of(d.transpose(dims), self), self, F.PermuteBackward0, perm=dims)
 
 
@@ -152,6 +184,9 @@ def _T(self):
 
 
 def _mT(self):
+    if self._data.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got "
+                           f"{self._data.ndim}-D tensor.")
     return transpose(self, -2, -1)
 
 
@@ -176,14 +211,24 @@ def unsqueeze(self, dim):
 
 def expand(self, *sizes):
     d = self._data
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "expand")
     if len(sizes) < d.ndim:
-        raise RuntimeError(f"expand(course_lib.FloatTensor{{{list(d.shape)}}}, size={list(sizes)}): "
-                           "the number of sizes provided ({}) must be greater or equal to the "
-                           "number of dimensions in the tensor ({})".format(len(sizes), d.ndim))
+        from .._tensor import _type_name
+        raise RuntimeError(f"expand({_type_name(self)}{{{list(d.shape)}}}, size={list(sizes)}): "
+                           f"the number of sizes provided ({len(sizes)}) must be greater or equal "
+                           f"to the number of dimensions in the tensor ({d.ndim})")
     lead = len(sizes) - d.ndim
+    for i in range(lead):
+        if sizes[i] < 0:
+            raise RuntimeError(f"The expanded size of the tensor ({sizes[i]}) isn't allowed in a "
+                               f"leading, non-existing dimension {i}")
     shp = tuple(d.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
     for i in range(d.ndim):
+        if shp[i + lead] < 0:
+            raise RuntimeError(f"The expanded size of the tensor ({shp[i + lead]}) must match the "
+                               f"existing size ({d.shape[i]}) at non-singleton dimension "
+                               f"{i + lead}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                               f"{list(d.shape)}")
         if d.shape[i] != 1 and d.shape[i] != shp[i + lead]:
             raise RuntimeError(
                 f"The expanded size of the tensor ({shp[i + lead]}) must match the existing size "
@@ -311,6 +356,10 @@ def split(self, split_size_or_sections, dim=0):
     n = d.shape[dim]
     if isinstance(split_size_or_sections, int):
         s = split_size_or_sections
+        if s < 0 or (s == 0 and n):
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}" if s == 0 else
+                               f"split expects split_size be non-negative, but got split_size={s}")
         sizes = [min(s, n - i) for i in range(0, n, s)] if n else [0]
     else:
         sizes = list(split_size_or_sections)
@@ -327,6 +376,8 @@ def split(self, split_size_or_sections, dim=0):
 def chunk(self, chunks, dim=0):
     if self._data.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = self._data.shape[_dim(dim, self._data.ndim)]
     return split(self, max(-(-n // chunks), 1), dim)
 
@@ -341,20 +392,33 @@ def unbind(self, dim=0):
 
 
 def repeat(self, *sizes):
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "repeat", "repeats")
     d = self._data
     if len(sizes) < d.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
+    if min(sizes, default=0) < 0:
+        from .._creation import _negative_dim_error
+        full = (1,) * (len(sizes) - d.ndim) + d.shape
+        raise _negative_dim_error([a * b for a, b in zip(full, sizes)])
     res = _wrap(np.tile(d, sizes))
     return _graph(res, self, F.RepeatBackward0, shape=d.shape, repeats=sizes)
 
 
-def flip(self, dims):
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+def flip(self, *dims):
+    dims = _shape_arg(dims, "flip", "dims")
     dims = tuple(_dim(i, self._data.ndim) for i in dims) if self._data.ndim else \
         tuple(_dim(i, 0) for i in dims) and ()
+    _no_repeats(dims)
     return _graph(_wrap(np.flip(self._data, dims).copy()), self, F.FlipBackward0, dims=dims)
+
+
+def _no_repeats(dims):
+    """torch's error for a dim named twice (flip, sum over a tuple …)."""
+    if len(set(dims)) != len(dims):
+        for i, a in enumerate(dims):
+            if a in dims[i + 1:]:
+                raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
 
 
 def _attach_methods():
