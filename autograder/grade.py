@@ -211,20 +211,46 @@ def _preload_gradebook():
         pass
 
 
-def record(results: list, lesson: str, db_url: str, course: Path) -> None:
+class Recorder:
+    """The single gradebook writer (the main thread): each result as it arrives, so the
+    writes overlap the grading of the others. 唯一写成绩库的对象（主线程）。"""
+
+    def __init__(self, lesson: str, db_url: str):
+        self.lesson, self.db_url, self.gb = lesson, db_url, None
+
+    def add(self, results: list) -> None:
+        import warnings
+
+        from nbgrader.api import Gradebook, MissingEntry
+        if self.gb is None:
+            self.gb = Gradebook(self.db_url)
+        gb, lesson = self.gb, self.lesson
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # nbgrader's own SAWarnings in add_submission
+            for res in results:
+                gb.update_or_create_student(res["student"])
+                try:
+                    gb.find_submission(lesson, res["student"])
+                except MissingEntry:
+                    gb.add_submission(lesson, res["student"])
+                for r in res["exercises"]:
+                    g = gb.find_grade(f"test_{r['exercise']}", lesson, lesson, res["student"])
+                    g.auto_score = float(r["score"])
+            gb.db.commit()
+
+    def close(self) -> None:
+        if self.gb is not None:
+            self.gb.close()
+            self.gb = None
+
+
+def record(results: list, lesson: str, db_url: str, course: Path | None = None) -> None:
     """Write the scores into the gradebook (one writer, idempotent)."""
-    from nbgrader.api import Gradebook, MissingEntry
-    with Gradebook(db_url) as gb:
-        for res in results:
-            gb.update_or_create_student(res["student"])
-            try:
-                gb.find_submission(lesson, res["student"])
-            except MissingEntry:
-                gb.add_submission(lesson, res["student"])
-            for r in res["exercises"]:
-                g = gb.find_grade(f"test_{r['exercise']}", lesson, lesson, res["student"])
-                g.auto_score = float(r["score"])
-        gb.db.commit()
+    rec = Recorder(lesson, db_url)
+    try:
+        rec.add(results)
+    finally:
+        rec.close()
 
 
 def write_csv(path: Path, results: list) -> None:
@@ -292,19 +318,25 @@ def _grade_lesson(lesson, submissions, out, jobs, db, progress, kw) -> list:
     from tqdm import tqdm
     bar = tqdm(total=len(students), initial=len(done), desc=f"grading {lesson}",
                disable=not progress, unit="student")
-    _run_all(lesson, todo, course, out, jobs, dict(kw), results, bar)
-    bar.close()
-    record(results, lesson, db_url, course)
+    rec = Recorder(lesson, db_url)
+    try:
+        rec.add(results)  # finished in an earlier run (resume)
+        _run_all(lesson, todo, course, out, jobs, dict(kw), results, bar, rec)
+    finally:
+        rec.close()
+        bar.close()
     write_csv(out / "grades.csv", results)
     return results
 
 
-def _run_all(lesson, todo, course, out, jobs, kw, results, bar):
+def _run_all(lesson, todo, course, out, jobs, kw, results, bar, rec):
     with cf.ThreadPoolExecutor(max_workers=jobs) as pool:
         futs = {pool.submit(grade_student, lesson, s, nb, course, out, **kw): s for s, nb in todo}
         for fut in cf.as_completed(futs):
             try:
-                results.append(fut.result())
+                res = fut.result()
+                results.append(res)
+                rec.add([res])
             except Exception as e:  # noqa: BLE001  one failure never stops the others
                 print(f"✗ {futs[fut]}: grader error {type(e).__name__}: {e}", file=sys.stderr)
             bar.update(1)
