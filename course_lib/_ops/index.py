@@ -62,6 +62,8 @@ def _index(idx, x):
             last = F.UnsqueezeBackward0
         elif i is Ellipsis:
             out.append(i)
+        elif isinstance(i, str):
+            raise TypeError(f"new(): invalid data type '{type(i).__name__}'")
         else:
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
                              "byte Variables are valid indices (got "
@@ -73,23 +75,38 @@ def _index(idx, x):
     return tuple(out), advanced, last
 
 
-def _numpy_index_error(e, x, dim=None):
+def _numpy_index_error(e, x, dim=None, adv=()):
+    """torch's IndexError for numpy's (``dim``: the dim an int index applied to; ``adv``: the
+    advanced indices as (first dim, array, dims) — torch counts their dims from the first)."""
+    import re
+
     msg = str(e)
     if dim is not None and "out of bounds" in msg:
-        import re
         msg = re.sub(r"axis \d+", f"axis {dim}", msg)
     if "too many indices" in msg:
+        if x.ndim == 0:
+            return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
         return IndexError(f"too many indices for tensor of dimension {x.ndim}")
     if "out of bounds" in msg:
+        if adv:
+            msg = re.sub(r"axis (\d+)", lambda m: f"axis {int(m.group(1)) - adv[0][0]}", msg)
         return IndexError(msg.replace("axis", "dimension"))
-    if "boolean index did not match" in msg:
-        import re
-        m = re.search(r"along (?:axis|dimension) (\d+); size of axis is (\d+) but size of "
-                      r"corresponding boolean axis is (\d+)", msg)
-        if m:
-            d, n, k = m.groups()
-            return IndexError(f"The shape of the mask [{k}] at index {d} does not match the shape "
-                              f"of the indexed tensor [{n}] at index {d}")
+    m = re.search(r"along (?:axis|dimension) (\d+); size of axis is (\d+) but size of "
+                  r"corresponding boolean axis is (\d+)", msg)
+    if m:
+        d, n, k = (int(v) for v in m.groups())
+        mask = next((c for p, c, k in adv if p <= d < p + k), None)
+        start = next((p for p, c, k in adv if p <= d < p + k), d)
+        ms = list(mask.shape) if mask is not None else [k]
+        return IndexError(f"The shape of the mask {ms} at index {d - start} does not match the "
+                          f"shape of the indexed tensor {list(x.shape)} at index {d}")
+    m = re.search(r"broadcast together with shapes (.*)", msg)
+    if m and "indexing arrays" in msg:
+        shapes = [list(int(v) for v in g.split(",") if v.strip())
+                  for g in re.findall(r"\(([^)]*)\)", m.group(1))]
+        return IndexError("shape mismatch: indexing tensors could not be broadcast together "
+                          f"with shapes {', '.join(str(sh) for sh in shapes)}")
     return IndexError(msg)
 
 
@@ -101,7 +118,11 @@ def getitem(self, idx):
         try:
             r = x[index]
         except IndexError as e:
-            raise _numpy_index_error(e, x) from None
+            if not x.ndim:
+                raise _numpy_index_error(e, x) from None
+            r = None
+        if r is None:  # torch's dims counted step by step (``x[None, 5]``) for the error
+            return _chain(self, index)
         if not isinstance(r, np.ndarray) and _backend.is_cpu(x):
             r = x[index + (Ellipsis,)]
         return _view_of(r, self)
@@ -175,7 +196,7 @@ def _chain(self, index):
         try:
             r = a[ix]
         except IndexError as e:
-            raise _numpy_index_error(e, a) from None
+            raise _numpy_index_error(e, a, adv=adv) from None
         cur = _step(cur, r, F.IndexBackward0, ix, True, view=False)
     if cur is self:  # only whole-dim slices: an alias, as torch
         return _step(self, x[...], F.AliasBackward0, None, False)
@@ -235,6 +256,9 @@ def setitem(self, idx, value):
     x = self._data
     index, advanced, _ = _index(idx, x)
     vt = value if isinstance(value, Tensor) else None
+    if isinstance(value, str):
+        from .._tensor import _type_name
+        raise TypeError(f"can't assign a str to a {_type_name(self)}")
     if STATE[0] and (self._requires_grad or (vt is not None and vt._requires_grad)):
         return _setitem_graph(self, idx, index, advanced, value, vt)
     split = None
@@ -251,7 +275,7 @@ def setitem(self, idx, value):
         v = value
     if not _backend.writeable(x):
         x = _expanded_target(self, x, index, advanced, vt)
-    _write(x, index if split is None else split, v, split is not None)
+    _write(x, index if split is None else split, v, split is not None, advanced)
     self._ver[0] += 1
 
 
@@ -273,7 +297,7 @@ def _expanded_target(self, x, index, advanced, vt):
     return target(self, fill=True)
 
 
-def _write(x, index, v, split=False):
+def _write(x, index, v, split=False, advanced=True):
     try:
         if split:
             x[index[0]][index[1]] = v
@@ -282,9 +306,15 @@ def _write(x, index, v, split=False):
     except IndexError as e:
         raise _numpy_index_error(e, x) from None
     except ValueError:
-        sel = x[index[0]][index[1]] if split else x[index]
-        raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
-                           f"broadcast to indexing result of shape {list(np.shape(sel))}") from None
+        pass
+    else:
+        return
+    sel = x[index[0]][index[1]] if split else x[index]
+    if not advanced:  # torch: value.expand(selection's shape), with expand's errors
+        from .shape import expand
+        expand(_wrap(v if hasattr(v, "shape") else np.asarray(v)), np.shape(sel))
+    raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
+                       f"broadcast to indexing result of shape {list(np.shape(sel))}")
 
 
 def _whole(index, shape):

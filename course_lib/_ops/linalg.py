@@ -32,7 +32,8 @@ def _name(t):
 
     n = _by_np[t._data.dtype]._name
     return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "float16": "c10::Half"}.get(n, n)
+            "float16": "c10::Half", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char"}.get(n, n)
 
 
 def _node(res, cls, inputs, saved, **attrs):
@@ -58,8 +59,7 @@ def mm(input, mat2, *, out=None):
     if STATE[0] and (input._requires_grad or mat2._requires_grad):
         _node(res, F.MmBackward0, (input, mat2), (x, y))
     if out is not None:
-        from .pointwise import write_out
-        return write_out(out, res)
+        return _write_out(out, res)
     return res
 
 
@@ -110,8 +110,7 @@ def matmul(input, other, *, out=None):
         kw = {"shapes": (x.shape, y.shape)} if cls in (F.SqueezeMatmul, F.UnsafeViewMatmul) else {}
         _node(res, cls, (input, other), (x, y), **kw)
     if out is not None:
-        from .pointwise import write_out
-        return write_out(out, res)
+        return _write_out(out, res)
     return res
 
 
@@ -173,8 +172,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         _node(res, F.AddmmBackward0, (input, mat1, mat2), (a, b), bias_shape=c.shape,
               alpha=alpha, beta=beta)
     if out is not None:
-        from .pointwise import write_out
-        return write_out(out, res)
+        return _write_out(out, res)
     return res
 
 
@@ -185,6 +183,16 @@ def outer(input, vec2):
         if t._data.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
     return unsqueeze(input, 1) * unsqueeze(vec2, 0)
+
+
+def _write_out(out, res):
+    """matmul-family ``out=``: torch wants exactly the result's dtype."""
+    from .pointwise import write_out
+
+    if isinstance(out, Tensor) and out._data.dtype != res._data.dtype:
+        raise RuntimeError(f"Expected out tensor to have dtype {_name(res)}, but got "
+                           f"{_name(out)} instead")
+    return write_out(out, res)
 
 
 def _attach_methods():

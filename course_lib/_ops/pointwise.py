@@ -22,16 +22,20 @@ def _tensor_arg(x, like=None):
     return _from_data(x, None, like.device if like is not None else None)
 
 
-def write_out(out, res):
+def write_out(out, res, name=None):
     """Copy ``res`` into the ``out=`` tensor (resizing it like torch), return ``out``."""
-    if res._requires_grad and STATE[0]:
-        raise RuntimeError("functions with out=... arguments don't support automatic "
-                           "differentiation, but one of the arguments requires grad.")
-    if out._requires_grad and STATE[0]:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                           "operation.")
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name or 'op'}(): argument 'out' must be Tensor, not "
+                        f"{type(out).__name__}")
+    if (res._requires_grad or out._requires_grad) and STATE[0]:
+        raise RuntimeError(f"{name + '(): ' if name else ''}functions with out=... arguments "
+                           "don't support automatic differentiation, but one of the arguments "
+                           "requires grad.")
     r = res._data
     o = out._data
+    if r.dtype != o.dtype and _kind(r.dtype) > _kind(o.dtype):  # torch's can_cast
+        raise RuntimeError(f"result type {scalar_name(_from_np(r.dtype))} can't be cast to the "
+                           f"desired output type {scalar_name(_from_np(o.dtype))}")
     if type(o) is not type(r):
         from ._util import same_device
         same_device(out, res)
@@ -43,13 +47,30 @@ def write_out(out, res):
     return out
 
 
+def _kind(dt):
+    return 2 if dt.kind == "f" else (0 if dt.kind == "b" else 1)
+
+
 _SAVES = (F.MulBackward0, F.DivBackward0, F.MaximumBackward0, F.MinimumBackward0,
           F.RemainderBackward0)
 _READS_BOTH = (F.MaximumBackward0, F.MinimumBackward0)
 
 
+def _kernel_error(name, x):
+    """torch's error for bitwise ops on floats and ``-`` on bools."""
+    if x.dtype.kind == "b" and name in ("sub", "neg"):
+        return RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead." if name == "sub" else
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead.")
+    return NotImplementedError(f'"{name}_cpu" not implemented for '
+                               f"'{scalar_name(_from_np(x.dtype))}'")
+
+
 def _binary(name, node_cls, fn, risky=False):
     saves = node_cls in _SAVES
+    by_zero = name in ("remainder", "floor_divide")
 
     def op(input, other, *, out=None, alpha=1):
         if not isinstance(input, Tensor):
@@ -59,12 +80,16 @@ def _binary(name, node_cls, fn, risky=False):
             y = y * alpha
         try:
             if risky:
+                if by_zero and x.dtype.kind in "iu" and not np.all(y):
+                    raise RuntimeError("ZeroDivisionError")
                 with np.errstate(**_IGNORE):
                     r = fn(x, y)
             else:
                 r = fn(x, y)
         except ValueError:
             raise broadcast_error(x.shape, np.shape(y)) from None
+        except TypeError:  # numpy's UFuncTypeError: an op torch lacks for these dtypes
+            raise _kernel_error(name, x) from None
         res = _wrap(r)
         if STATE[0] and node_cls is not None and (input._requires_grad or
                                                   (bt is not None and bt._requires_grad)):
@@ -95,7 +120,7 @@ def _binary(name, node_cls, fn, risky=False):
                     vs.append((v, v[0], bt))
             attach2(res, node, input, bt)
         if out is not None:
-            return write_out(out, res)
+            return write_out(out, res, name)
         return res
     op.__name__ = op.__qualname__ = name
     return op
@@ -230,11 +255,14 @@ def _unary(name, node_cls, fn, save=None, float_out=True, risky=False):
         x = input._data
         if float_out and x.dtype.kind != "f":
             x = x.astype(_default[0]._np)
-        if risky:
-            with np.errstate(**_IGNORE):
+        try:
+            if risky:
+                with np.errstate(**_IGNORE):
+                    r = fn(x)
+            else:
                 r = fn(x)
-        else:
-            r = fn(x)
+        except TypeError:  # numpy's UFuncTypeError: ``-`` on bool, ``~`` on float
+            raise _kernel_error(name, x) from None
         res = _wrap(r)
         if STATE[0] and input._requires_grad and node_cls is not None:
             node = node_cls()
@@ -248,7 +276,7 @@ def _unary(name, node_cls, fn, save=None, float_out=True, risky=False):
                 node.saved = ()
             attach1(res, node, input)
         if out is not None:
-            return write_out(out, res)
+            return write_out(out, res, name)
         return res
     op.__name__ = op.__qualname__ = name
     return op
@@ -375,6 +403,13 @@ def masked_fill(input, mask, value):
     return res
 
 
+def _invert(self):
+    if self._data.dtype.kind not in "biu":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return bitwise_not(self)
+
+
 def _attach_methods():
     T = Tensor
     for n in ("mul", "div", "maximum", "minimum", "remainder", "floor_divide", "eq", "ne", "lt",
@@ -414,7 +449,7 @@ def _attach_methods():
     T.__neg__ = neg
     T.__pos__ = lambda a: a
     T.__abs__ = abs
-    T.__invert__ = bitwise_not
+    T.__invert__ = _invert
     T.__and__ = T.__rand__ = lambda a, b: bitwise_and(a, b)
     T.__or__ = T.__ror__ = lambda a, b: bitwise_or(a, b)
     T.__xor__ = T.__rxor__ = lambda a, b: bitwise_xor(a, b)

@@ -25,10 +25,43 @@ def _dims(x, dim):
     if isinstance(dim, (tuple, list)):
         if len(dim) == 0:
             return None
+        _int_dims(dim)
         dims = tuple(sorted(_dim(d, x.ndim) for d in dim))
+        if len(set(dims)) != len(dims):
+            from .shape import _no_repeats
+            _no_repeats(tuple(_dim(d, x.ndim) for d in dim))
     else:
+        if type(dim) is not int:
+            _int_dims((dim,))
         dims = (_dim(dim, x.ndim),)
     return dims if x.ndim else ()
+
+
+def _int_dims(dims):
+    """torch's TypeError for a dim that is not an int (``sum(1.5)``)."""
+    for d in dims:
+        if not hasattr(d, "__index__"):
+            raise TypeError(f"received an invalid combination of arguments - got "
+                            f"({type(d).__name__}), but expected one of: (int dim) or "
+                            "(tuple of ints dim)")
+
+
+def _nonempty(x, dims, name):
+    """torch's IndexError for max-like reductions over an empty dim."""
+    if x.size == 0:
+        if dims is None:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
+        for d in dims:
+            if x.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _floating_only(x, what):
+    if x.dtype.kind != "f":
+        raise RuntimeError(what + _by_np[x.dtype]._name.capitalize().replace("Int64", "Long")
+                           .replace("Int32", "Int").replace("Int16", "Short")
+                           .replace("Int8", "Char").replace("Uint8", "Byte"))
 
 
 def _no_axis(dim):
@@ -76,9 +109,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     """Average of all elements, or along ``dim``. 平均值。"""
     x = _dtype_arg(input._data, dtype)
     if x.dtype.kind != "f":
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
-                           "floating point or complex dtype. Got: "
-                           + _by_np[x.dtype]._name.capitalize().replace("Int64", "Long"))
+        _floating_only(x, f"mean(): could not infer output dtype. "
+                          f"{'Input' if dtype is None else 'Optional'} dtype must be either a "
+                          "floating point or complex dtype. Got: ")
     dims = _dims(x, dim)
     with np.errstate(all="ignore"):
         r = x.mean(axis=dims, keepdims=keepdim)
@@ -110,6 +143,8 @@ def _extreme(input, dim, keepdim, other, is_max):
                   saved=(x, r))
         return res
     d = _dim(dim, x.ndim)
+    if x.size == 0:
+        _nonempty(x, (d,), name)
     rt = return_types.max if is_max else return_types.min
     if x.ndim == 0:
         res = _wrap(x.copy())
@@ -141,6 +176,7 @@ def min(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
 def amax(input, dim=(), keepdim=False):
     x = input._data
     dims = _dims(x, dim) or tuple(range(x.ndim))
+    _nonempty(x, dims, "amax")
     r = x.max(axis=dims, keepdims=keepdim)
     res = _wrap(r)
     if STATE[0] and input._requires_grad:
@@ -151,6 +187,7 @@ def amax(input, dim=(), keepdim=False):
 def amin(input, dim=(), keepdim=False):
     x = input._data
     dims = _dims(x, dim) or tuple(range(x.ndim))
+    _nonempty(x, dims, "amin")
     r = x.min(axis=dims, keepdims=keepdim)
     res = _wrap(r)
     if STATE[0] and input._requires_grad:
@@ -169,6 +206,8 @@ def argmin(input, dim=None, keepdim=False):
 
 def _arg(input, dim, keepdim, name):
     x = input._data
+    if x.size == 0:
+        _nonempty(x, None if dim is None else (_dim(dim, x.ndim),), name)
     if dim is None:
         r = getattr(x, name)()
         if keepdim:
@@ -218,6 +257,8 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Variance (Bessel-corrected by default, like torch). 方差（默认无偏）。"""
     dim, c = _var_args(dim, unbiased, correction)
     x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _dims(x, dim)
     m = x.mean(axis=dims, keepdims=True)
     xc = x - m
@@ -235,6 +276,8 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Standard deviation (Bessel-corrected by default). 标准差。"""
     dim, c = _var_args(dim, unbiased, correction)
     x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _dims(x, dim)
     m = x.mean(axis=dims, keepdims=True)
     xc = x - m
@@ -264,8 +307,16 @@ def _float(x, dtype):
     return x if x.dtype.kind == "f" else x.astype(_default[0]._np)
 
 
+def _kernel_check(x, dtype, kernel):
+    if dtype is None and x.dtype.kind != "f":
+        from .._dtype import scalar_name
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{scalar_name(_by_np[x.dtype])}'")
+
+
 def softmax(input, dim, dtype=None):
     """exp(x) / sum(exp(x)) along ``dim`` (numerically stable). 沿 dim 的 softmax。"""
+    _kernel_check(input._data, dtype, "softmax_lastdim_kernel_impl")
     x = _float(input._data, dtype)
     d = _dim(dim, x.ndim) if x.ndim else _no_axis(dim)
     e = np.exp(x - x.max(axis=d, keepdims=True))
@@ -278,6 +329,7 @@ def softmax(input, dim, dtype=None):
 
 def log_softmax(input, dim, dtype=None):
     """x - logsumexp(x) along ``dim``. 沿 dim 的 log-softmax。"""
+    _kernel_check(input._data, dtype, "log_softmax_lastdim_kernel_impl")
     x = _float(input._data, dtype)
     d = _dim(dim, x.ndim) if x.ndim else _no_axis(dim)
     z = x - x.max(axis=d, keepdims=True)
@@ -315,6 +367,9 @@ def cumsum(input, dim, *, dtype=None):
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """Vector 2-norm (``p=2``/"fro") or p-norm over ``dim``. 向量范数。"""
+    if dtype is None and input._data.dtype.kind != "f":
+        _floating_only(input._data, "linalg.vector_norm: Expected a floating point or complex "
+                                    "tensor as input. Got ")
     x = _float(input._data, dtype)
     dims = _dims(x, dim)
     if p in ("fro", 2, 2.0):

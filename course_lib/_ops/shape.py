@@ -304,8 +304,7 @@ def cat(tensors, dim=0, *, out=None):
         node.dim, node.sizes = d, [a.shape[d] for a in arrs]
         attach(res, node, tensors)
     if out is not None:
-        from .pointwise import write_out
-        return write_out(out, res)
+        return _write_cat(out, res, "cat")
     return res
 
 
@@ -327,9 +326,19 @@ def stack(tensors, dim=0, *, out=None):
         node.dim, node.n = d, len(arrs)
         attach(res, node, tensors)
     if out is not None:
-        from .pointwise import write_out
-        return write_out(out, res)
+        return _write_cat(out, res, "stack")
     return res
+
+
+def _write_cat(out, res, name):
+    from .pointwise import _kind, write_out
+
+    o, r = getattr(out, "_data", None), res._data
+    if o is not None and o.dtype != r.dtype and _kind(r.dtype) > _kind(o.dtype):
+        from .._dtype import _by_np, scalar_name
+        raise TypeError(f"course_lib.{name}(): input types can't be cast to the desired output "
+                        f"type {scalar_name(_by_np[o.dtype])}")
+    return write_out(out, res, name)
 
 
 def _multi(self, pieces, node_cls, **attrs):
