@@ -330,7 +330,8 @@ def _grade_lesson(lesson, submissions, out, jobs, db, progress, kw) -> list:
 
 
 def _run_all(lesson, todo, course, out, jobs, kw, results, bar, rec):
-    with cf.ThreadPoolExecutor(max_workers=jobs) as pool:
+    pool = cf.ThreadPoolExecutor(max_workers=jobs)
+    try:
         futs = {pool.submit(grade_student, lesson, s, nb, course, out, **kw): s for s, nb in todo}
         for fut in cf.as_completed(futs):
             try:
@@ -340,6 +341,10 @@ def _run_all(lesson, todo, course, out, jobs, kw, results, bar, rec):
             except Exception as e:  # noqa: BLE001  one failure never stops the others
                 print(f"✗ {futs[fut]}: grader error {type(e).__name__}: {e}", file=sys.stderr)
             bar.update(1)
+    except BaseException:  # Ctrl-C: grade no one else; finished students are kept (resume)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _ensure_assignment(lesson, db_url, course):
@@ -356,8 +361,13 @@ def main(args) -> int:
     if lessons == ["all"]:
         from .release import lesson_ids
         lessons = lesson_ids()
-    res = grade_many(lessons, args.submissions, args.out, jobs=args.jobs, db=args.db,
-                     cell_timeout=args.cell_timeout, nb_timeout=args.timeout)
+    try:
+        res = grade_many(lessons, args.submissions, args.out, jobs=args.jobs, db=args.db,
+                         cell_timeout=args.cell_timeout, nb_timeout=args.timeout)
+    except KeyboardInterrupt:
+        print("已中断：已完成的学生已保存，再次运行同一命令即可继续 / interrupted: finished "
+              "students are saved; run the same command again to resume", file=sys.stderr)
+        return 130
     for lesson, results in res.items():
         where = Path(args.out) / (lesson if len(lessons) > 1 else "") / "grades.csv"
         print(f"{lesson}: 已评分 {len(results)} 名学生 / graded {len(results)} students → {where}")

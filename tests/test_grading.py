@@ -69,10 +69,20 @@ def test_cycle_solved_blank_mixed(lesson, tmp_path):
     assert got[("solved", "total")] == pytest.approx(100)
     page = (tmp_path / "out" / "feedback" / "mixed" / f"{lesson}.html").read_text()
     assert "隐藏用例 · Hidden cases" in page
+    secret = _secret_lines(lesson)
+    for student in expected:  # no hidden-case code in any feedback page
+        page = (tmp_path / "out" / "feedback" / student / f"{lesson}.html").read_text()
+        assert not [s for s in secret if s in page], student
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{tmp_path / 'out' / 'gradebook.db'}") as gb:
         assert gb.find_submission(lesson, "solved").score == pytest.approx(100)
         assert gb.find_submission(lesson, "blank").score == pytest.approx(0)
+
+
+def _secret_lines(lesson):
+    """Lines of the hidden case files that are code (not titles, docstrings or comments)."""
+    return [ln.strip() for p in case_files(lesson).values() for ln in p.read_text().splitlines()
+            if len(ln.strip()) > 25 and not ln.strip().startswith(("@case", '"""', "#", "def "))]
 
 
 GROUPS = 4
@@ -155,3 +165,52 @@ def test_resume_into_another_gradebook_url(tmp_path):
     assert (out / "work" / "results" / "a.json").stat().st_mtime_ns == stamp
     with Gradebook(url) as gb:
         assert gb.find_submission(lesson, "a").score == pytest.approx(100)
+
+
+def _procs_mentioning(text):
+    found = []
+    for d in Path("/proc").iterdir():
+        try:
+            if d.name.isdigit() and text in (d / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(d.name)
+        except OSError:
+            pass
+    return found
+
+
+def test_interrupted_run_resumes(tmp_path):
+    """Ctrl-C during `course grade`: it stops soon, leaves no kernel behind, keeps who was
+    finished; the same command again grades only the others and loses no grade."""
+    import signal
+    import subprocess
+    import time
+    from nbgrader.api import Gradebook
+    lesson = LESSONS[0]
+    src, rel = _setup(lesson, tmp_path)
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    for s in "abcdef":
+        _put(subs, s, lesson, fx.solved(src, rel)[0])
+    cmd = [sys.executable, "-m", "autograder.cli", "grade", lesson, "--submissions", str(subs),
+           "--out", str(out), "--cell-timeout", "20"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    results = out / "work" / "results"
+    deadline = time.monotonic() + 120
+    while not list(results.glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert "resume" in err.decode()
+    time.sleep(1)
+    assert not _procs_mentioning(str(out))  # no worker or kernel left running
+    finished = {p.stem: p.stat().st_mtime_ns for p in results.glob("*.json")}
+    assert 1 <= len(finished) < 6
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert {p.stem: p.stat().st_mtime_ns for p in results.glob("*.json")
+            if p.stem in finished} == finished  # not graded again
+    got = _scores(out)
+    assert {s: got[(s, "total")] for s in "abcdef"} == {s: 100 for s in "abcdef"}
+    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gb:
+        assert sorted(x.student_id for x in gb.assignment_submissions(lesson)) == list("abcdef")
+        assert all(gb.find_submission(lesson, s).score == pytest.approx(100) for s in "abcdef")
