@@ -210,6 +210,9 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if flag and self._data.dtype.kind != "f" and self.grad_fn is None:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               "gradients")  # torch's wording differs from requires_grad_()'s
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -245,9 +248,20 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
                                 f"of type {type(value).__name__}")
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(f"attempting to assign a gradient of size "
+                                   f"'{list(value._data.shape)}' to a tensor of size "
+                                   f"'{list(self._data.shape)}'. Please ensure that the gradient "
+                                   "and the tensor are the same size")
             if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                from ._ops.linalg import _name
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_name(value)}' to a tensor "
+                    f"with grad_dtype '{_TYPE_NAMES[_from_np(self._data.dtype)._name][:-6]}'. "
+                    "The gradient must match the tensor's grad_dtype (defaults to the tensor's "
+                    "dtype). You can set the tensor's grad_dtype attribute with a specific dtype, "
+                    "or None to allow any dtype. Set grad_dtype with caution. Diverging the "
+                    "dtypes of a tensor and its gradient may break downstream systems that "
+                    "assume they match.")
             if type(value._data) is not type(self._data):
                 raise RuntimeError("assigned grad has data located on a different device")
         self._grad = value
@@ -376,7 +390,9 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with "
+                               f"{'no values' if not self._data.size else 'more than one value'} "
+                               "is ambiguous")
         return bool(self._scalar("bool"))
 
     def __float__(self):

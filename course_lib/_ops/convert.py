@@ -20,6 +20,11 @@ def _to(self, device=None, dtype=None, copy=False):
     Private worker of ``Tensor.to``/``cuda``/``cpu`` (library code calls this one).
     """
     x = self._data
+    if dtype is not None and not isinstance(dtype, _dtype_cls):
+        raise TypeError(f"to() received an invalid combination of arguments - got "
+                        f"(dtype={type(dtype).__name__}, ), but expected one of: "
+                        "(course_lib.device device, course_lib.dtype dtype) or "
+                        "(course_lib.dtype dtype)")
     dev = None if device is None else _device(device)
     if dev is not None and dev.type == "cuda":
         _backend.require_cuda()

@@ -280,9 +280,9 @@ def setitem(self, idx, value):
 
 
 def _expanded_target(self, x, index, advanced, vt):
-    """A writable alias of a read-only (expanded) ``x``, as torch allows: a scalar fills a
-    basic selection, an advanced index writes with a deprecation warning; copying a tensor into
-    elements that share memory raises torch's error."""
+    """A writable alias of a read-only (expanded) ``x``, as torch allows: a basic selection
+    whose elements have their own memory (``e[0] = 5``), or an advanced index (with torch's
+    deprecation warning); writing into elements that share memory raises torch's error."""
     from .inplace import ERR_EXPANDED, ERR_OVERLAP, overlaps, target
 
     if advanced:
@@ -292,7 +292,7 @@ def _expanded_target(self, x, index, advanced, vt):
             what = ("masked_fill_", "mask] = scalar") if mask and vt is None else \
                 ("index_put_", "indices] = tensor")
             warnings.warn(ERR_EXPANDED.format(*what), UserWarning, stacklevel=3)
-    elif vt is not None and vt._data.ndim and overlaps(x[index]):
+    elif overlaps(x[index]):  # torch copies into the selection
         raise RuntimeError(ERR_OVERLAP)
     return target(self, fill=True)
 

@@ -90,6 +90,8 @@ def _binary(name, node_cls, fn, risky=False):
             raise broadcast_error(x.shape, np.shape(y)) from None
         except TypeError:  # numpy's UFuncTypeError: an op torch lacks for these dtypes
             raise _kernel_error(name, x) from None
+        except OverflowError:  # an int out of the tensor's range wraps around, as in torch
+            r = fn(x, np.array(y).astype(x.dtype))
         res = _wrap(r)
         if STATE[0] and node_cls is not None and (input._requires_grad or
                                                   (bt is not None and bt._requires_grad)):

@@ -243,6 +243,13 @@ def lerp(input, end, weight):
     from ..autograd.functions.pointwise import LerpBackward0
     from ._util import prep
 
+    if input._data.dtype != end._data.dtype:
+        from .linalg import _name
+        raise RuntimeError(f"expected dtype {_name(input)} for `end` but got dtype {_name(end)}")
+    if input._data.dtype.kind != "f":
+        from .._dtype import _by_np, scalar_name
+        raise NotImplementedError('"lerp_kernel_scalar" not implemented for '
+                                  f"'{scalar_name(_by_np[input._data.dtype])}'")
     x, y, _ = prep(input, end)
     if x.shape != np.shape(y):
         from ._util import check_broadcast
@@ -322,7 +329,13 @@ def bernoulli(input, p=None, *, generator=None):
     """0/1 samples with probabilities ``input`` (or ``p``). 伯努利采样。"""
     from ..random import rng
 
+    if p is not None and not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
     probs = input._data if p is None else np.full(input._data.shape, p)
+    if p is None and probs.size and (probs.min() < 0 or probs.max() > 1):
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could "
+                           "this error message be improved?  If so, please report an enhancement "
+                           "request to PyTorch.)")
     from .._backend import to_numpy, transfer, device_of
     r = rng(generator).random(probs.shape) < to_numpy(probs)
     return _wrap(transfer(r.astype(input._data.dtype), device_of(input._data)))
@@ -335,6 +348,15 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 
     p = to_numpy(input._data).astype(np.float64)
     rows = p.reshape(-1, p.shape[-1])
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    if not np.all(np.isfinite(rows)) or np.any(rows < 0):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if np.any(rows.sum(axis=1) <= 0):
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     g = rng(generator)
     out = np.stack([g.choice(rows.shape[1], num_samples, replace=replacement, p=r / r.sum())
                     for r in rows])

@@ -69,13 +69,7 @@ def view(self, *shape):
     """
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and \
             not isinstance(shape[0], Size) and not hasattr(shape[0], "__index__"):
-        from .._dtype import dtype as _dtype_cls
-        if not isinstance(shape[0], _dtype_cls):
-            raise TypeError(f"view() received an invalid combination of arguments - got "
-                            f"({type(shape[0]).__name__}), but expected one of: (course_lib.dtype "
-                            "dtype) or (tuple of ints size)")
-        from .convert import _to
-        return _to(self, None, shape[0])  # view(dtype): not a reinterpretation here
+        return _view_dtype(self, shape[0])
     d = self._data
     shp = _infer(_shape_arg(shape), d.size, d.shape)
     try:
@@ -86,6 +80,30 @@ def view(self, *shape):
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
         ) from None
     return _graph(_view_of(r, self), self, F.ViewBackward0, shape=d.shape)
+
+
+def _view_dtype(self, dt):
+    """``view(dtype)``: the same bytes read as another dtype (torch's rules and errors)."""
+    from .._dtype import _by_np, dtype as _dtype_cls, scalar_name
+
+    if not isinstance(dt, _dtype_cls):
+        raise TypeError(f"view() received an invalid combination of arguments - got "
+                        f"({type(dt).__name__}), but expected one of: (course_lib.dtype dtype) "
+                        "or (tuple of ints size)")
+    d = self._data
+    if dt._np == d.dtype:
+        return view(self, d.shape)
+    a, b = d.dtype.itemsize, dt._np.itemsize
+    what = f"to view {scalar_name(_by_np[d.dtype])} as {scalar_name(dt)} (different element sizes)"
+    if a != b:
+        if d.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {what}")
+        if d.strides[-1] != a and d.shape[-1] != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {d.strides[-1] // a}")
+        if b > a and d.shape[-1] % (b // a):
+            raise RuntimeError(f"self.size(-1) must be divisible by {b // a} {what}, but got "
+                               f"{d.shape[-1]}")
+    return _view_of(d.view(dt._np), self)
 
 
 def reshape(self, *shape):
@@ -223,7 +241,7 @@ def expand(self, *sizes):
             raise RuntimeError(f"The expanded size of the tensor ({sizes[i]}) isn't allowed in a "
                                f"leading, non-existing dimension {i}")
     shp = tuple(d.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
-    for i in range(d.ndim):
+    for i in reversed(range(d.ndim)):
         if shp[i + lead] < 0:
             raise RuntimeError(f"The expanded size of the tensor ({shp[i + lead]}) must match the "
                                f"existing size ({d.shape[i]}) at non-singleton dimension "
@@ -261,6 +279,10 @@ def clone(self, memory_format=None):
 
 
 def _check_same(tensors, what):
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{what}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        "not Tensor")
+    tensors = list(tensors)
     if not tensors:
         if what == "stack":
             raise RuntimeError("stack expects a non-empty TensorList")
@@ -284,8 +306,11 @@ def _check_same(tensors, what):
 
 def cat(tensors, dim=0, *, out=None):
     """Join tensors along an existing dim. 沿已有维度拼接。"""
-    tensors = list(tensors)
     arrs = _check_same(tensors, "cat")
+    tensors = list(tensors)
+    for i, a in enumerate(arrs):
+        if a.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     nd = arrs[0].ndim
     d = _dim(dim, nd)
     for i, a in enumerate(arrs):
@@ -313,8 +338,8 @@ concat = concatenate = cat
 
 def stack(tensors, dim=0, *, out=None):
     """Join tensors along a new dim. 沿新维度堆叠。"""
-    tensors = list(tensors)
     arrs = _check_same(tensors, "stack")
+    tensors = list(tensors)
     for i, a in enumerate(arrs):
         if a.shape != arrs[0].shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "

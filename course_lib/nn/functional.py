@@ -49,6 +49,9 @@ def relu(input, inplace=False):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"leaky_relu_cpu" not implemented for '
+                                  f"'{G.dtype_name(input)}'")
     out = G.where(input > 0, input, input * negative_slope)
     return G.assign_inplace(input, out) if inplace else out
 
@@ -95,12 +98,35 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    _class_target(input, target, "cross_entropy_loss")
     return _ops._cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)
+
+
+def _class_target(input, target, what):
+    """torch's errors for a class-index target (int64/uint8; one class per sample)."""
+    t = getattr(target, "_data", None)
+    if t is None:
+        raise TypeError(f"{what}(): argument 'target' (position 2) must be Tensor, not "
+                        f"{type(target).__name__}")
+    x = input._data
+    if t.dtype.name in ("int64", "uint8") and t.ndim < x.ndim:
+        return
+    if t.dtype.kind == "f" and t.shape == x.shape and what == "cross_entropy_loss":
+        return  # class probabilities
+    if x.ndim >= 2 and t.ndim >= 1 and t.shape[0] != x.shape[0]:
+        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target "
+                         f"batch_size ({t.shape[0]}).")
+    if x.ndim == 2 and t.ndim >= 2:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if t.dtype.name not in ("int64", "uint8"):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{G.dtype_name(target)}")
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    _class_target(input, target, "nll_loss")
     return _ops._nll_loss(input, target, weight, ignore_index, reduction)
 
 
@@ -125,14 +151,31 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 def _mse_loss(input, target, reduction="mean", weight=None):
     """Fused mse (one MseLossBackward0 node) for nn.MSELoss."""
+    _pair_shapes(input, target)
     if weight is None:
         return _ops._pair_loss("mse", input, target, reduction)
     loss = _ops._pair_loss("mse", input, target, "none") * weight
     return loss if reduction == "none" else (loss.sum() if reduction == "sum" else loss.mean())
 
 
+def _pair_shapes(input, target):
+    """torch warns about a target size unlike the input's, then fails if they don't broadcast."""
+    x, y = input._data, getattr(target, "_data", None)
+    if y is None:
+        raise AttributeError(f"'{type(target).__name__}' object has no attribute 'size'")
+    if x.shape != y.shape:
+        from .._ops._util import broadcast_error
+        import numpy as np
+        try:
+            np.broadcast_shapes(x.shape, y.shape)
+        except ValueError:
+            G.warn_size(x.shape, y.shape)
+            raise broadcast_error(x.shape, y.shape) from None
+
+
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    _pair_shapes(input, target)
     if weight is None:
         return _ops._pair_loss("l1", input, target, reduction)
     loss = _ops._pair_loss("l1", input, target, "none") * weight
@@ -142,6 +185,9 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if getattr(target, "_data", input._data).dtype != input._data.dtype:
+        raise RuntimeError(f"Found dtype {G.dtype_name(target)} but expected "
+                           f"{G.dtype_name(input)}")
     return _ops._bce(input, target, weight, reduction)
 
 
