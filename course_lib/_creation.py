@@ -30,7 +30,7 @@ def _dt(dtype):
         return dtype
     if dtype in _PY_TYPES:
         return _PY_TYPES[dtype]
-    raise TypeError(f"dtype must be a course_lib.dtype, not {type(dtype).__name__}")
+    raise TypeError(f"argument 'dtype' must be course_lib.dtype, not {type(dtype).__name__}")
 
 
 def _dev(device):

@@ -263,7 +263,10 @@ class Tensor:
                     "dtypes of a tensor and its gradient may break downstream systems that "
                     "assume they match.")
             if type(value._data) is not type(self._data):
-                raise RuntimeError("assigned grad has data located on a different device")
+                raise RuntimeError(f"attempting to assign a gradient with device type "
+                                   f"'{value.device.type}' to a tensor with device type "
+                                   f"'{self.device.type}'. Please ensure that the gradient and "
+                                   "the tensor are on the same device")
         self._grad = value
 
     @grad.deleter

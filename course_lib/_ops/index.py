@@ -34,7 +34,11 @@ def _index(idx, x):
                 raise IndexError("tensors used as indices must be long, int, byte or bool "
                                  "tensors")
             if type(a) is not type(x):
-                a = _backend.transfer(a, _backend.device_of(x))
+                dx = _backend.device_of(x)
+                if dx.type == "cpu":
+                    raise RuntimeError("indices should be either on cpu or on the same device "
+                                       "as the indexed tensor (cpu)")
+                a = _backend.transfer(a, dx)
             out.append(a)
             advanced = True
         elif isinstance(i, (list, np.ndarray)):
@@ -289,9 +293,11 @@ def _expanded_target(self, x, index, advanced, vt):
         if overlaps(x):
             import warnings
             mask = len(index) == 1 and getattr(index[0], "dtype", None) == np.bool_
-            what = ("masked_fill_", "mask] = scalar") if mask and vt is None else \
-                ("index_put_", "indices] = tensor")
-            warnings.warn(ERR_EXPANDED.format(*what), UserWarning, stacklevel=3)
+            warnings.warn(ERR_EXPANDED.format("index_put_", "indices] = tensor"), UserWarning,
+                          stacklevel=3)
+            if mask and vt is None:  # torch: index_put_ → masked_fill_, both warn
+                warnings.warn(ERR_EXPANDED.format("masked_fill_", "mask] = scalar"),
+                              UserWarning, stacklevel=3)
     elif overlaps(x[index]):  # torch copies into the selection
         raise RuntimeError(ERR_OVERLAP)
     return target(self, fill=True)

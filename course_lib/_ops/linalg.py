@@ -199,7 +199,7 @@ def _attach_methods():
     T = Tensor
     for n in ("mm", "matmul", "bmm", "mv", "dot", "addmm", "outer"):
         setattr(T, n, globals()[n])
-    T.__matmul__ = lambda a, b: matmul(a, b)
+    T.__matmul__ = lambda a, b: NotImplemented if isinstance(b, (int, float)) else matmul(a, b)
     T.__rmatmul__ = lambda a, b: matmul(_as(b, a), a)
 
 

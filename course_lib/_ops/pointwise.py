@@ -237,6 +237,9 @@ def where(condition, input=None, other=None):
         x, y, _ = prep(ta, other)
     else:
         y, x, _ = prep(tb, input)
+    if type(c) is not type(x) and hasattr(x, "ndim"):
+        from ._util import same_device
+        c = same_device(condition, _wrap(x))[0]
     try:
         r = np.where(c, x, y)
     except ValueError:
