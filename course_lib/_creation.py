@@ -14,6 +14,7 @@ from ._dtype import _by_np, _default, _from_np, dtype as _dtype, float64 as _f64
 from ._dtype import bool as _bool
 from ._tensor import Tensor, _wrap
 from .exercises import exercise
+from ._ops.checks import _floating, _negative_dim_error, _ragged, _size  # noqa: F401
 from .random import rng
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "empty", "full",
@@ -78,23 +79,6 @@ def _infer_np(data):
     elif arr.dtype.kind == "i" and arr.dtype != np.int64:
         arr = arr.astype(np.int64)
     return arr, True
-
-
-def _ragged(data):
-    """torch's ValueError for nested lists of unequal lengths."""
-    level = [data]
-    dim = 0
-    while level and all(isinstance(x, (list, tuple)) for x in level):
-        n = len(level[0])
-        for x in level:
-            if len(x) != n:
-                return ValueError(f"expected sequence of length {n} at dim {dim} "
-                                  f"(got {len(x)})")
-        level = [y for x in level for y in x]
-        dim += 1
-    if any(isinstance(x, (list, tuple)) for x in level):
-        return TypeError("not a sequence")
-    return ValueError("expected sequence of equal lengths")
 
 
 def _from_data(data, dtype, device):
@@ -166,44 +150,6 @@ def from_numpy(ndarray):
     _from_np(ndarray.dtype)  # raises TypeError for dtypes course_lib lacks
     return _wrap(ndarray)
     ### END SOLUTION
-
-
-def _negative_dim_error(shape):
-    """torch's RuntimeError for a shape with a negative size."""
-    s = next(n for n in shape if n < 0)
-    return RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
-
-
-def _size(size, name="empty"):
-    one = len(size) == 1
-    if one and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-        one = False
-    out = []
-    for i, s in enumerate(size):
-        if isinstance(s, Tensor):
-            s = int(s)
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            if one:
-                raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
-                                f"not {type(s).__name__}")
-            raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos "
-                            f"{i + 1} with error \"type must be tuple of ints,but got "
-                            f"{type(s).__name__}\"")
-        out.append(int(s))
-    if out and min(out) < 0:
-        if name == "zeros":
-            raise RuntimeError("zeros: Dimension size must be non-negative.")
-        raise _negative_dim_error(out)
-    return tuple(out)
-
-
-def _floating(dtype, kernel):
-    """torch's NotImplementedError for random floats asked for in an integer dtype."""
-    d = _dt(dtype)
-    if d is not None and not d.is_floating_point:
-        from ._dtype import scalar_name
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(d)}\'')
 
 
 def _float_dt(dtype):

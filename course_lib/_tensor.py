@@ -244,29 +244,8 @@ class Tensor:
     @grad.setter
     def grad(self, value):
         if value is not None:
-            if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
-                                f"of type {type(value).__name__}")
-            if value._data.shape != self._data.shape:
-                raise RuntimeError(f"attempting to assign a gradient of size "
-                                   f"'{list(value._data.shape)}' to a tensor of size "
-                                   f"'{list(self._data.shape)}'. Please ensure that the gradient "
-                                   "and the tensor are the same size")
-            if value._data.dtype != self._data.dtype:
-                from ._ops.linalg import _name
-                raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_name(value)}' to a tensor "
-                    f"with grad_dtype '{_TYPE_NAMES[_from_np(self._data.dtype)._name][:-6]}'. "
-                    "The gradient must match the tensor's grad_dtype (defaults to the tensor's "
-                    "dtype). You can set the tensor's grad_dtype attribute with a specific dtype, "
-                    "or None to allow any dtype. Set grad_dtype with caution. Diverging the "
-                    "dtypes of a tensor and its gradient may break downstream systems that "
-                    "assume they match.")
-            if type(value._data) is not type(self._data):
-                raise RuntimeError(f"attempting to assign a gradient with device type "
-                                   f"'{value.device.type}' to a tensor with device type "
-                                   f"'{self.device.type}'. Please ensure that the gradient and "
-                                   "the tensor are on the same device")
+            from ._ops.checks import check_grad_assign
+            check_grad_assign(self, value)
         self._grad = value
 
     @grad.deleter

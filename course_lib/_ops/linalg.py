@@ -187,7 +187,7 @@ def outer(input, vec2):
 
 def _write_out(out, res):
     """matmul-family ``out=``: torch wants exactly the result's dtype."""
-    from .pointwise import write_out
+    from .checks import write_out
 
     if isinstance(out, Tensor) and out._data.dtype != res._data.dtype:
         raise RuntimeError(f"Expected out tensor to have dtype {_name(res)}, but got "

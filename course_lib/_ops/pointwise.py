@@ -10,6 +10,7 @@ from .._dtype import _default, _from_np, scalar_name
 from ..autograd.functions import pointwise as F
 from ..autograd.node import attach, attach1, attach2
 from ._util import STATE, Tensor, _wrap, broadcast_error, meta, needs_grad, prep
+from .checks import _invert, _kernel_error, check_mask, write_out
 
 _IGNORE = dict(all="ignore")
 
@@ -22,50 +23,9 @@ def _tensor_arg(x, like=None):
     return _from_data(x, None, like.device if like is not None else None)
 
 
-def write_out(out, res, name=None):
-    """Copy ``res`` into the ``out=`` tensor (resizing it like torch), return ``out``."""
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{name or 'op'}(): argument 'out' must be Tensor, not "
-                        f"{type(out).__name__}")
-    if (res._requires_grad or out._requires_grad) and STATE[0]:
-        raise RuntimeError(f"{name + '(): ' if name else ''}functions with out=... arguments "
-                           "don't support automatic differentiation, but one of the arguments "
-                           "requires grad.")
-    r = res._data
-    o = out._data
-    if r.dtype != o.dtype and _kind(r.dtype) > _kind(o.dtype):  # torch's can_cast
-        raise RuntimeError(f"result type {scalar_name(_from_np(r.dtype))} can't be cast to the "
-                           f"desired output type {scalar_name(_from_np(o.dtype))}")
-    if type(o) is not type(r):
-        from ._util import same_device
-        same_device(out, res)
-    if o.shape == r.shape:
-        o[...] = r
-    else:
-        out._data = r.astype(o.dtype, copy=True)
-    out._ver[0] += 1
-    return out
-
-
-def _kind(dt):
-    return 2 if dt.kind == "f" else (0 if dt.kind == "b" else 1)
-
-
 _SAVES = (F.MulBackward0, F.DivBackward0, F.MaximumBackward0, F.MinimumBackward0,
           F.RemainderBackward0)
 _READS_BOTH = (F.MaximumBackward0, F.MinimumBackward0)
-
-
-def _kernel_error(name, x):
-    """torch's error for bitwise ops on floats and ``-`` on bools."""
-    if x.dtype.kind == "b" and name in ("sub", "neg"):
-        return RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
-            "or `logical_xor()` operator instead." if name == "sub" else
-            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
-            "invert a mask, use the `~` or `logical_not()` operator instead.")
-    return NotImplementedError(f'"{name}_cpu" not implemented for '
-                               f"'{scalar_name(_from_np(x.dtype))}'")
 
 
 def _binary(name, node_cls, fn, risky=False):
@@ -367,33 +327,6 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
 clip = clamp
 
 
-_C_NAMES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "float32": "float", "float64": "double",
-            "float16": "c10::Half", "bool": "bool"}
-
-
-def check_mask(input, mask, value, inplace=False):
-    """torch's errors for ``masked_fill(_)``'s mask (bool, broadcastable) and value (0-d)."""
-    m = mask._data
-    if m.dtype.kind != "b":
-        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_C_NAMES.get(m.dtype.name, m.dtype.name)}")
-    if isinstance(value, Tensor) and value._data.ndim:
-        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
-                           f"tensor with {value._data.ndim} dimension(s).")
-    if not isinstance(value, (Tensor, int, float, bool, np.number, np.bool_)):
-        raise TypeError(f"masked_fill_() received an invalid combination of arguments - got "
-                        f"(Tensor, {type(value).__name__}), but expected one of: (Tensor mask, "
-                        "Tensor value) or (Tensor mask, Number value)")
-    xs = input._data.shape
-    if m.shape != xs:
-        from ._util import check_broadcast
-        check_broadcast(m.shape, xs)
-        if inplace and np.broadcast_shapes(m.shape, xs) != xs:
-            raise RuntimeError(f"output with shape {list(xs)} doesn't match the broadcast shape "
-                               f"{list(np.broadcast_shapes(m.shape, xs))}")
-
-
 def masked_fill(input, mask, value):
     """Copy of ``input`` with ``value`` where ``mask`` is True. 按掩码填充。"""
     check_mask(input, mask, value)
@@ -406,13 +339,6 @@ def masked_fill(input, mask, value):
         node.saved = (np.broadcast_to(mask._data, x.shape),)
         attach(res, node, (input,))
     return res
-
-
-def _invert(self):
-    if self._data.dtype.kind not in "biu":
-        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
-                        "tensors")
-    return bitwise_not(self)
 
 
 def _attach_methods():

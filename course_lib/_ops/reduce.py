@@ -28,7 +28,7 @@ def _dims(x, dim):
         _int_dims(dim)
         dims = tuple(sorted(_dim(d, x.ndim) for d in dim))
         if len(set(dims)) != len(dims):
-            from .shape import _no_repeats
+            from .checks import _no_repeats
             _no_repeats(tuple(_dim(d, x.ndim) for d in dim))
     else:
         if type(dim) is not int:

@@ -227,7 +227,7 @@ movedim = moveaxis
 def tile(input, dims):
     from .shape import repeat
 
-    from .shape import _shape_arg
+    from .checks import _shape_arg
 
     dims = _shape_arg((dims,), "tile", "dims")
     nd = input._data.ndim

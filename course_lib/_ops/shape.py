@@ -15,27 +15,8 @@ from ..autograd.functions import shape as F
 from ..autograd.node import attach, attach1
 from ..exercises import exercise
 from ._util import STATE, Tensor, _wrap
-
-
-def _shape_arg(shape, name="view", arg="size"):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
-        shape = tuple(shape[0])
-    try:
-        return tuple(s.__index__() for s in shape)  # ints (and 0-d integer tensors), as torch
-    except (AttributeError, TypeError):
-        for i, s in enumerate(shape):
-            if not hasattr(s, "__index__"):
-                raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, "
-                                f"but found element of type {type(s).__name__} at pos {i}") \
-                    from None
-        raise
-
-
-def _check_sizes(shape):
-    """torch's error for a size below -1 in view/reshape."""
-    for i, s in enumerate(shape):
-        if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
+from .checks import (_check_sizes, _negative_dim_error, _no_repeats, _shape_arg, _write_cat,
+                     check_unflatten, expand_error)
 
 
 def _infer(shape, numel, orig):
@@ -69,6 +50,7 @@ def view(self, *shape):
     """
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and \
             not isinstance(shape[0], Size) and not hasattr(shape[0], "__index__"):
+        from .convert import _view_dtype
         return _view_dtype(self, shape[0])
     d = self._data
     shp = _infer(_shape_arg(shape), d.size, d.shape)
@@ -80,30 +62,6 @@ def view(self, *shape):
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
         ) from None
     return _graph(_view_of(r, self), self, F.ViewBackward0, shape=d.shape)
-
-
-def _view_dtype(self, dt):
-    """``view(dtype)``: the same bytes read as another dtype (torch's rules and errors)."""
-    from .._dtype import _by_np, dtype as _dtype_cls, scalar_name
-
-    if not isinstance(dt, _dtype_cls):
-        raise TypeError(f"view() received an invalid combination of arguments - got "
-                        f"({type(dt).__name__}), but expected one of: (course_lib.dtype dtype) "
-                        "or (tuple of ints size)")
-    d = self._data
-    if dt._np == d.dtype:
-        return view(self, d.shape)
-    a, b = d.dtype.itemsize, dt._np.itemsize
-    what = f"to view {scalar_name(_by_np[d.dtype])} as {scalar_name(dt)} (different element sizes)"
-    if a != b:
-        if d.ndim == 0:
-            raise RuntimeError(f"self.dim() cannot be 0 {what}")
-        if d.strides[-1] != a and d.shape[-1] != 1:
-            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {d.strides[-1] // a}")
-        if b > a and d.shape[-1] % (b // a):
-            raise RuntimeError(f"self.size(-1) must be divisible by {b // a} {what}, but got "
-                               f"{d.shape[-1]}")
-    return _view_of(d.view(dt._np), self)
 
 
 def reshape(self, *shape):
@@ -140,12 +98,7 @@ def unflatten(self, dim, sizes):
                            f"{_dim(dim, 0)} but tensor has no dimensions")
     dim = _dim(dim, d.ndim)
     sizes = tuple(sizes)
-    n = math.prod(s for s in sizes if s != -1)
-    if sizes.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    if (n != d.shape[dim] and -1 not in sizes) or (-1 in sizes and (n == 0 or d.shape[dim] % n)):
-        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
-                           f"size of dim {dim} ({d.shape[dim]}) in the input tensor")
+    check_unflatten(d.shape[dim], dim, sizes)
     sizes = _infer(sizes, d.shape[dim], None)
     return view(self, d.shape[:dim] + sizes + d.shape[dim + 1:])
 
@@ -230,28 +183,11 @@ def unsqueeze(self, dim):
 def expand(self, *sizes):
     d = self._data
     sizes = _shape_arg(sizes, "expand")
-    if len(sizes) < d.ndim:
-        from .._tensor import _type_name
-        raise RuntimeError(f"expand({_type_name(self)}{{{list(d.shape)}}}, size={list(sizes)}): "
-                           f"the number of sizes provided ({len(sizes)}) must be greater or equal "
-                           f"to the number of dimensions in the tensor ({d.ndim})")
     lead = len(sizes) - d.ndim
-    for i in range(lead):
-        if sizes[i] < 0:
-            raise RuntimeError(f"The expanded size of the tensor ({sizes[i]}) isn't allowed in a "
-                               f"leading, non-existing dimension {i}")
     shp = tuple(d.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
-    for i in reversed(range(d.ndim)):
-        if shp[i + lead] < 0:
-            raise RuntimeError(f"The expanded size of the tensor ({shp[i + lead]}) must match the "
-                               f"existing size ({d.shape[i]}) at non-singleton dimension "
-                               f"{i + lead}.  Target sizes: {list(sizes)}.  Tensor sizes: "
-                               f"{list(d.shape)}")
-        if d.shape[i] != 1 and d.shape[i] != shp[i + lead]:
-            raise RuntimeError(
-                f"The expanded size of the tensor ({shp[i + lead]}) must match the existing size "
-                f"({d.shape[i]}) at non-singleton dimension {i + lead}.  Target sizes: "
-                f"{list(sizes)}.  Tensor sizes: {list(d.shape)}")
+    if lead < 0 or min(shp, default=0) < 0 or any(
+            n != 1 and n != m for n, m in zip(d.shape, shp[lead:])):
+        raise expand_error(self, sizes)
     return _graph(_view_of(np.broadcast_to(d, shp), self), self, F.ExpandBackward0,
                   shape=d.shape)
 
@@ -355,17 +291,6 @@ def stack(tensors, dim=0, *, out=None):
     return res
 
 
-def _write_cat(out, res, name):
-    from .pointwise import _kind, write_out
-
-    o, r = getattr(out, "_data", None), res._data
-    if o is not None and o.dtype != r.dtype and _kind(r.dtype) > _kind(o.dtype):
-        from .._dtype import _by_np, scalar_name
-        raise TypeError(f"course_lib.{name}(): input types can't be cast to the desired output "
-                        f"type {scalar_name(_by_np[o.dtype])}")
-    return write_out(out, res, name)
-
-
 def _multi(self, pieces, node_cls, **attrs):
     outs = [_view_of(p, self) for p in pieces]
     if STATE[0]:
@@ -432,7 +357,6 @@ def repeat(self, *sizes):
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
     if min(sizes, default=0) < 0:
-        from .._creation import _negative_dim_error
         full = (1,) * (len(sizes) - d.ndim) + d.shape
         raise _negative_dim_error([a * b for a, b in zip(full, sizes)])
     res = _wrap(np.tile(d, sizes))
@@ -445,14 +369,6 @@ def flip(self, *dims):
         tuple(_dim(i, 0) for i in dims) and ()
     _no_repeats(dims)
     return _graph(_wrap(np.flip(self._data, dims).copy()), self, F.FlipBackward0, dims=dims)
-
-
-def _no_repeats(dims):
-    """torch's error for a dim named twice (flip, sum over a tuple …)."""
-    if len(set(dims)) != len(dims):
-        for i, a in enumerate(dims):
-            if a in dims[i + 1:]:
-                raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
 
 
 def _attach_methods():
