@@ -93,6 +93,11 @@ def _invert(self):
 def _shape_arg(shape, name="view", arg="size"):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
         shape = tuple(shape[0])
+    for s in shape:
+        if type(s) is not int:
+            break
+    else:
+        return shape  # the common case: a tuple of ints
     try:
         return tuple(s.__index__() for s in shape)  # ints (and 0-d integer tensors), as torch
     except (AttributeError, TypeError):
@@ -147,8 +152,9 @@ def _ragged(data):
 
 def _negative_dim_error(shape):
     """torch's RuntimeError for a shape with a negative size."""
+    shape = [int(n) for n in shape]
     s = next(n for n in shape if n < 0)
-    return RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+    return RuntimeError(f"Trying to create tensor with negative dimension {s}: {shape}")
 
 
 def _size(size, name="empty"):
@@ -157,22 +163,28 @@ def _size(size, name="empty"):
         size = tuple(size[0])
         one = False
     out = []
-    for i, s in enumerate(size):
-        if isinstance(s, Tensor):
+    for s in size:
+        if type(s) is not int:
+            if isinstance(s, Tensor):
+                s = int(s)
+            if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+                _size_type_error(size, s, one, name)
             s = int(s)
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            if one:
-                raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
-                                f"not {type(s).__name__}")
-            raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos "
-                            f"{i + 1} with error \"type must be tuple of ints,but got "
-                            f"{type(s).__name__}\"")
-        out.append(int(s))
-    if out and min(out) < 0:
-        if name == "zeros":
-            raise RuntimeError("zeros: Dimension size must be non-negative.")
-        raise _negative_dim_error(out)
+        if s < 0:
+            if name == "zeros":
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise _negative_dim_error(size)
+        out.append(s)
     return tuple(out)
+
+
+def _size_type_error(size, s, one, name):
+    if one:
+        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
+                        f"not {type(s).__name__}")
+    i = next(i for i, v in enumerate(size) if v is s)
+    raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos {i + 1} with "
+                    f"error \"type must be tuple of ints,but got {type(s).__name__}\"")
 
 
 def _floating(dtype, kernel):

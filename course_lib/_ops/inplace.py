@@ -130,8 +130,6 @@ def _binary_inplace(name):
             res = op(self, other, alpha=alpha) if name in ("add", "sub") else op(self, other)
             return _apply(self, res)
         x = self._data
-        if not _backend.writeable(x):
-            x = target(self)
         if ot:
             y = other._data
             if type(y) is not type(x):
@@ -144,13 +142,18 @@ def _binary_inplace(name):
         try:
             uf(x, y, out=x, casting="same_kind")
         except ValueError as e:
-            if "read-only" in str(e):
-                raise RuntimeError(ERR_OVERLAP) from None
-            raise shape_error(x.shape, np.shape(y)) from None
+            if "read-only" not in str(e):
+                raise shape_error(x.shape, np.shape(y)) from None
+            ro = True  # an expanded (read-only) view: write through an alias, if torch allows
         except TypeError:  # numpy's UFuncTypeError (a TypeError): float into int
             raise RuntimeError(f"result type {scalar_name(_by_np[_result(x, y, name)])} can't be "
                                f"cast to the desired output type "
                                f"{scalar_name(_by_np[x.dtype])}") from None
+        else:
+            ro = False
+        if ro:
+            w = target(self)
+            uf(w, y, out=w, casting="same_kind")
         self._ver[0] += 1
         return self
     method.__name__ = name + "_"

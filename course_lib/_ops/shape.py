@@ -184,10 +184,15 @@ def expand(self, *sizes):
     d = self._data
     sizes = _shape_arg(sizes, "expand")
     lead = len(sizes) - d.ndim
-    shp = tuple(d.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
-    if lead < 0 or min(shp, default=0) < 0 or any(
-            n != 1 and n != m for n, m in zip(d.shape, shp[lead:])):
+    if lead < 0:
         raise expand_error(self, sizes)
+    shp = tuple(d.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
+    for n, m in zip(d.shape, shp[lead:]):
+        if n != m and (n != 1 or m < 0):
+            raise expand_error(self, sizes)
+    for m in shp[:lead]:
+        if m < 0:
+            raise expand_error(self, sizes)
     return _graph(_view_of(np.broadcast_to(d, shp), self), self, F.ExpandBackward0,
                   shape=d.shape)
 
@@ -244,13 +249,13 @@ def cat(tensors, dim=0, *, out=None):
     """Join tensors along an existing dim. 沿已有维度拼接。"""
     arrs = _check_same(tensors, "cat")
     tensors = list(tensors)
-    for i, a in enumerate(arrs):
-        if a.ndim == 0:
-            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     nd = arrs[0].ndim
     d = _dim(dim, nd)
     for i, a in enumerate(arrs):
-        if a.ndim != nd:
+        if a.ndim != nd or not nd:
+            if not a.ndim or not nd:
+                raise RuntimeError(f"zero-dimensional tensor (at position {i if nd else 0}) "
+                                   "cannot be concatenated")
             raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and "
                                f"{a.ndim}")
         for j in range(nd):

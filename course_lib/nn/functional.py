@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from ..exercises import exercise
 from . import _glue as G
 from . import _ops
@@ -102,6 +104,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return _ops._cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)
 
 
+_I64, _U8 = np.dtype("int64"), np.dtype("uint8")
+
+
 def _class_target(input, target, what):
     """torch's errors for a class-index target (int64/uint8; one class per sample)."""
     t = getattr(target, "_data", None)
@@ -109,7 +114,7 @@ def _class_target(input, target, what):
         raise TypeError(f"{what}(): argument 'target' (position 2) must be Tensor, not "
                         f"{type(target).__name__}")
     x = input._data
-    if t.dtype.name in ("int64", "uint8") and t.ndim < x.ndim:
+    if t.ndim < x.ndim and (t.dtype == _I64 or t.dtype == _U8):
         return
     if t.dtype.kind == "f" and t.shape == x.shape and what == "cross_entropy_loss":
         return  # class probabilities
@@ -165,7 +170,6 @@ def _pair_shapes(input, target):
         raise AttributeError(f"'{type(target).__name__}' object has no attribute 'size'")
     if x.shape != y.shape:
         from .._ops._util import broadcast_error
-        import numpy as np
         try:
             np.broadcast_shapes(x.shape, y.shape)
         except ValueError:
