@@ -113,7 +113,22 @@ def jobs(tmp: Path, lesson: str, n: int) -> None:
                   if ",total," in ln}
         print(f"--jobs {j}: {n} submissions of {lesson}: {m}; {m.wall / n:.2f} s and "
               f"{m.cpu / n:.2f} s CPU per submission; totals {sorted(scores)}")
+        _explain(out)
     print(f"speed-up --jobs 2 vs --jobs 1: {walls[1] / walls[2]:.2f}x")
+
+
+def _explain(out: Path) -> None:
+    """Say why any submission (all of them solutions) lost points."""
+    import json
+    reasons = {}
+    for f in sorted((out / "work" / "results").glob("*.json")):
+        res = json.loads(f.read_text())
+        for r in res["exercises"]:
+            if r["score"] < r["max_score"]:
+                why = r["reason"] or "; ".join(c["reason"] for c in r["cases"] if not c["passed"])
+                reasons.setdefault(why[:200], []).append(f"{res['student']}/{r['exercise']}")
+    for why, who in reasons.items():
+        print(f"  ! {len(who)} × {why}  (e.g. {', '.join(who[:3])})")
 
 
 def main() -> None:
