@@ -50,7 +50,11 @@ EXPANDED = [_EXP + s for s in [
     "e[:] = T.zeros(2, 3)", "e.normal_()", "e.uniform_()", "e.clamp_(0, 1)", "e.relu_()",
     "e.sigmoid_()", "e.neg_()", "e.t().add_(1)", "e += 1", "e[...] = 0",
 ]] + ["T.ones(1).expand(3).add_(1)", "T.tensor(1.).expand(3).add_(1)",
-      "T.ones(3).expand(1, 3).add_(1)", "T.ones(3).expand(1, 3).fill_(2)"]
+      "T.ones(3).expand(1, 3).add_(1)", "T.ones(3).expand(1, 3).fill_(2)",
+      _EXP + "e[0:1] = 0", _EXP + "e[:, 0:2] = 0", _EXP + "e[:] = T.tensor(1.)",
+      _EXP + "e[1] = T.zeros(3)", _EXP + "e.masked_fill_(T.ones(3) > 0, 1.)",
+      _EXP + "e[T.tensor([0])] = 1.", _EXP + "e.copy_(T.zeros(3))", _EXP + "e.bernoulli_()",
+      _EXP + "e.exp_()", _EXP + "e[0].copy_(T.zeros(3))", _EXP + "e.mul_(T.ones(2, 3))"]
 
 # -- matrix products -----------------------------------------------------------------------
 _MM_PAIRS = [((2, 3), (4, 5)), ((3,), (4,)), ((2, 3), (4,)), ((4,), (2, 3)), ((2, 2, 3), (3, 3, 4)),
@@ -106,6 +110,10 @@ SHAPE = [
     "T.ones(2, 3).size(2)", "T.ones(2, 3).size(-3)", "T.tensor(1.).size(0)",
     "T.ones(2, 3).stride(2)", "T.ones(2, 3).sum_to_size(4)", "T.ones(2, 3).sum_to_size(3, 3)",
     "T.ones(2, 3).tile(-1)", "T.ones(3).index_select(0, T.tensor([[0]]))",
+    "T.ones(2, 3).flip(dims=[2])", "T.flip(T.ones(2, 3), (0, -2))", "T.ones(2, 3).view(T.int8)",
+    "T.tensor(1.).view(T.float16)", "T.ones(2, 3).t().view(T.float16)", "T.ones(2, 4).view(T.int64)",
+    "T.ones(2, 3).view(T.bool)", "T.ones(3).unflatten(0, (-1, -1))", "T.ones(6).unflatten(0, (-1, 4))",
+    "T.ones(2, 3).expand(2, 3, -1)", "T.ones(1, 3).expand(-1, 4, 3)", "T.ones(2, 3).repeat(2, 1, 0)",
 ]
 
 # -- concatenation ------------------------------------------------------------------------

@@ -136,6 +136,30 @@ WARNS = [
 ]
 
 
+VALUES = [
+    "b = T.ones(3); e = b.expand(2, 3); e.fill_(2.); e[0, 1] = 5.; e[1].add_(1); r = b",
+    "b = T.zeros(3, 1); e = b.expand(3, 3); e[T.tensor([True, False, True])] = 1.; r = b",
+    "r = T.tensor([1.5, -2.]).view(T.int32)",
+    "r = T.tensor([[1, 2], [3, 4]], dtype=T.int16).view(T.int32)",
+    "r = T.tensor([1, 200], dtype=T.uint8) - 300",
+    "r = T.arange(6).view(2, 3).flip(dims=[1])",
+    "r = T.tensor([[1., 2.], [3., 4.]]).t().view(T.int32)",
+]
+
+
+@pytest.mark.parametrize("case", VALUES)
+def test_same_values_as_torch(case):
+    """The writes and reinterpretations torch allows give torch's values."""
+    torch = pytest.importorskip("torch")
+    got, want = {}, {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(case, {"T": cl}, got)  # noqa: S102
+        exec(case, {"T": torch}, want)  # noqa: S102
+    assert got["r"].tolist() == want["r"].tolist()
+    assert str(got["r"].dtype).split(".")[-1] == str(want["r"].dtype).split(".")[-1]
+
+
 @pytest.mark.parametrize("case", WARNS)
 def test_same_warnings_as_torch(case):
     torch = pytest.importorskip("torch")

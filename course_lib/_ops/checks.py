@@ -225,7 +225,8 @@ def check_unflatten(n, dim, sizes):
         if s != -1:
             k *= s
     if sizes.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
+        raise RuntimeError("unflatten got an unexpected error:\nonly one dimension can be "
+                           "inferred")
     if (k != n and -1 not in sizes) or (-1 in sizes and (k == 0 or n % k)):
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
                            f"size of dim {dim} ({n}) in the input tensor")

@@ -368,8 +368,8 @@ def repeat(self, *sizes):
     return _graph(res, self, F.RepeatBackward0, shape=d.shape, repeats=sizes)
 
 
-def flip(self, *dims):
-    dims = _shape_arg(dims, "flip", "dims")
+def flip(self, *args, dims=None):
+    dims = _shape_arg(args if dims is None else (dims,), "flip", "dims")
     dims = tuple(_dim(i, self._data.ndim) for i in dims) if self._data.ndim else \
         tuple(_dim(i, 0) for i in dims) and ()
     _no_repeats(dims)
