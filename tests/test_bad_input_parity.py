@@ -219,9 +219,18 @@ DEVICE = [
      "attempting to assign a gradient with device type 'cuda' to a tensor with device type "
      "'cpu'"),
     ("T.ones(2, device='cuda:1')", RuntimeError, "CUDA error: invalid device ordinal"),
+    ("T.ones(3).cuda().expand(2, 3).add_(1)", RuntimeError,
+     "more than one element of the written-to tensor refers to a single memory location"),
+    ("T.ones(3).cuda() + T.ones(2).cuda()", RuntimeError,
+     "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0"),
+    ("T.ones(2, 3).cuda() @ T.ones(4, 5).cuda()", RuntimeError,
+     "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"),
+    ("T.ones(2, 3).cuda().sum(2)", IndexError,
+     "Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
 ]
 DEVICE_OK = ["T.ones(3).cuda()[T.tensor([0])]", "T.ones(2).cuda().copy_(T.ones(2))",
-             "T.tensor(2.) * T.ones(3).cuda()", "float(T.ones(1).cuda())"]
+             "T.tensor(2.) * T.ones(3).cuda()", "float(T.ones(1).cuda())",
+             "e = T.ones(3).cuda().expand(2, 3); e.fill_(2.); e[0].add_(1)"]
 
 
 @pytest.fixture
