@@ -226,6 +226,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std
+        from ._ops._util import check_broadcast
+        check_broadcast(np.shape(m), np.shape(s))
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         a = rng(generator).standard_normal(shape) * _backend.to_numpy(np.asarray(s)) + \
             _backend.to_numpy(np.asarray(m))
@@ -259,6 +261,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requir
     d = _dt(dtype)
     if d is None:
         d = _i64 if all(isinstance(v, int) for v in (start, end, step)) else _default[0]
+    if not d.is_floating_point and isinstance(step, float) and int(step) == 0:
+        raise ValueError("step must be nonzero")
     if d.is_floating_point:
         n = int(np.ceil((end - start) / step))
         a = (start + np.arange(n, dtype=np.float64) * step).astype(d._np)
@@ -269,6 +273,10 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requir
 
 def linspace(start, end, steps, *, out=None, dtype=None, device=None, requires_grad=False):
     """``steps`` evenly spaced numbers from ``start`` to ``end`` (included). 等间距数列。"""
+    if not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"linspace() received an invalid combination of arguments - got "
+                        f"(steps={type(steps).__name__}), but expected (Number start, Number end, "
+                        "int steps)")
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     a = np.linspace(_num(start), _num(end), steps).astype(_float_dt(dtype))
@@ -278,6 +286,9 @@ def linspace(start, end, steps, *, out=None, dtype=None, device=None, requires_g
 def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False):
     """Identity matrix ``n × m``. 单位矩阵。"""
     for name, v in (("n", n), ("m", m)):
+        if v is not None and not isinstance(v, (int, np.integer)):
+            raise TypeError(f"eye() received an invalid combination of arguments - got "
+                            f"({name}={type(v).__name__}), but expected (int n, int m)")
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, m, dtype=_float_dt(dtype)), None, device, requires_grad)

@@ -441,11 +441,21 @@ def _rebuild(arr, dev, requires_grad, cls):
 
 def _dim(d, ndim):
     """Wrap a possibly negative dim; torch's IndexError when out of range."""
+    if type(d) is not int:
+        d = _int_dim(d)
     n = max(ndim, 1)
     if not -n <= d < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
                          f"but got {d})")
     return d + n if d < 0 else d
+
+
+def _int_dim(d):
+    """A dim that is not a Python int: numpy/0-d integers are; anything else is torch's
+    TypeError."""
+    if hasattr(d, "__index__") and not isinstance(d, bool):
+        return d.__index__()
+    raise TypeError(f"argument 'dim' must be int, not {type(d).__name__}")
 
 
 def _dim_of(d, ndim):

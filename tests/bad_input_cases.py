@@ -280,5 +280,44 @@ NN = [
     "F.max_pool2d(T.ones(2), 2)", "nn.Conv2d(3, 2, 3)(T.ones(1, 4, 5, 5))",
 ]
 
+# -- a second sweep: unary/in-place dtype rules, random fills, more dims and indices -------
+MORE = [
+    "T.tensor([True]).neg()", "T.tensor([1, 2]).sigmoid_()", "T.tensor([1, 2]).log_()",
+    "T.tensor([1, 2]).clamp_(min=0.5)", "T.ones(3).split([-1, 4])", "T.ones(3).narrow(0, -4, 1)",
+    "T.ones(3).narrow(0, 1, -1)", "T.ones(2, 3).squeeze((0, 5))", "T.ones(2, 3).unsqueeze(1.5)",
+    "T.ones(2, 3)[..., 5]", "T.ones(2, 3)[:, :, None, 0]", "T.ones(2, 3).argmax(dim=(0, 1))",
+    "T.ones(2, 3).topk(2, dim=5)", "T.ones(2, 3).topk(-1)", "T.ones(2, 3).sort(dim=-3)",
+    "T.ones(2, 3).cumsum()", "T.ones(2, 3).std(dim=5)",
+    "T.ones(3).scatter_(0, T.tensor([0, 5]), 1.)", "T.ones(3).index_select(1, T.tensor([0]))",
+    "T.empty(2, 3).uniform_(1, 0)", "T.ones(2).normal_(0, -1)", "T.ones(3).random_(5, 2)",
+    "T.zeros(2).log_softmax(dim=1)", "T.ones(3).expand(3, -1)", "T.ones(3).expand_as(T.ones(2, 2))",
+    "T.stack([T.ones(2)], dim=-3)", "T.ones(2, 3).movedim(2, 0)", "T.ones(2, 3).mean(dim=2, keepdim=True)",
+    "T.ones(2).pow(T.ones(3))", "T.tensor([1, 2]) ** T.tensor([-1, 2])", "r = T.tensor([1, -1, 2, 0]) ** T.tensor([-1, -3, -2, 2])", "T.tensor(2) ** -1",
+    "T.ones(3).clamp()", "T.ones(3).clamp(min=T.ones(2))", "T.ones(3).where(T.ones(3) > 0, T.ones(2))",
+    "T.ones(2, 3).sum(dim=[0, 5])", "T.ones(2, 3).amax(dim=())", "T.ones(0).amax()",
+    "T.ones(0).sum(0).item()", "T.ones(0).mean().item()", "T.ones(0).argmin()", "T.ones(0).min()",
+    "T.ones(2, 3).max(dim=2, keepdim=True)", "T.ones(2, 3).argsort(dim=2)",
+    "T.ones(2, 3).any(dim=4)", "T.ones(2, 3).all(dim=-4)", "T.ones(2, 3).logsumexp(dim=(0, 0))",
+    "T.ones(2, 3).var(dim=(1, 1))", "T.ones(2, 3).norm(dim=3)", "T.ones(2, 3).count_nonzero(dim=3)",
+    "T.tensor([1, 2]).float().requires_grad_().long().requires_grad_()",
+    "T.ones(2, 3).view(3, 3)", "T.ones(2, 3).view(-1, 4)", "T.ones(0, 3).view(-1, 0)",
+    "T.ones(2, 3).reshape(-1, 0)", "T.ones(2, 3).flatten(-3)", "T.ones(2, 3).unflatten(-3, (1, 2))",
+    "T.ones(2, 3).chunk(-1)", "T.ones(2, 3).split(-1)", "T.ones(3)[T.tensor([True, False])] = 1", "T.ones(3)[[True, False]]", "T.ones(3)[-4]",
+    "T.ones(3)[::-1]", "T.ones(3)[::0]", "T.ones(2, 3)[1:, 5]", "T.ones(2, 3)[T.tensor([[1]]), 3]",
+    "a = T.ones(2, 3); a[T.tensor([0, 1])] = T.ones(3, 3)", "a = T.ones(2, 3); a[0, :] = T.ones(2, 3)",
+    "a = T.ones(2, 3); a[...] = T.ones(3, 3)", "a = T.ones(2, 3); a[:, None] = T.ones(4)",
+    "a = T.ones(3); a[T.tensor([0, 1])] = T.ones(3)", "a = T.ones(3); a[[0, 1]] = [1., 2., 3.]",
+    "T.ones(2, 3).masked_fill(T.ones(2, 3) > 0, T.ones(2))", "T.ones(2).masked_fill(T.tensor([True]), 'a')",
+    "T.ones(3) @ T.ones(3, 1, 2)", "T.ones(2, 3).mv(T.ones(2))", "T.ones(2).outer(T.ones(2, 2))",
+    "T.bmm(T.ones(2, 2, 3), T.ones(2, 3, 4).double())", "T.addmm(T.ones(2, 4), T.ones(2, 3), T.ones(3, 5))",
+    "T.cat([T.ones(2, 3), T.ones(2, 3)], dim=1.5)", "T.cat([T.ones(2, 3)], dim='a')",
+    "T.stack([T.ones(2, 3), T.ones(2, 3)], dim=3)",
+    "T.tensor([[1, 2], [3, 4, 5]])", "T.tensor([1, [2]])", "T.tensor([[1], [2, 3]], dtype=T.float32)",
+    "T.full((2,), 1.5, dtype=T.bool).sum()", "T.zeros(2, 3, out=T.ones(1)).shape", "T.ones(2, -1, 3)",
+    "T.arange(0, 5, 0.5, dtype=T.int64).tolist()", "T.arange(1, 0, 1)", "T.linspace(0, 1, 2.5)",
+    "T.eye(2, 3.5)", "T.randint(3, (2,), dtype=T.float32).dtype", "T.randint(-1, -3, (2,))",
+    "T.normal(T.ones(2), T.ones(3))", "T.rand(2, 3, dtype=T.bool)", "T.randn(2, dtype=T.float16).dtype",
+]
+
 ALL = (BROADCAST + INPLACE + EXPANDED + LINALG + SHAPE + CAT + REDUCE + INDEX + SCALAR + CREATE
-       + AUTOGRAD + DTYPE + NN)
+       + AUTOGRAD + DTYPE + NN + MORE)

@@ -69,7 +69,8 @@ def check_mask(input, mask, value, inplace=False):
         raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value._data.ndim} dimension(s).")
     if not isinstance(value, (Tensor, int, float, bool, np.number, np.bool_)):
-        raise TypeError(f"masked_fill_() received an invalid combination of arguments - got "
+        raise TypeError(f"masked_fill{'_' if inplace else ''}() received an invalid combination "
+                        "of arguments - got "
                         f"(Tensor, {type(value).__name__}), but expected one of: (Tensor mask, "
                         "Tensor value) or (Tensor mask, Number value)")
     xs = input._data.shape

@@ -57,7 +57,9 @@ def _index(idx, x):
         elif isinstance(i, slice):
             if any(isinstance(v, Tensor) for v in (i.start, i.stop, i.step)):
                 i = slice(*(int(v) if v is not None else None for v in (i.start, i.stop, i.step)))
-            if i.step is not None and i.step <= 0:
+            if i.step == 0:
+                raise ValueError("slice step cannot be zero")
+            if i.step is not None and i.step < 0:
                 raise ValueError("step must be greater than zero")
             out.append(i)
             last = F.SliceBackward0
@@ -260,9 +262,11 @@ def setitem(self, idx, value):
     x = self._data
     index, advanced, _ = _index(idx, x)
     vt = value if isinstance(value, Tensor) else None
-    if isinstance(value, str):
+    if isinstance(value, (str, list, tuple, np.ndarray)):
         from .._tensor import _type_name
-        raise TypeError(f"can't assign a str to a {_type_name(self)}")
+        t = type(value)
+        raise TypeError(f"can't assign a {t.__module__ + '.' if t is np.ndarray else ''}"
+                        f"{t.__name__} to a {_type_name(self)}")
     if STATE[0] and (self._requires_grad or (vt is not None and vt._requires_grad)):
         return _setitem_graph(self, idx, index, advanced, value, vt)
     split = None

@@ -270,11 +270,16 @@ def _random_fill(self, node_cls, draw):
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill with normal random numbers in place. 用正态随机数就地填充。"""
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     return _random_fill(self, F.NormalBackward0, lambda s: rng(generator).normal(mean, std, s))
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     """Fill with uniform random numbers from [a, b) in place. 用均匀随机数就地填充。"""
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} "
+                           f"> to={b:g}")
     return _random_fill(self, F.UniformBackward0, lambda s: rng(generator).uniform(a, b, s))
 
 
@@ -291,6 +296,9 @@ def random_(self, low=None, high=None, *, generator=None):
                         (2 if dt.kind == "b" else int(np.iinfo(dt).max)))
     elif high is None:
         low, high = 0, low
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
+                           f"to={high}")
     return _random_fill(self, node, lambda s: rng(generator).integers(low, high, s))
 
 

@@ -116,6 +116,10 @@ def matmul(input, other, *, out=None):
 
 def bmm(input, mat2, *, out=None):
     """(b, n, k) @ (b, k, m) → (b, n, m). 批量矩阵乘法。"""
+    if isinstance(mat2, Tensor) and input._data.dtype != mat2._data.dtype:
+        from .._dtype import _by_np, scalar_name
+        raise RuntimeError(f"expected scalar type {scalar_name(_by_np[input._data.dtype])} but "
+                           f"found {scalar_name(_by_np[mat2._data.dtype])}")
     x, y = _pair(input, mat2, "bmm")
     if x.ndim != 3 or y.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor" if x.ndim != 3 else

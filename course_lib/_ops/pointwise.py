@@ -166,7 +166,10 @@ def pow(input, exponent, *, out=None):  # noqa: A001
         try:
             r = np.power(x, y)
         except ValueError:
-            raise broadcast_error(x.shape, np.shape(y)) from None
+            if x.shape != np.shape(y):
+                from ._util import check_broadcast
+                check_broadcast(x.shape, np.shape(y))
+            r = _int_pow(x, y)  # integer tensor ** negative integer tensor: torch's rule
     res = _wrap(r)
     if bt is None and needs_grad(input):
         node = F.PowBackward0()
@@ -179,6 +182,13 @@ def pow(input, exponent, *, out=None):  # noqa: A001
         node.save_versions(input, bt, out=res)
         attach(res, node, (input, bt))
     return write_out(out, res) if out is not None else res
+
+
+def _int_pow(x, y):
+    """Integers to negative integer powers, as torch: 1 → 1, -1 → ±1, anything else → 0."""
+    r = np.power(x, np.maximum(y, 0))
+    return np.where(y >= 0, r, np.where(x == 1, 1, np.where(x == -1, 1 - 2 * (y % 2), 0))
+                    ).astype(r.dtype)
 
 
 def where(condition, input=None, other=None):

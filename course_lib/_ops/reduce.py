@@ -57,6 +57,13 @@ def _nonempty(x, dims, name):
                 raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
+def _all_dims(x, name):
+    if x.size == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() "
+                           "== 0. Specify the reduction dim with the 'dim' argument.")
+    return tuple(range(x.ndim))
+
+
 def _floating_only(x, what):
     if x.dtype.kind != "f":
         raise RuntimeError(what + _by_np[x.dtype]._name.capitalize().replace("Int64", "Long")
@@ -175,7 +182,7 @@ def min(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
 
 def amax(input, dim=(), keepdim=False):
     x = input._data
-    dims = _dims(x, dim) or tuple(range(x.ndim))
+    dims = _dims(x, dim) or _all_dims(x, "amax")
     _nonempty(x, dims, "amax")
     r = x.max(axis=dims, keepdims=keepdim)
     res = _wrap(r)
@@ -186,7 +193,7 @@ def amax(input, dim=(), keepdim=False):
 
 def amin(input, dim=(), keepdim=False):
     x = input._data
-    dims = _dims(x, dim) or tuple(range(x.ndim))
+    dims = _dims(x, dim) or _all_dims(x, "amin")
     _nonempty(x, dims, "amin")
     r = x.min(axis=dims, keepdims=keepdim)
     res = _wrap(r)

@@ -50,7 +50,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     """The ``k`` largest (or smallest) values along ``dim`` and their indices. 前 k 个。"""
     x = input._data
     d = _dim(dim, x.ndim)
-    if k > x.shape[d] if x.ndim else k > 1:
+    if k < 0 or (k > x.shape[d] if x.ndim else k > 1):
         raise RuntimeError("selected index k out of range")
     if x.ndim == 0:
         return return_types.topk(_scalar_pick(input, "TopkBackward0") if k else input.reshape(0)[:0],
