@@ -10,7 +10,7 @@ import numpy as np
 
 from .._backend import xp_of
 from ..autograd.grad_mode import STATE
-from ..autograd.node import Node, attach, attach1, attach2, fit
+from ..autograd.node import NO_EDGE, Node, attach, edge, fit
 from . import _glue as G
 from . import _loss_kernels as LK
 from ._ops import _keep_device, _ndarray, _needs, _same_device, _same_type, _wrap
@@ -159,17 +159,19 @@ def _ce_2d(input, x, t, reduction):
     except IndexError:  # a target ≥ C: the general path raises torch's error
         return None
     loss = -(_sum_r(picked) / n) if reduction == "mean" else -_sum_r(picked)  # = -mean / -sum
-    lp = G._wrap(logp)
     res = G._wrap(np.asarray(loss, dtype=x.dtype))
     if STATE[0] and input._requires_grad:
-        node = LogSoftmaxBackward0()
-        node.saved, node.dim = logp, 1
-        node.save_versions(lp)
-        attach1(lp, node, input)
+        # torch's two nodes; the log_softmax output stays inside (nobody can change it in
+        # place), so it needs no tensor and no version check: the edge is given directly
+        lsm = LogSoftmaxBackward0()
+        lsm.saved, lsm.dim = logp, 1
+        lsm.next_functions = (edge(input),)
         node = NllLossBackward0()
         node.saved = t
         node.meta = ("fast", reduction, x.shape, x.dtype)
-        attach2(res, node, lp, None)
+        node.next_functions = ((lsm, 0), NO_EDGE)  # as node.attach does
+        res._grad_fn = node
+        res._requires_grad = True
     return res
 
 
