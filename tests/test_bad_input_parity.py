@@ -272,3 +272,41 @@ def test_device_errors(simulated_cuda, case, exc, phrase):
 def test_device_mixes_torch_allows(simulated_cuda, case):
     ex, _ = run(cl, case)
     assert ex is None, repr(ex)
+
+
+class _OnCuda:
+    """``course_lib`` whose creation functions default to the (simulated) GPU."""
+    MAKERS = ("ones", "zeros", "tensor", "arange", "empty", "full", "rand", "randn", "eye",
+              "linspace", "randint")
+
+    def __getattr__(self, name):
+        value = getattr(cl, name)
+        if name not in self.MAKERS:
+            return value
+
+        def make(*args, **kwargs):
+            kwargs.setdefault("device", "cuda")
+            return value(*args, **kwargs)
+        return make
+
+
+def test_table_on_the_simulated_gpu(simulated_cuda):
+    """Every bad call of the table fails on the GPU as on the CPU (type and message, device
+    names aside), never inside numpy (nn modules aside: their parameters stay on the CPU)."""
+    gpu, bad = _OnCuda(), []
+    gpu.nn, gpu.cuda = cl.nn, cl.cuda
+    for case in ALL:
+        if "nn." in case or case in KNOWN:
+            continue
+        (cpu_ex, _), (gpu_ex, _) = run(cl, case), run(gpu, case)
+        if cpu_ex is None:
+            if gpu_ex is not None:
+                bad.append(f"{case}: {gpu_ex!r}")
+            continue
+        msg = str(gpu_ex).replace("course_lib.cuda.", "course_lib.").replace("cuda:0", "cpu")
+        same = type(gpu_ex) is type(cpu_ex) and msg == str(cpu_ex)
+        if not same:
+            bad.append(f"{case}: cpu {cpu_ex!r} / gpu {gpu_ex!r}")
+        elif "INDICES element" not in str(gpu_ex):
+            assert_not_from_numpy(gpu_ex)
+    assert not bad, "\n".join(bad)
