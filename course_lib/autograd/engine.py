@@ -83,7 +83,10 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
     # 2. run the nodes whose inputs are complete; ``ready`` holds (node, its gradient) and
     # ``pending`` only the partial sums of nodes still waiting for other edges
     captured = {} if capture is not None else None
-    ready = [(n, pending.pop(n)) for n in list(pending) if deps[n] == 0]
+    if len(pending) == 1:  # one root (no node reaches it): it starts
+        ready = [pending.popitem()]
+    else:
+        ready = [(n, pending.pop(n)) for n in list(pending) if deps[n] == 0]
     pop, push = ready.pop, ready.append
     prev = grad_mode.STATE[0]
     grad_mode.STATE[0] = False
