@@ -172,13 +172,12 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
                             "cases": [{"title": o.title, "passed": o.passed, "reason": o.reason}
                                       for o in r.outcomes]}
         rows = {ex: rows[ex] for ex in points}
-    finally:  # the autograde worker waits for this file
+    finally:  # the autograde worker waits for this file (even after a grader error)
         _atomic_write(scores_file,
                       json.dumps({f"test_{ex}": r["score"] for ex, r in rows.items()}))
-    feedback = None
-    if ag is not None:
-        ag.join()
-        feedback = box.get("html")
+        if ag is not None:
+            ag.join()
+    feedback = box.get("html") if ag is not None else None
     page = _feedback_html(lesson, student, rows, feedback, redact)
     fdir = out / "feedback" / student
     fdir.mkdir(parents=True, exist_ok=True)
@@ -321,16 +320,26 @@ def _grade_lesson(lesson, submissions, out, jobs, db, progress, kw) -> list:
     rec = Recorder(lesson, db_url)
     try:
         rec.add(results)  # finished in an earlier run (resume)
-        _run_all(lesson, todo, course, out, jobs, dict(kw), results, bar, rec)
+        failed = _run_all(lesson, todo, course, out, jobs, dict(kw), results, bar, rec)
     finally:
         rec.close()
         bar.close()
     write_csv(out / "grades.csv", results)
+    if failed:
+        print(f"✗ {lesson}: {len(failed)} 名学生因评分工具错误未评分，修复后再次运行同一命令 / "
+              f"{len(failed)} student(s) not graded because of a grader error (above); fix it "
+              f"and run the same command again: {', '.join(sorted(failed)[:10])}",
+              file=sys.stderr)
+    GRADER_ERRORS[lesson] = failed
     return results
+
+
+GRADER_ERRORS: dict = {}  # lesson → students the last run could not grade (grader errors)
 
 
 def _run_all(lesson, todo, course, out, jobs, kw, results, bar, rec):
     pool = cf.ThreadPoolExecutor(max_workers=jobs)
+    failed = []
     try:
         futs = {pool.submit(grade_student, lesson, s, nb, course, out, **kw): s for s, nb in todo}
         for fut in cf.as_completed(futs):
@@ -340,11 +349,13 @@ def _run_all(lesson, todo, course, out, jobs, kw, results, bar, rec):
                 rec.add([res])
             except Exception as e:  # noqa: BLE001  one failure never stops the others
                 print(f"✗ {futs[fut]}: grader error {type(e).__name__}: {e}", file=sys.stderr)
+                failed.append(futs[fut])
             bar.update(1)
     except BaseException:  # Ctrl-C: grade no one else; finished students are kept (resume)
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+    return failed
 
 
 def _ensure_assignment(lesson, db_url, course):
@@ -371,4 +382,4 @@ def main(args) -> int:
     for lesson, results in res.items():
         where = Path(args.out) / (lesson if len(lessons) > 1 else "") / "grades.csv"
         print(f"{lesson}: 已评分 {len(results)} 名学生 / graded {len(results)} students → {where}")
-    return 0
+    return 1 if any(GRADER_ERRORS.get(lesson) for lesson in res) else 0

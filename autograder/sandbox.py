@@ -113,6 +113,8 @@ def _session(pieces, dirs, todo, outs, *, timeout, case_timeout, mem_mb, blocked
         for n, i in enumerate(todo):
             msg = ctl.next(deadline)  # {"start": n}
             if not (isinstance(msg, dict) and msg.get("start") == n):
+                if n == 0:  # no student code has run yet: the grader is broken, not the answer
+                    raise SandboxError(_boot_failure(home, ctl.eof))
                 stopped = ("the grading process stopped before this exercise / "
                            "评分进程在此练习前停止")
                 outs[i]["fatal"] = stopped
@@ -143,6 +145,21 @@ def _session(pieces, dirs, todo, outs, *, timeout, case_timeout, mem_mb, blocked
                 pass
         _kill(proc)
     return left
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not start (course_lib or the setup imports fail, or too slow): a
+    grader problem, so the student gets no result and is graded again on the next run."""
+
+
+def _boot_failure(home: Path, died: bool) -> str:
+    try:
+        tail = (home / "zygote-stderr.txt").read_text(errors="replace").strip().splitlines()
+    except OSError:
+        tail = []
+    what = "it stopped" if died else f"no answer in {BOOT_TIMEOUT:.0f} s"
+    return (f"the sandbox could not start ({what}): {tail[-1] if tail else 'no message'} / "
+            f"沙箱无法启动")
 
 
 class _Lines:

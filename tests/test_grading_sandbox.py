@@ -82,3 +82,30 @@ if "@case(" in _text or "BEGIN SOLUTION" in _text:
 """
     got = grade_exercises(LESSON, dict(ANSWERS, **{FIRST: probe}), prelude=PRELUDE, **FAST)
     assert got[FIRST].fraction == 1.0, got[FIRST].fatal
+
+
+def test_a_sandbox_that_cannot_start_is_a_grader_error(monkeypatch):
+    """No student code has run when the zygote fails to start: raise, do not score 0."""
+    from autograder import sandbox
+    monkeypatch.setattr(sandbox, "_BOOT", "import sys; print('ImportError: broken lib', "
+                                          "file=sys.stderr); sys.exit(1)")
+    with pytest.raises(sandbox.SandboxError, match="broken lib"):
+        grade_exercises(LESSON, dict(ANSWERS), prelude=PRELUDE, **FAST)
+
+
+def test_grader_error_leaves_the_student_ungraded_until_the_next_run(tmp_path, monkeypatch):
+    from autograder import grade as g
+    from autograder import sandbox
+    d = tmp_path / "subs" / "s1" / LESSON
+    d.mkdir(parents=True)
+    (d / f"{LESSON}.ipynb").write_text(
+        (ROOT / "solutions" / LESSON / f"{LESSON}.ipynb").read_text())
+    out = tmp_path / "out"
+    boot = sandbox._BOOT
+    monkeypatch.setattr(sandbox, "_BOOT", "import sys; sys.exit(1)")
+    assert g.grade(LESSON, tmp_path / "subs", out, progress=False, cell_timeout=20) == []
+    assert g.GRADER_ERRORS[LESSON] == ["s1"]
+    assert not (out / "work" / "results" / "s1.json").exists()
+    monkeypatch.setattr(sandbox, "_BOOT", boot)
+    res = g.grade(LESSON, tmp_path / "subs", out, progress=False, cell_timeout=20)
+    assert [r["total"] for r in res] == [100] and g.GRADER_ERRORS[LESSON] == []
