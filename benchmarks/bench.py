@@ -208,6 +208,7 @@ def main(argv=None):
     ap.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
     args = ap.parse_args(argv)
     rep = 3 if args.quick else 9
+    load0 = os.getloadavg()[0]
     import course_lib as cl
     try:
         import torch
@@ -258,8 +259,9 @@ def main(argv=None):
             f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
             f"Python {platform.python_version()}, numpy {np.__version__}"
             + (f", torch {torch.__version__}" if torch is not None else ""), "",
-            f"Load average when run: {os.getloadavg()[0]:.1f} (a shared machine: other jobs disturb "
-            "wall times; the libraries take turns in every repeat so drift hits all alike). "
+            f"Load average (1 min) at start / end: {load0:.1f} / {os.getloadavg()[0]:.1f} (a shared "
+            "machine: other jobs disturb wall times most; the libraries take turns in every repeat, "
+            "each repeat starting with another one, so drift hits all alike). "
             f"BLAS threads: OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}.",
             "",
             "Medians of repeated runs; `×numpy` = time / hand-written numpy time (lower is better).",

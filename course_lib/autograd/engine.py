@@ -1,6 +1,10 @@
 """The backward engine: iterative topological order, gradient accumulation, hooks.
 
 反向传播引擎：迭代式拓扑排序（不用递归，十万层的链也能跑）、梯度累加、钩子。
+It is the hot loop of every training step (~1 µs of Python per node), so: dependency counts
+first, then a ready stack of (node, gradient); a fresh gradient array that only the engine
+holds becomes the leaf's ``.grad`` without a copy (torch "steals" it too); Node's own
+saved-version check and release are inlined.
 """
 from __future__ import annotations
 
