@@ -42,13 +42,13 @@ class SGD(Optimizer):
         loss = self._closure(closure)
         rest = []  # (group, p) for the general update below
         for group in self.param_groups:
-            # plain SGD: p ← p − lr·g straight on the arrays (the same two numpy ops as
-            # p.add_(g, alpha=-lr), no grad mode needed); anything unusual goes the general way
-            plain = group["momentum"] == 0 and group["weight_decay"] == 0 and not group["maximize"]
-            alpha = -group["lr"] if plain else None
-            for p in group["params"]:
-                if not (plain and G.add_grad_(p, alpha)):
-                    rest.append((group, p))
+            params = group["params"]
+            if group["momentum"] == 0 and group["weight_decay"] == 0 and not group["maximize"]:
+                # plain SGD: p ← p − lr·g straight on the arrays (the same two numpy ops as
+                # p.add_(g, alpha=-lr), no grad mode needed); the rest goes the general way
+                params = G.add_grads_(params, -group["lr"])
+            if params:
+                rest.extend((group, p) for p in params)
         if not rest:
             return loss
         with G.no_grad():
