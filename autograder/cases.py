@@ -86,6 +86,20 @@ def import_all_course_lib() -> None:
             pass
 
 
+def course_lib_digest() -> str:
+    """A digest of the imported course_lib's sources: the reference (this process) and the
+    sandbox must run the same code — a run during which course_lib changes on disk must
+    not grade anyone with a mismatch. 参考实现与沙箱必须运行同一份 course_lib。"""
+    import hashlib
+
+    import course_lib
+    root = Path(course_lib.__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*.py")):
+        h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def find_key(lesson: str, name: str) -> str:
     """The dotted key of exercise ``name`` of ``lesson`` (imports course_lib as needed)."""
     from course_lib import exercises

@@ -39,13 +39,15 @@ def run_piece(key: str, answer: str, case_source: str, *, scratch=None, **kw) ->
 
 def run_pieces(pieces, *, timeout: float = 30.0, case_timeout: float = 10.0,
                mem_mb: int = 1024, blocked=(), max_output: int = 96 * 2**20,
-               prelude: str = "") -> list:
+               prelude: str = "", digest: str | None = None) -> list:
     """Grade each ``{"key", "answer", "cases", "scratch"}`` (answer-cell source, hidden-case
     source, scratch dir or None) in one sandbox session; ``timeout`` is per piece.
 
     Returns, per piece, ``{"results": {index: encoded result}, "errors": {index: reason},
     "fatal": reason or None, "blocked": what the audit hook stopped or None}``; a case missing
-    from both did not run (see ``fatal``).
+    from both did not run (see ``fatal``). ``digest``: course_lib's digest in this process
+    (``cases.course_lib_digest``); a sandbox that imports another course_lib raises
+    :class:`SandboxError`.
     """
     outs = [{"results": {}, "errors": {}, "fatal": None, "blocked": None} for _ in pieces]
     own = []
@@ -62,7 +64,7 @@ def run_pieces(pieces, *, timeout: float = 30.0, case_timeout: float = 10.0,
         while todo:  # a new zygote for what a killed or dead one left
             todo = _session(pieces, dirs, todo, outs, timeout=timeout,
                             case_timeout=case_timeout, mem_mb=mem_mb, blocked=blocked,
-                            max_output=max_output, prelude=prelude)
+                            max_output=max_output, prelude=prelude, digest=digest)
     finally:
         for d in own:
             _rmtree(d)
@@ -70,11 +72,12 @@ def run_pieces(pieces, *, timeout: float = 30.0, case_timeout: float = 10.0,
 
 
 def _session(pieces, dirs, todo, outs, *, timeout, case_timeout, mem_mb, blocked, max_output,
-             prelude) -> list:
+             prelude, digest) -> list:
     """Run ``todo`` in one zygote; return the indices still to run (after a kill)."""
     ctl_r, ctl_w = os.pipe()
     pipes = {i: os.pipe() for i in todo}
-    job = {"ctl": ctl_w, "prelude": prelude, "cpu": int(timeout) + 1, "mem_mb": mem_mb,
+    job = {"ctl": ctl_w, "prelude": prelude, "digest": digest, "cpu": int(timeout) + 1,
+           "mem_mb": mem_mb,
            "case_timeout": case_timeout, "timeout": timeout,
            "blocked": [str(Path(b).resolve()) for b in (*blocked, ROOT / "autograder",
                                                          ROOT / "solutions")],

@@ -185,6 +185,13 @@ def zygote_main():
     from course_lib import exercises
 
     import_all_course_lib()
+    if job.get("digest"):
+        from autograder.cases import course_lib_digest
+        if course_lib_digest() != job["digest"]:
+            print("course_lib changed on disk during grading: the reference and the sandbox "
+                  "would differ; run again / 评分期间 course_lib 被修改，请重新运行",
+                  file=sys.stderr, flush=True)
+            os._exit(2)
     ns = {"__name__": "__main__", "torch": course_lib, "np": np,
           "implements": exercises.implements, "check": exercises.check}
     try:  # the instructor's setup cell (imports), trusted, before any fork

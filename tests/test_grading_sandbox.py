@@ -109,3 +109,14 @@ def test_grader_error_leaves_the_student_ungraded_until_the_next_run(tmp_path, m
     monkeypatch.setattr(sandbox, "_BOOT", boot)
     res = g.grade(LESSON, tmp_path / "subs", out, progress=False, cell_timeout=20)
     assert [r["total"] for r in res] == [100] and g.GRADER_ERRORS[LESSON] == []
+
+
+def test_course_lib_changed_during_the_run_is_a_grader_error(monkeypatch):
+    """References (this process) and sandbox must run the same course_lib sources."""
+    from autograder import hidden_grade
+    from autograder.sandbox import SandboxError
+    grade_exercises(LESSON, dict(ANSWERS), prelude=PRELUDE, **FAST)  # references computed
+    assert hidden_grade._DIGEST
+    monkeypatch.setattr(hidden_grade, "_DIGEST", ["0123456789abcdef"])
+    with pytest.raises(SandboxError, match="changed on disk"):
+        grade_exercises(LESSON, dict(ANSWERS), prelude=PRELUDE, **FAST)
