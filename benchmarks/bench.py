@@ -271,7 +271,8 @@ def main(argv=None):
                 "softmax-cross-entropy gradient); `tests/test_optim_benchmark_equivalence.py` checks "
                 "that it, course_lib and torch train to the same parameters.",
                 "- Small MLP (64-256-256-10, batch 64, ~0.47 ms of numpy work per step): course_lib "
-                "adds ~60-70 µs per step (was ~130 µs). The Python part, measured on the same loop "
+                "adds ~60-70 µs per step (was ~130 µs, 1.24-1.28× numpy, before the engine, loss, "
+                "Linear, optimizer and DataLoader hot paths were trimmed). The Python part, measured on the same loop "
                 "with 4-wide layers (numpy work ≈ 0, CPU time per step): building the graph in the "
                 "forward ~17 µs (3 AddmmBackward0 with TBackward0 edges, 2 ReluBackward0: torch's "
                 "graph), the engine ~16 µs for 16 nodes (dependency count, ready queue, saved-version "
