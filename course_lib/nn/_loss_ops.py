@@ -34,18 +34,39 @@ class SoftmaxBackward0(Node):
         return (LK.softmax_bwd(xp_of(g), g, self.saved, self.dim),)
 
 
-def _float_data(t, dtype=None):
-    a = t._data
+def _float_data(t, dim, dtype=None, log=False):
+    """The array to (log_)softmax over and ``dim`` normalised; torch's errors for a tensor that
+    is not one, a bad dim, or an integer dtype (NotImplementedError naming the kernel)."""
+    a = getattr(t, "_data", None)
+    if a is None:
+        raise AttributeError(f"'{type(t).__name__}' object has no attribute "
+                             f"'{'log_softmax' if log else 'softmax'}'")
+    if type(dim) is not int:
+        _dim_type(dim, log)
+    dim = G.norm_dim(dim, a.ndim)
     if dtype is not None:
         a = a.astype(G.np_dtype(dtype))
-    elif a.dtype.kind not in "fc":
-        raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for \'{G.dtype_name(t)}\'')
-    return a
+    if a.dtype.kind not in "fc":
+        last = "_lastdim" if dim == max(a.ndim, 1) - 1 else ""
+        name = G.dtype_name(t) if dtype is None else str(dtype).rsplit(".", 1)[-1]
+        name = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+                "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}.get(name, name)
+        raise NotImplementedError(f'"{"log_" if log else ""}softmax{last}_kernel_impl" not '
+                                  f"implemented for '{name}'")
+    return a, dim
+
+
+def _dim_type(dim, log):
+    import operator
+    try:
+        operator.index(dim)
+    except TypeError:
+        raise TypeError(f"{'log_softmax' if log else 'softmax'}(): argument 'dim' (position 1) "
+                        f"must be int, not {type(dim).__name__}") from None
 
 
 def _log_softmax(input, dim, dtype=None):
-    a = _float_data(input, dtype)
-    dim = G.norm_dim(dim, a.ndim)
+    a, dim = _float_data(input, dim, dtype, True)
     out = _wrap(LK.log_softmax_fwd(xp_of(a), a, dim), a)
     if _needs(input):
         node = LogSoftmaxBackward0()
@@ -56,8 +77,7 @@ def _log_softmax(input, dim, dtype=None):
 
 
 def _softmax(input, dim, dtype=None):
-    a = _float_data(input, dtype)
-    dim = G.norm_dim(dim, a.ndim)
+    a, dim = _float_data(input, dim, dtype)
     out = _wrap(LK.softmax_fwd(xp_of(a), a, dim), a)
     if _needs(input):
         node = SoftmaxBackward0()
@@ -105,6 +125,31 @@ def _target_array(target):
     return target._data if isinstance(target, G.Tensor) else target
 
 
+def _class_targets(x, t):
+    """1-D input (one sample): a 0-d target, or a 1-D one of size 1 (as torch)."""
+    if x.ndim == 1 and t.ndim >= 1:
+        if t.ndim > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        if t.shape[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
+                             f"{t.shape[0]}")
+        return t.reshape(())
+    return t
+
+
+def _check_weight(input, weight):
+    x, w = input._data, weight._data
+    c = x.shape[0 if x.ndim == 1 else 1]
+    if w.ndim != 1 or w.shape[0] != c:
+        if x.ndim > 2:
+            raise RuntimeError("weight tensor should be defined either for all or no classes")
+        raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no "
+                           f"classes but got weight tensor of shape: {list(w.shape)}")
+    if w.dtype != x.dtype:
+        raise RuntimeError(f"expected scalar type {G.dtype_name(input)} but found "
+                           f"{G.dtype_name(weight)}")
+
+
 def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
                    label_smoothing=0.0):
     if weight is None and label_smoothing == 0 and (reduction == "mean" or reduction == "sum"):
@@ -116,14 +161,18 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
                 return res
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
     _same_device(input, target, weight)
     x = input._data
     if x.ndim == 0:
         raise ValueError("Expected input to have at least 1 dimension, got 0")
-    t = _target_array(target)
+    if x.dtype.kind not in "fc":
+        _float_data(input, 0 if x.ndim == 1 else 1, None, True)
+    t = _class_targets(x, _target_array(target))
     if t.dtype.kind not in "iuf":
         raise RuntimeError(f"expected scalar type Long but found {G.dtype_name(target)}")
+    if weight is not None:
+        _check_weight(input, weight)
     if t.dtype.kind != "f" and label_smoothing == 0:
         # torch's graph: NllLossBackward0 ← LogSoftmaxBackward0 (forward and backward of each
         # are a few vectorised array ops; the fused single node is kept for the other cases)
@@ -182,9 +231,14 @@ def _nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     _check_reduction(reduction)
     _same_device(input, target, weight)
     x = input._data
-    t = _target_array(target)
+    if x.dtype.kind not in "fc":
+        raise NotImplementedError(f'"nll_loss{"2d_forward" if x.ndim > 2 else ""}_out_frame" '
+                                  f"not implemented for '{G.dtype_name(input)}'")
+    t = _class_targets(x, _target_array(target))
     if t.dtype.kind not in "iu":
         raise RuntimeError(f"expected scalar type Long but found {G.dtype_name(target)}")
+    if weight is not None:
+        _check_weight(input, weight)
     xp = xp_of(x)
     if (weight is None and x.ndim == 2 and t.ndim == 1 and t.shape[0] == x.shape[0]
             and not 0 <= ignore_index < x.shape[1]):

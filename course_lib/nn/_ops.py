@@ -145,22 +145,18 @@ def _reshaped(t, shape, cls):
 
 def _linear(input, weight, bias=None):
     """y = x Wᵀ + b as one fused node (AddmmBackward0 for 2-D input with bias)."""
-    x, w = input._data, weight._data
+    try:
+        x, w = input._data, weight._data
+        b = None if bias is None else bias._data
+    except AttributeError:
+        raise _arg_type_error("linear", ("input", "weight", "bias"), (input, weight, bias)) from None
     tx = type(x)
-    if type(w) is not tx or (bias is not None and type(bias._data) is not tx):
+    if type(w) is not tx or (b is not None and type(b) is not tx):
         _same_device(input, weight, bias)
-    if x.ndim == 0:
-        raise RuntimeError("both arguments to linear need to be at least 1D, but they are 0D and 2D")
-    if x.shape[-1] != w.shape[-1]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({_mm_shape(x)} and {w.shape[1]}x{w.shape[0]})")
-    if x.ndim != 2:  # torch: view to 2-D, addmm/mm, view back (same graph names)
-        one_d = x.ndim == 1
-        x2 = _reshaped(input, (-1, x.shape[-1]),
-                       UnsqueezeBackward0 if (one_d and bias is None) else ViewBackward0)
-        r = _linear(x2, weight, bias)
-        cls = ViewBackward0 if bias is not None else (SqueezeBackward4 if one_d else UnsafeViewBackward0)
-        return _reshaped(r, x.shape[:-1] + (w.shape[0],), cls)
+    if (x.ndim != 2 or w.ndim != 2 or w.dtype != x.dtype or x.shape[1] != w.shape[1]
+            or x.dtype is _BOOL
+            or (b is not None and (b.dtype != w.dtype or b.ndim != 1 or b.shape[0] != w.shape[0]))):
+        return _linear_general(input, weight, bias)  # other ranks, or torch's errors
     out = x @ w.T
     if bias is not None:
         out += bias._data
@@ -207,7 +203,13 @@ _multiply, _getrefcount = np.multiply, sys.getrefcount
 
 def _relu(input):
     """nn.ReLU / F.relu: max(x, 0) with torch's ReluBackward0 node (saves the result)."""
-    r = np.maximum(input._data, 0)
+    try:
+        a = input._data
+    except AttributeError:
+        raise _arg_type_error("relu", ("input",), (input,)) from None
+    r = np.maximum(a, 0)
+    if r.dtype is not a.dtype:  # bool (numpy gives int64)
+        raise RuntimeError("Boolean inputs not supported for relu")
     res = G._wrap(r)
     if STATE[0] and input._requires_grad:
         node = ReluBackward0()
@@ -215,6 +217,97 @@ def _relu(input):
         node.save_versions(out=res)
         attach1(res, node, input)
     return res
+
+
+def _linear_general(input, weight, bias):
+    """F.linear's cases off the hot path: N-D input (viewed to 2-D and back, as torch), 1-D
+    weight, bias that broadcasts, and torch's errors (shapes, dtypes) in torch's order."""
+    x, w = input._data, weight._data
+    b = None if bias is None else bias._data
+    if x.ndim == 0 or w.ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
+                           f"{x.ndim}D and {w.ndim}D")
+    if w.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {w.ndim}D")
+    if w.ndim == 1:
+        if b is not None and x.ndim == 2:
+            raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
+        if x.shape[-1] != w.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({_mm_shape(x).split('x')[0]}), mat "
+                               f"({_mm_shape(x)}), vec ({w.shape[0]})")
+        out = input.matmul(weight)
+        return out if bias is None else out + bias
+    if b is not None and b.dtype != w.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {G.dtype_name(bias)} "
+                           f"and {G.dtype_name(weight)}")
+    if x.shape[-1] != w.shape[1]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_mm_shape(x)} and "
+                           f"{w.shape[1]}x{w.shape[0]})")
+    if x.dtype != w.dtype:
+        if b is not None:
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                               f"{G.dtype_name(input)} and {G.dtype_name(weight)}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_C_NAMES.get(x.dtype.name, x.dtype.name)} != "
+                           f"{_C_NAMES.get(w.dtype.name, w.dtype.name)}")
+    if x.dtype.kind == "b":
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+    n_out = w.shape[0]
+    if b is not None and (b.ndim != 1 or b.shape[0] != n_out):
+        rows = int(x.size // x.shape[-1]) if x.shape[-1] else int(np.prod(x.shape[:-1]))
+        out_shape = x.shape[:-1] + (n_out,)
+        if x.ndim <= 2 or b.ndim == 1:  # torch: addmm, whose bias must expand to (rows, out)
+            from .._ops.checks import expand_error
+            if b.ndim > 2:
+                raise expand_error(bias, (rows, n_out))
+            try:
+                fits = np.broadcast_shapes(b.shape, (rows, n_out)) == (rows, n_out)
+            except ValueError:
+                fits = False
+            if not fits and x.ndim == 1 and b.ndim == 2:  # the unsqueezed row: add_ into a (out,) output
+                _add_error(out_shape, b.shape)
+            if not fits:
+                raise expand_error(bias, (rows, n_out))
+            if x.ndim == 1:
+                return (_linear(input, weight, None) + bias).reshape(out_shape)
+        else:  # matmul, then add_ in place
+            _add_error(out_shape, b.shape)
+        return _linear(input, weight, None) + bias
+    # N-D input: torch views it to 2-D, runs addmm / mm, views back (same graph names)
+    one_d = x.ndim == 1
+    x2 = _reshaped(input, (-1, x.shape[-1]),
+                   UnsqueezeBackward0 if (one_d and bias is None) else ViewBackward0)
+    r = _linear(x2, weight, bias)
+    cls = ViewBackward0 if bias is not None else (SqueezeBackward4 if one_d else UnsafeViewBackward0)
+    return _reshaped(r, x.shape[:-1] + (n_out,), cls)
+
+
+def _add_error(out_shape, shape):
+    """torch's error for ``out.add_(b)`` with ``out`` of ``out_shape`` (None if it fits)."""
+    try:
+        full = np.broadcast_shapes(out_shape, shape)
+    except ValueError:
+        from .._ops._util import broadcast_error
+        raise broadcast_error(out_shape, shape) from None
+    if full != out_shape:
+        raise RuntimeError(f"output with shape {list(out_shape)} doesn't match the broadcast "
+                           f"shape {list(full)}")
+
+
+_BOOL = np.dtype(bool)
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool", "complex64": "c10::complex<float>",
+            "complex128": "c10::complex<double>"}
+
+
+def _arg_type_error(fn, names, values):
+    """torch's TypeError for an argument that is not a tensor (the first such one)."""
+    for i, (n, v) in enumerate(zip(names, values)):
+        if v is not None and not isinstance(v, G.Tensor):
+            return TypeError(f"{fn}(): argument '{n}' (position {i + 1}) must be Tensor, not "
+                             f"{type(v).__name__}")
+    return TypeError(f"{fn}(): arguments must be Tensors")
 
 
 def _mm_shape(x):
