@@ -67,14 +67,6 @@ KNOWN = {
     "T.ones(2).to(5)": "DESIGN: without a GPU the error names what is missing (cupy / GPU)",
     "T.Size([2, 'a'])": "Size does not validate its items (kept cheap: shapes are hot)",
     "T.promote_types(T.float32, 'int64')": "_dtype.promote_types takes dtypes only",
-    "F.linear(T.ones(2, 3), T.ones(4, 3), T.ones(3))": "nn/_ops.py (another owner): bias shape",
-    "F.linear(T.ones(2, 3), T.ones(4, 3, dtype=T.float64))": "nn/_ops.py: dtype mismatch",
-    "F.linear(T.ones(2, 3).long(), T.ones(4, 3))": "nn/_ops.py: dtype mismatch",
-    "F.cross_entropy(T.ones(3), T.tensor([0]))": "nn/_loss_ops.py: unbatched target shape",
-    "F.cross_entropy(T.ones(2, 3).long(), T.tensor([0, 1]))": "nn/_loss_ops.py: kernel name",
-    "F.nll_loss(T.ones(2, 3, 4, 5, 6), T.tensor([0, 1]))": "nn/_loss_kernels.py: size format",
-    "F.log_softmax(T.tensor([1, 2]), dim=0)": "nn/_loss_ops.py: kernel name and type",
-    "F.conv2d(T.ones(1, 3, 2, 2), T.ones(2, 3, 3, 3))": "nn/_conv_ops.py: message",
     "T.ones(3) @ T.ones(3, 1, 2)": "torch folds 1-D @ batched differently by shape: other message",
 }
 
