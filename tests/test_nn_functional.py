@@ -299,3 +299,36 @@ def test_pool_then_inplace_relu_and_ties_like_torch():
         return nn.Sequential(nn.MaxPool2d(2), nn.ReLU(inplace=True))(a * 1.0) * 2
 
     check(lambda a: f(cl, a), lambda a: f(torch, a), x)
+
+
+@pytest.mark.parametrize("xs,ws,bs", [((2, 4), (3, 4), (2, 3)), ((2, 4), (3, 4), (1, 3)),
+                                      ((2, 4), (3, 4), ()), ((5, 2, 4), (3, 4), (2, 3)),
+                                      ((5, 2, 4), (3, 4), (5, 2, 3)), ((4,), (3, 4), (1, 3)),
+                                      ((2, 4), (4,), None), ((4,), (4,), None)])
+def test_linear_broadcast_bias_and_vector_weight(xs, ws, bs):
+    """The shapes torch's linear accepts off the addmm path: same values and gradients."""
+    args = [rng.standard_normal(xs), rng.standard_normal(ws)]
+    if bs is not None:
+        args.append(rng.standard_normal(bs))
+    check(F.linear, TF.linear, *args)
+
+
+@pytest.mark.parametrize("target", [[2], 1])
+def test_unbatched_class_target_of_size_one(target):
+    """1-D logits with a 0-d target or a 1-D target of one class (torch accepts both; its
+    backward of the second raises "size mismatch" — course_lib gives the 0-d case's gradient)."""
+    x = rng.standard_normal(5)
+    t = np.array(target)
+    for ours, theirs in ((F.cross_entropy, TF.cross_entropy), (F.nll_loss, TF.nll_loss)):
+        for red in ("mean", "sum", "none"):
+            check(lambda a, b: ours(a, b, reduction=red), lambda a, b: theirs(a, b, reduction=red),
+                  x, t, nondiff=(1,), grad=t.ndim == 0)
+    a, a0 = cl.tensor(x, requires_grad=True), cl.tensor(x, requires_grad=True)
+    F.cross_entropy(a, cl.tensor(t)).backward()
+    F.cross_entropy(a0, cl.tensor(t.reshape(()))).backward()
+    assert a.grad.tolist() == a0.grad.tolist()
+
+
+def test_softmax_of_an_empty_dim():
+    for f, tf in ((F.softmax, TF.softmax), (F.log_softmax, TF.log_softmax)):
+        check(lambda a: f(a, 1), lambda a: tf(a, 1), np.ones((2, 0)))
