@@ -53,6 +53,9 @@ def run(job_path: str) -> int:
         BudgetExecute if p is Execute else p
         for p in Autograde.class_traits()["autograde_preprocessors"].default()]
     c.BudgetExecute.notebook_budget = int(job["nb_budget"])
+    # the kernel's state is thrown away: kill it (and its process group) at once instead of a
+    # graceful shutdown that waits 0.1–3.5 s per notebook. 评分后直接结束内核，不等待。
+    c.BudgetExecute.shutdown_kernel = "immediate"
     (root / ".home").mkdir(exist_ok=True)
     api = NbGraderAPI(CourseDirectory(config=c), config=c)
     lesson, student = job["lesson"], job["student"]
