@@ -113,6 +113,21 @@ def wait_for_saved_run(page, path, timeout):
         assert time.monotonic() < deadline, "the notebook did not finish running"
 
 
+def shown_outputs(page):
+    """Every output the browser renders, scrolling through the notebook: JupyterLab renders only
+    the cells near the viewport (windowing). 滚动整本 notebook，收集浏览器渲染出的全部输出。"""
+    texts = list(page.locator(".jp-OutputArea-output").all_inner_texts())
+    scroller = page.locator(".jp-NotebookPanel .jp-WindowedPanel-outer").first
+    if scroller.count():
+        y, height = 0, scroller.evaluate("e => e.scrollHeight")
+        while y <= height:
+            scroller.evaluate("(e, y) => { e.scrollTop = y; }", y)
+            page.wait_for_timeout(250)
+            texts += page.locator(".jp-OutputArea-output").all_inner_texts()
+            y, height = y + 500, scroller.evaluate("e => e.scrollHeight")
+    return "\n".join(texts)
+
+
 def test_lesson00_runs_in_chromium(lab_server):
     chromium = find_chromium()
     if chromium is None:
@@ -153,7 +168,7 @@ def test_lesson00_runs_in_chromium(lab_server):
             assert text.count("✓") >= 12, text  # every visible check of the three exercises passed
             assert "CUDA 可用 / CUDA available:      False" in text  # no GPU here, no error
             assert any("image/png" in o.get("data", {}) for o in outputs)  # the stack picture
-            shown = "\n".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+            shown = shown_outputs(page)
             assert "CUDA 可用 / CUDA available" in shown  # and the browser shows them
             assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']"
                                 ).filter(has_text="Traceback").count() == 0

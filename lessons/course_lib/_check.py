@@ -115,13 +115,15 @@ def check(title, got, expected, *, input=None, rtol=1e-5, atol=1e-8):
 
     比较 ``got`` 与 ``expected``：相同打印 ✓，不同打印 ✗ 并抛出中英双语的 AssertionError
     （包含输入、期望值与实际值）。Values must have the same exact type, shape, dtype and
-    (for floats) agree within ``rtol``/``atol``.
+    (for floats) agree within ``rtol``/``atol``. Returns None, so a test cell that ends with
+    ``check(...)`` shows no ``True`` under its output (nbgrader would read a number there as
+    partial credit). 返回 None：测试单元格下方不会显示 ``True``。
     """
     e, g = _plain(expected), _plain(got)
     reason = _same(e, g, rtol, atol)
     if reason is None:
         print(f"✓ {title}")
-        return True
+        return None
     print(f"✗ {title}")
     lines = [f"检查未通过 / Check failed: {title}"]
     if input is not None:

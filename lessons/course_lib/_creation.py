@@ -14,6 +14,7 @@ from ._dtype import _by_np, _default, _from_np, dtype as _dtype, float64 as _f64
 from ._dtype import bool as _bool
 from ._tensor import Tensor, _wrap
 from .exercises import exercise
+from ._ops.checks import _floating, _negative_dim_error, _ragged, _size  # noqa: F401
 from .random import rng
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "empty", "full",
@@ -30,7 +31,7 @@ def _dt(dtype):
         return dtype
     if dtype in _PY_TYPES:
         return _PY_TYPES[dtype]
-    raise TypeError(f"dtype must be a course_lib.dtype, not {type(dtype).__name__}")
+    raise TypeError(f"argument 'dtype' must be course_lib.dtype, not {type(dtype).__name__}")
 
 
 def _dev(device):
@@ -70,7 +71,7 @@ def _infer_np(data):
     except ValueError:
         raise _ragged(data) from None
     if arr.dtype == object:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if arr.dtype.kind == "U" or arr.dtype.kind == "S":
         raise TypeError("new(): invalid data type 'str'")
     if arr.dtype.kind == "f" and arr.dtype == np.float64:
@@ -78,21 +79,6 @@ def _infer_np(data):
     elif arr.dtype.kind == "i" and arr.dtype != np.int64:
         arr = arr.astype(np.int64)
     return arr, True
-
-
-def _ragged(data):
-    """torch's ValueError for nested lists of unequal lengths."""
-    level = [data]
-    dim = 0
-    while level and all(isinstance(x, (list, tuple)) for x in level):
-        n = len(level[0])
-        for x in level:
-            if len(x) != n:
-                return ValueError(f"expected sequence of length {n} at dim {dim} "
-                                  f"(got {len(x)})")
-        level = [y for x in level for y in x]
-        dim += 1
-    return ValueError("expected sequence of equal lengths")
 
 
 def _from_data(data, dtype, device):
@@ -161,35 +147,18 @@ def from_numpy(ndarray):
     raise NotImplementedError  # 学生版：请在 notebook 中完成 / student build: do it in the notebook
 
 
-def _size(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    out = []
-    for s in size:
-        if isinstance(s, Tensor):
-            s = int(s)
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element "
-                            f"of type {type(s).__name__}")
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
-                               f"{list(size)}")
-        out.append(int(s))
-    return tuple(out)
-
-
 def _float_dt(dtype):
     return (_dt(dtype) or _default[0])._np
 
 
 def zeros(*size, out=None, dtype=None, device=None, requires_grad=False):
     """A tensor of zeros with shape ``size``. 全零张量。"""
-    return _finish(np.zeros(_size(size), _float_dt(dtype)), None, device, requires_grad)
+    return _finish(np.zeros(_size(size, "zeros"), _float_dt(dtype)), None, device, requires_grad)
 
 
 def ones(*size, out=None, dtype=None, device=None, requires_grad=False):
     """A tensor of ones. 全一张量。"""
-    return _finish(np.ones(_size(size), _float_dt(dtype)), None, device, requires_grad)
+    return _finish(np.ones(_size(size, "ones"), _float_dt(dtype)), None, device, requires_grad)
 
 
 def empty(*size, out=None, dtype=None, device=None, requires_grad=False, memory_format=None):
@@ -201,6 +170,9 @@ def full(size, fill_value, *, out=None, dtype=None, device=None, requires_grad=F
     """A tensor filled with ``fill_value`` (its dtype inferred like torch). 用常数填充。"""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    if not isinstance(fill_value, (int, float, complex, np.number, np.bool_)):
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{type(fill_value).__name__}")
     d = _dt(dtype)
     if d is None:
         d = _bool if isinstance(fill_value, bool) else (
@@ -211,13 +183,15 @@ def full(size, fill_value, *, out=None, dtype=None, device=None, requires_grad=F
 
 def rand(*size, generator=None, out=None, dtype=None, device=None, requires_grad=False):
     """Uniform random numbers in [0, 1). [0, 1) 上的均匀分布。"""
-    a = rng(generator).random(_size(size), dtype=np.float64).astype(_float_dt(dtype))
+    _floating(dtype, "check_uniform_bounds")
+    a = rng(generator).random(_size(size, "rand"), dtype=np.float64).astype(_float_dt(dtype))
     return _finish(a, None, device, requires_grad)
 
 
 def randn(*size, generator=None, out=None, dtype=None, device=None, requires_grad=False):
     """Standard normal random numbers. 标准正态分布。"""
-    a = rng(generator).standard_normal(_size(size)).astype(_float_dt(dtype))
+    _floating(dtype, "normal_kernel_cpu")
+    a = rng(generator).standard_normal(_size(size, "randn")).astype(_float_dt(dtype))
     return _finish(a, None, device, requires_grad)
 
 
@@ -238,6 +212,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    _size((n,), "randperm")
     a = rng(generator).permutation(n).astype((_dt(dtype) or _i64)._np)
     return _finish(a, None, device, requires_grad)
 
@@ -246,11 +221,17 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std
+        from ._ops._util import check_broadcast
+        check_broadcast(np.shape(m), np.shape(s))
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         a = rng(generator).standard_normal(shape) * _backend.to_numpy(np.asarray(s)) + \
             _backend.to_numpy(np.asarray(m))
+        if np.any(np.asarray(_backend.to_numpy(np.asarray(s))) < 0):
+            raise RuntimeError("normal expects all elements of std >= 0.0")
         like = mean if isinstance(mean, Tensor) else std
         return _finish(a.astype(like._data.dtype), None, like.device, False)
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     a = rng(generator).normal(mean, std, _size((size,) if isinstance(size, int) else (size,)))
     return _finish(a.astype(_float_dt(dtype)), None, device, False)
 
@@ -264,13 +245,19 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requir
     if end is None:
         start, end = 0, start
     start, end, step = _num(start), _num(end), _num(step)
+    for name, v in (("start", start), ("end", end), ("step", step)):
+        if not isinstance(v, (int, float, np.number)):
+            raise TypeError(f"arange(): argument '{name}' must be Number, not "
+                            f"{type(v).__name__}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     d = _dt(dtype)
     if d is None:
         d = _i64 if all(isinstance(v, int) for v in (start, end, step)) else _default[0]
+    if not d.is_floating_point and isinstance(step, float) and int(step) == 0:
+        raise ValueError("step must be nonzero")
     if d.is_floating_point:
         n = int(np.ceil((end - start) / step))
         a = (start + np.arange(n, dtype=np.float64) * step).astype(d._np)
@@ -281,16 +268,31 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requir
 
 def linspace(start, end, steps, *, out=None, dtype=None, device=None, requires_grad=False):
     """``steps`` evenly spaced numbers from ``start`` to ``end`` (included). 等间距数列。"""
+    if not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"linspace() received an invalid combination of arguments - got "
+                        f"(steps={type(steps).__name__}), but expected (Number start, Number end, "
+                        "int steps)")
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     a = np.linspace(_num(start), _num(end), steps).astype(_float_dt(dtype))
     return _finish(a, None, device, requires_grad)
 
 
 def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False):
     """Identity matrix ``n × m``. 单位矩阵。"""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and not isinstance(v, (int, np.integer)):
+            raise TypeError(f"eye() received an invalid combination of arguments - got "
+                            f"({name}={type(v).__name__}), but expected (int n, int m)")
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, m, dtype=_float_dt(dtype)), None, device, requires_grad)
 
 
-def _like(t, dtype, device):
+def _like(t, dtype, device, name="zeros_like"):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(t).__name__}")
     return (_dt(dtype) or t.dtype), (device if device is not None else t.device)
 
 

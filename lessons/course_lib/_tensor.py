@@ -3,12 +3,13 @@
 ``course_lib.Tensor``：能记录自动求导历史的 n 维数组。
 
 The data lives in ``t._data`` (numpy on cpu, cupy on cuda, :class:`SimulatedCudaArray` on the
-simulated GPU). Operators and math methods are attached by the ``course_lib._ops`` modules.
+simulated GPU). Operators and math methods are attached by the ``course_lib._ops`` modules; the
+autograd attributes (``grad_fn``, ``grad``, hooks, ``backward``, ``detach``) are written in
+``course_lib._tensor_autograd`` and bound in the class body here.
 """
 from __future__ import annotations
 
 import warnings
-import weakref
 
 import numpy as np
 
@@ -17,19 +18,13 @@ from ._device import CPU, device as _device_cls
 from ._dtype import _by_np, _from_np, dtype as _dtype_cls, get_default_dtype
 from ._size import Size
 from .autograd import engine as _engine_mod, grad_mode, node as _node_mod
-from .autograd.engine import run_backward
+from . import _tensor_autograd as _ag
+from ._tensor_autograd import NONLEAF_GRAD_WARNING, _TensorHookHandle  # noqa: F401
 
 __all__ = ["Tensor"]
 
 _ndarray = np.ndarray
 _new = object.__new__
-
-NONLEAF_GRAD_WARNING = (
-    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
-    "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
-    "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
-    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. "
-    "See github.com/pytorch/pytorch/pull/30531 for more informations.")
 
 
 def _wrap(data, requires_grad=False, cls=None):
@@ -39,7 +34,7 @@ def _wrap(data, requires_grad=False, cls=None):
     t = _new(cls or Tensor)
     t._data = data
     t._requires_grad = requires_grad
-    t.grad_fn = None
+    t._grad_fn = None
     t._grad = None
     t._ver = [0]
     t._output_nr = 0
@@ -50,10 +45,24 @@ def _wrap(data, requires_grad=False, cls=None):
 
 
 def _view_of(data, base):
-    """A Tensor around ``data``, a view of ``base``'s memory (shares its version counter)."""
+    """A Tensor around ``data``, a view of ``base``'s memory (shares its version counter).
+
+    ``_base`` is the root tensor that owns the memory; ``_gver`` the version at which the
+    view's ``grad_fn`` was made (when the memory changes in place, ``grad_fn`` is remade, like
+    torch's ``AsStridedBackward0``); ``_vmeta`` how the view was created (``autograd.views``).
+    """
     t = _wrap(data)
-    t._ver = base._ver
-    t._base = base if base._base is None else base._base
+    v = t._ver = base._ver
+    t._gver = v[0]
+    if base._base is None:
+        t._base = base
+        t._vmeta = 0
+    else:
+        t._base = base._base
+        t._vmeta = base._vmeta  # a view of a no-grad or multi-output view is one too
+    if not grad_mode.STATE[0]:
+        t._vmeta = 1
+        t._requires_grad = t._base._requires_grad  # torch: a view requires grad as its base
     return t
 
 
@@ -75,8 +84,8 @@ class Tensor:
     Prefer ``course_lib.tensor(data)``. 推荐使用 ``course_lib.tensor(data)``。
     """
 
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_ver", "_output_nr",
-                 "_accum", "_hooks", "_base", "__weakref__")
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_ver", "_output_nr",
+                 "_accum", "_hooks", "_base", "_gver", "_vmeta", "__weakref__")
     __array_priority__ = 1000
     __array_ufunc__ = None  # ``ndarray * tensor`` calls Tensor.__rmul__ → a Tensor
     is_sparse = False
@@ -100,7 +109,7 @@ class Tensor:
         """Shape as ``course_lib.Size``, or the length of dimension ``dim``. 形状。"""
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_dim(dim, self._data.ndim)]
+        return self._data.shape[_dim_of(dim, self._data.ndim)]
 
     @property
     def dtype(self):
@@ -146,7 +155,7 @@ class Tensor:
 
     def stride(self, dim=None):
         s = tuple(x // self._data.itemsize for x in self._data.strides)
-        return s if dim is None else s[_dim(dim, self._data.ndim)]
+        return s if dim is None else s[_dim_of(dim, self._data.ndim)]
 
     def is_contiguous(self, memory_format=None):
         return bool(self._data.flags.c_contiguous)
@@ -176,129 +185,11 @@ class Tensor:
     def _is_view(self):
         return self._base is not None
 
-    # -- autograd attributes -------------------------------------------------------------
-    @property
-    def requires_grad(self):
-        return self._requires_grad
-
-    @requires_grad.setter
-    def requires_grad(self, flag):
-        self.requires_grad_(flag)
-
-    def requires_grad_(self, requires_grad=True):
-        """Set ``requires_grad`` in place on a leaf; returns self. 就地设置 requires_grad。"""
-        if self.grad_fn is not None:
-            if not requires_grad:
-                raise RuntimeError(
-                    "you can only change requires_grad flags of leaf variables. If you want to "
-                    "use a computed variable in a subgraph that doesn't require differentiation "
-                    "use var_no_grad = var.detach().")
-            return self
-        if requires_grad and self._data.dtype.kind != "f":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        self._requires_grad = bool(requires_grad)
-        return self
-
-    @property
-    def is_leaf(self):
-        return self.grad_fn is None
-
-    @property
-    def grad(self):
-        if self.grad_fn is not None and not self.retains_grad:
-            warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
-        return self._grad
-
-    @grad.setter
-    def grad(self, value):
-        if value is not None:
-            if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
-                                f"of type {type(value).__name__}")
-            if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
-            if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
-            if type(value._data) is not type(self._data):
-                raise RuntimeError("assigned grad has data located on a different device")
-        self._grad = value
-
-    @grad.deleter
-    def grad(self):
-        self._grad = None
-
-    @property
-    def retains_grad(self):
-        h = self.grad_fn._hooks if self.grad_fn is not None else None
-        return bool(h) and any(r() is self for _, r in h.get("retain", ()))
-
-    def retain_grad(self):
-        """Keep ``.grad`` of this non-leaf tensor after backward. 保留非叶子张量的梯度。"""
-        if not self._requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is None or self.retains_grad:
-            return
-        self.grad_fn._hook_dict().setdefault("retain", []).append(
-            (self._output_nr, weakref.ref(self)))
-
-    def register_hook(self, hook):
-        """Call ``hook(grad)`` when this tensor's gradient is computed; may return a new grad.
-
-        在计算出该张量的梯度时调用 ``hook(grad)``，返回值（若不为 None）替换梯度。
-        """
-        if not self._requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        from .autograd.node import _Handle
-
-        if self.grad_fn is None:
-            if self._hooks is None:
-                self._hooks = []
-            return _Handle(self._hooks, hook)
-        lst = self.grad_fn._hook_dict().setdefault("tensor", [])
-        entry = (self._output_nr, hook)
-        lst.append(entry)
-        return _TensorHookHandle(lst, entry)
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Compute gradients of this tensor w.r.t. the graph leaves (accumulated in ``.grad``).
-
-        反向传播：把梯度累加到叶子张量的 ``.grad`` 中。
-        """
-        if inputs is None and not create_graph and self._requires_grad:
-            d = self._data
-            if gradient is None:
-                if d.size == 1 and d.dtype.kind == "f":
-                    run_backward((self,), (_ones_like(d),), bool(retain_graph))
-                    return
-            elif type(gradient) is Tensor:
-                g = gradient._data
-                if g.shape == d.shape and g.dtype == d.dtype and type(g) is type(d):
-                    run_backward((self,), (g,), bool(retain_graph))
-                    return
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
-
-    def detach(self):
-        """A new tensor sharing memory, cut from the graph. 共享内存、脱离计算图的新张量。"""
-        t = _wrap(self._data)
-        t._ver = self._ver  # same memory, same version counter (not an autograd view)
-        return t
-
-    def detach_(self):
-        if self._base is not None and self._requires_grad:
-            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
-        self.grad_fn = None
-        self._requires_grad = False
-        return self
-
-    @property
-    def data(self):
-        return _wrap(self._data)  # same memory; unlike detach(), its own version counter
-
-    @data.setter
-    def data(self, value):
-        self._data = value._data
+    # -- autograd attributes (written in course_lib/_tensor_autograd.py) ------------------
+    grad_fn, requires_grad, requires_grad_ = _ag.grad_fn, _ag.requires_grad, _ag.requires_grad_
+    is_leaf, grad, retains_grad = _ag.is_leaf, _ag.grad, _ag.retains_grad
+    retain_grad, register_hook, backward = _ag.retain_grad, _ag.register_hook, _ag.backward
+    detach, detach_, data = _ag.detach, _ag.detach_, _ag.data
 
     # -- Python protocol -----------------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):
@@ -347,7 +238,9 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with "
+                               f"{'no values' if not self._data.size else 'more than one value'} "
+                               "is ambiguous")
         return bool(self._scalar("bool"))
 
     def __float__(self):
@@ -392,15 +285,7 @@ class Tensor:
         return new
 
 
-class _TensorHookHandle:
-    __slots__ = ("_list", "_entry")
-
-    def __init__(self, lst, entry):
-        self._list, self._entry = lst, entry
-
-    def remove(self):
-        if self._entry in self._list:
-            self._list.remove(self._entry)
+Tensor.__module__ = "course_lib"  # type(t) prints <class 'course_lib.Tensor'>, as torch.Tensor
 
 
 def _rebuild(arr, dev, requires_grad, cls):
@@ -411,11 +296,28 @@ def _rebuild(arr, dev, requires_grad, cls):
 
 def _dim(d, ndim):
     """Wrap a possibly negative dim; torch's IndexError when out of range."""
+    if type(d) is not int:
+        d = _int_dim(d)
     n = max(ndim, 1)
     if not -n <= d < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
                          f"but got {d})")
     return d + n if d < 0 else d
+
+
+def _int_dim(d):
+    """A dim that is not a Python int: numpy/0-d integers are; anything else is torch's
+    TypeError."""
+    if hasattr(d, "__index__") and not isinstance(d, bool):
+        return d.__index__()
+    raise TypeError(f"argument 'dim' must be int, not {type(d).__name__}")
+
+
+def _dim_of(d, ndim):
+    """``_dim`` for size(d)/stride(d): a 0-d tensor has no dimension to ask about."""
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+    return _dim(d, ndim)
 
 
 def _str_dtype(s):
@@ -429,6 +331,6 @@ def _str_dtype(s):
 
 
 _ = get_default_dtype, grad_mode
-_ones_like = np.ones_like
-_node_mod._wrap = _wrap
+_ag.Tensor = Tensor
+_ag._wrap = _node_mod._wrap = _wrap
 _engine_mod._wrap = _wrap

@@ -208,7 +208,10 @@ def _host_array(t) -> np.ndarray:
 
 
 def _grad_fn_name(t):
-    grad_fn = getattr(t, "grad_fn", None)
+    try:
+        grad_fn = getattr(t, "grad_fn", None)
+    except RuntimeError:  # a no-grad view whose base changed in place: torch prints <Invalid>
+        return "Invalid"
     if grad_fn is None:
         return None
     return type(grad_fn).__name__

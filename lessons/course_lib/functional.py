@@ -47,6 +47,9 @@ def broadcast_tensors(*tensors):
     """Expand tensors to their common broadcast shape (views). 把张量广播成共同形状。"""
     from ._ops.shape import expand
 
+    from ._ops._util import check_broadcast
+
+    check_broadcast(*(t._data.shape for t in tensors))
     shape = _broadcast_shapes(*(t.shape for t in tensors))
     return tuple(expand(t, shape) for t in tensors)
 
@@ -68,4 +71,37 @@ def einsum(equation, *operands):
     if any(t.requires_grad for t in operands):
         raise NotImplementedError("course_lib.einsum 不支持求导 / does not support autograd; "
                                   "use matmul, mul and sum instead.")
-    return _wrap(np.einsum(equation, *(t._data for t in operands)))
+    _check_einsum(equation.replace(" ", ""), [t._data.shape for t in operands])
+    try:
+        return _wrap(np.einsum(equation, *(t._data for t in operands)))
+    except ValueError as e:
+        err = RuntimeError(f"einsum(): {e}")
+    raise err
+
+
+def _check_einsum(eq, shapes):
+    """torch's einsum errors (operand count, output subscripts, sizes) before numpy's."""
+    lhs, _, rhs = eq.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != len(shapes):
+        raise RuntimeError(f"einsum(): {'fewer' if len(shapes) < len(terms) else 'more'} "
+                           "operands were provided than specified in the equation")
+    for c in rhs.replace(".", ""):
+        if c not in lhs:
+            raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation "
+                               "for any input operand")
+    if "." in lhs:
+        return
+    seen = {}
+    for i, (term, shape) in enumerate(zip(terms, shapes)):
+        if len(term) != len(shape):
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(term)}) "
+                               f"does not match the number of dimensions ({len(shape)}) for "
+                               f"operand {i} and no ellipsis was given")
+        for c, n in zip(term, shape):
+            m = seen.setdefault(c, n)
+            if m != n and 1 not in (m, n):
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {i} which "
+                                   f"does not broadcast with previously seen size {m}")
+            if m == 1:
+                seen[c] = n

@@ -14,7 +14,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import STATE
 
 __all__ = ["STATE", "Tensor", "_wrap", "prep", "as_tensor_operand", "needs_grad",
-           "broadcast_error", "same_device"]
+           "broadcast_error", "check_broadcast", "same_device"]
 
 _NP_INT64 = np.dtype(np.int64)
 _ndarray = np.ndarray
@@ -123,16 +123,34 @@ def needs_grad(*ts):
     return False
 
 
-def broadcast_error(sa, sb):
-    """torch's RuntimeError for shapes that do not broadcast."""
-    n = max(len(sa), len(sb))
-    for i in range(1, n + 1):
-        x = sa[-i] if i <= len(sa) else 1
-        y = sb[-i] if i <= len(sb) else 1
-        if x != y and x != 1 and y != 1:
-            return RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b "
-                                f"({y}) at non-singleton dimension {n - i}")
-    return RuntimeError(f"shapes {list(sa)} and {list(sb)} cannot be broadcast")
+def broadcast_error(*shapes):
+    """torch's RuntimeError for shapes that do not broadcast (``a`` = the shapes so far)."""
+    sa = tuple(shapes[0])
+    for sb in shapes[1:]:
+        sb = tuple(sb)
+        n = max(len(sa), len(sb))
+        out = []
+        for i in range(1, n + 1):
+            x = sa[-i] if i <= len(sa) else 1
+            y = sb[-i] if i <= len(sb) else 1
+            if x != y and x != 1 and y != 1:
+                return RuntimeError(f"The size of tensor a ({x}) must match the size of tensor "
+                                    f"b ({y}) at non-singleton dimension {n - i}")
+            out.append(y if x == 1 else x)
+        sa = tuple(reversed(out))
+    return RuntimeError(f"shapes {[list(s) for s in shapes]} cannot be broadcast")
+
+
+def check_broadcast(*shapes):
+    """Raise torch's error unless ``shapes`` broadcast together (cheap when all are equal)."""
+    s0 = shapes[0]
+    for s in shapes:
+        if s != s0:
+            try:
+                np.broadcast_shapes(*shapes)
+            except ValueError:
+                raise broadcast_error(*shapes) from None
+            return
 
 
 def meta(t):

@@ -5,6 +5,8 @@ small composites (``diag``, ``logaddexp``, ``logspace``, ``meshgrid``, ``take`` 
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .._tensor import Tensor, _type_name
 
 
@@ -81,6 +83,13 @@ def take(input, index):
     """Elements of the flattened ``input`` at ``index``. 按扁平下标取元素。"""
     from .shape import reshape
 
+    n = input._data.size
+    i = index._data if isinstance(index, Tensor) else np.asarray(index)
+    if i.size and (i.min() < -n or i.max() >= n):
+        flat = i.ravel()
+        bad = flat[np.argmax((flat < -n) | (flat >= n))]
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} "
+                         "elements.")
     return reshape(input, -1)[index]
 
 

@@ -28,7 +28,11 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     x, y = _pair(input, other)
     if input._data.dtype != other._data.dtype:
         raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
-    return _wrap(np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    try:
+        return _wrap(np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    except ValueError:
+        from ._util import broadcast_error
+        raise broadcast_error(np.shape(x), np.shape(y)) from None
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):

@@ -20,6 +20,11 @@ def _to(self, device=None, dtype=None, copy=False):
     Private worker of ``Tensor.to``/``cuda``/``cpu`` (library code calls this one).
     """
     x = self._data
+    if dtype is not None and not isinstance(dtype, _dtype_cls):
+        raise TypeError(f"to() received an invalid combination of arguments - got "
+                        f"(dtype={type(dtype).__name__}, ), but expected one of: "
+                        "(course_lib.device device, course_lib.dtype dtype) or "
+                        "(course_lib.dtype dtype)")
     dev = None if device is None else _device(device)
     if dev is not None and dev.type == "cuda":
         _backend.require_cuda()
@@ -99,3 +104,31 @@ def _attach_methods():
 
 
 _attach_methods()
+
+
+def _view_dtype(self, dt):
+    """``view(dtype)``: the same bytes read as another dtype (torch's rules and errors)."""
+    from .._dtype import _by_np, dtype as _dtype_cls, scalar_name
+
+    if not isinstance(dt, _dtype_cls):
+        raise TypeError(f"view() received an invalid combination of arguments - got "
+                        f"({type(dt).__name__}), but expected one of: (course_lib.dtype dtype) "
+                        "or (tuple of ints size)")
+    d = self._data
+    if dt._np == d.dtype:
+        from .shape import view
+        return view(self, d.shape)
+    a, b = d.dtype.itemsize, dt._np.itemsize
+    what = f"to view {scalar_name(_by_np[d.dtype])} as {scalar_name(dt)} (different element sizes)"
+    if a != b:
+        if d.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {what}")
+        if d.strides[-1] != a and d.shape[-1] != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {d.strides[-1] // a}")
+        if b > a and d.shape[-1] % (b // a):
+            raise RuntimeError(f"self.size(-1) must be divisible by {b // a} {what}, but got "
+                               f"{d.shape[-1]}")
+    from .._tensor import _view_of
+    from .shape import view
+
+    return _view_of(d.view(dt._np), self)

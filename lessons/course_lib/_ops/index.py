@@ -11,7 +11,8 @@ import numpy as np
 from .. import _backend
 from .._tensor import _view_of
 from ..autograd.functions import shape as F
-from ..autograd.node import attach, attach1
+from ..autograd import views as _views
+from ..autograd.node import attach1, edge
 from ._util import STATE, Tensor, _wrap, same_device
 
 
@@ -33,7 +34,11 @@ def _index(idx, x):
                 raise IndexError("tensors used as indices must be long, int, byte or bool "
                                  "tensors")
             if type(a) is not type(x):
-                a = _backend.transfer(a, _backend.device_of(x))
+                dx = _backend.device_of(x)
+                if dx.type == "cpu":
+                    raise RuntimeError("indices should be either on cpu or on the same device "
+                                       "as the indexed tensor (cpu)")
+                a = _backend.transfer(a, dx)
             out.append(a)
             advanced = True
         elif isinstance(i, (list, np.ndarray)):
@@ -52,7 +57,9 @@ def _index(idx, x):
         elif isinstance(i, slice):
             if any(isinstance(v, Tensor) for v in (i.start, i.stop, i.step)):
                 i = slice(*(int(v) if v is not None else None for v in (i.start, i.stop, i.step)))
-            if i.step is not None and i.step <= 0:
+            if i.step == 0:
+                raise ValueError("slice step cannot be zero")
+            if i.step is not None and i.step < 0:
                 raise ValueError("step must be greater than zero")
             out.append(i)
             last = F.SliceBackward0
@@ -61,6 +68,8 @@ def _index(idx, x):
             last = F.UnsqueezeBackward0
         elif i is Ellipsis:
             out.append(i)
+        elif isinstance(i, str):
+            raise TypeError(f"new(): invalid data type '{type(i).__name__}'")
         else:
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
                              "byte Variables are valid indices (got "
@@ -72,23 +81,38 @@ def _index(idx, x):
     return tuple(out), advanced, last
 
 
-def _numpy_index_error(e, x, dim=None):
+def _numpy_index_error(e, x, dim=None, adv=()):
+    """torch's IndexError for numpy's (``dim``: the dim an int index applied to; ``adv``: the
+    advanced indices as (first dim, array, dims) — torch counts their dims from the first)."""
+    import re
+
     msg = str(e)
     if dim is not None and "out of bounds" in msg:
-        import re
         msg = re.sub(r"axis \d+", f"axis {dim}", msg)
     if "too many indices" in msg:
+        if x.ndim == 0:
+            return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
         return IndexError(f"too many indices for tensor of dimension {x.ndim}")
     if "out of bounds" in msg:
+        if adv:
+            msg = re.sub(r"axis (\d+)", lambda m: f"axis {int(m.group(1)) - adv[0][0]}", msg)
         return IndexError(msg.replace("axis", "dimension"))
-    if "boolean index did not match" in msg:
-        import re
-        m = re.search(r"along (?:axis|dimension) (\d+); size of axis is (\d+) but size of "
-                      r"corresponding boolean axis is (\d+)", msg)
-        if m:
-            d, n, k = m.groups()
-            return IndexError(f"The shape of the mask [{k}] at index {d} does not match the shape "
-                              f"of the indexed tensor [{n}] at index {d}")
+    m = re.search(r"along (?:axis|dimension) (\d+); size of axis is (\d+) but size of "
+                  r"corresponding boolean axis is (\d+)", msg)
+    if m:
+        d, n, k = (int(v) for v in m.groups())
+        mask = next((c for p, c, k in adv if p <= d < p + k), None)
+        start = next((p for p, c, k in adv if p <= d < p + k), d)
+        ms = list(mask.shape) if mask is not None else [k]
+        return IndexError(f"The shape of the mask {ms} at index {d - start} does not match the "
+                          f"shape of the indexed tensor {list(x.shape)} at index {d}")
+    m = re.search(r"broadcast together with shapes (.*)", msg)
+    if m and "indexing arrays" in msg:
+        shapes = [list(int(v) for v in g.split(",") if v.strip())
+                  for g in re.findall(r"\(([^)]*)\)", m.group(1))]
+        return IndexError("shape mismatch: indexing tensors could not be broadcast together "
+                          f"with shapes {', '.join(str(sh) for sh in shapes)}")
     return IndexError(msg)
 
 
@@ -100,7 +124,11 @@ def getitem(self, idx):
         try:
             r = x[index]
         except IndexError as e:
-            raise _numpy_index_error(e, x) from None
+            if not x.ndim:
+                raise _numpy_index_error(e, x) from None
+            r = None
+        if r is None:  # torch's dims counted step by step (``x[None, 5]``) for the error
+            return _chain(self, index)
         if not isinstance(r, np.ndarray) and _backend.is_cpu(x):
             r = x[index + (Ellipsis,)]
         return _view_of(r, self)
@@ -110,10 +138,6 @@ def getitem(self, idx):
 
 
 builtin_sum = builtins.sum
-
-
-def _is_full(s):
-    return s.start in (None, 0) and s.stop is None and s.step in (None, 1)
 
 
 def _step(t, r, cls, index, advanced, view=True):
@@ -145,7 +169,6 @@ def _chain(self, index):
             comps.append(c)
     if all(c is Ellipsis for c in index):
         return _step(self, x[...], F.AliasBackward0, None, False)
-    lone = len(index) == 1 and isinstance(index[0], slice)
     cur, d, adv = self, 0, []
     for c in comps:
         a = cur._data
@@ -157,7 +180,8 @@ def _chain(self, index):
                 ix = (slice(None),) * d + (c,)
                 cur = _step(cur, a[ix + (Ellipsis,)], F.SelectBackward0, ix, False)
             elif isinstance(c, slice):
-                if not (_is_full(c) and not lone):
+                n = a.shape[d] if d < a.ndim else 0
+                if c.indices(n) != (0, n, 1):  # a slice of the whole dim is skipped (torch)
                     ix = (slice(None),) * d + (c,)
                     cur = _step(cur, a[ix], F.SliceBackward0, ix, False)
                 d += 1
@@ -178,21 +202,19 @@ def _chain(self, index):
         try:
             r = a[ix]
         except IndexError as e:
-            raise _numpy_index_error(e, a) from None
+            raise _numpy_index_error(e, a, adv=adv) from None
         cur = _step(cur, r, F.IndexBackward0, ix, True, view=False)
+    if cur is self:  # only whole-dim slices: an alias, as torch
+        return _step(self, x[...], F.AliasBackward0, None, False)
     return cur
 
 
-def check_inplace(self):
-    """torch's errors for in-place ops on leaves that require grad (and their views)."""
-    if STATE[0]:
-        if self._requires_grad and self.grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                               "operation.")
-        b = self._base
-        if b is not None and b._requires_grad and b.grad_fn is None:
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
-                               "in-place operation.")
+def check_inplace(self, differentiable=None):
+    """torch's errors before an in-place op (leaves that require grad, their views, no-grad and
+    multi-output views); ``differentiable`` defaults to "grad mode on and self requires grad"."""
+    if differentiable is None:
+        differentiable = STATE[0] and self._requires_grad
+    _views.check_inplace(self, differentiable)
 
 
 def split_index(index, ndim):
@@ -224,51 +246,128 @@ def split_index(index, ndim):
     return tuple(basic), tuple(rest)
 
 
+def _partial_overlap(a, b):
+    """``b`` (the value) partly overlaps ``a`` (the written-to part) in memory (numpy only)."""
+    if type(a) is not np.ndarray or type(b) is not np.ndarray:
+        return False
+    if a.__array_interface__["data"][0] == b.__array_interface__["data"][0] and \
+            a.shape == b.shape and a.strides == b.strides:
+        return False
+    return np.may_share_memory(a, b)
+
+
 def setitem(self, idx, value):
-    check_inplace(self)
+    """``self[idx] = value``: a write into self's memory (torch: ``self[idx].copy_(value)`` for
+    basic indices, ``index_put_`` for advanced ones — with their autograd)."""
     x = self._data
     index, advanced, _ = _index(idx, x)
+    vt = value if isinstance(value, Tensor) else None
+    if isinstance(value, (str, list, tuple, np.ndarray)):
+        from .._tensor import _type_name
+        t = type(value)
+        raise TypeError(f"can't assign a {t.__module__ + '.' if t is np.ndarray else ''}"
+                        f"{t.__name__} to a {_type_name(self)}")
+    if STATE[0] and (self._requires_grad or (vt is not None and vt._requires_grad)):
+        return _setitem_graph(self, idx, index, advanced, value, vt)
     split = None
     if advanced and any(isinstance(c, int) and not isinstance(c, bool) for c in index):
         split = split_index(index, x.ndim)
-    vt = value if isinstance(value, Tensor) else None
     if vt is not None:
         v = vt._data
         if type(v) is not type(x):
-            v = same_device(self, vt)[1] if v.ndim == 0 else same_device(self, vt)[1]
+            v = same_device(self, vt)[1]
+        if vt._ver is self._ver and _partial_overlap(x if advanced else x[index], v):
+            from .inplace import ERR_PARTIAL
+            raise RuntimeError(ERR_PARTIAL)
     else:
         v = value
-    graph = STATE[0] and (self._requires_grad or (vt is not None and vt._requires_grad))
-    if graph and self._base is not None and self._base._requires_grad:
-        raise NotImplementedError(
-            "course_lib 不支持对计算图中张量的视图做原地赋值；请改用 torch.where 或 cat。\n"
-            "course_lib does not support in-place writes into a view of a tensor that is part of "
-            "the autograd graph; use course_lib.where / cat instead.")
+    if not _backend.writeable(x):
+        x = _expanded_target(self, x, index, advanced, vt)
+    _write(x, index if split is None else split, v, split is not None, advanced)
+    self._ver[0] += 1
+
+
+def _expanded_target(self, x, index, advanced, vt):
+    """A writable alias of a read-only (expanded) ``x``, as torch allows: a basic selection
+    whose elements have their own memory (``e[0] = 5``), or an advanced index (with torch's
+    deprecation warning); writing into elements that share memory raises torch's error."""
+    from .inplace import ERR_EXPANDED, ERR_OVERLAP, overlaps, target
+
+    if advanced:
+        if overlaps(x):
+            import warnings
+            mask = len(index) == 1 and getattr(index[0], "dtype", None) == np.bool_
+            warnings.warn(ERR_EXPANDED.format("index_put_", "indices] = tensor"), UserWarning,
+                          stacklevel=3)
+            if mask and vt is None:  # torch: index_put_ → masked_fill_, both warn
+                warnings.warn(ERR_EXPANDED.format("masked_fill_", "mask] = scalar"),
+                              UserWarning, stacklevel=3)
+    elif overlaps(x[index]):  # torch copies into the selection
+        raise RuntimeError(ERR_OVERLAP)
+    return target(self, fill=True)
+
+
+def _write(x, index, v, split=False, advanced=True):
     try:
-        if graph:
-            new = x.copy()
-            if split is None:
-                new[index] = v
-            else:
-                new[split[0]][split[1]] = v
-            self._data = new
-        elif split is None:
-            x[index] = v
+        if split:
+            x[index[0]][index[1]] = v
         else:
-            x[split[0]][split[1]] = v
+            x[index] = v
     except IndexError as e:
         raise _numpy_index_error(e, x) from None
     except ValueError:
-        sel = x[index]
-        raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
-                           f"broadcast to indexing result of shape {list(np.shape(sel))}") from None
-    self._ver[0] += 1
-    if graph:
-        node = F.CopySlices()
-        node.index, node.split = index, split
-        node.vshape = vt._data.shape if vt is not None and vt._requires_grad else None
-        node.vdtype = vt._data.dtype if vt is not None else None
-        attach(self, node, (self, vt))
+        pass
+    else:
+        return
+    sel = x[index[0]][index[1]] if split else x[index]
+    if not advanced:  # torch: value.expand(selection's shape), with expand's errors
+        from .shape import expand
+        expand(_wrap(v if hasattr(v, "shape") else np.asarray(v)), np.shape(sel))
+    raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
+                       f"broadcast to indexing result of shape {list(np.shape(sel))}")
+
+
+def _whole(index, shape):
+    """The basic index selects all of a tensor of ``shape`` (only ``...`` and full slices)."""
+    if not all(c is Ellipsis or isinstance(c, slice) for c in index):
+        return False
+    k = next((i for i, c in enumerate(index) if c is Ellipsis), len(index))
+    dims = list(range(k)) + list(range(len(shape) - (len(index) - k - 1), len(shape)))
+    return all(c.indices(shape[d]) == (0, shape[d], 1)
+               for c, d in zip([c for c in index if c is not Ellipsis], dims))
+
+
+def _setitem_graph(self, idx, index, advanced, value, vt):
+    from .inplace import copy_, fill_scalar_tensor
+
+    if not advanced:  # torch's copy_to: copy_ when the shapes match, else fill_ for a 0-d value
+        target = self if _whole(index, self._data.shape) else getitem(self, idx)
+        vshape = vt._data.shape if vt is not None else ()
+        if vshape != target._data.shape and not vshape:
+            fill_scalar_tensor(target, value)
+        else:
+            copy_(target, value if vt is not None else _wrap(np.asarray(value)))
+        return
+    target, aidx = self, index
+    if any(isinstance(c, int) and not isinstance(c, bool) for c in index):
+        basic, aidx = split_index(index, self._data.ndim)
+        target = getitem(self, basic)
+    check_inplace(target, True)
+    x = target._data
+    v = value
+    if vt is not None:
+        v = vt._data if type(vt._data) is type(x) else same_device(target, vt)[1]
+        if vt._ver is target._ver and _partial_overlap(x, v):
+            from .inplace import ERR_PARTIAL
+            raise RuntimeError(ERR_PARTIAL)
+    node = F.IndexPutBackward0()
+    node.index = aidx
+    node.vshape = vt._data.shape if vt is not None and vt._requires_grad else None
+    node.vdtype = vt._data.dtype if vt is not None else None
+    node.next_functions = (edge(target), edge(vt))
+    _write(x, aidx, v)
+    target._ver[0] += 1
+    _views.rebase(target, node)
 
 
 Tensor.__getitem__ = getitem

@@ -12,48 +12,106 @@ from .. import _backend
 from .._dtype import _by_np, scalar_name
 from ..random import rng
 from . import pointwise as P
+from ..autograd import views as _views
+from ..autograd.functions import shape as F
+from ..autograd.node import edge
+from ..autograd.views import check_inplace
 from ._util import STATE, Tensor, prep
-from .index import check_inplace
 
 _UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide}
 
 
 ERR_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
                "single memory location. Please clone() the tensor before performing the operation.")
+ERR_EXPANDED = ("Use of {} on expanded tensors is deprecated. Please clone() the tensor before "
+                "performing this operation. This also applies to advanced indexing e.g. "
+                "tensor[{}")
+ERR_PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to "
+               "tensor refer to a single memory location. Please clone() the tensor before "
+               "performing the operation.")
 
 
-def _writable(self):
-    if not _backend.writeable(self._data):
+def overlaps(a):
+    """torch's ``has_internal_overlap``: a dimension of size > 1 with stride 0 (expand)."""
+    for n, st in zip(a.shape, a.strides):
+        if st == 0 and n > 1:
+            return True
+    return False
+
+
+def target(self, fill=False):
+    """The array an in-place op writes into: ``self._data``, or a writable alias of it when it
+    is a read-only (expanded) numpy view. torch's RuntimeError when several elements share one
+    memory location — except for ``fill=True`` ops (``fill_``, ``zero_``, ``masked_fill_``),
+    which torch allows. 原地运算要写入的数组；多个元素共享同一内存时按 torch 报错。"""
+    x = self._data
+    if _backend.writeable(x):
+        if type(x) is not np.ndarray and not fill and overlaps(x):  # cupy: always writeable
+            raise RuntimeError(ERR_OVERLAP)
+        return x
+    if not fill and overlaps(x):
         raise RuntimeError(ERR_OVERLAP)
+    w = x.view()
+    try:
+        w.flags.writeable = True
+    except ValueError:  # memory that numpy itself holds read-only
+        raise RuntimeError(ERR_OVERLAP) from None
+    return w
 
 
-def _commit(self, res):
-    """Make ``self`` hold ``res`` (an out-of-place result that is part of the graph)."""
-    r = res._data
-    if r.shape != self._data.shape:
-        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
+def shape_error(xs, ys):
+    """torch's error for an in-place result of shape broadcast(xs, ys) != xs."""
+    try:
+        shape = np.broadcast_shapes(xs, ys)
+    except ValueError:
+        from ._util import broadcast_error
+        return broadcast_error(xs, ys)
+    return RuntimeError(f"output with shape {list(xs)} doesn't match the broadcast shape "
+                        f"{list(shape)}")
+
+
+def _no_partial_overlap(self, other):
+    """torch's error when an operand partly overlaps the written-to tensor (``a.add_(a[0])``)."""
+    if other is self or other._ver is not self._ver:  # different memory (cheap test first)
+        return
+    a, b = self._data, other._data
+    if type(a) is not np.ndarray or type(b) is not np.ndarray:
+        return
+    if a.__array_interface__["data"][0] == b.__array_interface__["data"][0] and \
+            a.shape == b.shape and a.strides == b.strides:
+        return  # the same elements: fine
+    if np.may_share_memory(a, b):
+        raise RuntimeError(ERR_PARTIAL)
+
+
+def _cast_check(x, r):
+    if r.dtype != x.dtype and r.dtype.kind == "f" and x.dtype.kind != "f":
+        raise RuntimeError(f"result type {scalar_name(_by_np[r.dtype])} can't be cast "
+                           f"to the desired output type {scalar_name(_by_np[x.dtype])}")
+
+
+def _apply(self, res):
+    """Write ``res`` (the op computed out of place) into ``self``'s memory; when ``res`` has a
+    ``grad_fn``, it becomes ``self``'s (on a view: the base's ``CopySlices``), as in torch."""
+    x, r = self._data, res._data
+    if r.shape != x.shape:
+        raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the "
                            f"broadcast shape {list(r.shape)}")
-    if r.dtype != self._data.dtype:
-        if r.dtype.kind == "f" and self._data.dtype.kind != "f":
-            raise RuntimeError(f"result type {scalar_name(_by_np[r.dtype])} can't be cast "
-                               f"to the desired output type {scalar_name(_by_np[self._data.dtype])}")
-        r = r.astype(self._data.dtype)
-    if self._base is not None and self._base._requires_grad:
-        raise NotImplementedError(
-            "course_lib 不支持对计算图中张量的视图做原地运算。\n"
-            "course_lib does not support in-place ops on a view of a tensor in the autograd "
-            "graph; use the out-of-place op instead.")
-    self._data = r
+    _cast_check(x, r)
+    x = target(self)
+    node = res._grad_fn
+    if node is not None:
+        _views.fix_saved(node, self, res)
+    x[...] = r
     self._ver[0] += 1
-    node = res.grad_fn
-    if node is not None and node._versions:  # the op's own node saved self's old array, which
-        # stays intact (self now holds a new array), so it is not "modified by an inplace op"
-        node._versions = [(v, self._ver[0] if v is self._ver else n, t)
-                          for v, n, t in node._versions]
-    self.grad_fn = res.grad_fn
-    self._requires_grad = True
-    self._output_nr = 0
+    if node is not None:
+        _views.finish_saved(node, self)
+        _views.rebase(self, node)
     return self
+
+
+def _commit(self, res):  # the name other modules import
+    return _apply(self, res)
 
 
 def _binary_inplace(name):
@@ -61,13 +119,18 @@ def _binary_inplace(name):
     uf = _UFUNCS[name]
 
     def method(self, other, *, alpha=1):
-        check_inplace(self)
-        if STATE[0] and (self._requires_grad or
-                         (isinstance(other, Tensor) and other._requires_grad)):
+        if type(alpha) is not int and not isinstance(alpha, (int, float)):
+            raise TypeError(f"{name}_(): argument 'alpha' must be Number, not "
+                            f"{type(alpha).__name__}")
+        ot = isinstance(other, Tensor)
+        if ot:
+            _no_partial_overlap(self, other)
+        if STATE[0] and (self._requires_grad or (ot and other._requires_grad)):
+            check_inplace(self, True)
             res = op(self, other, alpha=alpha) if name in ("add", "sub") else op(self, other)
-            return _commit(self, res)
+            return _apply(self, res)
         x = self._data
-        if isinstance(other, Tensor):
+        if ot:
             y = other._data
             if type(y) is not type(x):
                 from ._util import same_device
@@ -79,128 +142,187 @@ def _binary_inplace(name):
         try:
             uf(x, y, out=x, casting="same_kind")
         except ValueError as e:
-            if "read-only" in str(e):
-                raise RuntimeError(ERR_OVERLAP) from None
-            if "broadcast" in str(e):
-                shape = np.broadcast_shapes(x.shape, np.shape(y))
-                raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the "
-                                   f"broadcast shape {list(shape)}") from None
-            raise
+            if "read-only" not in str(e):
+                raise shape_error(x.shape, np.shape(y)) from None
+            ro = True  # an expanded (read-only) view: write through an alias, if torch allows
         except TypeError:  # numpy's UFuncTypeError (a TypeError): float into int
-            rt = prep(self, other)[0].dtype if not isinstance(other, Tensor) else \
-                np.result_type(x, y)
-            raise RuntimeError(f"result type {scalar_name(_by_np[rt])} can't be cast to the "
-                               f"desired output type {scalar_name(_by_np[x.dtype])}") from None
+            raise RuntimeError(f"result type {scalar_name(_by_np[_result(x, y, name)])} can't be "
+                               f"cast to the desired output type "
+                               f"{scalar_name(_by_np[x.dtype])}") from None
+        else:
+            ro = False
+        if ro:
+            w = target(self)
+            uf(w, y, out=w, casting="same_kind")
         self._ver[0] += 1
         return self
     method.__name__ = name + "_"
     return method
+
+
+def _result(x, y, name):
+    """torch's result dtype of ``x ∘ y`` (y an array or a Python number)."""
+    from ._util import result_dtype, scalar_dtype
+    rt = result_dtype(x, y) if hasattr(y, "dtype") else (scalar_dtype(x, y) or x.dtype)
+    if name == "div" and rt.kind in "iub":
+        from .._dtype import _default
+        rt = _default[0]._np
+    return np.dtype(rt)
 
 
 def _unary_inplace(name):
     op = getattr(P, name)
 
     def method(self, *args, **kwargs):
-        check_inplace(self)
-        res = op(self, *args, **kwargs)
-        if res.grad_fn is not None:
-            return _commit(self, res)
-        self._data[...] = res._data
-        self._ver[0] += 1
-        return self
+        check_inplace(self, STATE[0] and self._requires_grad)
+        return _apply(self, op(self, *args, **kwargs))
     method.__name__ = name + "_"
     return method
 
 
+def _overwrite(self, node_cls, write, value=None, fill=False):
+    """An in-place op that overwrites every element: ``write(array)`` does it; in the graph the
+    old value gets a zero gradient (``ZeroBackward0``, ``FillBackward2`` …)."""
+    vt = value if isinstance(value, Tensor) else None
+    diff = STATE[0] and (self._requires_grad or (vt is not None and vt._requires_grad))
+    check_inplace(self, diff)
+    x = target(self, fill)
+    node = None
+    if diff:
+        node = node_cls()
+        node.vshape = vt._data.shape if vt is not None and vt._requires_grad else None
+        node.vdtype = vt._data.dtype if vt is not None else None
+        node.next_functions = (edge(self),) if value is None else (edge(self), edge(vt))
+    write(x)
+    self._ver[0] += 1
+    if node is not None:
+        _views.rebase(self, node)
+    return self
+
+
 def zero_(self):
     """Fill with zeros in place. 就地置零。"""
-    check_inplace(self)
-    _writable(self)
-    self._data[...] = 0
-    self._ver[0] += 1
-    return self
+    def write(x):
+        x[...] = 0
+    return _overwrite(self, F.ZeroBackward0, write, fill=True)
+
+
+def _scalar_of(value):
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value._data.ndim} dimensions.")
+        return _backend.to_numpy(value._data).item()
+    return value
 
 
 def fill_(self, value):
     """Fill with ``value`` in place. 就地填充。"""
-    check_inplace(self)
-    _writable(self)
-    self._data[...] = value.item() if isinstance(value, Tensor) else value
-    self._ver[0] += 1
-    return self
+    v = _scalar_of(value)
+
+    def write(x):
+        x[...] = v
+    if isinstance(value, Tensor):
+        return _overwrite(self, F.FillBackward3, write, value, fill=True)
+    return _overwrite(self, F.FillBackward2, write, fill=True)
+
+
+def fill_scalar_tensor(self, value):
+    """``self[...] = 5.``: torch fills with a 0-d tensor (``FillBackward3``, no edge for it)."""
+    v = _scalar_of(value)
+
+    def write(x):
+        x[...] = v
+    return _overwrite(self, F.FillBackward3, write, value if isinstance(value, Tensor) else 0,
+                      fill=True)
 
 
 def copy_(self, src, non_blocking=False):
     """Copy ``src``'s values (broadcast, any device/dtype) into this tensor. 就地拷贝。"""
-    check_inplace(self)
-    _writable(self)
-    x = self._data
-    s = src._data if isinstance(src, Tensor) else np.asarray(src)
-    if type(s) is not type(x):
-        s = _backend.transfer(s, _backend.device_of(x))
-    try:
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(src).__name__}")
+    _no_partial_overlap(self, src)
+    s = src._data
+    if s.shape != self._data.shape:
+        xs = self._data.shape
+        try:
+            ok = np.broadcast_shapes(xs, s.shape) == xs
+        except ValueError:
+            ok = False
+        if not ok:
+            raise shape_error(xs, s.shape)
+
+    def write(x):
+        nonlocal s
+        if type(s) is not type(x):
+            s = _backend.transfer(s, _backend.device_of(x))
         x[...] = s
-    except ValueError:
-        raise RuntimeError(f"The size of tensor a ({x.shape[-1] if x.ndim else 1}) must match the "
-                           f"size of tensor b ({s.shape[-1] if s.ndim else 1}) at non-singleton "
-                           "dimension 0") from None
-    self._ver[0] += 1
-    if STATE[0] and isinstance(src, Tensor) and src._requires_grad:
-        from ..autograd.functions.pointwise import CloneBackward0
-        from ..autograd.node import attach
-        node = CloneBackward0()
-        node.saved = ()
-        attach(self, node, (src,))
-    return self
+    return _overwrite(self, F.CopyBackwards, write, src)
 
 
-def _random_fill(self, a):
-    check_inplace(self)
-    a = a.astype(self._data.dtype)
-    self._data[...] = a if _backend.is_cpu(self._data) else \
-        _backend.transfer(a, _backend.device_of(self._data))
-    self._ver[0] += 1
-    return self
+def _random_fill(self, node_cls, draw):
+    def write(x):
+        a = draw(x.shape).astype(x.dtype)
+        x[...] = a if _backend.is_cpu(x) else _backend.transfer(a, _backend.device_of(x))
+    return _overwrite(self, node_cls, write)
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill with normal random numbers in place. 用正态随机数就地填充。"""
-    return _random_fill(self, rng(generator).normal(mean, std, self._data.shape))
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    return _random_fill(self, F.NormalBackward0, lambda s: rng(generator).normal(mean, std, s))
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     """Fill with uniform random numbers from [a, b) in place. 用均匀随机数就地填充。"""
-    return _random_fill(self, rng(generator).uniform(a, b, self._data.shape))
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} "
+                           f"> to={b:g}")
+    return _random_fill(self, F.UniformBackward0, lambda s: rng(generator).uniform(a, b, s))
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
-    return _random_fill(self, rng(generator).random(self._data.shape) < p)
+    return _random_fill(self, F.BernoulliBackward2, lambda s: rng(generator).random(s) < p)
 
 
-def random_(self, low=0, high=None, *, generator=None):
-    if high is None:
+def random_(self, low=None, high=None, *, generator=None):
+    node = F.RandomBackward2 if low is None else \
+        (F.RandomBackward1 if high is None else F.RandomBackward0)
+    dt = self._data.dtype
+    if low is None:  # torch: [0, 2**mantissa] for floats, [0, max] for integers
+        low, high = 0, (2 ** (np.finfo(dt).nmant + 1) + 1 if dt.kind == "f" else
+                        (2 if dt.kind == "b" else int(np.iinfo(dt).max)))
+    elif high is None:
         low, high = 0, low
-    return _random_fill(self, rng(generator).integers(low, high, self._data.shape))
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
+                           f"to={high}")
+    return _random_fill(self, node, lambda s: rng(generator).integers(low, high, s))
 
 
 def masked_fill_(self, mask, value):
-    check_inplace(self)
-    if STATE[0] and self._requires_grad:
-        return _commit(self, P.masked_fill(self, mask, value))
+    diff = STATE[0] and self._requires_grad
+    check_inplace(self, diff)
+    if diff:
+        return _apply(self, P.masked_fill(self, mask, value))
+    P.check_mask(self, mask, value, inplace=True)
+    x = target(self, fill=True)
+    if x is not self._data and overlaps(x):
+        import warnings
+        warnings.warn(ERR_EXPANDED.format("masked_fill_", "mask] = scalar"), UserWarning,
+                      stacklevel=2)
     v = value.item() if isinstance(value, Tensor) else value
-    np.copyto(self._data, self._data.dtype.type(v), where=mask._data)
+    np.copyto(x, x.dtype.type(v), where=mask._data)
     self._ver[0] += 1
     return self
 
 
 def pow_(self, exponent):
-    check_inplace(self)
-    res = P.pow(self, exponent)
-    if res.grad_fn is not None:
-        return _commit(self, res)
-    self._data[...] = res._data
-    self._ver[0] += 1
-    return self
+    check_inplace(self, STATE[0] and (self._requires_grad or (
+        isinstance(exponent, Tensor) and exponent._requires_grad)))
+    return _apply(self, P.pow(self, exponent))
 
 
 def _attach_methods():

@@ -32,7 +32,8 @@ def _name(t):
 
     n = _by_np[t._data.dtype]._name
     return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "float16": "c10::Half"}.get(n, n)
+            "float16": "c10::Half", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char"}.get(n, n)
 
 
 def _node(res, cls, inputs, saved, **attrs):
@@ -58,8 +59,7 @@ def mm(input, mat2, *, out=None):
     if STATE[0] and (input._requires_grad or mat2._requires_grad):
         _node(res, F.MmBackward0, (input, mat2), (x, y))
     if out is not None:
-        from .pointwise import write_out
-        return write_out(out, res)
+        return _write_out(out, res)
     return res
 
 
@@ -78,9 +78,16 @@ def matmul(input, other, *, out=None):
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src "
                                f"[{y.shape[0]}] to have the same number of elements, but got "
                                f"{x.shape[0]} and {y.shape[0]} elements respectively")
-        if y.ndim == 1 and x.ndim == 2:
-            raise RuntimeError(f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x"
-                               f"{x.shape[1]}), vec ({y.shape[0]})")
+        if y.ndim == 1:
+            n = x.size // k1 if k1 else int(np.prod(x.shape[:-1]))
+            raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{k1}), vec ({k2})")
+        if y.ndim >= 3:  # torch broadcasts the batch dims and calls bmm
+            from ._util import check_broadcast
+            bx, by = x.shape[:-2], y.shape[:-2]
+            check_broadcast(bx, by)
+            b = int(np.prod(np.broadcast_shapes(bx, by)))
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{b}, {k1}] but got: [{b}, {k2}].")
         a = x.reshape(-1, x.shape[-1]) if x.ndim > 1 else x.reshape(1, -1)
         b = y.reshape(y.shape[0], -1) if y.ndim > 1 else y.reshape(-1, 1)
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]}"
@@ -103,13 +110,16 @@ def matmul(input, other, *, out=None):
         kw = {"shapes": (x.shape, y.shape)} if cls in (F.SqueezeMatmul, F.UnsafeViewMatmul) else {}
         _node(res, cls, (input, other), (x, y), **kw)
     if out is not None:
-        from .pointwise import write_out
-        return write_out(out, res)
+        return _write_out(out, res)
     return res
 
 
 def bmm(input, mat2, *, out=None):
     """(b, n, k) @ (b, k, m) → (b, n, m). 批量矩阵乘法。"""
+    if isinstance(mat2, Tensor) and input._data.dtype != mat2._data.dtype:
+        from .._dtype import _by_np, scalar_name
+        raise RuntimeError(f"expected scalar type {scalar_name(_by_np[input._data.dtype])} but "
+                           f"found {scalar_name(_by_np[mat2._data.dtype])}")
     x, y = _pair(input, mat2, "bmm")
     if x.ndim != 3 or y.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor" if x.ndim != 3 else
@@ -127,7 +137,7 @@ def mv(input, vec):
     x, y = _pair(input, vec, "mv")
     if x.ndim != 2 or y.ndim != 1:
         raise RuntimeError("vector + matrix @ vector expected, got "
-                           f"{y.ndim}, {x.ndim}, {y.ndim}")
+                           f"1, {x.ndim}, {y.ndim}")
     return matmul(input, vec)
 
 
@@ -166,22 +176,34 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         _node(res, F.AddmmBackward0, (input, mat1, mat2), (a, b), bias_shape=c.shape,
               alpha=alpha, beta=beta)
     if out is not None:
-        from .pointwise import write_out
-        return write_out(out, res)
+        return _write_out(out, res)
     return res
 
 
 def outer(input, vec2):
     from .shape import unsqueeze
 
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
     return unsqueeze(input, 1) * unsqueeze(vec2, 0)
+
+
+def _write_out(out, res):
+    """matmul-family ``out=``: torch wants exactly the result's dtype."""
+    from .checks import write_out
+
+    if isinstance(out, Tensor) and out._data.dtype != res._data.dtype:
+        raise RuntimeError(f"Expected out tensor to have dtype {_name(res)}, but got "
+                           f"{_name(out)} instead")
+    return write_out(out, res)
 
 
 def _attach_methods():
     T = Tensor
     for n in ("mm", "matmul", "bmm", "mv", "dot", "addmm", "outer"):
         setattr(T, n, globals()[n])
-    T.__matmul__ = lambda a, b: matmul(a, b)
+    T.__matmul__ = lambda a, b: NotImplemented if isinstance(b, (int, float)) else matmul(a, b)
     T.__rmatmul__ = lambda a, b: matmul(_as(b, a), a)
 
 

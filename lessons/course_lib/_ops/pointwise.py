@@ -10,6 +10,7 @@ from .._dtype import _default, _from_np, scalar_name
 from ..autograd.functions import pointwise as F
 from ..autograd.node import attach, attach1, attach2
 from ._util import STATE, Tensor, _wrap, broadcast_error, meta, needs_grad, prep
+from .checks import _invert, _kernel_error, check_mask, write_out
 
 _IGNORE = dict(all="ignore")
 
@@ -22,33 +23,14 @@ def _tensor_arg(x, like=None):
     return _from_data(x, None, like.device if like is not None else None)
 
 
-def write_out(out, res):
-    """Copy ``res`` into the ``out=`` tensor (resizing it like torch), return ``out``."""
-    if res._requires_grad and STATE[0]:
-        raise RuntimeError("functions with out=... arguments don't support automatic "
-                           "differentiation, but one of the arguments requires grad.")
-    if out._requires_grad and STATE[0]:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                           "operation.")
-    r = res._data
-    o = out._data
-    if type(o) is not type(r):
-        from ._util import same_device
-        same_device(out, res)
-    if o.shape == r.shape:
-        o[...] = r
-    else:
-        out._data = r.astype(o.dtype, copy=True)
-    out._ver[0] += 1
-    return out
-
-
 _SAVES = (F.MulBackward0, F.DivBackward0, F.MaximumBackward0, F.MinimumBackward0,
           F.RemainderBackward0)
+_READS_BOTH = (F.MaximumBackward0, F.MinimumBackward0)
 
 
 def _binary(name, node_cls, fn, risky=False):
     saves = node_cls in _SAVES
+    by_zero = name in ("remainder", "floor_divide")
 
     def op(input, other, *, out=None, alpha=1):
         if not isinstance(input, Tensor):
@@ -58,12 +40,18 @@ def _binary(name, node_cls, fn, risky=False):
             y = y * alpha
         try:
             if risky:
+                if by_zero and x.dtype.kind in "iu" and not np.all(y):
+                    raise RuntimeError("ZeroDivisionError")
                 with np.errstate(**_IGNORE):
                     r = fn(x, y)
             else:
                 r = fn(x, y)
         except ValueError:
             raise broadcast_error(x.shape, np.shape(y)) from None
+        except TypeError:  # numpy's UFuncTypeError: an op torch lacks for these dtypes
+            raise _kernel_error(name, x) from None
+        except OverflowError:  # an int out of the tensor's range wraps around, as in torch
+            r = fn(x, np.array(y).astype(x.dtype))
         res = _wrap(r)
         if STATE[0] and node_cls is not None and (input._requires_grad or
                                                   (bt is not None and bt._requires_grad)):
@@ -81,14 +69,20 @@ def _binary(name, node_cls, fn, risky=False):
             node.alpha = alpha
             if saves:
                 node.saved = (x, y)
-                v = input._ver
-                node._versions = [(v, v[0], input)]
-                if bt is not None:
+                # watch (for in-place changes) only the inputs the backward will read, as
+                # torch saves them: a * b reads a only for b's gradient
+                vs = node._versions = []
+                brg = bt is not None and bt._requires_grad
+                if brg or node_cls in _READS_BOTH:
+                    v = input._ver
+                    vs.append((v, v[0], input))
+                if bt is not None and (brg or (input._requires_grad and
+                                               node_cls is not F.RemainderBackward0)):
                     v = bt._ver
-                    node._versions.append((v, v[0], bt))
+                    vs.append((v, v[0], bt))
             attach2(res, node, input, bt)
         if out is not None:
-            return write_out(out, res)
+            return write_out(out, res, name)
         return res
     op.__name__ = op.__qualname__ = name
     return op
@@ -172,7 +166,10 @@ def pow(input, exponent, *, out=None):  # noqa: A001
         try:
             r = np.power(x, y)
         except ValueError:
-            raise broadcast_error(x.shape, np.shape(y)) from None
+            if x.shape != np.shape(y):
+                from ._util import check_broadcast
+                check_broadcast(x.shape, np.shape(y))
+            r = _int_pow(x, y)  # integer tensor ** negative integer tensor: torch's rule
     res = _wrap(r)
     if bt is None and needs_grad(input):
         node = F.PowBackward0()
@@ -185,6 +182,13 @@ def pow(input, exponent, *, out=None):  # noqa: A001
         node.save_versions(input, bt, out=res)
         attach(res, node, (input, bt))
     return write_out(out, res) if out is not None else res
+
+
+def _int_pow(x, y):
+    """Integers to negative integer powers, as torch: 1 → 1, -1 → ±1, anything else → 0."""
+    r = np.power(x, np.maximum(y, 0))
+    return np.where(y >= 0, r, np.where(x == 1, 1, np.where(x == -1, 1 - 2 * (y % 2), 0))
+                    ).astype(r.dtype)
 
 
 def where(condition, input=None, other=None):
@@ -203,16 +207,19 @@ def where(condition, input=None, other=None):
         x, y, _ = prep(ta, other)
     else:
         y, x, _ = prep(tb, input)
+    if type(c) is not type(x) and hasattr(x, "ndim"):
+        from ._util import same_device
+        c = same_device(condition, _wrap(x))[0]
     try:
         r = np.where(c, x, y)
     except ValueError:
-        raise broadcast_error(c.shape, np.broadcast_shapes(np.shape(x), np.shape(y))) from None
+        raise broadcast_error(c.shape, np.shape(x), np.shape(y)) from None
     res = _wrap(r)
     ga = input if isinstance(input, Tensor) else None
     if needs_grad(ga, tb):
         node = F.WhereBackward0()
         node.meta, node.saved = (meta(ga), meta(tb)), (c,)
-        attach(res, node, (None, ga, tb))
+        attach(res, node, (ga, tb))
     return res
 
 
@@ -223,11 +230,14 @@ def _unary(name, node_cls, fn, save=None, float_out=True, risky=False):
         x = input._data
         if float_out and x.dtype.kind != "f":
             x = x.astype(_default[0]._np)
-        if risky:
-            with np.errstate(**_IGNORE):
+        try:
+            if risky:
+                with np.errstate(**_IGNORE):
+                    r = fn(x)
+            else:
                 r = fn(x)
-        else:
-            r = fn(x)
+        except TypeError:  # numpy's UFuncTypeError: ``-`` on bool, ``~`` on float
+            raise _kernel_error(name, x) from None
         res = _wrap(r)
         if STATE[0] and input._requires_grad and node_cls is not None:
             node = node_cls()
@@ -241,7 +251,7 @@ def _unary(name, node_cls, fn, save=None, float_out=True, risky=False):
                 node.saved = ()
             attach1(res, node, input)
         if out is not None:
-            return write_out(out, res)
+            return write_out(out, res, name)
         return res
     op.__name__ = op.__qualname__ = name
     return op
@@ -304,7 +314,11 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
     hi = max._data if isinstance(max, Tensor) else max
     if x.dtype.kind != "f" and (isinstance(lo, float) or isinstance(hi, float)):
         x = x.astype(_default[0]._np)
-    r = np.clip(x, lo, hi)
+    try:
+        r = np.clip(x, lo, hi)
+    except ValueError:
+        raise broadcast_error(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None)) \
+            from None
     if r.dtype != x.dtype:
         r = r.astype(x.dtype)
     res = _wrap(r)
@@ -325,6 +339,7 @@ clip = clamp
 
 def masked_fill(input, mask, value):
     """Copy of ``input`` with ``value`` where ``mask`` is True. 按掩码填充。"""
+    check_mask(input, mask, value)
     v = value.item() if isinstance(value, Tensor) else value
     x = input._data
     r = np.where(mask._data, x.dtype.type(v), x)
@@ -375,7 +390,7 @@ def _attach_methods():
     T.__neg__ = neg
     T.__pos__ = lambda a: a
     T.__abs__ = abs
-    T.__invert__ = bitwise_not
+    T.__invert__ = _invert
     T.__and__ = T.__rand__ = lambda a, b: bitwise_and(a, b)
     T.__or__ = T.__ror__ = lambda a, b: bitwise_or(a, b)
     T.__xor__ = T.__rxor__ = lambda a, b: bitwise_xor(a, b)

@@ -18,13 +18,69 @@ from ._util import STATE, Tensor, _wrap
 
 
 def _dims(x, dim):
+    """Reduced axes (None = all); a 0-d tensor has one dim for torch (``dim`` 0 or -1) and
+    numpy none: reducing it over its dim is reducing over no axis."""
     if dim is None:
         return None
     if isinstance(dim, (tuple, list)):
         if len(dim) == 0:
             return None
-        return tuple(sorted(_dim(d, x.ndim) for d in dim))
-    return (_dim(dim, x.ndim),)
+        _int_dims(dim)
+        dims = tuple(sorted(_dim(d, x.ndim) for d in dim))
+        if len(set(dims)) != len(dims):
+            from .checks import _no_repeats
+            _no_repeats(tuple(_dim(d, x.ndim) for d in dim))
+    else:
+        if type(dim) is not int:
+            _int_dims((dim,))
+        dims = (_dim(dim, x.ndim),)
+    return dims if x.ndim else ()
+
+
+def _int_dims(dims):
+    """torch's TypeError for a dim that is not an int (``sum(1.5)``)."""
+    for d in dims:
+        if not hasattr(d, "__index__"):
+            raise TypeError(f"received an invalid combination of arguments - got "
+                            f"({type(d).__name__}), but expected one of: (int dim) or "
+                            "(tuple of ints dim)")
+
+
+def _nonempty(x, dims, name):
+    """torch's IndexError for max-like reductions over an empty dim."""
+    if x.size == 0:
+        if dims is None:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
+        for d in dims:
+            if x.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _all_dims(x, name):
+    if x.size == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() "
+                           "== 0. Specify the reduction dim with the 'dim' argument.")
+    return tuple(range(x.ndim))
+
+
+def _floating_only(x, what):
+    if x.dtype.kind != "f":
+        raise RuntimeError(what + _by_np[x.dtype]._name.capitalize().replace("Int64", "Long")
+                           .replace("Int32", "Int").replace("Int16", "Short")
+                           .replace("Int8", "Char").replace("Uint8", "Byte"))
+
+
+def _no_axis(dim):
+    """numpy's axes for torch's ``dim`` on a 0-d tensor (checked: 0 or -1): none."""
+    _dim(dim, 0)
+    return ()
+
+
+def _axis(x, dim):
+    """One axis for numpy (checked like torch); None for a 0-d tensor."""
+    d = _dim(dim, x.ndim)
+    return d if x.ndim else None
 
 
 def _node(res, x, cls, shape, dims=None, keepdim=False, count=None, saved=None):
@@ -60,9 +116,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     """Average of all elements, or along ``dim``. 平均值。"""
     x = _dtype_arg(input._data, dtype)
     if x.dtype.kind != "f":
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
-                           "floating point or complex dtype. Got: "
-                           + _by_np[x.dtype]._name.capitalize().replace("Int64", "Long"))
+        _floating_only(x, f"mean(): could not infer output dtype. "
+                          f"{'Input' if dtype is None else 'Optional'} dtype must be either a "
+                          "floating point or complex dtype. Got: ")
     dims = _dims(x, dim)
     with np.errstate(all="ignore"):
         r = x.mean(axis=dims, keepdims=keepdim)
@@ -94,9 +150,15 @@ def _extreme(input, dim, keepdim, other, is_max):
                   saved=(x, r))
         return res
     d = _dim(dim, x.ndim)
+    if x.size == 0:
+        _nonempty(x, (d,), name)
     rt = return_types.max if is_max else return_types.min
     if x.ndim == 0:
-        return rt(input.clone(), _wrap(np.zeros((), np.int64)))
+        res = _wrap(x.copy())
+        if STATE[0] and input._requires_grad:
+            from ..autograd.functions.shape import identity_node
+            attach1(res, identity_node("MaxBackward0" if is_max else "MinBackward0")(), input)
+        return rt(res, _wrap(np.zeros((), np.int64)))
     idx = (x.argmax if is_max else x.argmin)(axis=d, keepdims=keepdim)
     vals = np.take_along_axis(x, idx if keepdim else np.expand_dims(idx, d), axis=d)
     if not keepdim:
@@ -120,7 +182,8 @@ def min(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
 
 def amax(input, dim=(), keepdim=False):
     x = input._data
-    dims = _dims(x, dim) or tuple(range(x.ndim))
+    dims = _dims(x, dim) or _all_dims(x, "amax")
+    _nonempty(x, dims, "amax")
     r = x.max(axis=dims, keepdims=keepdim)
     res = _wrap(r)
     if STATE[0] and input._requires_grad:
@@ -130,7 +193,8 @@ def amax(input, dim=(), keepdim=False):
 
 def amin(input, dim=(), keepdim=False):
     x = input._data
-    dims = _dims(x, dim) or tuple(range(x.ndim))
+    dims = _dims(x, dim) or _all_dims(x, "amin")
+    _nonempty(x, dims, "amin")
     r = x.min(axis=dims, keepdims=keepdim)
     res = _wrap(r)
     if STATE[0] and input._requires_grad:
@@ -140,17 +204,27 @@ def amin(input, dim=(), keepdim=False):
 
 def argmax(input, dim=None, keepdim=False):
     """Index of the largest element (of the flattened tensor when dim is None). 最大值的下标。"""
-    x = input._data
-    if dim is None:
-        return _wrap(x.argmax().astype(np.int64))
-    return _wrap(x.argmax(axis=_dim(dim, x.ndim), keepdims=keepdim).astype(np.int64))
+    return _arg(input, dim, keepdim, "argmax")
 
 
 def argmin(input, dim=None, keepdim=False):
+    return _arg(input, dim, keepdim, "argmin")
+
+
+def _arg(input, dim, keepdim, name):
     x = input._data
+    if x.size == 0:
+        _nonempty(x, None if dim is None else (_dim(dim, x.ndim),), name)
     if dim is None:
-        return _wrap(x.argmin().astype(np.int64))
-    return _wrap(x.argmin(axis=_dim(dim, x.ndim), keepdims=keepdim).astype(np.int64))
+        r = getattr(x, name)()
+        if keepdim:
+            r = np.reshape(r, (1,) * x.ndim)
+        return _wrap(np.asarray(r).astype(np.int64) if isinstance(r, np.generic) else
+                     r.astype(np.int64))
+    d = _axis(x, dim)
+    if d is None:
+        return _wrap(np.zeros_like(x, dtype=np.int64))
+    return _wrap(getattr(x, name)(axis=d, keepdims=keepdim).astype(np.int64))
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
@@ -162,10 +236,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         if STATE[0] and input._requires_grad:
             _node(res, input, F.ProdBackward0, x.shape, saved=(x,))
         return res
-    d = _dim(dim, x.ndim)
+    d = _axis(x, dim)
     res = _wrap(x.prod(axis=d, keepdims=keepdim))
     if STATE[0] and input._requires_grad:
-        _node(res, input, F.ProdBackward1, x.shape, (d,), keepdim, saved=(x,))
+        _node(res, input, F.ProdBackward1, x.shape, (d,) if d is not None else (), keepdim,
+              saved=(x,))
     return res
 
 
@@ -189,6 +264,8 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Variance (Bessel-corrected by default, like torch). 方差（默认无偏）。"""
     dim, c = _var_args(dim, unbiased, correction)
     x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _dims(x, dim)
     m = x.mean(axis=dims, keepdims=True)
     xc = x - m
@@ -206,6 +283,8 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Standard deviation (Bessel-corrected by default). 标准差。"""
     dim, c = _var_args(dim, unbiased, correction)
     x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _dims(x, dim)
     m = x.mean(axis=dims, keepdims=True)
     xc = x - m
@@ -235,10 +314,18 @@ def _float(x, dtype):
     return x if x.dtype.kind == "f" else x.astype(_default[0]._np)
 
 
+def _kernel_check(x, dtype, kernel):
+    if dtype is None and x.dtype.kind != "f":
+        from .._dtype import scalar_name
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{scalar_name(_by_np[x.dtype])}'")
+
+
 def softmax(input, dim, dtype=None):
     """exp(x) / sum(exp(x)) along ``dim`` (numerically stable). 沿 dim 的 softmax。"""
+    _kernel_check(input._data, dtype, "softmax_lastdim_kernel_impl")
     x = _float(input._data, dtype)
-    d = _dim(dim, x.ndim)
+    d = _dim(dim, x.ndim) if x.ndim else _no_axis(dim)
     e = np.exp(x - x.max(axis=d, keepdims=True))
     y = e / e.sum(axis=d, keepdims=True)
     res = _wrap(y)
@@ -249,8 +336,9 @@ def softmax(input, dim, dtype=None):
 
 def log_softmax(input, dim, dtype=None):
     """x - logsumexp(x) along ``dim``. 沿 dim 的 log-softmax。"""
+    _kernel_check(input._data, dtype, "log_softmax_lastdim_kernel_impl")
     x = _float(input._data, dtype)
-    d = _dim(dim, x.ndim)
+    d = _dim(dim, x.ndim) if x.ndim else _no_axis(dim)
     z = x - x.max(axis=d, keepdims=True)
     y = z - np.log(np.exp(z).sum(axis=d, keepdims=True))
     res = _wrap(y)
@@ -278,14 +366,17 @@ def cumsum(input, dim, *, dtype=None):
     if x.dtype.kind in "biu":
         x = x.astype(np.int64)
     d = _dim(dim, x.ndim)
-    res = _wrap(np.cumsum(x, axis=d))
+    res = _wrap(np.cumsum(x, axis=d) if x.ndim else x.copy())
     if STATE[0] and input._requires_grad:
-        _node(res, input, F.CumsumBackward0, x.shape, (d,))
+        _node(res, input, F.CumsumBackward0, x.shape, (d,) if x.ndim else ())
     return res
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """Vector 2-norm (``p=2``/"fro") or p-norm over ``dim``. 向量范数。"""
+    if dtype is None and input._data.dtype.kind != "f":
+        _floating_only(input._data, "linalg.vector_norm: Expected a floating point or complex "
+                                    "tensor as input. Got ")
     x = _float(input._data, dtype)
     dims = _dims(x, dim)
     if p in ("fro", 2, 2.0):

@@ -29,10 +29,17 @@ def sort(input, dim=-1, descending=False, stable=False):
     """Sorted values and their indices along ``dim``. 排序，返回 (值, 下标)。"""
     x = input._data
     d = _dim(dim, x.ndim)
+    if x.ndim == 0:  # torch: one element, index 0
+        return return_types.sort(_scalar_pick(input, "SortBackward0"), _wrap(np.zeros((), np.int64)))
     idx = np.argsort(-x if descending else x, axis=d, kind="stable")
     vals = np.take_along_axis(x, idx, axis=d)
     res = _node(_wrap(vals), input, F.SortBackward0, (idx,), shape=x.shape, dim=d)
     return return_types.sort(res, _wrap(idx.astype(np.int64)))
+
+
+def _scalar_pick(input, name):
+    """A 0-d tensor's value as a new tensor (sort/topk/gather of a 0-d tensor)."""
+    return _node(_wrap(input._data.copy()), input, F.identity_node(name))
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
@@ -43,8 +50,11 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     """The ``k`` largest (or smallest) values along ``dim`` and their indices. 前 k 个。"""
     x = input._data
     d = _dim(dim, x.ndim)
-    if k > x.shape[d] if x.ndim else k > 1:
+    if k < 0 or (k > x.shape[d] if x.ndim else k > 1):
         raise RuntimeError("selected index k out of range")
+    if x.ndim == 0:
+        return return_types.topk(_scalar_pick(input, "TopkBackward0") if k else input.reshape(0)[:0],
+                                 _wrap(np.zeros(() if k else (0,), np.int64)))
     idx = np.argsort(-x if largest else x, axis=d, kind="stable")
     idx = np.take(idx, np.arange(k), axis=d)
     vals = np.take_along_axis(x, idx, axis=d)
@@ -52,13 +62,31 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     return return_types.topk(res, _wrap(idx.astype(np.int64)))
 
 
+def _check_index(what, x, d, idx):
+    """torch's errors for a gather/scatter index: integer dtype, same ndim, within bounds."""
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"{what}(): Expected dtype int32/int64 for index")
+    if idx.ndim != x.ndim and x.ndim and idx.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as "
+                           f"{'input' if what == 'gather' else 'self'} tensor")
+    n = x.shape[d] if x.ndim else 1
+    if idx.size and x.ndim and (idx.min() < 0 or idx.max() >= n):
+        flat = idx.ravel()
+        bad = flat[np.argmax((flat < 0) | (flat >= n))]
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
+
+
 def gather(input, dim, index):
     """``out[i][j] = input[i][index[i][j]]`` for dim 1 (and likewise for other dims). 按下标收集。"""
     x = input._data
     d = _dim(dim, x.ndim)
     idx = index._data
-    if idx.dtype.kind not in "iu":
-        raise RuntimeError("gather(): Expected dtype int64 for index")
+    _check_index("gather", x, d, idx)
+    if x.ndim == 0:
+        if idx.size and np.any(idx != 0):
+            raise RuntimeError("index 1 is out of bounds for dimension 0 with size 1")
+        from .shape import expand
+        return expand(input, idx.shape) if idx.shape else _scalar_pick(input, "GatherBackward0")
     vals = np.take_along_axis(x, idx, axis=d) if idx.shape == x.shape else \
         x[F._along(idx, d)]
     return _node(_wrap(vals), input, F.GatherBackward0, (idx,), shape=x.shape, dim=d)
@@ -68,25 +96,68 @@ def index_select(input, dim, index):
     x = input._data
     d = _dim(dim, x.ndim)
     idx = index._data
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    n = x.shape[d] if x.ndim else 1
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        flat = idx.ravel()
+        bad = flat[np.argmax((flat < 0) | (flat >= n))]
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
+    if x.ndim == 0:  # torch: the 0-d tensor itself (index must be [0] or 0)
+        return _node(_wrap(np.take(x.reshape(1), idx.reshape(-1)).reshape(())), input,
+                     F.IndexSelectBackward0, (idx.reshape(()),), shape=x.shape, dim=0)
     res = _wrap(np.take(x, idx, axis=d))
     return _node(res, input, F.IndexSelectBackward0, (idx,), shape=x.shape, dim=d)
 
 
 def narrow(input, dim, start, length):
-    d = _dim(dim, input._data.ndim)
-    return input[(slice(None),) * d + (slice(start, start + length),)]
+    """``length`` elements of dim ``dim`` from ``start`` (a view). 沿 dim 截取一段（视图）。"""
+    from .index import _step
+
+    x = input._data
+    if x.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = _dim(dim, x.ndim)
+    n = x.shape[d]
+    start, length = int(start), int(length)
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got "
+                         f"{start})")
+    if start < 0:
+        start += n
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    ix = (slice(None),) * d + (slice(start, start + length),)
+    return _step(input, x[ix], F.SliceBackward0, ix, False)
 
 
 def select(input, dim, index):
+    if input._data.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = _dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    if isinstance(index, int) and not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input._data.shape)} at dimension {d}")
     return input[(slice(None),) * d + (index,)]
 
 
+def _two_dims(input, what):
+    if input._data.ndim < 2:
+        raise RuntimeError(f"{what}: input tensor must have at least 2 dimensions")
+
+
 def tril(input, diagonal=0):
+    _two_dims(input, "tril")
     return _node(_wrap(np.tril(input._data, diagonal)), input, F.TrilBackward0, k=diagonal)
 
 
 def triu(input, diagonal=0):
+    _two_dims(input, "triu")
     return _node(_wrap(np.triu(input._data, diagonal)), input, F.TriuBackward0, k=diagonal)
 
 
@@ -101,7 +172,11 @@ argwhere = nonzero
 
 
 def count_nonzero(input, dim=None):
-    return _wrap(np.count_nonzero(input._data, axis=dim)).long()
+    x = input._data
+    if dim is not None:
+        dims = tuple(_dim(d, x.ndim) for d in (dim if isinstance(dim, (tuple, list)) else (dim,)))
+        dim = dims if x.ndim else None
+    return _wrap(np.asarray(np.count_nonzero(x, axis=dim))).long()
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
@@ -125,10 +200,21 @@ def moveaxis(input, source, destination):
     from .shape import permute
 
     nd = input._data.ndim
+    if nd == 0:  # torch: dims 0/-1 only, and an alias
+        for d in ([source] if isinstance(source, int) else source):
+            _dim(d, 0)
+        from .index import _step
+        return _step(input, input._data[...], F.AliasBackward0, None, False)
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) "
+                           f"should contain the same number of dims as destination ({dst} dims)")
     src = [_dim(s, nd) for s in src]
     dst = [_dim(s, nd) for s in dst]
+    for name, ds in (("source", src), ("destination", dst)):
+        if len(set(ds)) != len(ds):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
     order = [i for i in range(nd) if i not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
@@ -141,7 +227,9 @@ movedim = moveaxis
 def tile(input, dims):
     from .shape import repeat
 
-    dims = tuple(dims)
+    from .checks import _shape_arg
+
+    dims = _shape_arg((dims,), "tile", "dims")
     nd = input._data.ndim
     if len(dims) < nd:
         dims = (1,) * (nd - len(dims)) + dims
@@ -155,7 +243,17 @@ def lerp(input, end, weight):
     from ..autograd.functions.pointwise import LerpBackward0
     from ._util import prep
 
+    if input._data.dtype != end._data.dtype:
+        from .linalg import _name
+        raise RuntimeError(f"expected dtype {_name(input)} for `end` but got dtype {_name(end)}")
+    if input._data.dtype.kind != "f":
+        from .._dtype import _by_np, scalar_name
+        raise NotImplementedError('"lerp_kernel_scalar" not implemented for '
+                                  f"'{scalar_name(_by_np[input._data.dtype])}'")
     x, y, _ = prep(input, end)
+    if x.shape != np.shape(y):
+        from ._util import check_broadcast
+        check_broadcast(x.shape, np.shape(y))
     res = _wrap(x + weight * (y - x))
     if STATE[0] and (input._requires_grad or end._requires_grad):
         node = LerpBackward0()
@@ -176,6 +274,10 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 def masked_select(input, mask):
     """The elements where ``mask`` is True, as a 1-D tensor. 取出掩码为 True 的元素。"""
     x = input._data
+    if mask._data.dtype.kind != "b":
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    from ._util import check_broadcast
+    check_broadcast(mask._data.shape, x.shape)
     m = np.broadcast_to(mask._data, np.broadcast_shapes(x.shape, mask._data.shape))
     if m.shape != x.shape:
         raise NotImplementedError("course_lib: masked_select needs a mask of the input's shape "
@@ -188,11 +290,13 @@ def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
     """``self[i][index[i][j]] = src[i][j]`` along ``dim`` (in place, no autograd). 按下标写入。"""
     from .index import check_inplace
 
-    check_inplace(self)
-    if STATE[0] and (self._requires_grad or (isinstance(src, Tensor) and src._requires_grad)):
+    diff = STATE[0] and (self._requires_grad or (isinstance(src, Tensor) and src._requires_grad))
+    check_inplace(self, diff)
+    if diff:
         raise NotImplementedError("course_lib: scatter_ 不支持求导 / scatter_ does not support "
                                   "autograd; use one_hot or where instead.")
     d = _dim(dim, self._data.ndim)
+    _check_index("scatter", self._data, d, index._data)
     v = src if src is not None else value
     v = v._data if isinstance(v, Tensor) else v
     idx = F._along(index._data, d)
@@ -225,7 +329,13 @@ def bernoulli(input, p=None, *, generator=None):
     """0/1 samples with probabilities ``input`` (or ``p``). 伯努利采样。"""
     from ..random import rng
 
+    if p is not None and not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
     probs = input._data if p is None else np.full(input._data.shape, p)
+    if p is None and probs.size and (probs.min() < 0 or probs.max() > 1):
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could "
+                           "this error message be improved?  If so, please report an enhancement "
+                           "request to PyTorch.)")
     from .._backend import to_numpy, transfer, device_of
     r = rng(generator).random(probs.shape) < to_numpy(probs)
     return _wrap(transfer(r.astype(input._data.dtype), device_of(input._data)))
@@ -238,6 +348,15 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 
     p = to_numpy(input._data).astype(np.float64)
     rows = p.reshape(-1, p.shape[-1])
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    if not np.all(np.isfinite(rows)) or np.any(rows < 0):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if np.any(rows.sum(axis=1) <= 0):
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     g = rng(generator)
     out = np.stack([g.choice(rows.shape[1], num_samples, replace=replacement, p=r / r.sum())
                     for r in rows])
@@ -247,15 +366,11 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 
 def _inplace_from(fn):
     def method(self, *args, **kwargs):
-        from .inplace import _commit, check_inplace
+        from .inplace import _apply, check_inplace
 
-        check_inplace(self)
-        res = fn(self, *args, **kwargs)
-        if res.grad_fn is not None:
-            return _commit(self, res)
-        self._data[...] = res._data
-        self._ver[0] += 1
-        return self
+        check_inplace(self, STATE[0] and (self._requires_grad or any(
+            isinstance(a, Tensor) and a._requires_grad for a in args)))
+        return _apply(self, fn(self, *args, **kwargs))
     method.__name__ = fn.__name__ + "_"
     return method
 

@@ -15,19 +15,21 @@ from ..autograd.functions import shape as F
 from ..autograd.node import attach, attach1
 from ..exercises import exercise
 from ._util import STATE, Tensor, _wrap
-
-
-def _shape_arg(shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+from .checks import (_check_sizes, _negative_dim_error, _no_repeats, _shape_arg, _write_cat,
+                     check_unflatten, expand_error)
 
 
 def _infer(shape, numel, orig):
+    if min(shape, default=0) < -1:
+        _check_sizes(shape)
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = math.prod(s for s in shape if s != -1)
     if -1 in shape:
+        if known == 0 and numel == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} "
+                               "because the unspecified dimension size -1 can be any value and "
+                               "is ambiguous")
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape = tuple(numel // known if s == -1 else s for s in shape)
@@ -51,9 +53,9 @@ def view(self, *shape):
     以另一种形状查看同一块内存，不拷贝；步长不允许时抛错（与 torch 相同）。
     """
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and \
-            not isinstance(shape[0], Size):
-        from .convert import _to
-        return _to(self, None, shape[0])  # view(dtype): not a reinterpretation here
+            not isinstance(shape[0], Size) and not hasattr(shape[0], "__index__"):
+        from .convert import _view_dtype
+        return _view_dtype(self, shape[0])
     d = self._data
     shp = _infer(_shape_arg(shape), d.size, d.shape)
     try:
@@ -69,10 +71,11 @@ def view(self, *shape):
 def reshape(self, *shape):
     """Like ``view`` when possible (shares memory), else a copy. 能视图则视图，否则拷贝。"""
     d = self._data
-    shp = _infer(_shape_arg(shape), d.size, d.shape)
+    shp = _infer(_shape_arg(shape, "reshape", "shape"), d.size, d.shape)
     try:
         r = reshape_view(d, shp)
-        return _graph(_view_of(r, self), self, F.ViewBackward0, shape=d.shape)
+        node = F.ViewBackward0 if d.flags.c_contiguous else F.ReshapeAliasBackward0  # torch
+        return _graph(_view_of(r, self), self, node, shape=d.shape)
     except ValueError:
         r = d.reshape(shp)
         return _graph(_wrap(r), self, F.UnsafeViewBackward0, shape=d.shape)
@@ -94,24 +97,36 @@ def _flatten(self, start_dim=0, end_dim=-1):
 
 def unflatten(self, dim, sizes):
     d = self._data
+    if d.ndim == 0:
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as "
+                           f"{_dim(dim, 0)} but tensor has no dimensions")
     dim = _dim(dim, d.ndim)
-    sizes = _infer(tuple(sizes), d.shape[dim], None)
+    sizes = tuple(sizes)
+    check_unflatten(d.shape[dim], dim, sizes)
+    sizes = _infer(sizes, d.shape[dim], None)
     return view(self, d.shape[:dim] + sizes + d.shape[dim + 1:])
 
 
 def permute(self, *dims):
     d = self._data
-    dims = tuple(_dim(i, d.ndim) for i in _shape_arg(dims))
-    if sorted(dims) != list(range(d.ndim)):
+    dims = _shape_arg(dims, "permute", "dims")
+    if len(dims) != max(d.ndim, 1) or (d.ndim == 0 and dims):
         raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does "
                            "not match the length of the desired ordering of dimensions i.e. "
                            f"input.dim() = {d.ndim} is not equal to len(dims) = {len(dims)}")
+    dims = tuple(_dim(i, d.ndim) for i in dims)
+    if d.ndim == 0:
+        dims = ()
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     return _graph(_view_of(d.transpose(dims), self), self, F.PermuteBackward0, perm=dims)
 
 
 def transpose(self, dim0, dim1):
     d = self._data
     a, b = _dim(dim0, d.ndim), _dim(dim1, d.ndim)
+    if d.ndim == 0:  # torch: dims 0/-1 of a 0-d tensor; the same view
+        return _graph(_view_of(d[...], self), self, F.TransposeBackward0, perm=())
     perm = list(range(d.ndim))
     perm[a], perm[b] = perm[b], perm[a]
     perm = tuple(perm)
@@ -144,6 +159,9 @@ def _T(self):
 
 
 def _mT(self):
+    if self._data.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got "
+                           f"{self._data.ndim}-D tensor.")
     return transpose(self, -2, -1)
 
 
@@ -168,19 +186,17 @@ def unsqueeze(self, dim):
 
 def expand(self, *sizes):
     d = self._data
-    sizes = _shape_arg(sizes)
-    if len(sizes) < d.ndim:
-        raise RuntimeError(f"expand(course_lib.FloatTensor{{{list(d.shape)}}}, size={list(sizes)}): "
-                           "the number of sizes provided ({}) must be greater or equal to the "
-                           "number of dimensions in the tensor ({})".format(len(sizes), d.ndim))
+    sizes = _shape_arg(sizes, "expand")
     lead = len(sizes) - d.ndim
+    if lead < 0:
+        raise expand_error(self, sizes)
     shp = tuple(d.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
-    for i in range(d.ndim):
-        if d.shape[i] != 1 and d.shape[i] != shp[i + lead]:
-            raise RuntimeError(
-                f"The expanded size of the tensor ({shp[i + lead]}) must match the existing size "
-                f"({d.shape[i]}) at non-singleton dimension {i + lead}.  Target sizes: "
-                f"{list(sizes)}.  Tensor sizes: {list(d.shape)}")
+    for n, m in zip(d.shape, shp[lead:]):
+        if n != m and (n != 1 or m < 0):
+            raise expand_error(self, sizes)
+    for m in shp[:lead]:
+        if m < 0:
+            raise expand_error(self, sizes)
     return _graph(_view_of(np.broadcast_to(d, shp), self), self, F.ExpandBackward0,
                   shape=d.shape)
 
@@ -208,6 +224,10 @@ def clone(self, memory_format=None):
 
 
 def _check_same(tensors, what):
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{what}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        "not Tensor")
+    tensors = list(tensors)
     if not tensors:
         if what == "stack":
             raise RuntimeError("stack expects a non-empty TensorList")
@@ -231,12 +251,15 @@ def _check_same(tensors, what):
 
 def cat(tensors, dim=0, *, out=None):
     """Join tensors along an existing dim. 沿已有维度拼接。"""
-    tensors = list(tensors)
     arrs = _check_same(tensors, "cat")
+    tensors = list(tensors)
     nd = arrs[0].ndim
     d = _dim(dim, nd)
     for i, a in enumerate(arrs):
-        if a.ndim != nd:
+        if a.ndim != nd or not nd:
+            if not a.ndim or not nd:
+                raise RuntimeError(f"zero-dimensional tensor (at position {i if nd else 0}) "
+                                   "cannot be concatenated")
             raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and "
                                f"{a.ndim}")
         for j in range(nd):
@@ -251,8 +274,7 @@ def cat(tensors, dim=0, *, out=None):
         node.dim, node.sizes = d, [a.shape[d] for a in arrs]
         attach(res, node, tensors)
     if out is not None:
-        from .pointwise import write_out
-        return write_out(out, res)
+        return _write_cat(out, res, "cat")
     return res
 
 
@@ -261,8 +283,8 @@ concat = concatenate = cat
 
 def stack(tensors, dim=0, *, out=None):
     """Join tensors along a new dim. 沿新维度堆叠。"""
-    tensors = list(tensors)
     arrs = _check_same(tensors, "stack")
+    tensors = list(tensors)
     for i, a in enumerate(arrs):
         if a.shape != arrs[0].shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
@@ -274,13 +296,15 @@ def stack(tensors, dim=0, *, out=None):
         node.dim, node.n = d, len(arrs)
         attach(res, node, tensors)
     if out is not None:
-        from .pointwise import write_out
-        return write_out(out, res)
+        return _write_cat(out, res, "stack")
     return res
 
 
 def _multi(self, pieces, node_cls, **attrs):
     outs = [_view_of(p, self) for p in pieces]
+    if STATE[0]:
+        for o in outs:
+            o._vmeta = 2  # views.MULTI: torch forbids in-place ops on them
     if STATE[0] and self._requires_grad:
         node = node_cls()
         for k, v in attrs.items():
@@ -294,45 +318,68 @@ def _multi(self, pieces, node_cls, **attrs):
 
 def split(self, split_size_or_sections, dim=0):
     d = self._data
+    if d.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = _dim(dim, d.ndim)
     n = d.shape[dim]
     if isinstance(split_size_or_sections, int):
         s = split_size_or_sections
+        if s < 0 or (s == 0 and n):
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}" if s == 0 else
+                               f"split expects split_size be non-negative, but got split_size={s}")
         sizes = [min(s, n - i) for i in range(0, n, s)] if n else [0]
     else:
         sizes = list(split_size_or_sections)
+        if min(sizes, default=0) < 0:
+            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
+                               f"entries, but got split_sizes={sizes}")
         if sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
                                f"(input tensor's size at dimension {dim}), but got "
                                f"split_sizes={sizes}")
     cuts = np.cumsum(sizes)[:-1]
-    return _multi(self, np.split(d, cuts, axis=dim), F.SplitBackward0, dim=dim, sizes=sizes)
+    node = F.SplitBackward0 if isinstance(split_size_or_sections, int) else \
+        F.SplitWithSizesBackward0
+    return _multi(self, np.split(d, cuts, axis=dim), node, dim=dim, sizes=sizes)
 
 
 def chunk(self, chunks, dim=0):
+    if self._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = self._data.shape[_dim(dim, self._data.ndim)]
     return split(self, max(-(-n // chunks), 1), dim)
 
 
 def unbind(self, dim=0):
     d = self._data
+    if d.ndim == 0:
+        raise IndexError(f"Dimension specified as {_dim(dim, 0)} but tensor has no dimensions")
     dim = _dim(dim, d.ndim)
     pieces = [d[(slice(None),) * dim + (i, Ellipsis)] for i in range(d.shape[dim])]
     return _multi(self, pieces, F.UnbindBackward0, dim=dim)
 
 
 def repeat(self, *sizes):
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "repeat", "repeats")
     d = self._data
     if len(sizes) < d.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
+    if min(sizes, default=0) < 0:
+        full = (1,) * (len(sizes) - d.ndim) + d.shape
+        raise _negative_dim_error([a * b for a, b in zip(full, sizes)])
     res = _wrap(np.tile(d, sizes))
     return _graph(res, self, F.RepeatBackward0, shape=d.shape, repeats=sizes)
 
 
-def flip(self, dims):
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+def flip(self, *args, dims=None):
+    dims = _shape_arg(args if dims is None else (dims,), "flip", "dims")
+    dims = tuple(_dim(i, self._data.ndim) for i in dims) if self._data.ndim else \
+        tuple(_dim(i, 0) for i in dims) and ()
+    _no_repeats(dims)
     return _graph(_wrap(np.flip(self._data, dims).copy()), self, F.FlipBackward0, dims=dims)
 
 

@@ -148,19 +148,30 @@ def _raise_version(node, now, expected, t):
                 f"inplace operation: it is at version {now}; expected version {expected} "
                 "instead.")
     from .._tensor import _type_name as type_name
+    from .views import short_name as short  # torch's "output 0 of Sigmoid"
 
-    if t is None:
-        what = f"which is output 0 of {type(node).__name__}, "
-        desc = ""
+    if t is None:  # the node's own output (saved by the node)
+        arr = next((a for a in (node.saved if type(node.saved) is tuple else ())
+                    if hasattr(a, "shape")), None)
+        desc = "" if arr is None else f"[{_array_type_name(arr)} {list(arr.shape)}]"
+        what = f"which is output 0 of {short(node)}"
     else:
         fn = t.grad_fn
-        what = f"which is output {t._output_nr} of {type(fn).__name__}, " if fn is not None else ""
-        desc = f"[{type_name(t)} {list(t._data.shape)}], "
+        what = f"which is output {t._output_nr} of {short(fn)}" if fn is not None else ""
+        desc = f"[{type_name(t)} {list(t._data.shape)}]"
+    where = ", ".join(x for x in (desc, what) if x)
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: {desc}{what}is at version {now}; expected version {expected} instead. "
-        "Hint: the backtrace further above shows the operation that failed to compute its "
-        "gradient. The variable in question was changed in there or anywhere later. Good luck!")
+        f"operation: {where}{',' if what else ''} is at version {now}; expected version "
+        f"{expected} instead. Hint: the backtrace further above shows the operation that failed "
+        "to compute its gradient. The variable in question was changed in there or anywhere "
+        "later. Good luck!")
+
+
+def _array_type_name(a):
+    from .._tensor import _type_name, _wrap
+
+    return _type_name(_wrap(a))
 
 
 class AccumulateGrad(Node):
@@ -233,7 +244,7 @@ def edge(t):
     """The graph edge ``(node, output_nr)`` that leads to tensor ``t``'s gradient."""
     if t is None or not t._requires_grad:
         return NO_EDGE
-    fn = t.grad_fn
+    fn = t._grad_fn if t._base is None else t.grad_fn  # a view may remake its grad_fn
     if fn is not None:
         return (fn, t._output_nr)
     return (accumulator(t), 0)
@@ -242,7 +253,7 @@ def edge(t):
 def attach(out, node, inputs):
     """Make ``node`` the ``grad_fn`` of ``out`` with edges to ``inputs`` (Tensors or None)."""
     node.next_functions = tuple([edge(t) for t in inputs])
-    out.grad_fn = node
+    out._grad_fn = node
     out._requires_grad = True
     return out
 
@@ -250,7 +261,7 @@ def attach(out, node, inputs):
 def attach1(out, node, a):
     """``attach`` for the common one-input case."""
     node.next_functions = (edge(a),)
-    out.grad_fn = node
+    out._grad_fn = node
     out._requires_grad = True
     return out
 
@@ -258,7 +269,7 @@ def attach1(out, node, a):
 def attach2(out, node, a, b):
     """``attach`` for the common two-input case (no temporary list)."""
     node.next_functions = (edge(a), edge(b))
-    out.grad_fn = node
+    out._grad_fn = node
     out._requires_grad = True
     return out
 

@@ -53,58 +53,73 @@ def _pad(xp, x, ph, pw, value=0.0, extra_h=0, extra_w=0):
 # ---------------------------------------------------------------- conv2d
 # Layout: columns as (N, C·kh·kw, Ho·Wo) so that out_n = W (O, C·kh·kw) @ cols_n lands directly
 # in NCHW order (no output transpose) and col2im adds touch contiguous rows.
-def conv2d_forward(xp, x, weight, bias, stride, padding, dilation):
-    """x (N, C, H, W), weight (O, C, kh, kw) → out (N, O, Ho, Wo), plus saved cols."""
+def conv2d_forward(xp, x, weight, bias, stride, padding, dilation, groups=1, extra=(0, 0)):
+    """x (N, C, H, W), weight (O, C/groups, kh, kw) → out (N, O, Ho, Wo), plus saved cols.
+    ``extra``: zero rows / columns added at the bottom / right (padding='same', even kernels)."""
     n, c, h, w = x.shape
-    o, _, kh, kw = weight.shape
+    o, cg, kh, kw = weight.shape
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
-    ho = out_size(h, kh, sh, ph, dh)
-    wo = out_size(w, kw, sw, pw, dw)
-    if ho <= 0 or wo <= 0:
-        raise RuntimeError(
-            f"Calculated output size: ({o}x{ho}x{wo}). Output size is too small")
-    xpad = _pad(xp, x, ph, pw)
+    ho = out_size(h + extra[0], kh, sh, ph, dh)
+    wo = out_size(w + extra[1], kw, sw, pw, dw)
+    xpad = _pad(xp, x, ph, pw, 0, extra[0], extra[1])
     win = _windows(xp, xpad, kh, kw, stride, dilation, ho, wo)  # N C Ho Wo kh kw (view)
     cols = win.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, ho * wo)  # one copy
-    out = xp.matmul(weight.reshape(o, -1), cols)  # (N, O, Ho*Wo)
+    if groups == 1:
+        out = xp.matmul(weight.reshape(o, -1), cols)  # (N, O, Ho*Wo)
+    else:  # (G, O/G, K) @ (N, G, K, L): each group sees its own channels (cols are C-major)
+        out = xp.matmul(weight.reshape(groups, o // groups, -1),
+                        cols.reshape(n, groups, cg * kh * kw, ho * wo)).reshape(n, o, ho * wo)
     if bias is not None:
         out += bias[:, None]
     return out.reshape(n, o, ho, wo), cols
 
 
 def conv2d_backward(xp, g, x_shape, weight, cols, stride, padding, dilation,
-                    need_x=True, need_w=True, need_b=True):
+                    need_x=True, need_w=True, need_b=True, groups=1, extra=(0, 0)):
     n, c, h, w = x_shape
-    o, _, kh, kw = weight.shape
-    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    o, cg, kh, kw = weight.shape
     ho, wo = g.shape[2], g.shape[3]
     g3 = g.reshape(n, o, ho * wo)
     gw = gb = gx = None
-    if need_w:  # Σ_n g_n @ cols_nᵀ as one matmul over (N·Ho·Wo)
-        gw = xp.tensordot(g3, cols, axes=([0, 2], [0, 2])).reshape(weight.shape)
     if need_b:
         gb = g3.sum(axis=(0, 2))
+    if groups != 1:
+        k, og = cg * kh * kw, o // groups
+        g4 = g3.reshape(n, groups, og, ho * wo)
+        cols4 = cols.reshape(n, groups, k, ho * wo)
+        if need_w:  # Σ_n g_ng @ cols_ngᵀ per group
+            gw = xp.matmul(g4, cols4.transpose(0, 1, 3, 2)).sum(axis=0).reshape(weight.shape)
+        if need_x:
+            wg = weight.reshape(groups, og, k)
+            gcols = xp.matmul(wg.transpose(0, 2, 1), g4).reshape(n, c, kh, kw, ho, wo)
+            gx = _col2im_add(xp, g, gcols, x_shape, ho, wo, stride, padding, dilation, extra)
+        return gx, gw, gb
+    if need_w:  # Σ_n g_n @ cols_nᵀ as one matmul over (N·Ho·Wo)
+        gw = xp.tensordot(g3, cols, axes=([0, 2], [0, 2])).reshape(weight.shape)
     if need_x:
-        gx = (_col2im_nchw if wo >= 8 else _col2im_chwn)(xp, g, g3, weight, x_shape, ho, wo,
-                                                        stride, padding, dilation)
+        if wo >= 8:
+            gcols = xp.matmul(weight.reshape(o, -1).T, g3).reshape(n, c, kh, kw, ho, wo)
+            gx = _col2im_add(xp, g, gcols, x_shape, ho, wo, stride, padding, dilation, extra)
+        else:
+            gx = _col2im_chwn(xp, g, weight, x_shape, ho, wo, stride, padding, dilation, extra)
     return gx, gw, gb
 
 
-def _col2im_nchw(xp, g, g3, weight, x_shape, ho, wo, stride, padding, dilation):
-    """Input gradient: Wᵀ g per sample, then kh·kw shifted adds in NCHW (rows of Wo)."""
+def _col2im_add(xp, g, gcols, x_shape, ho, wo, stride, padding, dilation, extra):
+    """Input gradient from column gradients (N, C, kh, kw, Ho, Wo): kh·kw shifted adds in NCHW
+    (rows of Wo)."""
     n, c, h, w = x_shape
-    o, _, kh, kw = weight.shape
+    kh, kw = gcols.shape[2], gcols.shape[3]
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
-    gcols = xp.matmul(weight.reshape(o, -1).T, g3).reshape(n, c, kh, kw, ho, wo)
-    gxp = xp.zeros_like(g, shape=(n, c, h + 2 * ph, w + 2 * pw))
+    gxp = xp.zeros_like(g, shape=(n, c, h + 2 * ph + extra[0], w + 2 * pw + extra[1]))
     for i in range(kh):
         for j in range(kw):
             r0, c0 = i * dh, j * dw
             gxp[:, :, r0:r0 + sh * (ho - 1) + 1:sh, c0:c0 + sw * (wo - 1) + 1:sw] += gcols[:, :, i, j]
-    return gxp[:, :, ph:ph + h, pw:pw + w].copy() if (ph or pw) else gxp
+    return gxp[:, :, ph:ph + h, pw:pw + w].copy() if (ph or pw or extra[0] or extra[1]) else gxp
 
 
-def _col2im_chwn(xp, g, g3, weight, x_shape, ho, wo, stride, padding, dilation):
+def _col2im_chwn(xp, g, weight, x_shape, ho, wo, stride, padding, dilation, extra):
     """Same in a (C, H, W, N) layout: for small feature maps the shifted adds then run over
     long contiguous rows (Wo·N) instead of rows of Wo."""
     n, c, h, w = x_shape
@@ -113,7 +128,7 @@ def _col2im_chwn(xp, g, g3, weight, x_shape, ho, wo, stride, padding, dilation):
     gt = g.transpose(1, 2, 3, 0).reshape(o, ho * wo * n)
     gcols = (weight.transpose(2, 3, 1, 0).reshape(kh * kw * c, o) @ gt).reshape(
         kh, kw, c, ho, wo, n)
-    gxp = xp.zeros_like(g, shape=(c, h + 2 * ph, w + 2 * pw, n))
+    gxp = xp.zeros_like(g, shape=(c, h + 2 * ph + extra[0], w + 2 * pw + extra[1], n))
     for i in range(kh):
         for j in range(kw):
             r0, c0 = i * dh, j * dw
@@ -184,3 +199,38 @@ def max_pool2d_backward(xp, g, x_shape, saved, kernel, stride, padding, dilation
     if tuple(xpad.shape) == tuple(x_shape):
         return gxp
     return gxp[:, :, ph:ph + h, pw:pw + w].copy()
+
+
+def max_pool2d_indices(xp, xpad, x_shape, out_shape, kernel, stride, padding, dilation):
+    """torch's return_indices: for each window the flat index (row · W + col, in the unpadded
+    input) of its maximum — the first one in scan order (strictly greater replaces), a NaN
+    wins; a window of -inf only gives its first in-bounds position."""
+    _, _, h, w = x_shape
+    ho, wo = out_shape[2], out_shape[3]
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
+    best = idx = None
+    nan = xp.issubdtype(xpad.dtype, xp.floating)
+    views = _pool_views(xpad, kernel, stride, dilation, ho, wo)
+    for i in range(kh):
+        r = xp.arange(ho) * sh - ph + i * dh
+        for j in range(kw):
+            c = xp.arange(wo) * sw - pw + j * dw
+            view = next(views)
+            valid = ((r >= 0) & (r < h))[:, None] & ((c >= 0) & (c < w))[None, :]
+            pos = r[:, None] * w + c[None, :]
+            if idx is None:
+                upd = xp.broadcast_to(valid, view.shape)
+                best, idx = view.copy(), xp.where(upd, pos, -1)
+                continue
+            upd = valid & ((view > best) | (idx < 0))
+            if nan:
+                upd |= valid & xp.isnan(view)
+            best = xp.where(upd, view, best)
+            idx = xp.where(upd, pos, idx)
+    if bool((idx < 0).any()):  # windows wholly in the padding: torch's first-tap formula
+        r0 = xp.arange(ho) * sh - ph
+        c0 = xp.arange(wo) * sw - pw
+        r0 = xp.where(r0 < 0, r0 + (-r0 + dh - 1) // dh * dh, r0)
+        c0 = xp.where(c0 < 0, c0 + (-c0 + dw - 1) // dw * dw, c0)
+        idx = xp.where(idx < 0, r0[:, None] * w + c0[None, :], idx)
+    return idx.astype(xp.int64)

@@ -6,6 +6,10 @@ gradients. Works on numpy or cupy (``xp``).
 """
 from __future__ import annotations
 
+import numpy as _np
+
+_nd = _np.ndarray
+
 
 def _reduce(xp, loss, reduction, denom=None):
     if reduction == "none":
@@ -37,6 +41,8 @@ def _size(shape):
 
 # ---------------------------------------------------------------- softmax family
 def log_softmax_fwd(xp, x, dim):
+    if x.size == 0:
+        return x.copy()
     m = x.max(axis=dim, keepdims=True)
     s = x - m
     e = xp.exp(s)
@@ -45,10 +51,13 @@ def log_softmax_fwd(xp, x, dim):
 
 
 def log_softmax_bwd(xp, g, out, dim):
-    return g - xp.exp(out) * g.sum(axis=dim, keepdims=True)
+    s = _np.add.reduce(g, axis=dim, keepdims=True) if type(g) is _nd else g.sum(axis=dim, keepdims=True)
+    return g - xp.exp(out) * s
 
 
 def softmax_fwd(xp, x, dim):
+    if x.size == 0:
+        return x.copy()
     e = xp.exp(x - x.max(axis=dim, keepdims=True))
     e /= e.sum(axis=dim, keepdims=True)
     return e
@@ -86,8 +95,8 @@ def _check_target(input_shape, target_shape):
         if len(input_shape) >= 2 and len(target_shape) >= 1 and target_shape[0] != input_shape[0]:
             raise ValueError(f"Expected input batch_size ({input_shape[0]}) to match target "
                              f"batch_size ({target_shape[0]}).")
-        raise RuntimeError(f"Expected target size {tuple((input_shape[0],) + tuple(input_shape[2:]))}, "
-                           f"got {tuple(target_shape)}")
+        raise RuntimeError(f"Expected target size {[input_shape[0], *input_shape[2:]]}, "
+                           f"got {list(target_shape)}")
 
 
 def nll_prepare(xp, logp2, target, weight, ignore_index):
@@ -138,7 +147,7 @@ def cross_entropy_fwd(xp, x, target, weight, ignore_index, reduction, label_smoo
     logp = log_softmax_fwd(xp, x, cdim)
     if target.dtype.kind == "f":  # class probabilities
         if target.shape != x.shape:
-            raise RuntimeError(f"Expected target size {tuple(x.shape)}, got {tuple(target.shape)}")
+            raise RuntimeError(f"Expected target size {list(x.shape)}, got {list(target.shape)}")
         tgt = target
         n_classes = x.shape[cdim]
         if label_smoothing > 0:
@@ -307,6 +316,10 @@ def nll_fast_bwd(xp, g, shape, t, reduction, dtype):
     gl = xp.zeros(shape, dtype=dtype)
     if reduction == "none":
         gl[xp.arange(n), t] = -g
+    elif reduction == "mean" and type(g) is _nd and g.dtype == gl.dtype:
+        # a Python float: float64 division then one rounding to the dtype gives the same value
+        # as the dtype's own division (exact operands, 53 ≥ 2p + 2 bits), without numpy scalars
+        gl[_np.arange(n), t] = -(float(g) / n)
     else:
         gl[xp.arange(n), t] = -(g / n) if reduction == "mean" else -g
     return gl

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from ..exercises import exercise
 from . import _glue as G
 from . import _ops
@@ -40,10 +42,13 @@ def linear(input, weight, bias=None):
 
 
 def relu(input, inplace=False):
-    return G.relu_(input) if inplace else G.relu(input)
+    return G.relu_(input) if inplace else _ops._relu(input)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"leaky_relu_cpu" not implemented for '
+                                  f"'{G.dtype_name(input)}'")
     out = G.where(input > 0, input, input * negative_slope)
     return G.assign_inplace(input, out) if inplace else out
 
@@ -83,12 +88,42 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    _class_target(input, target, "cross_entropy_loss")
     return _ops._cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)
+
+
+_I64, _U8 = np.dtype("int64"), np.dtype("uint8")
+
+
+def _class_target(input, target, what):
+    """torch's errors for a class-index target (int64/uint8; one class per sample)."""
+    t = getattr(target, "_data", None)
+    x = getattr(input, "_data", None)
+    if t is None or x is None:
+        from ._ops import _arg_type_error
+        raise _arg_type_error(what, ("input", "target"), (input, target))
+    if t.ndim < x.ndim and (t.dtype == _I64 or t.dtype == _U8):
+        return
+    if t.shape == x.shape and what == "cross_entropy_loss":
+        if t.dtype.kind == "f":
+            return  # class probabilities
+        if x.ndim > 1:
+            raise RuntimeError(f"Expected floating point type for target with class "
+                               f"probabilities, got {G.dtype_name(target)}")
+    if x.ndim >= 2 and t.ndim >= 1 and t.shape[0] != x.shape[0]:
+        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target "
+                         f"batch_size ({t.shape[0]}).")
+    if x.ndim == 2 and t.ndim >= 2:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if t.dtype.name not in ("int64", "uint8"):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{G.dtype_name(target)}")
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    _class_target(input, target, "nll_loss_nd")
     return _ops._nll_loss(input, target, weight, ignore_index, reduction)
 
 
@@ -106,14 +141,41 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 def _mse_loss(input, target, reduction="mean", weight=None):
     """Fused mse (one MseLossBackward0 node) for nn.MSELoss."""
+    _pair_shapes(input, target)
+    if input._data.dtype.kind not in "fc" and target._data.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{G.dtype_name(input)}'")
     if weight is None:
         return _ops._pair_loss("mse", input, target, reduction)
     loss = _ops._pair_loss("mse", input, target, "none") * weight
     return loss if reduction == "none" else (loss.sum() if reduction == "sum" else loss.mean())
 
 
+def _pair_shapes(input, target):
+    """torch warns about a target size unlike the input's, then fails if they don't broadcast."""
+    x, y = getattr(input, "_data", None), getattr(target, "_data", None)
+    if y is None or x is None:
+        bad = target if x is not None else input
+        raise AttributeError(f"'{type(bad).__name__}' object has no attribute 'size'")
+    if x.shape != y.shape:
+        from .._ops._util import broadcast_error
+        try:
+            np.broadcast_shapes(x.shape, y.shape)
+        except ValueError:
+            G.warn_size(x.shape, y.shape)
+            raise broadcast_error(x.shape, y.shape) from None
+
+
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _l1_loss(input, target, reduction, weight)
+
+
+def _l1_loss(input, target, reduction="mean", weight=None):
+    _pair_shapes(input, target)
+    if input._data.dtype.kind not in "fc" and target._data.dtype.kind not in "fc" \
+            and reduction == "mean":
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                           f"floating point or complex dtype. Got: {G.dtype_name(input)}")
     if weight is None:
         return _ops._pair_loss("l1", input, target, reduction)
     loss = _ops._pair_loss("l1", input, target, "none") * weight
@@ -123,16 +185,71 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _bce(input, target, weight, reduction)
+
+
+def _bce(input, target, weight=None, reduction="mean"):
+    x, t = getattr(input, "_data", None), getattr(target, "_data", None)
+    if x is None or t is None:
+        bad = target if x is not None else input
+        raise AttributeError(f"'{type(bad).__name__}' object has no attribute 'size'")
+    if t.dtype != x.dtype:
+        raise RuntimeError(f"Found dtype {G.dtype_name(target)} but expected "
+                           f"{G.dtype_name(input)}")
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f"\"binary_cross_entropy\" not implemented for "
+                                  f"'{G.dtype_name(input)}'")
+    if weight is not None and x.shape == t.shape:
+        _weight_broadcast(weight, x.shape)
     return _ops._bce(input, target, weight, reduction)
+
+
+def _weight_broadcast(weight, shape):
+    """torch's error for a BCE weight that does not broadcast to the input's shape."""
+    w = weight._data.shape
+    for i in range(1, len(w) + 1):
+        if i > len(shape) or (w[-i] != 1 and w[-i] != shape[-i]):
+            raise RuntimeError(f"Attempting to broadcast a dimension of length {w[-i]} at {-i}! "
+                               f"Mismatching argument at index 1 had {G.size_of(weight)}; but "
+                               f"expected shape should be broadcastable to {list(shape)}")
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _bce_logits(input, target, weight, reduction, pos_weight)
+
+
+def _bce_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+    x, t = getattr(input, "_data", None), getattr(target, "_data", None)
+    if x is None or t is None:
+        bad = target if x is not None else input
+        raise AttributeError(f"'{type(bad).__name__}' object has no attribute 'size'")
+    if x.shape == t.shape:
+        if x.dtype.kind != "f":
+            raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for "
+                                      f"'{G.dtype_name(input)}'")
+        if t.dtype.kind != "f":
+            raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                               f"{G.dtype_name(target)}")
+        from .._ops._util import broadcast_error
+        for extra, first in ((pos_weight, True), (weight, False)):
+            if extra is not None:
+                try:
+                    np.broadcast_shapes(x.shape, extra._data.shape)
+                except ValueError:
+                    pair = (extra._data.shape, x.shape) if first else (x.shape, extra._data.shape)
+                    raise broadcast_error(*pair) from None
     return _ops._bce_with_logits(input, target, weight, reduction, pos_weight)
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
+    if not isinstance(input, G.Tensor):
+        from ._ops import _arg_type_error
+        raise _arg_type_error("dropout", ("input",), (input,))
+    if training and 0.0 < p < 1.0 and input._data.dtype.kind not in "fc":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{G.dtype_name(input)}")
     return _ops._dropout(input, p, training, inplace)
 
 

@@ -77,7 +77,11 @@ class Optimizer:
         """Reset every gradient: ``None`` (default) or zeros. 清空梯度。"""
         for g in self.param_groups:
             for p in g["params"]:
-                G.zero_grad_of(p, set_to_none)
+                if p._grad is not None:
+                    if set_to_none:
+                        p._grad = None
+                    else:
+                        G.zero_grad_of(p, False)
 
     def step(self, closure=None):
         raise NotImplementedError

@@ -159,15 +159,14 @@ class RemainderBackward0(_Binary):
 
 
 class WhereBackward0(_Binary):
-    """``where(cond, a, b)``: inputs are (cond, a, b); cond gets no gradient."""
+    """``where(cond, a, b)``: inputs are (a, b) as in torch (cond is not an input)."""
 
     __slots__ = ()
 
     def backward(self, g):
         (cond,) = self.saved
         z = np.zeros((), g.dtype)
-        ga, gb = self._fit(np.where(cond, g, z), np.where(cond, z, g))
-        return None, ga, gb
+        return self._fit(np.where(cond, g, z), np.where(cond, z, g))
 
 
 # -- unary ------------------------------------------------------------------------------

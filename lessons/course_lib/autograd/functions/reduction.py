@@ -129,6 +129,8 @@ class ProdBackward1(_Reduce):
 
     def backward(self, g):
         (x,) = self.saved
+        if not self.dims:  # a 0-d input: prod over its one dim is the identity
+            return (g,)
         return (_expand(g, self.shape, self.dims, self.keepdim) * _prod_others(x, self.dims[0]),)
 
 
@@ -188,6 +190,8 @@ class CumsumBackward0(_Reduce):
     __slots__ = ()
 
     def backward(self, g):
+        if not self.dims:  # a 0-d input
+            return (g,)
         d = self.dims[0]
         return (np.flip(np.cumsum(np.flip(g, d), axis=d), d),)
 

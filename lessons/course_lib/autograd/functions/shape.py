@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..node import Node, unbroadcast
+from ..node import ERR_FREED, FREED, Node, unbroadcast
 
 
 class _Reshape(Node):
@@ -24,6 +24,7 @@ def _reshape_node(name):
 
 ViewBackward0 = _reshape_node("ViewBackward0")
 UnsafeViewBackward0 = _reshape_node("UnsafeViewBackward0")
+ReshapeAliasBackward0 = _reshape_node("ReshapeAliasBackward0")
 SqueezeBackward0 = _reshape_node("SqueezeBackward0")
 SqueezeBackward1 = _reshape_node("SqueezeBackward1")
 SqueezeBackward4 = _reshape_node("SqueezeBackward4")
@@ -85,6 +86,9 @@ class SplitBackward0(Node):
         return (np.concatenate(parts, axis=self.dim),)
 
 
+SplitWithSizesBackward0 = type("SplitWithSizesBackward0", (SplitBackward0,), {"__slots__": ()})
+
+
 class UnbindBackward0(Node):
     __slots__ = ("dim", "n_outputs")
 
@@ -114,28 +118,120 @@ IndexBackward0 = type("IndexBackward0", (_IndexNode,), {"__slots__": ()})
 MaskedSelectBackward0 = type("MaskedSelectBackward0", (_IndexNode,), {"__slots__": ()})
 
 
-class CopySlices(Node):
-    """``x[index] = value`` on a tensor in the graph: inputs (old x, value)."""
+class IndexPutBackward0(Node):
+    """``x[index] = value`` with an advanced index (torch's ``index_put_``): inputs (x, value)."""
 
-    __slots__ = ("index", "vshape", "vdtype", "split")
-
-    def _at(self, a):
-        """(array, index) addressing the written elements of ``a`` (torch's index semantics)."""
-        if self.split is None:
-            return a, self.index
-        return a[self.split[0]], self.split[1]
+    __slots__ = ("index", "vshape", "vdtype")
 
     def backward(self, g):
         gx = g.copy()
-        t, ix = self._at(gx)
-        t[ix] = 0
+        gx[self.index] = 0
         gv = None
         if self.vshape is not None:
             from ..._backend import ensure_array  # a 0-d pick stays an array on g's device
 
-            t, ix = self._at(g)
-            gv = unbroadcast(ensure_array(t[ix], g), self.vshape).astype(self.vdtype, copy=False)
+            gv = unbroadcast(ensure_array(g[self.index], g), self.vshape).astype(self.vdtype,
+                                                                                 copy=False)
         return gx, gv
+
+
+class CopySlices(Node):
+    """An in-place op on a view, seen from the view's base: the op's backward ``fn`` applied to
+    the view's part of the gradient; the rest passes through (torch's ``CopySlices``).
+    Inputs: the base's old value, then ``fn``'s other inputs."""
+
+    __slots__ = ("fn", "geom")
+
+    def backward(self, g):
+        fn = self.fn
+        if fn.saved is FREED:
+            raise RuntimeError(ERR_FREED)
+        if fn._versions:
+            fn._check_saved()
+        geo = self.geom
+        buf = geo.to_mem(g)
+        res = fn.backward(geo.get(buf))
+        r0 = res[0]
+        geo.put(buf, 0 if r0 is None else r0)
+        return (geo.from_mem(buf),) + tuple(res[1:])
+
+    def _release(self):
+        Node._release(self)
+        self.fn._release()
+
+
+class AsStridedBackward0(Node):
+    """A view whose memory was changed in place: its gradient lands on its part of the base."""
+
+    __slots__ = ("geom",)
+
+    def backward(self, g):
+        geo = self.geom
+        buf = _xp(g).zeros_like(g, shape=(geo.extent,))  # keeps g's array type (device)
+        geo.put(buf, g, add=True)
+        return (geo.from_mem(buf),)
+
+
+class _ZeroGrad(Node):
+    """In-place ops that overwrite every element (``zero_``, ``fill_``, ``normal_`` …): the old
+    value gets a zero gradient; a tensor ``value`` of ``fill_`` gets the sum, ``copy_``'s
+    source its (un-broadcast) gradient."""
+
+    __slots__ = ("vshape", "vdtype")
+
+    def backward(self, g):
+        z = np.zeros_like(g) if isinstance(g, np.ndarray) else _xp(g).zeros_like(g)
+        if len(self.next_functions) == 1:
+            return (z,)
+        gv = None
+        if self.vshape is not None:
+            gv = unbroadcast(g, self.vshape).astype(self.vdtype, copy=False)
+            if type(gv) is not type(g) or gv.ndim == 0:
+                from ..._backend import ensure_array
+                gv = ensure_array(gv, g)
+        return z, gv
+
+
+def _zero_node(name):
+    return type(name, (_ZeroGrad,), {"__slots__": ()})
+
+
+ZeroBackward0 = _zero_node("ZeroBackward0")
+FillBackward2 = _zero_node("FillBackward2")
+FillBackward3 = _zero_node("FillBackward3")
+CopyBackwards = _zero_node("CopyBackwards")
+NormalBackward0 = _zero_node("NormalBackward0")
+UniformBackward0 = _zero_node("UniformBackward0")
+BernoulliBackward2 = _zero_node("BernoulliBackward2")
+RandomBackward0 = _zero_node("RandomBackward0")
+RandomBackward1 = _zero_node("RandomBackward1")
+RandomBackward2 = _zero_node("RandomBackward2")
+
+
+class _Identity(Node):
+    """A 0-d input picked whole (sort/topk/gather/max of a 0-d tensor): gradient = g."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        return (g,)
+
+
+_IDENTITY = {}
+
+
+def identity_node(name):
+    """A node class named like torch's (``SortBackward0`` …) for an op on a 0-d tensor."""
+    cls = _IDENTITY.get(name)
+    if cls is None:
+        cls = _IDENTITY[name] = type(name, (_Identity,), {"__slots__": ()})
+    return cls
+
+
+def _xp(a):
+    from ..._backend import xp_of
+
+    return xp_of(a)
 
 
 class RepeatBackward0(Node):
@@ -191,6 +287,9 @@ class IndexSelectBackward0(Node):
     def backward(self, g):
         (idx,) = self.saved
         z = np.zeros_like(g, shape=self.shape)
+        if z.ndim == 0:  # a 0-d input: its one element was picked
+            z += g
+            return (z,)
         np.add.at(z, (slice(None),) * self.dim + (idx,), g)
         return (z,)
 

@@ -19,16 +19,19 @@ class Conv2d(Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
                  groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
         super().__init__()
-        if groups != 1:
-            raise NotImplementedError("course_lib 的 Conv2d 暂只支持 groups=1。/ "
-                                      "course_lib's Conv2d supports groups=1 only.")
+        if groups <= 0:
+            raise ValueError("groups must be a positive integer")
+        if in_channels % groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups != 0:
+            raise ValueError("out_channels must be divisible by groups")
+        if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
+            raise ValueError("padding_mode must be one of {'zeros', 'reflect', 'replicate', "
+                             f"'circular'}}, but got padding_mode='{padding_mode}'")
         if padding_mode != "zeros":
-            if padding_mode in ("reflect", "replicate", "circular"):
-                raise NotImplementedError(f"course_lib 的 Conv2d 只支持 padding_mode='zeros'（收到 "
-                                          f"'{padding_mode}'）。/ course_lib's Conv2d supports "
-                                          f"padding_mode='zeros' only (got '{padding_mode}').")
-            raise ValueError("padding_mode must be one of ['zeros', 'reflect', 'replicate', "
-                             f"'circular'], but got padding_mode='{padding_mode}'")
+            raise NotImplementedError(f"course_lib 的 Conv2d 只支持 padding_mode='zeros'（收到 "
+                                      f"'{padding_mode}'）。/ course_lib's Conv2d supports "
+                                      f"padding_mode='zeros' only (got '{padding_mode}').")
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
                 raise ValueError(f"Invalid padding string {padding!r}, should be one of "
@@ -44,7 +47,8 @@ class Conv2d(Module):
         self.output_padding = (0, 0)
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = Parameter(G.empty((out_channels, in_channels) + self.kernel_size, device, dtype))
+        self.weight = Parameter(G.empty((out_channels, in_channels // groups) + self.kernel_size,
+                                        device, dtype))
         if bias:
             self.bias = Parameter(G.empty((out_channels,), device, dtype))
         else:

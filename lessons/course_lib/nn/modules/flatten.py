@@ -42,9 +42,7 @@ class Unflatten(Module):
         self.dim, self.unflattened_size = dim, unflattened_size
 
     def forward(self, input):
-        shape = tuple(input.shape)
-        d = self.dim + len(shape) if self.dim < 0 else self.dim
-        return input.reshape(shape[:d] + tuple(self.unflattened_size) + shape[d + 1:])
+        return input.unflatten(self.dim, self.unflattened_size)
 
     def extra_repr(self):
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

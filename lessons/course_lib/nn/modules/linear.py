@@ -47,6 +47,9 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
+        ps = self._parameters  # what self.weight / self.bias find, without __getattr__'s search
+        if type(self) is Linear and "weight" in ps and "bias" in ps:
+            return _linear(input, ps["weight"], ps["bias"])
         return _linear(input, self.weight, self.bias)
 
     def extra_repr(self):

@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 from .. import _ops
-from ..functional import _legacy_reduction, _mse_loss
+from ..functional import (_bce, _bce_logits, _class_target, _l1_loss, _legacy_reduction,
+                          _mse_loss)
 from .module import Module
 
 __all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]
@@ -34,7 +35,7 @@ class L1Loss(_Loss):
     """mean(|input − target|). 平均绝对误差。"""
 
     def forward(self, input, target):
-        return _ops._pair_loss("l1", input, target, self.reduction)
+        return _l1_loss(input, target, self.reduction)
 
 
 class NLLLoss(_WeightedLoss):
@@ -46,6 +47,7 @@ class NLLLoss(_WeightedLoss):
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
+        _class_target(input, target, "nll_loss_nd")
         return _ops._nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
 
 
@@ -62,15 +64,17 @@ class CrossEntropyLoss(_WeightedLoss):
         self.label_smoothing = label_smoothing
 
     def forward(self, input, target):
-        return _ops._cross_entropy(input, target, self.weight, self.ignore_index, self.reduction,
-                                   self.label_smoothing)
+        b = self._buffers  # (self.weight without Module.__getattr__'s search)
+        _class_target(input, target, "cross_entropy_loss")  # F.cross_entropy's checks
+        return _ops._cross_entropy(input, target, b["weight"] if "weight" in b else self.weight,
+                                   self.ignore_index, self.reduction, self.label_smoothing)
 
 
 class BCELoss(_WeightedLoss):
     """Binary cross entropy on probabilities in [0, 1]. 二元交叉熵（输入为概率）。"""
 
     def forward(self, input, target):
-        return _ops._bce(input, target, self.weight, self.reduction)
+        return _bce(input, target, self.weight, self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
@@ -83,4 +87,4 @@ class BCEWithLogitsLoss(_Loss):
         self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input, target):
-        return _ops._bce_with_logits(input, target, self.weight, self.reduction, self.pos_weight)
+        return _bce_logits(input, target, self.weight, self.reduction, self.pos_weight)

@@ -1,36 +1,19 @@
 """``nn.Module``: the base class of every layer, with torch's registration rules and repr.
 
-``nn.Module``：所有网络层的基类；参数注册规则与 repr 与 torch 相同。
-"""
+``nn.Module``：所有网络层的基类；参数注册规则与 repr 与 torch 相同。State dict / 状态字典:
+``_state_dict.py``; repr: ``_module_repr.py`` (bound in the class body / 在类体中绑定)."""
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
-from collections.abc import Mapping
+from collections import OrderedDict
 
 from .. import _glue as G
+from . import _module_repr as _mr, _state_dict as _sd
+from ._module_repr import _addindent  # noqa: F401  (container.py and torch's home of it)
+from ._state_dict import _IncompatibleKeys  # noqa: F401  (torch's home of the class)
 from ...exercises import exercise
 from ..parameter import Parameter
 
 __all__ = ["Module"]
-
-
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    __slots__ = ()
-
-    def __repr__(self):
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
-
-    __str__ = __repr__
-
-
-def _addindent(s_, num_spaces):
-    s = s_.split("\n")
-    if len(s) == 1:
-        return s_
-    first = s.pop(0)
-    return first + "\n" + "\n".join((num_spaces * " ") + line for line in s)
 
 
 class Module:
@@ -90,7 +73,7 @@ class Module:
             raise KeyError(f"attribute '{name}' already exists")
         if tensor is not None and not isinstance(tensor, G.Tensor):
             raise TypeError(f"cannot assign '{G.typename(tensor)}' object to buffer '{name}' "
-                            "(torch Tensor or None required)")
+                            "(course_lib Tensor or None required)")
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -112,7 +95,7 @@ class Module:
             self._parameters[name] = None
         elif not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{G.typename(param)}' object to parameter '{name}' "
-                            "(torch.nn.Parameter or None required)")
+                            "(course_lib.nn.Parameter or None required)")
         else:
             self._parameters[name] = param
 
@@ -149,7 +132,7 @@ class Module:
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(f"cannot assign '{G.typename(value)}' as parameter '{name}' "
-                                "(torch.nn.Parameter or None expected)")
+                                "(course_lib.nn.Parameter or None expected)")
             self.register_parameter(name, value)
         else:
             modules = self.__dict__.get("_modules")
@@ -289,6 +272,25 @@ class Module:
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
 
+    def get_parameter(self, target):
+        mod_path, _, name = target.rpartition(".")
+        mod = self.get_submodule(mod_path)
+        if not hasattr(mod, name):
+            raise AttributeError(mod._get_name() + " has no attribute `" + name + "`")
+        param = getattr(mod, name)
+        if name not in mod._parameters:
+            raise AttributeError("`" + name + "` is not an nn.Parameter")
+        return param
+
+    def get_buffer(self, target):
+        mod_path, _, name = target.rpartition(".")
+        mod = self.get_submodule(mod_path)
+        if not hasattr(mod, name):
+            raise AttributeError(mod._get_name() + " has no attribute `" + name + "`")
+        if name not in mod._buffers:
+            raise AttributeError("`" + name + "` is not a buffer")
+        return getattr(mod, name)
+
     # ---- modes ----
     def train(self, mode=True):
         if not isinstance(mode, bool):
@@ -301,6 +303,9 @@ class Module:
         return self.train(False)
 
     def requires_grad_(self, requires_grad=True):
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' (position 1) must be "
+                            f"bool, not {type(requires_grad).__name__}")
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
@@ -356,116 +361,12 @@ class Module:
     def type(self, dst_type):
         return self._apply(lambda t: G.move_array(t, None, dst_type))
 
-    # ---- state ----
-    def _save_to_state_dict(self, destination, prefix, keep_vars):
-        for name, p in self._parameters.items():
-            if p is not None:
-                destination[prefix + name] = p if keep_vars else p.detach()
-        for name, b in self._buffers.items():
-            if b is not None and name not in self._non_persistent_buffers_set:
-                destination[prefix + name] = b if keep_vars else b.detach()
+    # ---- state (written in _state_dict.py) ----
+    _save_to_state_dict, state_dict = _sd._save_to_state_dict, _sd.state_dict
+    _load_from_state_dict, load_state_dict = _sd._load_from_state_dict, _sd.load_state_dict
 
-    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
-        if args:  # torch's deprecated positional form (destination, prefix, keep_vars)
-            destination = args[0]
-            prefix = args[1] if len(args) > 1 else prefix
-            keep_vars = args[2] if len(args) > 2 else keep_vars
-        if destination is None:
-            destination = OrderedDict()
-            destination._metadata = OrderedDict()
-        if hasattr(destination, "_metadata"):
-            destination._metadata[prefix[:-1]] = {"version": self._version}
-        self._save_to_state_dict(destination, prefix, keep_vars)
-        for name, m in self._modules.items():
-            if m is not None:
-                m.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
-        return destination
-
-    def _load_from_state_dict(self, state_dict, prefix, missing, unexpected, errors, assign):
-        local = {k: v for k, v in self._parameters.items() if v is not None}
-        local.update((k, v) for k, v in self._buffers.items()
-                     if v is not None and k not in self._non_persistent_buffers_set)
-        for name, param in local.items():
-            key = prefix + name
-            if key not in state_dict:
-                missing.append(key)
-                continue
-            value = state_dict[key]
-            if not isinstance(value, G.Tensor):
-                errors.append(f'While copying the parameter named "{key}", expected torch.Tensor '
-                              f"or Tensor-like object from checkpoint but received {type(value)}")
-                continue
-            if len(param.shape) == 0 and len(value.shape) == 1 and value.shape[0] == 1:
-                value = value[0]
-            if value.shape != param.shape:
-                errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} "
-                              f"from checkpoint, the shape in current model is {param.shape}.")
-                continue
-            try:
-                if assign:
-                    if isinstance(param, Parameter):
-                        value = Parameter(value, requires_grad=param.requires_grad)
-                    setattr(self, name, value)
-                else:
-                    G.copy_into(param, value)
-            except Exception as ex:  # report like torch
-                errors.append(f'While copying the parameter named "{key}", whose dimensions in the '
-                              f"model are {param.shape} and whose dimensions in the checkpoint are "
-                              f"{value.shape}, an exception occurred : {ex.args}.")
-        for key in state_dict:
-            if key.startswith(prefix):
-                first = key[len(prefix):].split(".", 1)[0]
-                if first not in self._modules and first not in local:
-                    unexpected.append(key)
-
-    def load_state_dict(self, state_dict, strict=True, assign=False):
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        missing, unexpected, errors = [], [], []
-
-        def load(module, local_sd, prefix=""):
-            module._load_from_state_dict(local_sd, prefix, missing, unexpected, errors, assign)
-            for name, child in module._modules.items():
-                if child is not None:
-                    cp = prefix + name + "."
-                    load(child, {k: v for k, v in local_sd.items() if k.startswith(cp)}, cp)
-
-        load(self, dict(state_dict))
-        if strict:
-            if unexpected:
-                errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in unexpected)))
-            if missing:
-                errors.insert(0, "Missing key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in missing)))
-        if errors:
-            raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
-                self.__class__.__name__, "\n\t".join(errors)))
-        return _IncompatibleKeys(missing, unexpected)
-
-    # ---- repr ----
-    def extra_repr(self):
-        return ""
-
-    def _get_name(self):
-        return self.__class__.__name__
-
-    def __repr__(self):
-        extra_lines = []
-        extra = self.extra_repr()
-        if extra:
-            extra_lines = extra.split("\n")
-        child_lines = []
-        for key, module in self._modules.items():
-            child_lines.append("(" + key + "): " + _addindent(repr(module), 2))
-        lines = extra_lines + child_lines
-        main = self._get_name() + "("
-        if lines:
-            if len(extra_lines) == 1 and not child_lines:
-                main += extra_lines[0]
-            else:
-                main += "\n  " + "\n  ".join(lines) + "\n"
-        return main + ")"
+    # ---- repr (written in _module_repr.py) ----
+    extra_repr, _get_name, __repr__ = _mr.extra_repr, _mr._get_name, _mr.__repr__
 
 
 class _Handle:

@@ -89,13 +89,24 @@ class DataLoader:
     def _iter_fast(self):
         import numpy as np
         n = len(self.dataset)
-        order = self.sampler.indices() if type(self.sampler) is RandomSampler else np.arange(n)
+        order = self.sampler.indices() if type(self.sampler) is RandomSampler else None
+        total = n if order is None else len(order)
         bs = self.batch_size
-        stop = len(order) - (len(order) % bs if self.drop_last else 0)
+        stop = total - (total % bs if self.drop_last else 0)
         ds = self.dataset
         custom = getattr(ds, "_course_batch", None)
+        wrap = G._wrap
+        # in order on the CPU: each batch is a slice copied (new memory, like stacking samples)
+        sliced = (order is None and custom is None
+                  and all(type(t._data) is np.ndarray for t in ds.tensors))
         for s in range(0, stop, bs):
-            idx = order[s:s + bs]
+            if sliced:
+                yield [wrap(t._data[s:s + bs].copy()) for t in ds.tensors]
+                continue
+            if order is None:
+                idx = np.arange(s, min(s + bs, total))
+            else:
+                idx = order[s:s + bs]
             if custom is not None:
                 yield custom(idx)
             else:
