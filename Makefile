@@ -56,8 +56,10 @@ lab: $(JUPYTER_STAMP)
 	$(BIN)/jupyter lab --config=autograder/jupyter/jupyter_lab_config.py --port=$(PORT) $(if $(NO_BROWSER),--no-browser) \
 	   $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# One BLAS thread per pytest worker (2 workers on 2 cores; more threads only contend). 每个测试进程一个 BLAS 线程。
 test: $(STAMP)
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -n 2 tests
+	PATH="$(abspath $(BIN)):$$PATH" OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} \
+	  $(BIN)/python -m pytest -n 2 tests
 
 bench: $(STAMP)
 	$(BIN)/python $(BENCH_SCRIPT) $(BENCH_ARGS)
