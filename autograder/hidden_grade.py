@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from pathlib import Path
 
 from . import cases as _cases
@@ -18,6 +19,9 @@ from .sandbox import run_pieces
 
 _REF_CACHE: dict = {}
 _DIGEST: list = []  # course_lib's digest when the references were computed
+# Cases seed course_lib's global RNG: two grading threads (--jobs 2) computing references at once
+# would interleave their draws and get wrong references. 参考结果一次只算一个（全局随机数）。
+_REF_LOCK = threading.Lock()
 
 
 @dataclasses.dataclass
@@ -43,13 +47,17 @@ class ExerciseResult:
 def reference_results(lesson: str, name: str, source: str) -> list:
     """Encoded reference result of every case (computed once per process)."""
     k = (lesson, name, hash(source))
-    if k not in _REF_CACHE:
-        key = _cases.find_key(lesson, name)
-        if not _DIGEST:
-            _DIGEST.append(_cases.course_lib_digest())
-        ref = _cases.reference(key)
-        cs = _cases.load_cases(source, f"<hidden {lesson}/{name}>")
-        _REF_CACHE[k] = (key, cs, [_cases.run_case(c, ref) for c in cs])
+    with _REF_LOCK:
+        return _REF_CACHE[k] if k in _REF_CACHE else _compute_reference(k, lesson, name, source)
+
+
+def _compute_reference(k, lesson: str, name: str, source: str):
+    key = _cases.find_key(lesson, name)
+    if not _DIGEST:
+        _DIGEST.append(_cases.course_lib_digest())
+    ref = _cases.reference(key)
+    cs = _cases.load_cases(source, f"<hidden {lesson}/{name}>")
+    _REF_CACHE[k] = (key, cs, [_cases.run_case(c, ref) for c in cs])
     return _REF_CACHE[k]
 
 
