@@ -4,7 +4,7 @@
 # Environment: the active conda env when $CONDA_PREFIX is set (USE_CONDA=no to ignore it),
 # else .venv made with pip. 环境：若设置了 $CONDA_PREFIX 则用当前 conda 环境，否则用 pip 建 .venv。
 #   make lab [PORT=8888] [NO_BROWSER=1] [LANG_UI=zh|en]   (LANG_UI defaults to zh when LANG=zh_CN*)
-#   make test | make bench [BENCH_ARGS=--quick] | make release | make doctor | make clean
+#   make test | make bench [BENCH_ARGS=--quick] [BENCH_N=20] | make release | make doctor | make clean
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -61,8 +61,12 @@ test: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} \
 	  $(BIN)/python -m pytest -n 2 tests
 
+# Library speed (RESULTS.md), then lesson run times and grading throughput (GRADING.md).
+# 先测库的速度，再测每课运行时间与评分吞吐量（--jobs 1 对 2，BENCH_N 份提交）。
+BENCH_N ?= 20
 bench: $(STAMP)
 	$(BIN)/python $(BENCH_SCRIPT) $(BENCH_ARGS)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python benchmarks/grading_bench.py all --n $(BENCH_N)
 
 release: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/course release

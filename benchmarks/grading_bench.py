@@ -2,6 +2,8 @@
 
     python benchmarks/grading_bench.py seven            # one student's seven lessons
     python benchmarks/grading_bench.py jobs --n 100     # N submissions of one lesson, jobs 1 vs 2
+    python benchmarks/grading_bench.py lessons          # each solution notebook, top to bottom
+    python benchmarks/grading_bench.py all --n 20       # lessons, seven and jobs (what `make bench` runs)
     ... --snapshot                                      # grade with a copy of git HEAD
 
 ``seven``: ``course grade LESSON`` as its own command for each of the seven lessons (what an
@@ -132,6 +134,24 @@ def _explain(out: Path) -> None:
         print(f"  ! {len(who)} × {why}  (e.g. {', '.join(who[:3])})")
 
 
+def lessons() -> None:
+    """Each solution notebook top to bottom in a fresh kernel (what a student's laptop does)."""
+    import nbformat
+    from nbclient import NotebookClient
+    env = dict(os.environ, MPLBACKEND="agg", OPENBLAS_NUM_THREADS="1")
+    print("each lesson, top to bottom (solutions, fresh kernel) / 每课从头运行到尾:", flush=True)
+    total = 0.0
+    for lesson in lesson_ids():
+        path = ROOT / "solutions" / lesson / f"{lesson}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        t = time.perf_counter()
+        NotebookClient(nb, timeout=120, kernel_name="python3", env=env,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        total += (dt := time.perf_counter() - t)
+        print(f"  {lesson:<14} {dt:5.1f} s  (kernel start included)", flush=True)
+    print(f"seven lessons: {total:.1f} s in all (target: each well under 60 s)", flush=True)
+
+
 def _in_snapshot() -> int:
     """Run this benchmark again inside a copy of HEAD (templates cache copied along)."""
     with tempfile.TemporaryDirectory(prefix="grading-bench-tree-") as tree:
@@ -149,7 +169,7 @@ def _in_snapshot() -> int:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("mode", choices=["seven", "jobs"])
+    p.add_argument("mode", choices=["seven", "jobs", "lessons", "all"])
     p.add_argument("--n", type=int, default=100, help="submissions (jobs mode)")
     p.add_argument("--lesson", default="00_setup", help="lesson (jobs mode)")
     p.add_argument("--snapshot", action="store_true",
@@ -159,9 +179,11 @@ def main() -> None:
     if a.snapshot:
         sys.exit(_in_snapshot())
     with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp:
-        if a.mode == "seven":
+        if a.mode in ("lessons", "all"):
+            lessons()
+        if a.mode in ("seven", "all"):
             seven(Path(tmp))
-        else:
+        if a.mode in ("jobs", "all"):
             jobs(Path(tmp), a.lesson, a.n)
 
 
