@@ -110,24 +110,24 @@ def _audit_hook(job, report):
                 type(flags) is int and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
             if writing and not under(p, [scratch, "/dev/null"]):
                 report(f"writing {p}")
-                raise PermissionError(f"sandbox: writing outside the scratch dir: {p}")
+                raise PermissionError(f"sandbox: writing outside the scratch dir / 沙箱：不能在临时目录外写入: {p}")
             if not writing and under(p, blocked) and not under(p, allowed_read):
                 report("reading grader files")
-                raise PermissionError("sandbox: grader files cannot be read")
+                raise PermissionError("sandbox: grader files cannot be read / 沙箱：不能读取评分文件")
         elif event in deny or event.split(".")[0] == "ctypes":
             report(event)
-            raise PermissionError(f"sandbox: {event} is not allowed")
+            raise PermissionError(f"sandbox: {event} is not allowed / 沙箱：不允许 {event}")
         elif event in ("os.listdir", "os.scandir"):
             p = args[0] if args else "."
             if type(p) is not int and under(realpath(fsdecode(p if p is not None else ".")),
                                             blocked):
                 report("listing grader files")
-                raise PermissionError("sandbox: grader folders cannot be listed")
+                raise PermissionError("sandbox: grader folders cannot be listed / 沙箱：不能列出评分目录")
         elif event in path_events:
             for p in args:
                 if isinstance(p, (str, bytes)) and not under(realpath(fsdecode(p)), [scratch]):
                     report(event)
-                    raise PermissionError(f"sandbox: {event} outside the scratch dir")
+                    raise PermissionError(f"sandbox: {event} outside the scratch dir / 沙箱：不允许在临时目录外 {event}")
 
     return hook
 
@@ -198,7 +198,7 @@ def zygote_main():
         exec(compile(job.pop("prelude") or "", "<setup>", "exec"), ns)
         setup_error = None
     except Exception as e:  # noqa: BLE001
-        setup_error = f"grader error in the setup cell: {type(e).__name__}"
+        setup_error = f"grader error in the setup cell / 设置单元格中的评分工具错误: {type(e).__name__}"
     from autograder.results import encode  # noqa: F401  (imported once, before any fork)
     pieces = job.pop("pieces")
     fds = [p["fd"] for p in pieces]
@@ -256,7 +256,7 @@ def _piece(job, piece, ns, setup_error):
         cases = load_cases(piece.pop("cases"), "<hidden>")
         lesson, name, _ref = exercises.registry[key]
     except Exception as e:  # noqa: BLE001
-        send({"fatal": f"grader error: {type(e).__name__}", "done": True})
+        send({"fatal": f"grader error / 评分工具错误: {type(e).__name__}", "done": True})
         return
     exercises.registry[key] = (lesson, name, None)  # seal the reference of the graded piece
     del _ref

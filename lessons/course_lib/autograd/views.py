@@ -223,11 +223,7 @@ def remake(t):
     node = AsStridedBackward0()
     node.geom = geo
     node.next_functions = (edge(b),)
-    t._grad_fn = node
-    t._requires_grad = True
-    t._output_nr = 0
-    if old is not None:
-        _move_retain(old, node, t)
+    _set_fn(t, node)
     return node
 
 
