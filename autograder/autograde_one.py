@@ -56,6 +56,8 @@ def run(job_path: str) -> int:
     # the kernel's state is thrown away: kill it (and its process group) at once instead of a
     # graceful shutdown that waits 0.1–3.5 s per notebook. 评分后直接结束内核，不等待。
     c.BudgetExecute.shutdown_kernel = "immediate"
+    # …and none of jupyter_client's fixed sleeps at kernel start and kill (fast_kernel.py)
+    c.BudgetExecute.kernel_manager_class = "autograder.fast_kernel.FastKernelManager"
     (root / ".home").mkdir(exist_ok=True)
     api = NbGraderAPI(CourseDirectory(config=c), config=c)
     lesson, student = job["lesson"], job["student"]
