@@ -82,7 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--submissions", required=True,
                    help="STUDENT/LESSON/*.ipynb 或 LMS 的 zip 文件 / folders or LMS zip files")
     s.add_argument("--out", required=True, help="grades.csv, feedback/, work/")
-    s.add_argument("--jobs", type=int, default=1, help="并行数 / parallel students")
+    s.add_argument("--jobs", type=int, default=_default_jobs(),
+                   help="同时工作的评分进程数（每个约占一个 CPU 核；默认：本机核数，最多 8）/ "
+                        "grading processes at work at once, about one CPU core each "
+                        "(default: this machine's cores, at most 8; %(default)s here)")
     s.add_argument("--db", default=None, help="SQLAlchemy URL of the gradebook "
                                               "(default: sqlite in OUT)")
     s.add_argument("--cell-timeout", type=int, default=60, help="seconds per notebook cell")
@@ -102,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     s.set_defaults(func=_doctor)
     return p
+
+
+def _default_jobs() -> int:
+    import os
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores))
 
 
 def main(argv=None) -> int:

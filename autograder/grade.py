@@ -1,8 +1,8 @@
 """`course grade LESSON --submissions DIR --out DIR [--jobs N] [--db URL]`.
 
 批量评分：每个学生在自己的进程与临时课程目录中评分（隐藏用例在沙箱中运行，nbgrader autograde
-在带内存上限与审计钩子的内核中运行），可并行（--jobs），中断后可继续（已完成的学生不会重评），
-只有主进程写成绩库（不会有并发的 SQLite 写入）。
+在带内存上限与审计钩子的内核中运行）；--jobs N 为同时工作的评分任务数（隐藏用例与 notebook
+各算一个任务，约各占一个核）；中断后可继续（已完成的学生不会重评）；只有主进程写成绩库。
 
 OUT/grades.csv: student, lesson, exercise, score, max_score (+ a ``total`` row per student);
 OUT/feedback/<student>/<lesson>.html: nbgrader feedback + the hidden-case section (bilingual);
@@ -122,8 +122,15 @@ def make_template(lesson: str, course: Path | None = None) -> Path:
 
 def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *,
                   cell_timeout=60, nb_timeout=300, mem_mb=2048, blocked=(), case_timeout=10.0,
-                  piece_timeout=60.0) -> dict:
-    """Grade one student; write OUT/work/results/<student>.json atomically and the feedback."""
+                  piece_timeout=60.0, slots=None) -> dict:
+    """Grade one student; write OUT/work/results/<student>.json atomically and the feedback.
+
+    Two tasks: the hidden cases (a sandbox) and the notebook (nbgrader autograde + feedback in
+    a worker). Each holds one of ``slots`` (a semaphore: ``--jobs`` processes at work at once)
+    while it runs; the notebook asks for its slot only once the hidden cases hold theirs, so a
+    notebook waiting for its hidden-case scores can never keep them from running.
+    """
+    slots = slots or _NO_LIMIT
     release_nb = json.loads((course / "release" / lesson / f"{lesson}.ipynb").read_text())
     source_nb = json.loads((course / "source" / lesson / f"{lesson}.ipynb").read_text())
     points = subm.exercises_of(release_nb)
@@ -143,13 +150,17 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
     scratch.mkdir(parents=True)
     prelude = subm.setup_source(source_nb)
     scores_file = scratch / "scores.json"
-    ag = None
+    ag, box, hidden_has_slot = None, {}, threading.Event()
     if nb is not None:  # the notebook runs in a kernel while the hidden cases run here
-        box = {}
         wait = nb_timeout + piece_timeout * max(1, len(points)) + 60
-        ag = threading.Thread(target=lambda: box.setdefault("html", worker.autograde(
-            lesson, student, nb, course, scratch, scores_file, cell_timeout, nb_timeout, wait,
-            mem_mb, blocked)), daemon=True)
+
+        def notebook():
+            hidden_has_slot.wait()
+            with slots:
+                box["html"] = worker.autograde(lesson, student, nb, course, scratch,
+                                               scores_file, cell_timeout, nb_timeout, wait,
+                                               mem_mb, blocked)
+        ag = threading.Thread(target=notebook, daemon=True)
         ag.start()
     try:
         todo = {}
@@ -161,9 +172,13 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
                             "cases": []}
             else:
                 todo[ex] = value
-        got = grade_exercises(lesson, todo, case_files=hidden, prelude=prelude,
-                              scratch=scratch, blocked=blocked, case_timeout=case_timeout,
-                              timeout=piece_timeout) if todo else {}
+        got = {}
+        if todo:
+            with slots:
+                hidden_has_slot.set()
+                got = grade_exercises(lesson, todo, case_files=hidden, prelude=prelude,
+                                      scratch=scratch, blocked=blocked,
+                                      case_timeout=case_timeout, timeout=piece_timeout)
         for ex, pts in points.items():
             if ex in got:
                 r = got[ex]
@@ -173,11 +188,12 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
                                       for o in r.outcomes]}
         rows = {ex: rows[ex] for ex in points}
     finally:  # the autograde worker waits for this file (even after a grader error)
+        hidden_has_slot.set()
         _atomic_write(scores_file,
                       json.dumps({f"test_{ex}": r["score"] for ex, r in rows.items()}))
         if ag is not None:
             ag.join()
-    feedback = box.get("html") if ag is not None else None
+    feedback = box.get("html")
     page = _feedback_html(lesson, student, rows, feedback, redact)
     fdir = out / "feedback" / student
     fdir.mkdir(parents=True, exist_ok=True)
@@ -190,6 +206,17 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
     if not os.environ.get("COURSE_KEEP_SCRATCH"):
         shutil.rmtree(scratch, ignore_errors=True)
     return result
+
+
+class _NoLimit:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NO_LIMIT = _NoLimit()
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -338,7 +365,10 @@ GRADER_ERRORS: dict = {}  # lesson → students the last run could not grade (gr
 
 
 def _run_all(lesson, todo, course, out, jobs, kw, results, bar, rec):
-    pool = cf.ThreadPoolExecutor(max_workers=jobs)
+    """``jobs`` slots, one per task at work (hidden cases or notebook); one student more than
+    slots in flight, so a task is always ready when a slot frees up (the cores stay busy)."""
+    pool = cf.ThreadPoolExecutor(max_workers=jobs + 1)
+    kw["slots"] = threading.BoundedSemaphore(jobs)
     failed = []
     try:
         futs = {pool.submit(grade_student, lesson, s, nb, course, out, **kw): s for s, nb in todo}
