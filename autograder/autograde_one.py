@@ -99,6 +99,9 @@ def serve() -> int:
             continue
         if path == "--warm":
             import nbgrader.apps  # noqa: F401  (the slow import, done before the first job)
+
+            from autograder.template_cache import install as share_templates
+            share_templates()  # feedback templates compiled once per worker
             continue
         try:
             code = run(path)
