@@ -34,7 +34,10 @@ def check_notebook(path: Path, timeout: int = 120) -> int:
         env["PYTHONPATH"] = os.pathsep.join(
             [str(env_dir.parent)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
-                            resources={"metadata": {"path": str(env_dir)}})
+                            resources={"metadata": {"path": str(env_dir)}},
+                            # the kernel is thrown away: kill it, no fixed waits (fast_kernel.py)
+                            shutdown_kernel="immediate",
+                            kernel_manager_class="autograder.fast_kernel.FastKernelManager")
     try:
         client.execute(env=env)
     except Exception as e:  # noqa: BLE001  (dead kernel, timeout)
