@@ -76,47 +76,7 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def einsum(equation, *operands):
-    """Einstein summation (forward only for tensors that require grad: matmul-free path)."""
-    import numpy as np
+    """Einstein summation, differentiable (see ``_ops/einsum.py``). 爱因斯坦求和。"""
+    from ._ops.einsum import einsum as _einsum
 
-    from ._tensor import _wrap
-
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-        operands = operands[0]
-    if any(t.requires_grad for t in operands):
-        raise NotImplementedError("course_lib.einsum 不支持求导 / does not support autograd; "
-                                  "use matmul, mul and sum instead.")
-    _check_einsum(equation.replace(" ", ""), [t._data.shape for t in operands])
-    try:
-        return _wrap(np.einsum(equation, *(t._data for t in operands)))
-    except ValueError as e:
-        err = RuntimeError(f"einsum(): {e}")
-    raise err
-
-
-def _check_einsum(eq, shapes):
-    """torch's einsum errors (operand count, output subscripts, sizes) before numpy's."""
-    lhs, _, rhs = eq.partition("->")
-    terms = lhs.split(",")
-    if len(terms) != len(shapes):
-        raise RuntimeError(f"einsum(): {'fewer' if len(shapes) < len(terms) else 'more'} "
-                           "operands were provided than specified in the equation")
-    for c in rhs.replace(".", ""):
-        if c not in lhs:
-            raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation "
-                               "for any input operand")
-    if "." in lhs:
-        return
-    seen = {}
-    for i, (term, shape) in enumerate(zip(terms, shapes)):
-        if len(term) != len(shape):
-            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(term)}) "
-                               f"does not match the number of dimensions ({len(shape)}) for "
-                               f"operand {i} and no ellipsis was given")
-        for c, n in zip(term, shape):
-            m = seen.setdefault(c, n)
-            if m != n and 1 not in (m, n):
-                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {i} which "
-                                   f"does not broadcast with previously seen size {m}")
-            if m == 1:
-                seen[c] = n
+    return _einsum(equation, *operands)
