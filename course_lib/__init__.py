@@ -14,6 +14,7 @@ from ._size import Size
 from ._tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from ._ops import compare as _compare, convert as _convert, index as _index  # noqa: F401
 from ._ops import interop as _interop  # noqa: F401
 from ._ops import inplace as _inplace, linalg as _linalg, pointwise as _pointwise  # noqa: F401

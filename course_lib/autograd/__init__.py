@@ -4,7 +4,8 @@
 """
 from __future__ import annotations
 
-from . import grad_mode
+from . import anomaly_mode, grad_mode
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .engine import run_backward
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,
@@ -12,7 +13,8 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,
 from .node import Node
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "no_grad", "enable_grad",
-           "set_grad_enabled", "inference_mode", "is_grad_enabled", "Node", "gradcheck"]
+           "set_grad_enabled", "inference_mode", "is_grad_enabled", "Node", "gradcheck",
+           "detect_anomaly", "set_detect_anomaly"]
 
 
 def _tensors(x):

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
+
 from . import grad_mode
+from .anomaly_mode import ANOMALY, checked_backward
 from .node import ERR_FREED, FREED, AccumulateGrad, Node, accumulator
 
 __all__ = ["run_backward"]
@@ -92,8 +95,11 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
     else:
         ready = [(n, pending.pop(n)) for n in list(pending) if deps[n] == 0]
     pop, push = ready.pop, ready.append
+    anomaly = ANOMALY[0]
     prev = grad_mode.STATE[0]
     grad_mode.STATE[0] = False
+    quiet = np.errstate(all="ignore")  # like torch: inf/nan in gradients, no numpy warnings
+    quiet.__enter__()
     try:
         gi = old = None
         while ready:
@@ -134,7 +140,11 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
                         slot = capture.get((node, nr))
                         if slot is not None:
                             captured[slot] = g[nr] if n_out > 1 else g
-                if n_out == 1 or any(x is not None for x in g):
+                if anomaly and (n_out == 1 or any(x is not None for x in g)):
+                    outs = checked_backward(node, g)  # detect_anomaly(): checks + warning
+                    if node._hooks and "post" in node._hooks:
+                        _post_hooks(node, outs, g)
+                elif n_out == 1 or any(x is not None for x in g):
                     if node.saved is FREED:
                         raise RuntimeError(ERR_FREED)
                     vs = node._versions
@@ -178,6 +188,7 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
             outs = gi = old = None  # hold no gradient here: AccumulateGrad may adopt it
     finally:
         grad_mode.STATE[0] = prev
+        quiet.__exit__(None, None, None)
     return captured
 
 

@@ -38,6 +38,8 @@ import weakref
 
 import numpy as np
 
+from .anomaly_mode import ANOMALY, forward_stack
+
 __all__ = ["Node", "AccumulateGrad", "attach", "fit", "unbroadcast", "FREED"]
 
 
@@ -65,6 +67,8 @@ class Node:
         self.saved = None
         self._versions = None
         self._hooks = None
+        if ANOMALY[0]:  # detect_anomaly(): remember where the forward made this node
+            self._hooks = {"metadata": {"traceback_": forward_stack()}}
 
     # -- the op's contract -------------------------------------------------------------
     def backward(self, grad):  # pragma: no cover - every op overrides it
@@ -146,7 +150,7 @@ def _raise_version(node, now, expected, t):
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
                 f"inplace operation: it is at version {now}; expected version {expected} "
-                "instead.")
+                f"instead. {_hint()}")
     from .._tensor import _type_name as type_name
     from .views import short_name as short  # torch's "output 0 of Sigmoid"
 
@@ -163,9 +167,17 @@ def _raise_version(node, now, expected, t):
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: {where}{',' if what else ''} is at version {now}; expected version "
-        f"{expected} instead. Hint: the backtrace further above shows the operation that failed "
-        "to compute its gradient. The variable in question was changed in there or anywhere "
-        "later. Good luck!")
+        f"{expected} instead. {_hint()}")
+
+
+def _hint():
+    """torch's last sentence: where to look, or how to find out (anomaly mode)."""
+    if ANOMALY[0]:
+        return ("Hint: the backtrace further above shows the operation that failed to compute "
+                "its gradient. The variable in question was changed in there or anywhere later. "
+                "Good luck!")
+    return ("Hint: enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 def _array_type_name(a):
