@@ -38,6 +38,7 @@ import weakref
 
 import numpy as np
 
+from . import anomaly_mode
 from .anomaly_mode import ANOMALY, forward_stack
 
 __all__ = ["Node", "AccumulateGrad", "attach", "fit", "unbroadcast", "FREED"]
@@ -63,12 +64,10 @@ class Node:
     __slots__ = ("next_functions", "saved", "_versions", "_hooks", "__weakref__")
     n_outputs = 1
 
-    def __init__(self):
+    def __init__(self):  # anomaly mode swaps in _init_recording (no cost when off)
         self.saved = None
         self._versions = None
         self._hooks = None
-        if ANOMALY[0]:  # detect_anomaly(): remember where the forward made this node
-            self._hooks = {"metadata": {"traceback_": forward_stack()}}
 
     # -- the op's contract -------------------------------------------------------------
     def backward(self, grad):  # pragma: no cover - every op overrides it
@@ -121,6 +120,26 @@ class Node:
         for ver, expected, t in self._versions or ():
             if ver[0] != expected:
                 _raise_version(self, ver[0], expected, t)
+
+
+def _init_plain(self):
+    self.saved = None
+    self._versions = None
+    self._hooks = None
+
+
+def _init_recording(self):
+    """``Node.__init__`` while anomaly mode is on: remember where the forward made the node."""
+    self.saved = None
+    self._versions = None
+    self._hooks = {"metadata": {"traceback_": forward_stack()}}
+
+
+def _set_recording(on: bool) -> None:
+    Node.__init__ = _init_recording if on else _init_plain
+
+
+anomaly_mode.on_change.append(_set_recording)
 
 
 class _Handle:

@@ -79,8 +79,9 @@ class DivBackward0(_Binary):
     def backward(self, g):
         a, b = self.saved
         ea, eb = self.next_functions
-        ga = g / b if ea[0] is not None else None
-        gb = -g * a / (b * b) if eb[0] is not None else None
+        with np.errstate(**QUIET):  # b == 0: inf/nan as torch, no warning
+            ga = g / b if ea[0] is not None else None
+            gb = -g * a / (b * b) if eb[0] is not None else None
         return self._fit(ga, gb)
 
 
@@ -92,7 +93,8 @@ class PowBackward0(_Binary):
     def backward(self, g):
         (x,) = self.saved
         p = self.alpha
-        return (fit(g * p * x ** (p - 1) if p != 0 else g * 0, *self.meta[0]),)
+        with np.errstate(**QUIET):  # x == 0 and p < 1: inf as torch, no warning
+            return (fit(g * p * x ** (p - 1) if p != 0 else g * 0, *self.meta[0]),)
 
 
 class PowBackward1(_Binary):
@@ -103,10 +105,12 @@ class PowBackward1(_Binary):
     def backward(self, g):
         a, b, r = self.saved
         ea, eb = self.next_functions
-        ga = g * b * a ** (b - 1) if ea[0] is not None else None
-        gb = None
-        if eb[0] is not None:
-            with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(**QUIET):
+            ga = None
+            if ea[0] is not None:  # torch: 0 where the exponent is 0 (not 0 * inf)
+                ga = np.where(b == 0, 0, g * b * a ** (b - 1))
+            gb = None
+            if eb[0] is not None:
                 gb = np.where((a == 0) & (b >= 0), 0, g * r * np.log(a))
         return self._fit(ga, gb)
 
@@ -118,7 +122,8 @@ class PowBackward2(_Binary):
 
     def backward(self, g):
         (r,) = self.saved
-        return (fit(g * r * np.log(self.alpha), *self.meta[0]),)
+        with np.errstate(**QUIET):  # alpha <= 0: nan as torch, no warning
+            return (fit(g * r * np.log(self.alpha), *self.meta[0]),)
 
 
 class LerpBackward0(_Binary):
@@ -174,32 +179,44 @@ class _Unary(Node):
     __slots__ = ()
 
 
-def _unary(name, grad):
-    """A unary node class whose backward is ``grad(g, *saved)``."""
-    return type(name, (_Unary,), {"__slots__": (),
-                                  "backward": lambda self, g: (grad(g, *self.saved),)})
+def _unary(name, grad, quiet=False):
+    """A unary node class whose backward is ``grad(g, *saved)``; ``quiet``: the formula may
+    divide by zero or leave the domain (inf/nan as in torch, without numpy's warnings)."""
+    if quiet:
+        def backward(self, g):
+            with np.errstate(**QUIET):
+                return (grad(g, *self.saved),)
+    else:
+        def backward(self, g):
+            return (grad(g, *self.saved),)
+    return type(name, (_Unary,), {"__slots__": (), "backward": backward})
+
+
+QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
 
 
 NegBackward0 = _unary("NegBackward0", lambda g: -g)
 ExpBackward0 = _unary("ExpBackward0", lambda g, r: g * r)
-LogBackward0 = _unary("LogBackward0", lambda g, x: g / x)
-Log2Backward0 = _unary("Log2Backward0", lambda g, x: g / (x * np.log(2.0)).astype(x.dtype))
-Log1PBackward0 = _unary("Log1PBackward0", lambda g, x: g / (1 + x))
-SqrtBackward0 = _unary("SqrtBackward0", lambda g, r: g / (2 * r))
-RsqrtBackward0 = _unary("RsqrtBackward0", lambda g, r: -0.5 * g * r * r * r)
-ReciprocalBackward0 = _unary("ReciprocalBackward0", lambda g, r: -g * r * r)
+LogBackward0 = _unary("LogBackward0", lambda g, x: g / x, quiet=True)
+Log2Backward0 = _unary("Log2Backward0", lambda g, x: g / (x * np.log(2.0)).astype(x.dtype),
+                       quiet=True)
+Log1PBackward0 = _unary("Log1PBackward0", lambda g, x: g / (1 + x), quiet=True)
+SqrtBackward0 = _unary("SqrtBackward0", lambda g, r: g / (2 * r), quiet=True)
+RsqrtBackward0 = _unary("RsqrtBackward0", lambda g, r: -0.5 * g * r * r * r, quiet=True)
+ReciprocalBackward0 = _unary("ReciprocalBackward0", lambda g, r: -g * r * r, quiet=True)
 AbsBackward0 = _unary("AbsBackward0", lambda g, x: g * np.sign(x))
 SinBackward0 = _unary("SinBackward0", lambda g, x: g * np.cos(x))
 CosBackward0 = _unary("CosBackward0", lambda g, x: -g * np.sin(x))
 TanhBackward0 = _unary("TanhBackward0", lambda g, r: g * (1 - r * r))
 TanBackward0 = _unary("TanBackward0", lambda g, r: g * (1 + r * r))
-Log10Backward0 = _unary("Log10Backward0", lambda g, x: g / (x * np.log(10.0)).astype(x.dtype))
+Log10Backward0 = _unary("Log10Backward0", lambda g, x: g / (x * np.log(10.0)).astype(x.dtype),
+                        quiet=True)
 Expm1Backward0 = _unary("Expm1Backward0", lambda g, r: g * (r + 1))
 Exp2Backward0 = _unary("Exp2Backward0", lambda g, r: g * r * np.log(2.0).astype(r.dtype))
 SinhBackward0 = _unary("SinhBackward0", lambda g, x: g * np.cosh(x))
 CoshBackward0 = _unary("CoshBackward0", lambda g, x: g * np.sinh(x))
-AsinBackward0 = _unary("AsinBackward0", lambda g, x: g / np.sqrt(1 - x * x))
-AcosBackward0 = _unary("AcosBackward0", lambda g, x: -g / np.sqrt(1 - x * x))
+AsinBackward0 = _unary("AsinBackward0", lambda g, x: g / np.sqrt(1 - x * x), quiet=True)
+AcosBackward0 = _unary("AcosBackward0", lambda g, x: -g / np.sqrt(1 - x * x), quiet=True)
 TruncBackward0 = _unary("TruncBackward0", lambda g: g * 0)
 FracBackward0 = _unary("FracBackward0", lambda g: g)
 AtanBackward0 = _unary("AtanBackward0", lambda g, x: g / (1 + x * x))

@@ -22,7 +22,8 @@ import warnings
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
            "is_anomaly_check_nan_enabled"]
 
-ANOMALY = [False, True]  # [enabled, check_nan]; read by Node() and the engine
+ANOMALY = [False, True]  # [enabled, check_nan]; read by the engine
+on_change: list = []  # callbacks(enabled): node.py swaps Node.__init__ (records the stack)
 _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
@@ -51,10 +52,16 @@ class detect_anomaly:
                       "and should only be enabled for debugging.", stacklevel=2)
 
     def __enter__(self) -> None:
-        ANOMALY[0], ANOMALY[1] = True, self.check_nan
+        _set(True, self.check_nan)
 
     def __exit__(self, *args) -> None:
-        ANOMALY[0], ANOMALY[1] = self.prev, self.prev_check_nan
+        _set(self.prev, self.prev_check_nan)
+
+
+def _set(mode, check_nan) -> None:
+    ANOMALY[0], ANOMALY[1] = bool(mode), bool(check_nan)
+    for fn in on_change:
+        fn(ANOMALY[0])
 
 
 class set_detect_anomaly:
@@ -62,13 +69,13 @@ class set_detect_anomaly:
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
         self.prev, self.prev_check_nan = ANOMALY[0], ANOMALY[1]
-        ANOMALY[0], ANOMALY[1] = bool(mode), bool(check_nan)
+        _set(mode, check_nan)
 
     def __enter__(self) -> None:
         pass
 
     def __exit__(self, *args) -> None:
-        ANOMALY[0], ANOMALY[1] = self.prev, self.prev_check_nan
+        _set(self.prev, self.prev_check_nan)
 
 
 def checked_backward(node, g):

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import sys
 
-import numpy as np
-
 from . import grad_mode
 from .anomaly_mode import ANOMALY, checked_backward
 from .node import ERR_FREED, FREED, AccumulateGrad, Node, accumulator
@@ -98,8 +96,6 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
     anomaly = ANOMALY[0]
     prev = grad_mode.STATE[0]
     grad_mode.STATE[0] = False
-    quiet = np.errstate(all="ignore")  # like torch: inf/nan in gradients, no numpy warnings
-    quiet.__enter__()
     try:
         gi = old = None
         while ready:
@@ -188,7 +184,6 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
             outs = gi = old = None  # hold no gradient here: AccumulateGrad may adopt it
     finally:
         grad_mode.STATE[0] = prev
-        quiet.__exit__(None, None, None)
     return captured
 
 
