@@ -4,6 +4,7 @@
     course check NOTEBOOK               student self-check (visible checks), bilingual
     course submit NOTEBOOK...           zip for the LMS (or an nbgrader exchange)
     course grade LESSON --submissions DIR --out DIR [--jobs N] [--db URL]
+    course feedback LESSON --submissions DIR --out DIR   hand feedback back (nbgrader exchange)
     course status                       which exercises are done
     course doctor                       environment check
 """
@@ -35,6 +36,11 @@ def _submit(args) -> int:
     from .student import submit
     return submit([Path(p) for p in args.notebooks], student=args.student, out=Path(args.out),
                   exchange=args.exchange)
+
+
+def _feedback(args) -> int:
+    from .handback import release
+    return release(args.lesson, args.submissions, args.out)
 
 
 def _status(args) -> int:
@@ -91,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--cell-timeout", type=int, default=60, help="seconds per notebook cell")
     s.add_argument("--timeout", type=int, default=600, help="seconds per notebook")
     s.set_defaults(func=_grade)
+
+    s = sub.add_parser("feedback", help="通过 nbgrader exchange 发回反馈 / hand the feedback "
+                                        "of `course grade` back through the nbgrader exchange")
+    s.add_argument("lesson", help="e.g. 05_nn")
+    s.add_argument("--submissions", required=True,
+                   help="course grade 用过的 submitted/ 文件夹 / the submitted/ folder that was graded")
+    s.add_argument("--out", required=True, help="course grade 的 --out / the --out of course grade")
+    s.set_defaults(func=_feedback)
 
     s = sub.add_parser("status", help="哪些练习已完成 / which exercises are done")
     s.add_argument("--lessons", default=str(ROOT / "lessons"),

@@ -8,7 +8,7 @@ import pytest
 from autograder.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
-SUBCOMMANDS = ["release", "check", "submit", "grade", "status", "doctor"]
+SUBCOMMANDS = ["release", "check", "submit", "grade", "feedback", "status", "doctor"]
 
 
 @pytest.mark.parametrize("cmd", SUBCOMMANDS)
@@ -100,6 +100,10 @@ def _config(path, **lines):
 def test_submit_through_an_nbgrader_exchange(tmp_path, monkeypatch):
     """course submit --exchange → ExchangeSubmit → inbound; nbgrader collect → submitted/
     STUDENT/LESSON/, the layout that course grade reads."""
+    _submit_and_collect(tmp_path, monkeypatch)
+
+
+def _submit_and_collect(tmp_path, monkeypatch):
     from autograder.grade import collect
     exchange, lesson = tmp_path / "exchange", "00_setup"
     (exchange / "c101" / "inbound").mkdir(parents=True)
@@ -126,6 +130,35 @@ def test_submit_through_an_nbgrader_exchange(tmp_path, monkeypatch):
     _nbgrader(["collect", lesson], instructor)
     found = collect(lesson, instructor / "submitted", tmp_path / "work")
     assert list(found) == ["s123"] and found["s123"].read_text() == nb_text
+    return home, instructor, lesson
+
+
+def test_feedback_goes_back_through_the_exchange(tmp_path, monkeypatch):
+    """submit → collect → course grade → course feedback → the student's nbgrader
+    fetch_feedback gets our page (nbgrader's feedback + the hidden-case section)."""
+    home, instructor, lesson = _submit_and_collect(tmp_path, monkeypatch)
+    monkeypatch.chdir(instructor)
+    assert main(["grade", lesson, "--submissions", "submitted", "--out", "grading", "--jobs",
+                 "1"]) == 0
+    zip_only = instructor / "submitted" / "zip_student" / lesson  # no secret: skipped
+    zip_only.mkdir(parents=True)
+    (zip_only / f"{lesson}.ipynb").write_text(
+        (instructor / "submitted" / "s123" / lesson / f"{lesson}.ipynb").read_text())
+    assert main(["grade", lesson, "--submissions", "submitted", "--out", "grading"]) == 0
+    assert main(["feedback", lesson, "--submissions", "submitted", "--out", "grading"]) == 0
+    _nbgrader(["fetch_feedback", lesson, "--student=s123"], home)
+    got = list((home / lesson / "feedback").glob(f"*/{lesson}.html"))
+    assert len(got) == 1, list(home.rglob("*.html"))
+    page = got[0].read_text(encoding="utf-8")
+    assert "隐藏用例 · Hidden cases" in page and "s123" in page
+    assert page == (instructor / "grading" / "feedback" / "s123" / f"{lesson}.html").read_text(
+        encoding="utf-8")
+
+
+def test_feedback_without_grading_results_says_so(tmp_path, capsys):
+    assert main(["feedback", "00_setup", "--submissions", str(tmp_path),
+                 "--out", str(tmp_path / "none")]) == 2
+    assert "course grade" in capsys.readouterr().err
 
 
 def test_submit_zip_is_what_nbgrader_zip_collect_expects(tmp_path):
