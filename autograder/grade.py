@@ -92,6 +92,7 @@ def make_template(lesson: str, course: Path | None = None) -> Path:
             digest.update(str(f.relative_to(src)).encode() + f.read_bytes())
     cache = ROOT / ".course" / "templates" / f"{lesson}-{digest.hexdigest()[:16]}"
     if not (cache / "ready").exists():
+        import_nbgrader(apps=True)
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
         ensure_bin_on_path()
@@ -229,10 +230,23 @@ def _atomic_write(path: Path, text: str) -> None:
 
 # ------------------------------------------------------------------ the single writer
 
+_NB_IMPORT = threading.Lock()
+
+
+def import_nbgrader(apps: bool = False) -> None:
+    """Import nbgrader's gradebook (and its apps) in one thread at a time: the background
+    preload and a template build importing the two at once deadlocked on Python's module
+    locks (``_DeadlockError`` for nbgrader.api). 同一时间只在一个线程中导入 nbgrader。"""
+    with _NB_IMPORT:
+        if apps:
+            import nbgrader.apps  # noqa: F401  (imports the gradebook on its way)
+        import nbgrader.api  # noqa: F401
+
+
 def _preload_gradebook():
     """Import nbgrader's gradebook while the students are graded (≈0.8 s off the end)."""
     try:
-        import nbgrader.api  # noqa: F401
+        import_nbgrader()
     except Exception:  # noqa: BLE001  (record() will report it)
         pass
 
@@ -247,6 +261,7 @@ class Recorder:
     def add(self, results: list) -> None:
         import warnings
 
+        import_nbgrader()
         from nbgrader.api import Gradebook, MissingEntry
         if self.gb is None:
             self.gb = Gradebook(self.db_url)
@@ -389,6 +404,7 @@ def _run_all(lesson, todo, course, out, jobs, kw, results, bar, rec):
 
 
 def _ensure_assignment(lesson, db_url, course):
+    import_nbgrader(apps=True)
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     c = nbgrader_config(course, db_url, source="source", release="release")
