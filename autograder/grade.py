@@ -425,7 +425,12 @@ def main(args) -> int:
         print("已中断：已完成的学生已保存，再次运行同一命令即可继续 / interrupted: finished "
               "students are saved; run the same command again to resume", file=sys.stderr)
         return 130
+    from .summary import plot, summary
     for lesson, results in res.items():
-        where = Path(args.out) / (lesson if len(lessons) > 1 else "") / "grades.csv"
-        print(f"{lesson}: 已评分 {len(results)} 名学生 / graded {len(results)} students → {where}")
+        where = Path(args.out) / (lesson if len(lessons) > 1 else "")
+        print(f"{lesson}: 已评分 {len(results)} 名学生 / graded {len(results)} students → "
+              f"{where / 'grades.csv'}")
+        print(summary(lesson, results))
+        if len(results) > 1:  # a picture of the class (one student: the line above says it all)
+            print(f"  分数分布 / score histogram → {plot(lesson, results, where / 'scores.png')}")
     return 1 if any(GRADER_ERRORS.get(lesson) for lesson in res) else 0

@@ -135,7 +135,7 @@ def test_readme_commands_exist():
         assert target in targets, f"README: make {target}"
         for var in re.findall(r"([A-Z_]+)=", assigns):
             assert var in variables, f"README: make {target} {var}="
-    courses = re.findall(r"\bcourse ((?:release|check|submit|grade|status|doctor)[^`\n#，（)]*)", readme)
+    courses = re.findall(r"\bcourse ((?:release|check|submit|grade|feedback|status|doctor)[^`\n#，（)]*)", readme)
     courses = [c for c in courses if "…" not in c]  # elided examples
     assert len(courses) >= 10
     parser = build_parser()
