@@ -48,6 +48,10 @@ def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
     if w.dtype != x.dtype:
         raise RuntimeError(f"expected scalar type {G.dtype_name(input)} but found "
                            f"{G.dtype_name(weight)}")
+    if extra != (0, 0):  # padding='same', even kernel: one more row/column bottom/right, as
+        from ._pad_ops import pad  # torch does it (a ConstantPadNdBackward0 in the graph)
+        input = pad(input, (0, extra[1], 0, extra[0]))
+        x, extra = input._data, (0, 0)
     out, cols = CK.conv2d_forward(xp_of(x), x, w, b, stride, padding, dilation, groups, extra)
     res = _wrap(out if batched else out[0], x)
     if _needs(input, weight, bias):

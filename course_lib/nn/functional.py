@@ -17,7 +17,7 @@ from . import _ops
 __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross_entropy",
            "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "dropout", "one_hot", "conv2d", "max_pool2d",
-           "leaky_relu"]
+           "leaky_relu", "pad"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -288,6 +288,12 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError("Class values must be smaller than num_classes.")
     out = (a[..., None] == xp.arange(num_classes)).astype(a.dtype)
     return _ops._wrap(out, a)
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad ``input`` (see ``_pad_ops.py``); ``pad`` = (left, right) pairs, last dim first."""
+    from ._pad_ops import pad as _pad
+    return _pad(input, pad, mode, value)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
