@@ -52,3 +52,7 @@ from . import accelerator, cuda, random, version  # noqa: F401
 from . import nn, optim, utils  # noqa: F401,E402
 from .serialization import load, save  # noqa: E402
 
+
+from ._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, __file__)  # what PyTorch has and course_lib lacks

@@ -138,3 +138,8 @@ from .gradcheck import gradcheck  # noqa: E402  (the function, like torch.autogr
 from . import graph  # noqa: E402,F401
 
 _ = grad_mode
+
+
+from .._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, __file__)  # what PyTorch has and course_lib lacks

@@ -67,3 +67,8 @@ manual_seed_all = manual_seed
 def empty_cache() -> None:
     if _backend.real_cuda_available() and not _backend.simulating():
         _backend.cupy_module().get_default_memory_pool().free_all_blocks()
+
+
+from .._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, __file__)  # what PyTorch has and course_lib lacks

@@ -285,3 +285,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                return_indices=False):
     return _ops._max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode,
                             return_indices)
+
+
+from .._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, __file__)  # what PyTorch has and course_lib lacks
