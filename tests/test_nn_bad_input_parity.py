@@ -213,7 +213,7 @@ MODULE = [
     "m = nn.Sequential(nn.Linear(2, 3)); m.get_parameter('0.foo')",
     "m = nn.Sequential(nn.Linear(2, 3)); r = m.get_parameter('0.bias').shape",
     "nn.Linear(2, 3).to('foo')", "nn.Linear(2, 3).requires_grad_(5)", "nn.Linear(2, 3).to(5.5)",
-    "nn.Parameter([1., 2.])", "nn.Conv2d(4, 8, 3, padding_mode='reflect')",
+    "nn.Parameter([1., 2.])", "nn.Conv2d(4, 8, 3, padding_mode='reflect')(T.ones(1, 4, 2, 2))",
     "nn.Flatten(2)(T.ones(2, 3))", "nn.Unflatten(1, (2, 2))(T.ones(2, 3))",
     "nn.Dropout(1.5)", "nn.Dropout(-0.5)",
     "T.optim.SGD(T.ones(2, requires_grad=True), lr=0.1)",
@@ -241,8 +241,6 @@ LOOSE = {
 KNOWN = {
     "nn.Linear(2, 3).to(5.5)": "torch's parser takes a float here and ignores it; we refuse it",
     "nn.Parameter([1., 2.])": "a clearer TypeError than torch's AttributeError on .detach",
-    "nn.Conv2d(4, 8, 3, padding_mode='reflect')":
-        "DESIGN: padding_mode='zeros' only; the others raise a bilingual NotImplementedError",
 }
 
 

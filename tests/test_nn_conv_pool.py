@@ -107,9 +107,46 @@ def test_conv2d_module_groups_bias_false_same_padding():
     assert [n for n, _ in m.named_parameters()] == ["weight"]
 
 
-def test_padding_mode_other_than_zeros_is_a_clear_error():
-    with pytest.raises(NotImplementedError, match="padding_mode='zeros'.*\n?.*|只支持"):
-        cl.nn.Conv2d(3, 4, 3, padding_mode="reflect")
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("padding,kernel,dilation", [(1, 3, 1), ((2, 1), (3, 2), 1),
+                                                      ("same", 4, 1), ("same", 3, 2),
+                                                      ("valid", 3, 1)])
+def test_padding_modes_like_torch(mode, padding, kernel, dilation):
+    """Conv2d(padding_mode=…) pads with F.pad first (torch's graph), then convolves."""
+    torch = pytest.importorskip("torch")
+    import warnings
+    a = np.random.default_rng(4).standard_normal((2, 3, 6, 7))
+    got = []
+    for T in (cl, torch):
+        T.manual_seed(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # 'same' with an even kernel: torch's own note
+            m = T.nn.Conv2d(3, 4, kernel, padding=padding, dilation=dilation, padding_mode=mode,
+                            dtype=T.float64)
+        if T is cl:
+            w, b = m.weight.detach().numpy().copy(), m.bias.detach().numpy().copy()
+        else:
+            with torch.no_grad():
+                m.weight.copy_(torch.tensor(w))
+                m.bias.copy_(torch.tensor(b))
+        x = T.tensor(a, requires_grad=True)
+        y = m(x)
+        (y * y).sum().backward()
+        got.append((repr(m), tuple(y.shape), _sig(y.grad_fn, 1 if mode == "circular" else 3),
+                    y.detach().numpy(),
+                    x.grad.numpy(), m.weight.grad.numpy()))
+    assert got[0][:3] == got[1][:3]
+    for ours, theirs in zip(got[0][3:], got[1][3:]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-10)
+
+
+def _sig(fn, depth=2):
+    """grad_fn and its inputs' names, ``depth`` levels (torch's circular padding is a long
+    chain of slice copies below its CopySlices; course_lib's is one node)."""
+    if depth == 0:
+        return type(fn).__name__
+    return (type(fn).__name__, tuple(_sig(n, depth - 1) for n, _ in
+                                     getattr(fn, "next_functions", ()) if n is not None))
 
 
 def fd_grad(f, a, eps=1e-6):

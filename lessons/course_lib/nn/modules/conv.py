@@ -28,10 +28,6 @@ class Conv2d(Module):
         if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
             raise ValueError("padding_mode must be one of {'zeros', 'reflect', 'replicate', "
                              f"'circular'}}, but got padding_mode='{padding_mode}'")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"course_lib 的 Conv2d 只支持 padding_mode='zeros'（收到 "
-                                      f"'{padding_mode}'）。/ course_lib's Conv2d supports "
-                                      f"padding_mode='zeros' only (got '{padding_mode}').")
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
                 raise ValueError(f"Invalid padding string {padding!r}, should be one of "
@@ -47,6 +43,17 @@ class Conv2d(Module):
         self.output_padding = (0, 0)
         self.groups = groups
         self.padding_mode = padding_mode
+        # F.pad's (left, right, top, bottom) for padding_mode != 'zeros', as torch computes it
+        if isinstance(self.padding, str):
+            self._reversed_padding_repeated_twice = [0, 0] * 2
+            if self.padding == "same":
+                for d, k, i in zip(self.dilation, self.kernel_size, (1, 0)):
+                    total = d * (k - 1)
+                    self._reversed_padding_repeated_twice[2 * i:2 * i + 2] = [
+                        total // 2, total - total // 2]
+        else:
+            self._reversed_padding_repeated_twice = [p for p in reversed(self.padding)
+                                                     for _ in range(2)]
         self.weight = Parameter(G.empty((out_channels, in_channels // groups) + self.kernel_size,
                                         device, dtype))
         if bias:
@@ -64,6 +71,12 @@ class Conv2d(Module):
                 init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
+        if self.padding_mode != "zeros":  # pad first (reflect/replicate/circular), as torch
+            from ..functional import pad
+            return _conv2d(pad(input, self._reversed_padding_repeated_twice,
+                               mode=self.padding_mode),
+                           self.weight, self.bias, self.stride, (0, 0), self.dilation,
+                           self.groups)
         return _conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
                        self.groups)
 
