@@ -2,7 +2,7 @@
 
 神经网络模块：Module、Parameter、各种层与损失函数，以及 ``functional`` 与 ``init``。
 """
-from . import functional, init
+from . import functional, init, utils
 from .modules import (BCELoss, BCEWithLogitsLoss, Conv2d, CrossEntropyLoss, Dropout, Flatten,
                       Identity, L1Loss, LeakyReLU, Linear, LogSoftmax, MaxPool2d, Module,
                       ModuleDict, ModuleList, MSELoss, NLLLoss, ReLU, Sequential, Sigmoid,
@@ -16,7 +16,7 @@ from .parameter import Parameter
 __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
            "Softmax", "LogSoftmax", "Flatten", "Unflatten", "Dropout", "Sequential",
            "ModuleList", "ModuleDict", "Conv2d", "MaxPool2d", "MSELoss", "L1Loss",
-           "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init",
+           "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init", "utils",
            "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
            "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d",
            "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d"]
