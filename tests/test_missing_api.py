@@ -19,7 +19,7 @@ COURSE_ONLY = {  # public names of ours that torch does not have at that path, w
     "simulate": "the simulated CUDA device", "is_simulated": "the simulated CUDA device",
 }
 EXAMPLES = [("course_lib.nn", "BatchNorm2d"), ("course_lib", "linalg"),
-            ("course_lib.nn.functional", "gelu"), ("course_lib.optim", "Adagrad"),
+            ("course_lib.nn.functional", "scaled_dot_product_attention"), ("course_lib.optim", "Adagrad"),
             ("course_lib.optim.lr_scheduler", "OneCycleLR"),
             ("course_lib.utils.data", "WeightedRandomSampler"), ("course_lib.cuda", "memory_allocated"),
             ("course_lib.autograd", "functional"), ("course_lib.nn.init", "orthogonal_")]

@@ -17,7 +17,8 @@ from . import _ops
 __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross_entropy",
            "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "dropout", "one_hot", "conv2d", "max_pool2d",
-           "leaky_relu", "pad"]
+           "leaky_relu", "pad", "gelu", "silu", "elu", "selu", "celu", "softplus", "mish",
+           "logsigmoid", "hardtanh", "relu6", "hardswish", "hardsigmoid", "softsign"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -60,6 +61,67 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 
 def sigmoid(input):
     return G.sigmoid(input)
+
+
+def _act(fn, input, inplace=False, **kw):
+    from ._activation_ops import activation
+    return activation(fn, input, inplace, **kw)
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return _act("gelu", input, approximate=approximate)
+
+
+def silu(input, inplace=False):
+    return _act("silu", input, inplace)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return _act("elu", input, inplace, alpha=alpha)
+
+
+def selu(input, inplace=False):
+    return _act("selu", input, inplace)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    return _act("celu", input, inplace, alpha=alpha)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return _act("softplus", input, beta=beta, threshold=threshold)
+
+
+def mish(input, inplace=False):
+    return _act("mish", input, inplace)
+
+
+def logsigmoid(input):
+    return _act("logsigmoid", input)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _act("hardtanh", input, inplace, min_val=min_val, max_val=max_val)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardswish(input, inplace=False):
+    return _act("hardswish", input, inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    return _act("hardsigmoid", input, inplace)
+
+
+def softsign(input):
+    return input / (input.abs() + 1)
 
 
 def tanh(input):

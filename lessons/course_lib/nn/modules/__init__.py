@@ -1,5 +1,7 @@
 """All nn layers. 所有 nn 层。"""
 from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .activation_more import (CELU, ELU, GELU, SELU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid,
+                              Mish, ReLU6, SiLU, Softplus, Softsign)
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv2d
 from .dropout import Dropout
