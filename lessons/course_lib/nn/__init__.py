@@ -9,6 +9,8 @@ from .modules import (BCELoss, BCEWithLogitsLoss, Conv2d, CrossEntropyLoss, Drop
                       Softmax, Tanh, Unflatten)
 from .modules.activation_more import (CELU, ELU, GELU, SELU, Hardsigmoid, Hardswish, Hardtanh,
                                      LogSigmoid, Mish, ReLU6, SiLU, Softplus, Softsign)
+from .modules.normalization import LayerNorm
+from .modules.sparse import Embedding
 from .modules.padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d,
                               ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d,
                               ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
@@ -23,7 +25,7 @@ __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Si
            "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d",
            "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d",
            "GELU", "SiLU", "ELU", "SELU", "CELU", "Softplus", "Mish", "LogSigmoid", "Hardtanh",
-           "ReLU6", "Hardswish", "Hardsigmoid", "Softsign"]
+           "ReLU6", "Hardswish", "Hardsigmoid", "Softsign", "LayerNorm", "Embedding"]
 
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402

@@ -18,7 +18,8 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "dropout", "one_hot", "conv2d", "max_pool2d",
            "leaky_relu", "pad", "gelu", "silu", "elu", "selu", "celu", "softplus", "mish",
-           "logsigmoid", "hardtanh", "relu6", "hardswish", "hardsigmoid", "softsign"]
+           "logsigmoid", "hardtanh", "relu6", "hardswish", "hardsigmoid", "softsign",
+           "layer_norm", "embedding"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -113,6 +114,17 @@ def hardswish(input, inplace=False):
 
 def hardsigmoid(input, inplace=False):
     return _act("hardsigmoid", input, inplace)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    from ._norm_ops import layer_norm as _layer_norm
+    return _layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    from ._norm_ops import embedding as _embedding
+    return _embedding(input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
 
 
 def softsign(input):

@@ -1,0 +1,123 @@
+"""``layer_norm`` and ``embedding``: one graph node each (torch's names), forward and chain
+rule side by side. 层归一化与词嵌入（各一个计算图节点）。
+
+layer_norm over the last dims D (N = their size): x̂ = (x − μ)·r with r = 1/√(σ² + eps),
+y = x̂·w + b.  Backward: with ĝ = g·w,
+    ∂L/∂x = r · (ĝ − mean_D(ĝ) − x̂ · mean_D(ĝ · x̂)),  ∂L/∂w = Σ_batch g·x̂,  ∂L/∂b = Σ_batch g.
+embedding: y = W[idx]; ∂L/∂W adds each row of g into the row it came from (rows of
+``padding_idx`` get nothing).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._backend import xp_of
+from ..autograd.grad_mode import STATE
+from ..autograd.node import Node, attach
+from . import _glue as G
+from ._ops import _keep_device, _wrap
+
+
+class NativeLayerNormBackward0(Node):
+    __slots__ = ("meta",)
+
+    @_keep_device
+    def backward(self, g):
+        xhat, rstd, w = self.saved
+        axes, needs = self.meta
+        gx = gw = gb = None
+        batch = tuple(range(g.ndim - len(axes)))
+        if needs[0]:
+            gh = g * w if w is not None else g
+            gx = rstd * (gh - gh.mean(axis=axes, keepdims=True)
+                         - xhat * (gh * xhat).mean(axis=axes, keepdims=True))
+        if needs[1]:
+            gw = (g * xhat).sum(axis=batch)
+        if needs[2]:
+            gb = g.sum(axis=batch)
+        return gx, gw, gb
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalise over the last ``len(normalized_shape)`` dims: (*, *normalized_shape)."""
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    shape = tuple(normalized_shape)
+    x = input._data
+    if tuple(x.shape[x.ndim - len(shape):]) != shape or len(shape) > x.ndim:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"[*, {', '.join(map(str, shape))}], but got input of size"
+                           f"{list(x.shape)}")
+    for name, p in (("weight", weight), ("bias", bias)):
+        if p is not None and tuple(p.shape) != shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but "
+                               f"got {name} of shape {list(p.shape)} and normalized_shape = "
+                               f"{list(shape)}")
+    xp = xp_of(x)
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    mean = x.mean(axis=axes, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+    rstd = 1 / xp.sqrt(var + eps)
+    xhat = (x - mean) * rstd
+    y = xhat
+    w = weight._data if weight is not None else None
+    if w is not None:
+        y = y * w
+    if bias is not None:
+        y = y + bias._data
+    out = _wrap(y.astype(x.dtype, copy=False), x)
+    needs = tuple(t is not None and t._requires_grad for t in (input, weight, bias))
+    if STATE[0] and any(needs):
+        node = NativeLayerNormBackward0()
+        node.saved, node.meta = (xhat, rstd, w), (axes, needs)
+        node.save_versions(*(t for t in (input, weight) if t is not None))
+        attach(out, node, (input, weight, bias))
+    return out
+
+
+class EmbeddingBackward0(Node):
+    __slots__ = ("meta",)
+
+    @_keep_device
+    def backward(self, g):
+        (idx,) = self.saved
+        num, padding_idx = self.meta
+        xp = xp_of(g)
+        gw = xp.zeros((num, g.shape[-1]), dtype=g.dtype)
+        flat, rows = idx.reshape(-1), g.reshape(-1, g.shape[-1])
+        if padding_idx is not None:
+            keep = flat != padding_idx
+            flat, rows = flat[keep], rows[keep]
+        if xp is np or isinstance(gw, np.ndarray):
+            np.add.at(gw, flat, rows)
+        else:  # pragma: no cover - needs a GPU
+            import cupyx
+            cupyx.scatter_add(gw, flat, rows)
+        return None, gw
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    """Rows of ``weight`` (num_embeddings, dim) picked by the integer ``input``: (*, dim)."""
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("course_lib 的 embedding 不支持 max_norm、scale_grad_by_freq、"
+                                  "sparse / course_lib's embedding does not support max_norm, "
+                                  "scale_grad_by_freq or sparse")
+    idx = input._data
+    if idx.dtype.kind not in "iu" or idx.dtype.itemsize < 4:
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
+                           "following scalar types: Long, Int; but got "
+                           f"{G._type_name(input)} instead (while checking arguments for "
+                           "embedding)")
+    num = weight.shape[0]
+    if padding_idx is not None:
+        if padding_idx < 0:
+            padding_idx += num
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        raise IndexError("index out of range in self")
+    out = _wrap(weight._data[idx], weight._data)
+    if STATE[0] and weight._requires_grad:
+        node = EmbeddingBackward0()
+        node.saved, node.meta = (idx.copy(),), (num, padding_idx)
+        attach(out, node, (input, weight))
+    return out

@@ -1,0 +1,84 @@
+"""nn.LayerNorm / F.layer_norm and nn.Embedding / F.embedding like torch: values, float64
+gradients (input, weight, bias), grad_fn names, reprs, parameters, errors; gradcheck.
+层归一化与词嵌入与 torch 一致。"""
+import numpy as np
+import pytest
+
+import course_lib as cl
+
+LN = [((2, 3, 4), (4,), True, True), ((2, 3, 4), (3, 4), True, False),
+      ((5, 6), (6,), False, False), ((4,), (4,), True, True), ((2, 0, 3), (3,), True, True)]
+
+
+def _ln(T, shape, nshape, affine, bias):
+    g = np.random.default_rng(11)
+    x = T.tensor(g.standard_normal(shape) * 3 + 1, requires_grad=True)
+    m = T.nn.LayerNorm(nshape, eps=1e-3, elementwise_affine=affine, bias=bias,
+                       dtype=T.float64)
+    params = [p for p in m.parameters()]
+    with T.no_grad():
+        for p in params:
+            p.copy_(T.tensor(g.standard_normal(tuple(p.shape))))
+    y = m(x)
+    (y * T.tensor(np.cos(np.arange(y.numel())).reshape(tuple(y.shape)))).sum().backward()
+    return (repr(m), list(m.state_dict()), type(y.grad_fn).__name__, y.detach().numpy(),
+            x.grad.numpy(), [p.grad.numpy() for p in params])
+
+
+@pytest.mark.parametrize("shape,nshape,affine,bias", LN, ids=[str(c) for c in LN])
+def test_layer_norm_like_torch(shape, nshape, affine, bias):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _ln(cl, shape, nshape, affine, bias), _ln(torch, shape, nshape, affine, bias)
+    assert ours[:3] == theirs[:3]
+    for a, b in zip(ours[3:5] + tuple(ours[5]), theirs[3:5] + tuple(theirs[5])):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_layer_norm_gradcheck_and_errors():
+    g = np.random.default_rng(2)
+    x = cl.tensor(g.standard_normal((3, 4)), requires_grad=True)
+    w = cl.tensor(g.standard_normal(4), requires_grad=True)
+    b = cl.tensor(g.standard_normal(4), requires_grad=True)
+    assert cl.autograd.gradcheck(lambda *t: cl.nn.functional.layer_norm(t[0], (4,), t[1], t[2]),
+                                 (x, w, b))
+    with pytest.raises(RuntimeError, match=r"Given normalized_shape=\[4\], expected input with "
+                                           r"shape \[\*, 4\], but got input of size\[2, 3\]"):
+        cl.nn.functional.layer_norm(cl.ones(2, 3), (4,))
+    with pytest.raises(RuntimeError, match="Expected weight to be of same shape"):
+        cl.nn.functional.layer_norm(cl.ones(2, 4), (4,), weight=cl.ones(3))
+
+
+def _emb(T, padding_idx):
+    g = np.random.default_rng(5)
+    T.manual_seed(0)
+    m = T.nn.Embedding(6, 3, padding_idx=padding_idx, dtype=T.float64)
+    with T.no_grad():
+        m.weight.copy_(T.tensor(g.standard_normal((6, 3))))
+        if m.padding_idx is not None:
+            m.weight[m.padding_idx].fill_(0)
+    idx = T.tensor([[1, 2, 1], [0, 5, 1]])
+    y = m(idx)
+    (y * T.tensor(np.arange(18.0).reshape(2, 3, 3))).sum().backward()
+    return (repr(m), m.padding_idx, type(y.grad_fn).__name__, y.detach().numpy().tolist(),
+            m.weight.grad.numpy().tolist())
+
+
+@pytest.mark.parametrize("padding_idx", [None, 0, 1, -1])
+def test_embedding_like_torch(padding_idx):
+    torch = pytest.importorskip("torch")
+    assert _emb(cl, padding_idx) == _emb(torch, padding_idx)
+
+
+def test_embedding_errors_and_init():
+    m = cl.nn.Embedding(10, 4, padding_idx=2)
+    assert m.weight.shape == (10, 4) and m.weight[2].abs().sum().item() == 0.0
+    assert 0.5 < float(m.weight.detach().std()) < 1.6  # N(0, 1)
+    with pytest.raises(RuntimeError, match="'indices' to have one of the following scalar "
+                                           "types: Long, Int; but got course_lib.FloatTensor"):
+        m(cl.tensor([1.0]))
+    with pytest.raises(IndexError, match="index out of range in self"):
+        m(cl.tensor([10]))
+    with pytest.raises(AssertionError, match="Padding_idx must be within num_embeddings"):
+        cl.nn.Embedding(5, 3, padding_idx=7)
+    pre = cl.nn.Embedding.from_pretrained(cl.ones(3, 2))
+    assert not pre.weight.requires_grad and pre(cl.tensor([2])).tolist() == [[1.0, 1.0]]
