@@ -82,3 +82,59 @@ def test_embedding_errors_and_init():
         cl.nn.Embedding(5, 3, padding_idx=7)
     pre = cl.nn.Embedding.from_pretrained(cl.ones(3, 2))
     assert not pre.weight.requires_grad and pre(cl.tensor([2])).tolist() == [[1.0, 1.0]]
+
+
+BN = [("BatchNorm2d", (3,), {}, (4, 3, 5, 5)), ("BatchNorm1d", (3,), {}, (6, 3)),
+      ("BatchNorm1d", (3,), {"momentum": None}, (4, 3, 7)),
+      ("BatchNorm2d", (3,), {"affine": False}, (2, 3, 4, 4)),
+      ("BatchNorm1d", (3,), {"track_running_stats": False}, (5, 3)),
+      ("BatchNorm2d", (3,), {"bias": False, "eps": 1e-3, "momentum": 0.3}, (2, 3, 3, 3))]
+
+
+def _bn(T, name, args, kw, shape):
+    g = np.random.default_rng(13)
+    m = getattr(T.nn, name)(*args, dtype=T.float64, **kw)
+    with T.no_grad():
+        for p in m.parameters():
+            p.copy_(T.tensor(g.standard_normal(tuple(p.shape))))
+    rows = [repr(m), list(m.state_dict())]
+    for step, mode in enumerate(["train", "train", "eval", "train"]):
+        getattr(m, mode)()
+        x = T.tensor(g.standard_normal(shape) * (step + 1) + step, requires_grad=True)
+        y = m(x)
+        (y * T.tensor(np.sin(np.arange(y.numel())).reshape(tuple(y.shape)))).sum().backward()
+        rows.append((mode, type(y.grad_fn).__name__, y.detach().numpy(), x.grad.numpy(),
+                     [p.grad.numpy().copy() for p in m.parameters()],
+                     {k: v.numpy().copy() for k, v in m.state_dict().items()}))
+        m.zero_grad()
+    return rows
+
+
+@pytest.mark.parametrize("name,args,kw,shape", BN, ids=[f"{b[0]}-{b[2]}" for b in BN])
+def test_batch_norm_like_torch(name, args, kw, shape):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _bn(cl, name, args, kw, shape), _bn(torch, name, args, kw, shape)
+    assert ours[:2] == theirs[:2]
+    for a, b in zip(ours[2:], theirs[2:]):
+        assert a[:2] == b[:2]
+        for u, v in zip((a[2], a[3], *a[4]), (b[2], b[3], *b[4])):
+            np.testing.assert_allclose(u, v, rtol=1e-10, atol=1e-12)
+        assert a[5].keys() == b[5].keys()
+        for k in a[5]:
+            np.testing.assert_allclose(a[5][k], b[5][k], rtol=1e-12, atol=1e-14)
+
+
+def test_batch_norm_errors_and_gradcheck():
+    with pytest.raises(ValueError, match=r"expected 4D input \(got 3D input\)"):
+        cl.nn.BatchNorm2d(3)(cl.ones(3, 5, 5))
+    with pytest.raises(ValueError, match=r"expected 2D or 3D input \(got 4D input\)"):
+        cl.nn.BatchNorm1d(3)(cl.ones(4, 3, 2, 2))
+    with pytest.raises(ValueError, match="Expected more than 1 value per channel when training"):
+        cl.nn.BatchNorm1d(3)(cl.ones(1, 3))
+    g = np.random.default_rng(1)
+    x = cl.tensor(g.standard_normal((4, 2, 3)), requires_grad=True)
+    w = cl.tensor(g.standard_normal(2), requires_grad=True)
+    b = cl.tensor(g.standard_normal(2), requires_grad=True)
+    assert cl.autograd.gradcheck(
+        lambda *t: cl.nn.functional.batch_norm(t[0], None, None, t[1], t[2], training=True),
+        (x, w, b))

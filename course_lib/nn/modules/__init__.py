@@ -8,6 +8,7 @@ from .dropout import Dropout
 from .flatten import Flatten, Unflatten
 from .linear import Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .batchnorm import BatchNorm1d, BatchNorm2d
 from .module import Module
 from .normalization import LayerNorm
 from .sparse import Embedding

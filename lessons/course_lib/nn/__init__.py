@@ -9,6 +9,7 @@ from .modules import (BCELoss, BCEWithLogitsLoss, Conv2d, CrossEntropyLoss, Drop
                       Softmax, Tanh, Unflatten)
 from .modules.activation_more import (CELU, ELU, GELU, SELU, Hardsigmoid, Hardswish, Hardtanh,
                                      LogSigmoid, Mish, ReLU6, SiLU, Softplus, Softsign)
+from .modules.batchnorm import BatchNorm1d, BatchNorm2d
 from .modules.normalization import LayerNorm
 from .modules.sparse import Embedding
 from .modules.padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d,
@@ -25,7 +26,8 @@ __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Si
            "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d",
            "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d",
            "GELU", "SiLU", "ELU", "SELU", "CELU", "Softplus", "Mish", "LogSigmoid", "Hardtanh",
-           "ReLU6", "Hardswish", "Hardsigmoid", "Softsign", "LayerNorm", "Embedding"]
+           "ReLU6", "Hardswish", "Hardsigmoid", "Softsign", "LayerNorm", "Embedding",
+           "BatchNorm1d", "BatchNorm2d"]
 
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402

@@ -1,9 +1,13 @@
-"""``layer_norm`` and ``embedding``: one graph node each (torch's names), forward and chain
-rule side by side. 层归一化与词嵌入（各一个计算图节点）。
+"""``layer_norm``, ``batch_norm`` and ``embedding``: one graph node each (torch's names),
+forward and chain rule side by side. 层归一化、批归一化与词嵌入（各一个计算图节点）。
 
 layer_norm over the last dims D (N = their size): x̂ = (x − μ)·r with r = 1/√(σ² + eps),
 y = x̂·w + b.  Backward: with ĝ = g·w,
     ∂L/∂x = r · (ĝ − mean_D(ĝ) − x̂ · mean_D(ĝ · x̂)),  ∂L/∂w = Σ_batch g·x̂,  ∂L/∂b = Σ_batch g.
+batch_norm per channel c over the other dims (M values): training uses the batch's μ, σ²
+(biased) and updates running_mean/var (unbiased σ²) with ``momentum``; eval uses the running
+ones (then r is a constant: ∂L/∂x = g·w·r).  Training backward, with ĝ = g·w:
+    ∂L/∂x = r · (ĝ − mean(ĝ) − x̂ · mean(ĝ · x̂)) — the layer_norm formula over other axes.
 embedding: y = W[idx]; ∂L/∂W adds each row of g into the row it came from (rows of
 ``padding_idx`` get nothing).
 """
@@ -70,6 +74,76 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if STATE[0] and any(needs):
         node = NativeLayerNormBackward0()
         node.saved, node.meta = (xhat, rstd, w), (axes, needs)
+        node.save_versions(*(t for t in (input, weight) if t is not None))
+        attach(out, node, (input, weight, bias))
+    return out
+
+
+class NativeBatchNormBackward0(Node):
+    __slots__ = ("meta",)
+
+    @_keep_device
+    def backward(self, g):
+        xhat, rstd, w = self.saved
+        axes, needs, training = self.meta
+        shape = [1] * g.ndim
+        shape[1] = g.shape[1]
+        wb = 1 if w is None else w.reshape(shape)
+        gx = gw = gb = None
+        if needs[0]:
+            gh = g * wb
+            if training:
+                gx = rstd * (gh - gh.mean(axis=axes, keepdims=True)
+                             - xhat * (gh * xhat).mean(axis=axes, keepdims=True))
+            else:
+                gx = gh * rstd
+        if needs[1]:
+            gw = (g * xhat).sum(axis=axes)
+        if needs[2]:
+            gb = g.sum(axis=axes)
+        return gx, gw, gb
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    """(N, C, *) normalised per channel C; running stats updated in place when training."""
+    x = input._data
+    if x.ndim < 2:
+        raise ValueError(f"Expected 2D or 3D input (got {x.ndim}D input)")
+    axes = (0,) + tuple(range(2, x.ndim))
+    count = x.size // max(x.shape[1], 1)
+    if training and count <= 1:
+        raise ValueError("Expected more than 1 value per channel when training, got input size "
+                         f"course_lib.Size({list(x.shape)})")
+    xp = xp_of(x)
+    shape = [1] * x.ndim
+    shape[1] = x.shape[1]
+    if training or running_mean is None:
+        mean = x.mean(axis=axes, keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+        if training and running_mean is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                unbiased = var.reshape(-1) * (count / (count - 1))
+            rm, rv = running_mean._data, running_var._data
+            rm[...] = (1 - momentum) * rm + momentum * mean.reshape(-1)
+            rv[...] = (1 - momentum) * rv + momentum * unbiased
+            running_mean._ver[0] += 1
+            running_var._ver[0] += 1
+    else:
+        mean = running_mean._data.reshape(shape)
+        var = running_var._data.reshape(shape)
+    rstd = 1 / xp.sqrt(var + eps)
+    xhat = (x - mean) * rstd
+    w = weight._data if weight is not None else None
+    y = xhat if w is None else xhat * w.reshape(shape)
+    if bias is not None:
+        y = y + bias._data.reshape(shape)
+    out = _wrap(y.astype(x.dtype, copy=False), x)
+    needs = tuple(t is not None and t._requires_grad for t in (input, weight, bias))
+    if STATE[0] and any(needs):
+        node = NativeBatchNormBackward0()
+        node.saved = (xhat, rstd, w)
+        node.meta = (axes, needs, bool(training or running_mean is None))
         node.save_versions(*(t for t in (input, weight) if t is not None))
         attach(out, node, (input, weight, bias))
     return out

@@ -19,7 +19,7 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "binary_cross_entropy_with_logits", "dropout", "one_hot", "conv2d", "max_pool2d",
            "leaky_relu", "pad", "gelu", "silu", "elu", "selu", "celu", "softplus", "mish",
            "logsigmoid", "hardtanh", "relu6", "hardswish", "hardsigmoid", "softsign",
-           "layer_norm", "embedding"]
+           "layer_norm", "embedding", "batch_norm"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -119,6 +119,12 @@ def hardsigmoid(input, inplace=False):
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     from ._norm_ops import layer_norm as _layer_norm
     return _layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    from ._norm_ops import batch_norm as _batch_norm
+    return _batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
