@@ -19,7 +19,8 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "binary_cross_entropy_with_logits", "dropout", "one_hot", "conv2d", "max_pool2d",
            "leaky_relu", "pad", "gelu", "silu", "elu", "selu", "celu", "softplus", "mish",
            "logsigmoid", "hardtanh", "relu6", "hardswish", "hardsigmoid", "softsign",
-           "layer_norm", "embedding", "batch_norm"]
+           "layer_norm", "embedding", "batch_norm",
+           "avg_pool2d", "adaptive_avg_pool2d"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -374,6 +375,18 @@ def pad(input, pad, mode="constant", value=None):
     """Pad ``input`` (see ``_pad_ops.py``); ``pad`` = (left, right) pairs, last dim first."""
     from ._pad_ops import pad as _pad
     return _pad(input, pad, mode, value)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    from ._avgpool_ops import avg_pool2d as _avg
+    return _avg(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                divisor_override)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    from ._avgpool_ops import adaptive_avg_pool2d as _adaptive
+    return _adaptive(input, output_size)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

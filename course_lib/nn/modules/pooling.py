@@ -1,10 +1,11 @@
-"""``nn.MaxPool2d``: the maximum of each window. 二维最大池化层。"""
+"""``nn.MaxPool2d`` / ``nn.AvgPool2d`` / ``nn.AdaptiveAvgPool2d``: the maximum or the mean of
+each window. 二维最大池化与平均池化层。"""
 from __future__ import annotations
 
 from .._ops import _max_pool2d
 from .module import Module
 
-__all__ = ["MaxPool2d"]
+__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
 
 
 class MaxPool2d(Module):
@@ -27,3 +28,38 @@ class MaxPool2d(Module):
     def extra_repr(self):
         return ("kernel_size={kernel_size}, stride={stride}, padding={padding}, "
                 "dilation={dilation}, ceil_mode={ceil_mode}".format(**self.__dict__))
+
+
+class AvgPool2d(Module):
+    """input (N, C, H, W) → (N, C, H_out, W_out): the mean of each window."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True, divisor_override=None):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if (stride is not None) else kernel_size
+        self.padding, self.ceil_mode = padding, ceil_mode
+        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
+
+    def forward(self, input):
+        from ..functional import avg_pool2d
+        return avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """input (N, C, H, W) → (N, C, *output_size): means of near-equal windows."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input):
+        from ..functional import adaptive_avg_pool2d
+        return adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
