@@ -138,3 +138,45 @@ def test_batch_norm_errors_and_gradcheck():
     assert cl.autograd.gradcheck(
         lambda *t: cl.nn.functional.batch_norm(t[0], None, None, t[1], t[2], training=True),
         (x, w, b))
+
+
+GN = [(2, 4, (3, 4, 5), True), (1, 3, (2, 3, 2, 2), False), (3, 6, (2, 6), True),
+      (6, 6, (2, 6, 3), True)]
+
+
+def _gn(T, groups, channels, shape, affine):
+    g = np.random.default_rng(17)
+    m = T.nn.GroupNorm(groups, channels, eps=1e-4, affine=affine, dtype=T.float64)
+    params = list(m.parameters())
+    with T.no_grad():
+        for p in params:
+            p.copy_(T.tensor(g.standard_normal(tuple(p.shape))))
+    x = T.tensor(g.standard_normal(shape) * 2 - 1, requires_grad=True)
+    y = m(x)
+    (y * T.tensor(np.cos(np.arange(y.numel())).reshape(tuple(y.shape)))).sum().backward()
+    return (repr(m), list(m.state_dict()), type(y.grad_fn).__name__,
+            [y.detach().numpy(), x.grad.numpy()] + [p.grad.numpy() for p in params])
+
+
+@pytest.mark.parametrize("groups,channels,shape,affine", GN, ids=[str(c) for c in GN])
+def test_group_norm_like_torch(groups, channels, shape, affine):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _gn(cl, groups, channels, shape, affine), _gn(torch, groups, channels, shape,
+                                                                 affine)
+    assert ours[:3] == theirs[:3]
+    for a, b in zip(ours[3], theirs[3]):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_group_norm_errors_and_gradcheck():
+    with pytest.raises(ValueError, match=r"num_channels \(4\) must be divisible by num_groups"):
+        cl.nn.GroupNorm(3, 4)
+    with pytest.raises(RuntimeError, match="Expected number of channels in input to be "
+                                           "divisible by num_groups"):
+        cl.nn.GroupNorm(2, 4)(cl.ones(3, 5, 2))
+    g = np.random.default_rng(3)
+    x = cl.tensor(g.standard_normal((2, 4, 3)), requires_grad=True)
+    w = cl.tensor(g.standard_normal(4), requires_grad=True)
+    b = cl.tensor(g.standard_normal(4), requires_grad=True)
+    assert cl.autograd.gradcheck(lambda *t: cl.nn.functional.group_norm(t[0], 2, t[1], t[2]),
+                                 (x, w, b))

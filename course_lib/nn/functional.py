@@ -19,7 +19,7 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "binary_cross_entropy_with_logits", "dropout", "one_hot", "conv2d", "max_pool2d",
            "leaky_relu", "pad", "gelu", "silu", "elu", "selu", "celu", "softplus", "mish",
            "logsigmoid", "hardtanh", "relu6", "hardswish", "hardsigmoid", "softsign",
-           "layer_norm", "embedding", "batch_norm",
+           "layer_norm", "embedding", "batch_norm", "group_norm",
            "avg_pool2d", "adaptive_avg_pool2d"]
 
 
@@ -131,6 +131,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                momentum=0.1, eps=1e-5):
     from ._norm_ops import batch_norm as _batch_norm
     return _batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    from ._norm_ops import group_norm as _group_norm
+    return _group_norm(input, num_groups, weight, bias, eps)
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,

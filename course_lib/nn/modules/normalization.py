@@ -1,6 +1,7 @@
-"""``nn.LayerNorm``: normalise each sample over its last dims, then scale and shift.
+"""``nn.LayerNorm`` / ``nn.GroupNorm``: normalise each sample over its last dims (or over
+groups of channels), then scale and shift.
 
-层归一化：对每个样本的最后几维做标准化，再乘以 weight、加上 bias。
+层归一化与组归一化：对每个样本的最后几维（或每组通道）做标准化，再乘以 weight、加上 bias。
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["LayerNorm"]
+__all__ = ["LayerNorm", "GroupNorm"]
 
 
 class LayerNorm(Module):
@@ -46,3 +47,36 @@ class LayerNorm(Module):
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine="
                 f"{self.elementwise_affine}, bias={self.bias is not None}")
+
+
+class GroupNorm(Module):
+    """(N, C, *) → same shape; C split into num_groups groups; weight and bias have (C,)."""
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None,
+                 dtype=None):
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
+        self.num_groups, self.num_channels, self.eps, self.affine = (num_groups, num_channels,
+                                                                     eps, affine)
+        if affine:
+            self.weight = Parameter(G.empty((num_channels,), device, dtype))
+            self.bias = Parameter(G.empty((num_channels,), device, dtype))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, input):
+        from ..functional import group_norm
+        return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")

@@ -11,7 +11,7 @@ from .modules.activation_more import (CELU, ELU, GELU, SELU, Hardsigmoid, Hardsw
                                      LogSigmoid, Mish, ReLU6, SiLU, Softplus, Softsign)
 from .modules.batchnorm import BatchNorm1d, BatchNorm2d
 from .modules.pooling import AdaptiveAvgPool2d, AvgPool2d
-from .modules.normalization import LayerNorm
+from .modules.normalization import GroupNorm, LayerNorm
 from .modules.sparse import Embedding
 from .modules.padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d,
                               ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d,
@@ -28,7 +28,8 @@ __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Si
            "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d",
            "GELU", "SiLU", "ELU", "SELU", "CELU", "Softplus", "Mish", "LogSigmoid", "Hardtanh",
            "ReLU6", "Hardswish", "Hardsigmoid", "Softsign", "LayerNorm", "Embedding",
-           "BatchNorm1d", "BatchNorm2d", "AvgPool2d", "AdaptiveAvgPool2d"]
+           "BatchNorm1d", "BatchNorm2d", "AvgPool2d", "AdaptiveAvgPool2d",
+           "GroupNorm"]
 
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402

@@ -149,6 +149,57 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return out
 
 
+class NativeGroupNormBackward0(Node):
+    __slots__ = ("meta",)
+
+    @_keep_device
+    def backward(self, g):
+        xhat, rstd, w = self.saved  # xhat, rstd in the (N, G, rest) layout
+        groups, needs = self.meta
+        n, c = g.shape[:2]
+        cshape = (1, c) + (1,) * (g.ndim - 2)
+        gx = gw = gb = None
+        if needs[0]:
+            gh = (g * w.reshape(cshape) if w is not None else g).reshape(n, groups, -1)
+            gx = (rstd * (gh - gh.mean(axis=-1, keepdims=True)
+                          - xhat * (gh * xhat).mean(axis=-1, keepdims=True))).reshape(g.shape)
+        other = (0,) + tuple(range(2, g.ndim))
+        if needs[1]:
+            gw = (g * xhat.reshape(g.shape)).sum(axis=other)
+        if needs[2]:
+            gb = g.sum(axis=other)
+        return gx, gw, gb
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """(N, C, *) normalised over each group of C / num_groups channels (and the other dims)."""
+    x = input._data
+    if x.ndim < 2 or x.shape[1] % num_groups:
+        raise RuntimeError("Expected number of channels in input to be divisible by num_groups, "
+                           f"but got input of shape {list(x.shape)} and num_groups={num_groups}")
+    xp = xp_of(x)
+    n, c = x.shape[:2]
+    xg = x.reshape(n, num_groups, -1)
+    mean = xg.mean(axis=-1, keepdims=True)
+    rstd = 1 / xp.sqrt(((xg - mean) ** 2).mean(axis=-1, keepdims=True) + eps)
+    xhat = (xg - mean) * rstd
+    y = xhat.reshape(x.shape)
+    cshape = (1, c) + (1,) * (x.ndim - 2)
+    w = weight._data if weight is not None else None
+    if w is not None:
+        y = y * w.reshape(cshape)
+    if bias is not None:
+        y = y + bias._data.reshape(cshape)
+    out = _wrap(y.astype(x.dtype, copy=False), x)
+    needs = tuple(t is not None and t._requires_grad for t in (input, weight, bias))
+    if STATE[0] and any(needs):
+        node = NativeGroupNormBackward0()
+        node.saved, node.meta = (xhat, rstd, w), (num_groups, needs)
+        node.save_versions(*(t for t in (input, weight) if t is not None))
+        attach(out, node, (input, weight, bias))
+    return out
+
+
 class EmbeddingBackward0(Node):
     __slots__ = ("meta",)
 
