@@ -45,6 +45,7 @@ from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from
                         full_like, linspace, normal, ones, ones_like, rand, rand_like, randint,
                         randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like)
 from .functional import broadcast_shapes, broadcast_tensors, einsum
+from ._ops.special import arctan2, atan2, erf, erfinv, hypot, nan_to_num, roll, trace
 from ._ops.stacking import (atleast_1d, atleast_2d, atleast_3d, column_stack, dstack, hstack,
                             row_stack, vstack)
 from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
