@@ -19,10 +19,9 @@ import os
 
 def missing(where: str, name: str, module=None) -> AttributeError:
     """The AttributeError for ``where.name`` (``where``: a module name)."""
-    from ._torch_names import NAMES
     plain = f"module '{where}' has no attribute '{name}'"
     theirs = where.replace("course_lib", "torch", 1) + f".{name}"
-    if not name.startswith("_") and name in NAMES.get(where, ()):
+    if not name.startswith("_") and name in _names(where):
         msg = (f"{plain}：PyTorch 有 {theirs}，但 course_lib 只实现了课程用到的部分；要用它，请在"
                f"真正的 PyTorch 上运行这段代码（import torch）。\n{plain}: PyTorch has {theirs}, "
                "but course_lib implements only what the course uses; run this code on real "
@@ -32,6 +31,11 @@ def missing(where: str, name: str, module=None) -> AttributeError:
     e = AttributeError(msg)
     e.name, e.obj = name, module
     return e
+
+
+def _names(where):
+    from ._torch_names import NAMES  # only when a public name is missing
+    return NAMES.get(where, ())
 
 
 def module_getattr(module_name: str, module_file: str):

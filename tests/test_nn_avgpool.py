@@ -14,7 +14,11 @@ AVG = [((2, 3, 7, 6), dict(kernel_size=2)), ((2, 3, 7, 6), dict(kernel_size=3, s
                            count_include_pad=False)),
        ((2, 7, 6), dict(kernel_size=2, stride=1)),
        ((1, 1, 5, 5), dict(kernel_size=2, stride=1, divisor_override=3)),
-       ((1, 1, 4, 4), dict(kernel_size=5)), ((1, 1, 4, 4), dict(kernel_size=2, padding=2))]
+       ((1, 1, 4, 4), dict(kernel_size=5)), ((1, 1, 4, 4), dict(kernel_size=2, padding=2)),
+       ((1, 1, 4, 4), dict(kernel_size=(1, 2, 3))), ((1, 1, 4, 4), dict(kernel_size=2,
+                                                                         stride=(1, 2, 3))),
+       ((1, 1, 4, 4), dict(kernel_size=2, padding=(1, 1, 1))),
+       ((1, 1, 4, 4), dict(kernel_size=2.5))]
 ADAPTIVE = [((2, 3, 7, 6), (3, 2)), ((2, 3, 7, 6), 1), ((3, 7, 6), (4, 4)),
             ((1, 2, 5, 9), (5, None)), ((1, 2, 10, 10), (3, 7)), ((1, 1, 3, 3), (5, 5))]
 

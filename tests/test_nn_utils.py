@@ -16,7 +16,7 @@ def _params(T, dtype, scale=1.0):
     return ps
 
 
-@pytest.mark.parametrize("norm_type", [2.0, 1.0, math.inf, 3.0, 0.5])
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, math.inf, 3.0, 0.5, 0.0, -math.inf])
 @pytest.mark.parametrize("max_norm", [0.5, 1e3])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_clip_grad_norm_like_torch(norm_type, max_norm, dtype):
@@ -68,3 +68,13 @@ def test_parameters_to_vector_and_back():
     assert m.bias.tolist() == [6.0, 7.0] and m.weight.requires_grad
     with pytest.raises(TypeError, match="expected torch.Tensor, but got"):
         cl.nn.utils.vector_to_parameters([1.0] * 8, m.parameters())
+
+
+@pytest.mark.parametrize("p", [0, -math.inf, math.inf, 1, 2, 0.5])
+@pytest.mark.parametrize("dim", [None, 1])
+def test_tensor_norm_orders_like_torch(p, dim):
+    """p = 0 counts the non-zeros and p = −inf is the smallest |x| (both were wrong before)."""
+    torch = pytest.importorskip("torch")
+    a = [[0.0, 1.0, -2.0], [3.0, 0.0, 0.5]]
+    ours, theirs = cl.tensor(a).norm(p, dim), torch.tensor(a).norm(p, dim)
+    assert ours.tolist() == pytest.approx(theirs.tolist())

@@ -16,6 +16,8 @@ from .._backend import xp_of
 from ..autograd.grad_mode import STATE
 from ..autograd.node import Node, attach1
 from . import _glue as G
+from .._ops.pointwise import _sigmoid  # the overflow-free one of Tensor.sigmoid
+from .._ops.special import _sp as _special  # scipy / cupyx special functions
 from ._ops import _keep_device, _wrap
 
 SQRT_2_PI = math.sqrt(2 / math.pi)
@@ -23,16 +25,7 @@ SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.050700987355480493
 
 
 def _erf(x):
-    if xp_of(x) is np:
-        from scipy.special import erf
-    else:  # pragma: no cover - needs a GPU
-        from cupyx.scipy.special import erf
-    return erf(x)
-
-
-def _sigmoid(x):
-    xp = xp_of(x)
-    return xp.exp(-xp.logaddexp(0, -x))
+    return _special("erf", x)
 
 
 def _softplus(x):
@@ -152,11 +145,9 @@ class _ActivationBackward(Node):
         return ((g * d).astype(x.dtype, copy=False),)
 
 
-_NODES = {}
-for _fn, (_name, _f, _df) in ACTIVATIONS.items():
-    if _name not in _NODES:
-        _NODES[_name] = type(_name, (_ActivationBackward,), {"__slots__": ()})
-    _NODES[_fn] = type(_name, (_NODES[_name],), {"__slots__": (), "derivative": staticmethod(_df)})
+# one node class per function, named as torch names it (selu's is EluBackward0 too)
+_NODES = {fn: type(name, (_ActivationBackward,), {"__slots__": (), "derivative": staticmethod(df)})
+          for fn, (name, _, df) in ACTIVATIONS.items()}
 
 
 def activation(fn, input, inplace=False, **kw):

@@ -19,11 +19,11 @@ class ConvolutionBackward0(Node):
     @_keep_device
     def backward(self, g):
         cols, w = self.saved
-        xshape, stride, padding, dilation, flags, dts, batched, groups, extra = self.meta
+        xshape, stride, padding, dilation, flags, dts, batched, groups = self.meta
         if not batched:
             g = g[None]
         gx, gw, gb = CK.conv2d_backward(xp_of(g), g, xshape, w, cols, stride, padding, dilation,
-                                        *flags, groups=groups, extra=extra)
+                                        *flags, groups=groups)
         if gx is not None:
             gx = fit(gx, xshape, dts[0])
             if not batched:
@@ -51,14 +51,14 @@ def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
     if extra != (0, 0):  # padding='same', even kernel: one more row/column bottom/right, as
         from ._pad_ops import pad  # torch does it (a ConstantPadNdBackward0 in the graph)
         input = pad(input, (0, extra[1], 0, extra[0]))
-        x, extra = input._data, (0, 0)
-    out, cols = CK.conv2d_forward(xp_of(x), x, w, b, stride, padding, dilation, groups, extra)
+        x = input._data
+    out, cols = CK.conv2d_forward(xp_of(x), x, w, b, stride, padding, dilation, groups)
     res = _wrap(out if batched else out[0], x)
     if _needs(input, weight, bias):
         node = ConvolutionBackward0()
         node.saved = (cols, w)
         node.meta = (x.shape, stride, padding, dilation, (_rg(input), _rg(weight), _rg(bias)),
-                     (x.dtype, w.dtype), batched, groups, extra)
+                     (x.dtype, w.dtype), batched, groups)
         node.save_versions(weight)
         attach(res, node, (input, weight, bias))
     return res
@@ -222,17 +222,18 @@ def _max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mod
     return res, _wrap(idx if batched else idx[0], x)
 
 
-def _pool_pair(v, name, rule):
+def _pool_pair(v, name, rule, op="max_pool2d"):
     if isinstance(v, (tuple, list)):
         if len(v) not in (1, 2):
-            raise RuntimeError(f"max_pool2d: {name} {rule}")
+            raise RuntimeError(f"{op}: {name} {rule}")
         items = tuple(v) * (3 - len(v))
     else:
         items = (v, v)
     for i in items[:2]:
         if not isinstance(i, int) or isinstance(i, bool):
             pos = ("kernel_size", "stride", "padding", "dilation").index(name) + 2
-            raise TypeError(f"max_pool2d(): argument '{name}' (position {pos}) must be tuple of "
+            where = f" (position {pos})" if op == "max_pool2d" else ""  # torch's parsers differ
+            raise TypeError(f"{op}(): argument '{name}'{where} must be tuple of "
                             f"ints, not "
                             f"{type(v).__name__}")
     return items[:2]

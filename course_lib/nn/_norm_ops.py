@@ -22,6 +22,45 @@ from . import _glue as G
 from ._ops import _keep_device, _wrap
 
 
+def _standardize(x, axes, eps, mean=None, var=None):
+    """(x̂, r, μ, σ²): x̂ = (x − μ)·r, r = 1/√(σ² + eps), statistics over ``axes`` unless given."""
+    if mean is None:
+        mean = x.mean(axis=axes, keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+    rstd = 1 / xp_of(x).sqrt(var + eps)
+    return (x - mean) * rstd, rstd, mean, var
+
+
+def _standardize_grad(gh, xhat, rstd, axes):
+    """∂L/∂x from ĝ = ∂L/∂x̂ when μ and σ² were taken over ``axes``."""
+    return rstd * (gh - gh.mean(axis=axes, keepdims=True)
+                   - xhat * (gh * xhat).mean(axis=axes, keepdims=True))
+
+
+def _affine(input, xhat, rstd, weight, bias, wshape, node_cls, meta):
+    """y = x̂·w + b (w, b seen as ``wshape``), and the node (saved x̂, r, w; meta + (needs,))."""
+    x = input._data
+    w = weight._data if weight is not None else None
+    y = xhat.reshape(x.shape)
+    if w is not None:
+        y = y * w.reshape(wshape)
+    if bias is not None:
+        y = y + bias._data.reshape(wshape)
+    out = _wrap(y.astype(x.dtype, copy=False), x)
+    needs = tuple(t is not None and t._requires_grad for t in (input, weight, bias))
+    if STATE[0] and any(needs):
+        node = node_cls()
+        node.saved, node.meta = (xhat, rstd, w), meta + (needs,)
+        node.save_versions(*(t for t in (input, weight) if t is not None))
+        attach(out, node, (input, weight, bias))
+    return out
+
+
+def _channels(g):
+    """The shape that lines a (C,) vector up with dim 1 of ``g``."""
+    return (1, g.shape[1]) + (1,) * (g.ndim - 2)
+
+
 class NativeLayerNormBackward0(Node):
     __slots__ = ("meta",)
 
@@ -29,16 +68,10 @@ class NativeLayerNormBackward0(Node):
     def backward(self, g):
         xhat, rstd, w = self.saved
         axes, needs = self.meta
-        gx = gw = gb = None
         batch = tuple(range(g.ndim - len(axes)))
-        if needs[0]:
-            gh = g * w if w is not None else g
-            gx = rstd * (gh - gh.mean(axis=axes, keepdims=True)
-                         - xhat * (gh * xhat).mean(axis=axes, keepdims=True))
-        if needs[1]:
-            gw = (g * xhat).sum(axis=batch)
-        if needs[2]:
-            gb = g.sum(axis=batch)
+        gx = _standardize_grad(g if w is None else g * w, xhat, rstd, axes) if needs[0] else None
+        gw = (g * xhat).sum(axis=batch) if needs[1] else None
+        gb = g.sum(axis=batch) if needs[2] else None
         return gx, gw, gb
 
 
@@ -57,26 +90,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
             raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but "
                                f"got {name} of shape {list(p.shape)} and normalized_shape = "
                                f"{list(shape)}")
-    xp = xp_of(x)
     axes = tuple(range(x.ndim - len(shape), x.ndim))
-    mean = x.mean(axis=axes, keepdims=True)
-    var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
-    rstd = 1 / xp.sqrt(var + eps)
-    xhat = (x - mean) * rstd
-    y = xhat
-    w = weight._data if weight is not None else None
-    if w is not None:
-        y = y * w
-    if bias is not None:
-        y = y + bias._data
-    out = _wrap(y.astype(x.dtype, copy=False), x)
-    needs = tuple(t is not None and t._requires_grad for t in (input, weight, bias))
-    if STATE[0] and any(needs):
-        node = NativeLayerNormBackward0()
-        node.saved, node.meta = (xhat, rstd, w), (axes, needs)
-        node.save_versions(*(t for t in (input, weight) if t is not None))
-        attach(out, node, (input, weight, bias))
-    return out
+    xhat, rstd, _, _ = _standardize(x, axes, eps)
+    return _affine(input, xhat, rstd, weight, bias, shape, NativeLayerNormBackward0, (axes,))
 
 
 class NativeBatchNormBackward0(Node):
@@ -85,22 +101,13 @@ class NativeBatchNormBackward0(Node):
     @_keep_device
     def backward(self, g):
         xhat, rstd, w = self.saved
-        axes, needs, training = self.meta
-        shape = [1] * g.ndim
-        shape[1] = g.shape[1]
-        wb = 1 if w is None else w.reshape(shape)
-        gx = gw = gb = None
+        axes, batch_stats, needs = self.meta
+        gx = None
         if needs[0]:
-            gh = g * wb
-            if training:
-                gx = rstd * (gh - gh.mean(axis=axes, keepdims=True)
-                             - xhat * (gh * xhat).mean(axis=axes, keepdims=True))
-            else:
-                gx = gh * rstd
-        if needs[1]:
-            gw = (g * xhat).sum(axis=axes)
-        if needs[2]:
-            gb = g.sum(axis=axes)
+            gh = g if w is None else g * w.reshape(_channels(g))
+            gx = _standardize_grad(gh, xhat, rstd, axes) if batch_stats else gh * rstd
+        gw = (g * xhat).sum(axis=axes) if needs[1] else None
+        gb = g.sum(axis=axes) if needs[2] else None
         return gx, gw, gb
 
 
@@ -115,12 +122,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if training and count <= 1:
         raise ValueError("Expected more than 1 value per channel when training, got input size "
                          f"course_lib.Size({list(x.shape)})")
-    xp = xp_of(x)
-    shape = [1] * x.ndim
-    shape[1] = x.shape[1]
-    if training or running_mean is None:
-        mean = x.mean(axis=axes, keepdims=True)
-        var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+    batch_stats = training or running_mean is None
+    if batch_stats:
+        xhat, rstd, mean, var = _standardize(x, axes, eps)
         if training and running_mean is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 unbiased = var.reshape(-1) * (count / (count - 1))
@@ -130,23 +134,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             running_mean._ver[0] += 1
             running_var._ver[0] += 1
     else:
-        mean = running_mean._data.reshape(shape)
-        var = running_var._data.reshape(shape)
-    rstd = 1 / xp.sqrt(var + eps)
-    xhat = (x - mean) * rstd
-    w = weight._data if weight is not None else None
-    y = xhat if w is None else xhat * w.reshape(shape)
-    if bias is not None:
-        y = y + bias._data.reshape(shape)
-    out = _wrap(y.astype(x.dtype, copy=False), x)
-    needs = tuple(t is not None and t._requires_grad for t in (input, weight, bias))
-    if STATE[0] and any(needs):
-        node = NativeBatchNormBackward0()
-        node.saved = (xhat, rstd, w)
-        node.meta = (axes, needs, bool(training or running_mean is None))
-        node.save_versions(*(t for t in (input, weight) if t is not None))
-        attach(out, node, (input, weight, bias))
-    return out
+        xhat, rstd, _, _ = _standardize(x, axes, eps, running_mean._data.reshape(_channels(x)),
+                                        running_var._data.reshape(_channels(x)))
+    return _affine(input, xhat, rstd, weight, bias, _channels(x), NativeBatchNormBackward0,
+                   (axes, batch_stats))
 
 
 class NativeGroupNormBackward0(Node):
@@ -154,20 +145,15 @@ class NativeGroupNormBackward0(Node):
 
     @_keep_device
     def backward(self, g):
-        xhat, rstd, w = self.saved  # xhat, rstd in the (N, G, rest) layout
+        xhat, rstd, w = self.saved  # x̂ and r in the (N, G, rest) layout
         groups, needs = self.meta
-        n, c = g.shape[:2]
-        cshape = (1, c) + (1,) * (g.ndim - 2)
-        gx = gw = gb = None
+        gx = None
         if needs[0]:
-            gh = (g * w.reshape(cshape) if w is not None else g).reshape(n, groups, -1)
-            gx = (rstd * (gh - gh.mean(axis=-1, keepdims=True)
-                          - xhat * (gh * xhat).mean(axis=-1, keepdims=True))).reshape(g.shape)
+            gh = (g if w is None else g * w.reshape(_channels(g))).reshape(xhat.shape)
+            gx = _standardize_grad(gh, xhat, rstd, (-1,)).reshape(g.shape)
         other = (0,) + tuple(range(2, g.ndim))
-        if needs[1]:
-            gw = (g * xhat.reshape(g.shape)).sum(axis=other)
-        if needs[2]:
-            gb = g.sum(axis=other)
+        gw = (g * xhat.reshape(g.shape)).sum(axis=other) if needs[1] else None
+        gb = g.sum(axis=other) if needs[2] else None
         return gx, gw, gb
 
 
@@ -177,27 +163,9 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if x.ndim < 2 or x.shape[1] % num_groups:
         raise RuntimeError("Expected number of channels in input to be divisible by num_groups, "
                            f"but got input of shape {list(x.shape)} and num_groups={num_groups}")
-    xp = xp_of(x)
-    n, c = x.shape[:2]
-    xg = x.reshape(n, num_groups, -1)
-    mean = xg.mean(axis=-1, keepdims=True)
-    rstd = 1 / xp.sqrt(((xg - mean) ** 2).mean(axis=-1, keepdims=True) + eps)
-    xhat = (xg - mean) * rstd
-    y = xhat.reshape(x.shape)
-    cshape = (1, c) + (1,) * (x.ndim - 2)
-    w = weight._data if weight is not None else None
-    if w is not None:
-        y = y * w.reshape(cshape)
-    if bias is not None:
-        y = y + bias._data.reshape(cshape)
-    out = _wrap(y.astype(x.dtype, copy=False), x)
-    needs = tuple(t is not None and t._requires_grad for t in (input, weight, bias))
-    if STATE[0] and any(needs):
-        node = NativeGroupNormBackward0()
-        node.saved, node.meta = (xhat, rstd, w), (num_groups, needs)
-        node.save_versions(*(t for t in (input, weight) if t is not None))
-        attach(out, node, (input, weight, bias))
-    return out
+    xhat, rstd, _, _ = _standardize(x.reshape(x.shape[0], num_groups, -1), (-1,), eps)
+    return _affine(input, xhat, rstd, weight, bias, _channels(x), NativeGroupNormBackward0,
+                   (num_groups,))
 
 
 class EmbeddingBackward0(Node):
@@ -213,7 +181,7 @@ class EmbeddingBackward0(Node):
         if padding_idx is not None:
             keep = flat != padding_idx
             flat, rows = flat[keep], rows[keep]
-        if xp is np or isinstance(gw, np.ndarray):
+        if xp is np:
             np.add.at(gw, flat, rows)
         else:  # pragma: no cover - needs a GPU
             import cupyx
@@ -235,9 +203,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
                            f"{G._type_name(input)} instead (while checking arguments for "
                            "embedding)")
     num = weight.shape[0]
-    if padding_idx is not None:
-        if padding_idx < 0:
-            padding_idx += num
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += num
     if idx.size and (idx.min() < 0 or idx.max() >= num):
         raise IndexError("index out of range in self")
     out = _wrap(weight._data[idx], weight._data)

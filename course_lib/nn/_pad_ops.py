@@ -36,7 +36,7 @@ class ConstantPadNdBackward0(Node):
 class _MapPadBackward(Node):
     """reflect / replicate / circular: sum the gradient back through each axis' index map."""
 
-    __slots__ = ("maps", "in_shape")
+    __slots__ = ("maps",)
 
     @_keep_device
     def backward(self, g):
@@ -141,7 +141,6 @@ def pad(input, pad, mode="constant", value=None):
             node = (_CIRCULAR if mode == "circular" else _NODES[mode, len(pad) // 2])()
             node.maps = {ax: (np.pad(np.arange(*keep[ax]), width[ax], mode=_NP_MODE[mode]),
                               a.shape[ax]) for ax, (b, e) in pairs.items() if b or e}
-            node.in_shape = a.shape
     res = _wrap(out, a)
     if node is not None:
         attach1(res, node, input)

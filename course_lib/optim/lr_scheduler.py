@@ -16,6 +16,11 @@ __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnea
            "LinearLR", "ConstantLR", "LambdaLR", "MultiplicativeLR"]
 
 
+def _lrs(scheduler):
+    """The current lr of each parameter group."""
+    return [g["lr"] for g in scheduler.optimizer.param_groups]
+
+
 class LRScheduler:
     def __init__(self, optimizer, last_epoch=-1):
         if not isinstance(optimizer, Optimizer):
@@ -56,7 +61,7 @@ class LRScheduler:
             values = self._get_closed_form_lr() if hasattr(self, "_get_closed_form_lr") else self.get_lr()
         for group, lr in zip(self.optimizer.param_groups, values):
             group["lr"] = lr
-        self._last_lr = [g["lr"] for g in self.optimizer.param_groups]
+        self._last_lr = _lrs(self)
 
     def state_dict(self):
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
@@ -73,16 +78,11 @@ class StepLR(LRScheduler):
 
     def get_lr(self):
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
-            return [g["lr"] for g in self.optimizer.param_groups]
-        return [g["lr"] * self.gamma for g in self.optimizer.param_groups]
+            return _lrs(self)
+        return [lr * self.gamma for lr in _lrs(self)]
 
     def _get_closed_form_lr(self):
         return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
-
-
-
-def _lrs(scheduler):
-    return [g["lr"] for g in scheduler.optimizer.param_groups]
 
 
 class MultiStepLR(LRScheduler):

@@ -7,7 +7,6 @@ change ``.grad`` in place and build no graph (like torch, under no_grad).
 """
 from __future__ import annotations
 
-import math
 
 from ..._backend import xp_of
 
@@ -21,20 +20,6 @@ def _grads(parameters):
     return [p.grad for p in parameters if p.grad is not None]
 
 
-def _norm(a, p):
-    xp = xp_of(a)
-    a = xp.abs(a)
-    if p == math.inf:
-        return a.max() if a.size else xp.zeros((), a.dtype)
-    if p == -math.inf:
-        return a.min() if a.size else xp.asarray(math.inf, a.dtype)
-    if p == 0:
-        return (a != 0).sum().astype(a.dtype)
-    if p == 2:
-        return xp.sqrt((a * a).sum())
-    return (a ** p).sum() ** (1.0 / p)
-
-
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
                     foreach=None):
     """Scale the gradients so that their total ``norm_type`` norm is at most ``max_norm``."""
@@ -45,9 +30,11 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     if not grads:
         from ..._creation import tensor
         return tensor(0.0)
+    from ..._ops.reduce import norm
+    from ..._ops.shape import stack
     xp = xp_of(grads[0]._data)
-    norms = xp.stack([_norm(g._data, norm_type) for g in grads])
-    total = _norm(norms, norm_type)
+    with no_grad():
+        total = norm(stack([norm(g, norm_type) for g in grads]), norm_type)._data
     if error_if_nonfinite and not bool(xp.isfinite(total)):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` "
                            "is non-finite, so it cannot be clipped. To disable this error and "

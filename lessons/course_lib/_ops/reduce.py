@@ -390,6 +390,10 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     a = _abs(input)
     if p == float("inf"):
         return amax(a, dim if dim is not None else (), keepdim)
+    if p == float("-inf"):
+        return amin(a, dim if dim is not None else (), keepdim)
+    if p == 0:  # the number of non-zero entries (no gradient: it is piecewise constant)
+        return _wrap((x != 0).sum(axis=dims, keepdims=keepdim).astype(x.dtype))
     return sum(a ** p, dim, keepdim) ** (1.0 / p)
 
 

@@ -12,16 +12,9 @@ import numpy as np
 from .._backend import xp_of
 from ..autograd.node import Node, attach, attach1, fit
 from ._util import STATE, Tensor, _wrap, prep
+from .reduce import _float  # integers → the default float dtype
 
 __all__ = ["erf", "erfinv", "atan2", "arctan2", "hypot", "roll", "trace", "nan_to_num"]
-
-
-def _float(t):
-    x = t._data
-    if x.dtype.kind != "f":
-        from .._dtype import get_default_dtype
-        x = x.astype(get_default_dtype()._np)
-    return x
 
 
 def _sp(name, x):
@@ -51,7 +44,7 @@ class ErfinvBackward0(Node):
 
 def _unary(name, node_cls, save_result):
     def op(input):
-        x = _float(input)
+        x = _float(input._data, None)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = _sp(name, x).astype(x.dtype, copy=False)
         out = _wrap(r)
@@ -107,9 +100,7 @@ def _binary(name, node_cls, fn, save_result):
             from .._creation import tensor
             other = tensor(other, dtype=input.dtype, device=input.device)
         x, y, _ = prep(input, other)
-        if x.dtype.kind != "f":
-            from .._dtype import get_default_dtype
-            x, y = (v.astype(get_default_dtype()._np) for v in (x, y))
+        x, y = _float(x, None), _float(y, None)
         xp = xp_of(x)
         r = getattr(xp, fn)(x, y)
         res = _wrap(r)
@@ -179,10 +170,8 @@ def trace(input):
     x = input._data
     if x.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
-    r = xp_of(x).trace(x)
-    if x.dtype.kind in "biu":
-        r = r.astype(np.int64)
-    out = _wrap(xp_of(x).asarray(r, dtype=r.dtype if x.dtype.kind in "biu" else x.dtype))
+    xp = xp_of(x)
+    out = _wrap(xp.asarray(xp.trace(x, dtype=np.int64 if x.dtype.kind in "biu" else x.dtype)))
     if STATE[0] and input._requires_grad:
         node = TraceBackward0()
         node.meta = (x.shape, x.dtype)

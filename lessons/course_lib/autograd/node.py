@@ -122,16 +122,12 @@ class Node:
                 _raise_version(self, ver[0], expected, t)
 
 
-def _init_plain(self):
-    self.saved = None
-    self._versions = None
-    self._hooks = None
+_init_plain = Node.__init__
 
 
 def _init_recording(self):
     """``Node.__init__`` while anomaly mode is on: remember where the forward made the node."""
-    self.saved = None
-    self._versions = None
+    _init_plain(self)
     self._hooks = {"metadata": {"traceback_": forward_stack()}}
 
 

@@ -22,6 +22,7 @@ from ..autograd.grad_mode import STATE
 from ..autograd.node import Node, attach1
 from . import _glue as G
 from ._conv_kernels import out_size
+from ._conv_ops import _pool_pair
 from ._ops import _keep_device, _wrap
 
 
@@ -83,18 +84,6 @@ def _finish(input, x, hs, he, ws, we, div, node_cls):
     return out
 
 
-def _pair(v, name):
-    if isinstance(v, int):
-        return v, v
-    v = tuple(v)
-    if len(v) == 1:
-        return v[0], v[0]
-    if len(v) != 2:
-        raise RuntimeError(f"avg_pool2d: {name} must either be a single int, or a tuple of two "
-                           "ints")
-    return v
-
-
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
     """(N, C, H, W) or (C, H, W) → window means; stride defaults to kernel_size."""
@@ -103,10 +92,14 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
         raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
     if x.dtype.kind not in "f":
         raise NotImplementedError(f"\"avg_pool2d\" not implemented for '{G.dtype_name(input)}'")
-    (kh, kw) = _pair(kernel_size, "kernel_size")
+    kh, kw = _pool_pair(kernel_size, "kernel_size",
+                        "must either be a single int, or a tuple of two ints", "avg_pool2d")
     no_stride = stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0)
-    (sh, sw) = (kh, kw) if no_stride else _pair(stride, "stride")
-    (ph, pw) = _pair(padding, "padding")
+    sh, sw = (kh, kw) if no_stride else _pool_pair(
+        stride, "stride", "must either be omitted, a single int, or a tuple of two ints",
+        "avg_pool2d")
+    ph, pw = _pool_pair(padding, "padding", "must either be a single int, or a tuple of two ints",
+                        "avg_pool2d")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     if ph > kh // 2 or pw > kw // 2:

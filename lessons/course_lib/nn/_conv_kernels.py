@@ -53,15 +53,14 @@ def _pad(xp, x, ph, pw, value=0.0, extra_h=0, extra_w=0):
 # ---------------------------------------------------------------- conv2d
 # Layout: columns as (N, C·kh·kw, Ho·Wo) so that out_n = W (O, C·kh·kw) @ cols_n lands directly
 # in NCHW order (no output transpose) and col2im adds touch contiguous rows.
-def conv2d_forward(xp, x, weight, bias, stride, padding, dilation, groups=1, extra=(0, 0)):
-    """x (N, C, H, W), weight (O, C/groups, kh, kw) → out (N, O, Ho, Wo), plus saved cols.
-    ``extra``: zero rows / columns added at the bottom / right (padding='same', even kernels)."""
+def conv2d_forward(xp, x, weight, bias, stride, padding, dilation, groups=1):
+    """x (N, C, H, W), weight (O, C/groups, kh, kw) → out (N, O, Ho, Wo), plus saved cols."""
     n, c, h, w = x.shape
     o, cg, kh, kw = weight.shape
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
-    ho = out_size(h + extra[0], kh, sh, ph, dh)
-    wo = out_size(w + extra[1], kw, sw, pw, dw)
-    xpad = _pad(xp, x, ph, pw, 0, extra[0], extra[1])
+    ho = out_size(h, kh, sh, ph, dh)
+    wo = out_size(w, kw, sw, pw, dw)
+    xpad = _pad(xp, x, ph, pw, 0)
     win = _windows(xp, xpad, kh, kw, stride, dilation, ho, wo)  # N C Ho Wo kh kw (view)
     cols = win.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, ho * wo)  # one copy
     if groups == 1:
@@ -75,7 +74,7 @@ def conv2d_forward(xp, x, weight, bias, stride, padding, dilation, groups=1, ext
 
 
 def conv2d_backward(xp, g, x_shape, weight, cols, stride, padding, dilation,
-                    need_x=True, need_w=True, need_b=True, groups=1, extra=(0, 0)):
+                    need_x=True, need_w=True, need_b=True, groups=1):
     n, c, h, w = x_shape
     o, cg, kh, kw = weight.shape
     ho, wo = g.shape[2], g.shape[3]
@@ -92,34 +91,34 @@ def conv2d_backward(xp, g, x_shape, weight, cols, stride, padding, dilation,
         if need_x:
             wg = weight.reshape(groups, og, k)
             gcols = xp.matmul(wg.transpose(0, 2, 1), g4).reshape(n, c, kh, kw, ho, wo)
-            gx = _col2im_add(xp, g, gcols, x_shape, ho, wo, stride, padding, dilation, extra)
+            gx = _col2im_add(xp, g, gcols, x_shape, ho, wo, stride, padding, dilation)
         return gx, gw, gb
     if need_w:  # Σ_n g_n @ cols_nᵀ as one matmul over (N·Ho·Wo)
         gw = xp.tensordot(g3, cols, axes=([0, 2], [0, 2])).reshape(weight.shape)
     if need_x:
         if wo >= 8:
             gcols = xp.matmul(weight.reshape(o, -1).T, g3).reshape(n, c, kh, kw, ho, wo)
-            gx = _col2im_add(xp, g, gcols, x_shape, ho, wo, stride, padding, dilation, extra)
+            gx = _col2im_add(xp, g, gcols, x_shape, ho, wo, stride, padding, dilation)
         else:
-            gx = _col2im_chwn(xp, g, weight, x_shape, ho, wo, stride, padding, dilation, extra)
+            gx = _col2im_chwn(xp, g, weight, x_shape, ho, wo, stride, padding, dilation)
     return gx, gw, gb
 
 
-def _col2im_add(xp, g, gcols, x_shape, ho, wo, stride, padding, dilation, extra):
+def _col2im_add(xp, g, gcols, x_shape, ho, wo, stride, padding, dilation):
     """Input gradient from column gradients (N, C, kh, kw, Ho, Wo): kh·kw shifted adds in NCHW
     (rows of Wo)."""
     n, c, h, w = x_shape
     kh, kw = gcols.shape[2], gcols.shape[3]
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
-    gxp = xp.zeros_like(g, shape=(n, c, h + 2 * ph + extra[0], w + 2 * pw + extra[1]))
+    gxp = xp.zeros_like(g, shape=(n, c, h + 2 * ph, w + 2 * pw))
     for i in range(kh):
         for j in range(kw):
             r0, c0 = i * dh, j * dw
             gxp[:, :, r0:r0 + sh * (ho - 1) + 1:sh, c0:c0 + sw * (wo - 1) + 1:sw] += gcols[:, :, i, j]
-    return gxp[:, :, ph:ph + h, pw:pw + w].copy() if (ph or pw or extra[0] or extra[1]) else gxp
+    return gxp[:, :, ph:ph + h, pw:pw + w].copy() if (ph or pw) else gxp
 
 
-def _col2im_chwn(xp, g, weight, x_shape, ho, wo, stride, padding, dilation, extra):
+def _col2im_chwn(xp, g, weight, x_shape, ho, wo, stride, padding, dilation):
     """Same in a (C, H, W, N) layout: for small feature maps the shifted adds then run over
     long contiguous rows (Wo·N) instead of rows of Wo."""
     n, c, h, w = x_shape
@@ -128,7 +127,7 @@ def _col2im_chwn(xp, g, weight, x_shape, ho, wo, stride, padding, dilation, extr
     gt = g.transpose(1, 2, 3, 0).reshape(o, ho * wo * n)
     gcols = (weight.transpose(2, 3, 1, 0).reshape(kh * kw * c, o) @ gt).reshape(
         kh, kw, c, ho, wo, n)
-    gxp = xp.zeros_like(g, shape=(c, h + 2 * ph + extra[0], w + 2 * pw + extra[1], n))
+    gxp = xp.zeros_like(g, shape=(c, h + 2 * ph, w + 2 * pw, n))
     for i in range(kh):
         for j in range(kw):
             r0, c0 = i * dh, j * dw
