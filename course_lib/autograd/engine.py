@@ -12,7 +12,7 @@ import sys
 
 from . import grad_mode
 from .anomaly_mode import ANOMALY, checked_backward
-from .node import ERR_FREED, FREED, AccumulateGrad, Node, accumulator
+from .node import ERR_FREED, FREED, AccumulateGrad, Node, _writeable, accumulator
 
 __all__ = ["run_backward"]
 
@@ -199,8 +199,8 @@ def _adoptable(g):
     that nothing else holds (refs to the base: the view, ``b`` and getrefcount's own)."""
     b = g.base
     if b is None:
-        return g.flags.writeable
-    return b.base is None and _getrefcount(b) == 3 and g.flags.writeable and b.flags.writeable
+        return _writeable(g)
+    return b.base is None and _getrefcount(b) == 3 and _writeable(g) and _writeable(b)
 
 
 def _add(pending, node, nr, g):
