@@ -7,10 +7,12 @@ student build of course_lib at lessons/course_lib/.
 """
 from __future__ import annotations
 
+import ast
 import filecmp
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .config import ROOT, ensure_bin_on_path, nbgrader_config
@@ -25,43 +27,102 @@ def lesson_ids(root: Path = ROOT) -> list:
                   if p.stem == p.parent.name)
 
 
-def strip_solutions(text: str) -> str:
-    """Replace every BEGIN/END SOLUTION region (markers included) by an indented stub."""
-    out, inside = [], False
-    for line in text.splitlines(keepends=True):
+def solution_regions(text: str) -> list:
+    """``[(begin, end)]``: 1-based line numbers of each BEGIN/END SOLUTION marker pair."""
+    out, start = [], None
+    for i, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         if s == BEGIN:
-            inside = True
-            indent = line[: len(line) - len(line.lstrip())]
-            out.append(f"{indent}{STUB}\n")
+            if start is not None:
+                raise ValueError(f"line {i}: nested {BEGIN}")
+            start = i
         elif s == END:
-            inside = False
-        elif not inside:
-            out.append(line)
-    if inside:
-        raise ValueError("unterminated ### BEGIN SOLUTION region")
-    return "".join(out)
+            if start is None:
+                raise ValueError(f"line {i}: {END} without {BEGIN}")
+            out.append((start, i))
+            start = None
+    if start is not None:
+        raise ValueError(f"line {start}: unterminated {BEGIN} region")
+    return out
 
 
-def build_student_lib(dest: Path, root: Path = ROOT) -> None:
-    """Copy course_lib to ``dest`` without reference code; add ``_build.py``."""
-    src = Path(root) / "course_lib"
+def _exercise_lesson(fn) -> str | None:
+    """The lesson of an ``@exercise("LESSON", ...)`` decorator on ``fn``, else None."""
+    for d in fn.decorator_list:
+        if not isinstance(d, ast.Call):
+            continue
+        f = d.func
+        name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+        if name != "exercise":
+            continue
+        arg = d.args[0] if d.args else next((k.value for k in d.keywords if k.arg == "lesson"), None)
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            return arg.value
+        raise ValueError(f"line {d.lineno}: @exercise needs the lesson as a string literal")
+    return None
+
+
+def region_lessons(text: str, filename: str = "<source>") -> list:
+    """``[(begin, end, lesson)]`` for each solution region: the lesson of the innermost
+    ``@exercise`` function or method that encloses it. A region outside one is an error."""
+    regions = solution_regions(text)
+    if not regions:
+        return []
+    spans = [(fn.lineno, fn.end_lineno, lesson) for fn in ast.walk(ast.parse(text, filename))
+             if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
+             and (lesson := _exercise_lesson(fn)) is not None]
+    out = []
+    for b, e in regions:
+        # a function's end_lineno is its last statement: the END marker comment lies after it
+        inside = [s for s in spans if s[0] < b < s[1]]
+        if not inside:
+            raise ValueError(f"{filename}:{b}: solution region outside any @exercise function")
+        out.append((b, e, max(inside, key=lambda s: s[0])[2]))
+    return out
+
+
+def strip_solutions(text: str, reveal: Iterable[str] = (), filename: str = "<source>") -> str:
+    """Replace every solution region (markers included) by an indented stub, except regions of
+    the lessons in ``reveal``: those keep their body and lose only the marker lines."""
+    reveal = set(reveal)
+    lines = text.splitlines(keepends=True)
+    for b, e, lesson in reversed(region_lessons(text, filename)):
+        if lesson in reveal:
+            lines[b - 1:e] = lines[b:e - 1]
+        else:
+            indent = lines[b - 1][: len(lines[b - 1]) - len(lines[b - 1].lstrip())]
+            lines[b - 1:e] = [f"{indent}{STUB}\n"]
+    return "".join(lines)
+
+
+def build_lib(dest: Path, reveal: Iterable[str] = (), root: Path = ROOT) -> None:
+    """Copy course_lib to ``dest`` with every solution region replaced by the stub, except the
+    regions of pieces whose lesson is in ``reveal``; add ``_build.py`` (STUDENT_BUILD, REVEALED).
+
+    ``build_lib(d)`` is the student build; ``build_lib(d, reveal=<every lesson but L>)`` is the
+    build that grades lesson L (the other lessons' references, L's pieces stubbed).
+    学生版：去掉所有参考答案；reveal 中课程的参考答案保留（截止后公开，或评分其他课程时使用）。
+    """
+    reveal = tuple(sorted(set(reveal)))
+    src, dest = Path(root) / "course_lib", Path(dest)
     if dest.exists():
         shutil.rmtree(dest)
     for f in sorted(src.rglob("*")):
         rel = f.relative_to(src)
-        if "__pycache__" in rel.parts or f.suffix in (".pyc",) or f.is_dir():
+        if f.is_dir() or "__pycache__" in rel.parts or f.suffix == ".pyc" or rel == Path("_build.py"):
             continue
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if f.suffix == ".py":
-            target.write_text(strip_solutions(f.read_text(encoding="utf-8")), encoding="utf-8")
+            target.write_text(strip_solutions(f.read_text(encoding="utf-8"), reveal, str(f)),
+                              encoding="utf-8")
         else:
             shutil.copyfile(f, target)
     (dest / "_build.py").write_text(
         '"""学生版 course_lib（由 `course release` 生成，请勿编辑）/ Student build of course_lib '
-        '(generated by `course release`; do not edit)."""\nSTUDENT_BUILD = True\n',
-        encoding="utf-8")
+        '(generated by `course release`; do not edit).\n\nREVEALED: lessons whose reference '
+        'pieces are published in this build. 已公开参考答案的课程。\n"""\n'
+        f"STUDENT_BUILD = True\nREVEALED = {reveal!r}\n", encoding="utf-8")
 
 
 def generate(lessons_dir: Path, root: Path = ROOT, db_url=None) -> None:
@@ -82,7 +143,7 @@ def generate(lessons_dir: Path, root: Path = ROOT, db_url=None) -> None:
                                    f"{res.get('error', '')}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    build_student_lib(lessons_dir / "course_lib", root)
+    build_lib(lessons_dir / "course_lib", root=root)
 
 
 # ------------------------------------------------------------------ leak check

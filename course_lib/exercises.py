@@ -53,14 +53,25 @@ def _student_build() -> bool:
     return bool(getattr(_build, "STUDENT_BUILD", False))
 
 
+@functools.lru_cache(maxsize=None)
+def _revealed() -> frozenset:
+    """Lessons whose reference pieces this student build carries (``course release --reveal``)."""
+    try:
+        from . import _build
+    except ImportError:
+        return frozenset()
+    return frozenset(getattr(_build, "REVEALED", ()))
+
+
 def lookup(key: str):
-    """The function that implements ``key`` now: the student's (this session or an earlier
-    notebook in the student build), else the reference; raises ExerciseNotDone if none."""
+    """The function that implements ``key`` now: the student's from this session, else the
+    reference (instructor build, or a lesson revealed in the student build), else the student's
+    earlier notebook (student build); raises ExerciseNotDone if none."""
     f = overrides.get(key)
     if f is not None:
         return f
     lesson, name, ref = registry[key]
-    if ref is not None and not _student_build():
+    if ref is not None and (not _student_build() or lesson in _revealed()):
         return ref
     f = _load_earlier_answer(key)
     if f is None:

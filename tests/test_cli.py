@@ -54,9 +54,9 @@ def test_collect_blackboard_zip_names(tmp_path):
 
 
 def test_status_on_the_released_student_build(tmp_path):
-    from autograder.release import build_student_lib
+    from autograder.release import build_lib
     lessons = tmp_path / "lessons"
-    build_student_lib(lessons / "course_lib")
+    build_lib(lessons / "course_lib")
     r = subprocess.run([sys.executable, "-m", "autograder.cli", "status", "--lessons",
                         str(lessons)], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
@@ -67,9 +67,9 @@ def test_status_on_the_released_student_build(tmp_path):
 @pytest.mark.slow
 def test_check_notebook_blank_fails_solved_passes(tmp_path, capsys):
     import shutil
-    from autograder.release import build_student_lib
+    from autograder.release import build_lib
     lessons = tmp_path / "lessons"
-    build_student_lib(lessons / "course_lib")
+    build_lib(lessons / "course_lib")
     (lessons / "00_setup").mkdir()
     blank = ROOT / "lessons" / "00_setup" / "00_setup.ipynb"
     if not blank.exists():

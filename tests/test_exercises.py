@@ -83,9 +83,9 @@ def test_is_unfinished():
 
 def _student_tree(tmp: Path, answers: dict) -> Path:
     """lessons/ with the student build and a 00_setup notebook holding ``answers``."""
-    from autograder.release import build_student_lib
+    from autograder.release import build_lib
     lessons = tmp / "lessons"
-    build_student_lib(lessons / "course_lib")
+    build_lib(lessons / "course_lib")
     cells = []
     for name, src in answers.items():
         cells.append({"cell_type": "code", "execution_count": None, "outputs": [], "source": src,
