@@ -14,6 +14,7 @@ from ._dtype import _by_np, _default, _from_np, dtype as _dtype, float64 as _f64
 from ._dtype import bool as _bool
 from ._tensor import Tensor, _wrap
 from .exercises import exercise
+import course_lib as torch  # the solution regions use the names a notebook has
 from ._ops.checks import _floating, _negative_dim_error, _ragged, _size  # noqa: F401
 from .random import rng
 
@@ -83,17 +84,12 @@ def _infer_np(data):
 
 def _from_data(data, dtype, device):
     """A Tensor copy of Python/numpy data (torch.tensor without requires_grad)."""
-    if isinstance(data, np.ndarray):
-        arr = np.array(data, copy=True)
-        _from_np(arr.dtype)
-    elif isinstance(data, np.generic):
-        arr = np.array(data)
-        _from_np(arr.dtype)
-    elif not _backend.is_cpu(data) and hasattr(data, "__cuda_array_interface__"):
-        arr = data.copy()
-    else:
-        arr, _ = _infer_np(data)
-    return _finish(arr, _dt(dtype), device, False)
+    if isinstance(data, (np.ndarray, np.generic)):  # a copy, then the lesson-02 pieces
+        return as_tensor(np.array(data, copy=True), _dt(dtype), device)
+    if not _backend.is_cpu(data) and hasattr(data, "__cuda_array_interface__"):
+        return _finish(data.copy(), _dt(dtype), device, False)
+    arr, _ = _infer_np(data)
+    return as_tensor(arr, _dt(dtype), device)
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -117,16 +113,27 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     return t
 
 
+@exercise("02_numpy", "as_tensor", key="course_lib.as_tensor")
 def as_tensor(data, dtype=None, device=None):
-    """Like ``tensor`` but shares memory with a numpy array / tensor when it can. 尽量不拷贝。"""
-    if isinstance(data, Tensor):
-        from ._ops.convert import _to
-        return _to(data, device, _dt(dtype))
-    if isinstance(data, np.ndarray) and (device is None or _device(device).type == "cpu"):
-        _from_np(data.dtype)
-        d = _dt(dtype)
-        return _wrap(data if d is None or d._np == data.dtype else data.astype(d._np))
-    return _from_data(data, dtype, device)
+    """``data`` as a tensor, sharing memory whenever it can (copy only when it must).
+
+    尽量不拷贝地把数据变成张量：
+    * 张量 → ``data.to(device=device, dtype=dtype)``（什么都不变时就是它本身）；
+    * numpy 数组 → ``torch.from_numpy(data)``（共享内存），再 ``.to(device=device, dtype=dtype)``；
+    * 其他（数字、列表……）→ ``torch.tensor(data, dtype=dtype, device=device)``（新内存）。
+    A tensor → ``data.to(device=device, dtype=dtype)`` (itself when nothing changes); a numpy
+    array → ``torch.from_numpy(data)`` (shared memory), then ``.to(device=device, dtype=dtype)``;
+    anything else (numbers, lists …) → ``torch.tensor(data, dtype=dtype, device=device)``.
+    ``torch.tensor(...)``, ``torch.asarray``, numpy operands of ``+ - * /`` and the
+    DataLoader's collation of numpy samples come here.
+    """
+    ### BEGIN SOLUTION
+    if isinstance(data, torch.Tensor):
+        return data.to(device=device, dtype=dtype)
+    if isinstance(data, np.ndarray):
+        return torch.from_numpy(data).to(device=device, dtype=dtype)
+    return torch.tensor(data, dtype=dtype, device=device)
+    ### END SOLUTION
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
@@ -142,13 +149,15 @@ def from_numpy(ndarray):
     改动其中一个，另一个也会变。Errors like torch / 与 torch 相同的错误：
     not an ndarray → ``TypeError: expected np.ndarray (got list)``;
     unsupported dtype (e.g. complex, str) → ``TypeError`` (``course_lib._dtype._from_np`` raises it).
-    Hint / 提示：the fast internal constructor ``course_lib._tensor._wrap(array)``.
+    Hint / 提示：``torch._dtype._from_np(ndarray.dtype)`` checks the dtype; the fast internal
+    constructor ``torch._tensor._wrap(array)`` makes a tensor around an array without copying.
+    ``torch.tensor(ndarray)``, ``torch.as_tensor`` and ``np`` operands of ops all come here.
     """
     ### BEGIN SOLUTION
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    _from_np(ndarray.dtype)  # raises TypeError for dtypes course_lib lacks
-    return _wrap(ndarray)
+    torch._dtype._from_np(ndarray.dtype)  # raises TypeError for dtypes course_lib lacks
+    return torch._tensor._wrap(ndarray)
     ### END SOLUTION
 
 
@@ -227,8 +236,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std
         from ._ops._util import check_broadcast
-        check_broadcast(np.shape(m), np.shape(s))
-        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        shape = check_broadcast(np.shape(m), np.shape(s))
         a = rng(generator).standard_normal(shape) * _backend.to_numpy(np.asarray(s)) + \
             _backend.to_numpy(np.asarray(m))
         if np.any(np.asarray(_backend.to_numpy(np.asarray(s))) < 0):

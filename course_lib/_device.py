@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+from .exercises import exercise
+
 __all__ = ["device"]
 
 _TYPES = ("cpu", "cuda")
@@ -71,3 +73,31 @@ class device:
 
 CPU = device("cpu")
 CUDA0 = device("cuda", 0)
+
+
+@exercise("03_cuda", "common_device", key="course_lib._device.common_device")
+def common_device(*tensors):
+    """The device an op on ``tensors`` runs on; torch's RuntimeError when they disagree.
+
+    一个运算的所有张量必须在同一设备上。规则（与 torch 相同）：结果所在的设备是第一个不在 cpu 上的张量的设备
+    （都在 cpu 上则为 cpu）；其余张量必须在这个设备上——唯一的例外是 cpu 上的 0 维张量（相当于一个数），
+    它可以和任何设备上的张量一起运算。否则抛出
+    The op's device is that of the first tensor not on the cpu (cpu if all are); every other
+    tensor must be on it, except a 0-dim cpu tensor (a number), which may join any device. Else
+    ``RuntimeError("Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!")``
+    (the op's device first, then the odd one). Every binary op (``a + b``), ``F.linear`` and the
+    losses ask this piece.
+    """
+    ### BEGIN SOLUTION
+    common = CPU
+    for t in tensors:
+        if t.device.type != "cpu":
+            common = t.device
+            break
+    for t in tensors:
+        d = t.device
+        if d != common and not (d.type == "cpu" and t.dim() == 0):
+            raise RuntimeError("Expected all tensors to be on the same device, but found at least "
+                               f"two devices, {common} and {d}!")
+    return common
+    ### END SOLUTION

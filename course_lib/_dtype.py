@@ -105,21 +105,6 @@ def set_default_dtype(d):
     _default[0] = d
 
 
-def _promote(a, b):
-    """Private torch promotion of two dtypes (library code uses this, never promote_types)."""
-    if a is b:
-        return a
-    if a is bool:
-        return b
-    if b is bool:
-        return a
-    if a.is_floating_point != b.is_floating_point:
-        return a if a.is_floating_point else b
-    if a.is_floating_point:
-        return a if a.itemsize > b.itemsize else b
-    return _by_np[np.promote_types(a._np, b._np)]
-
-
 @exercise("01_tensors", "promote_types", key="course_lib.promote_types")
 def promote_types(type1, type2):
     """The smallest dtype that both ``type1`` and ``type2`` convert to safely (torch rules).
@@ -186,18 +171,43 @@ def can_cast(from_, to):
     return order[from_._np.kind] <= order[to._np.kind]
 
 
+@exercise("01_tensors", "result_type", key="course_lib.result_type")
 def result_type(tensor1, tensor2):
-    """The dtype of ``tensor1 + tensor2`` under torch's promotion rules."""
-    from ._ops._util import result_dtype, scalar_dtype
+    """The dtype of ``tensor1 + tensor2``: each operand is a Tensor or a Python number.
 
-    t1 = hasattr(tensor1, "_data")
-    t2 = hasattr(tensor2, "_data")
-    if t1 and t2:
-        return _by_np[result_dtype(tensor1._data, tensor2._data)]
-    if not t1 and not t2:
-        kinds = [_b.bool, _b.int, _b.float]
-        k = _b.max(kinds.index(type(v)) for v in (tensor1, tensor2))
-        return (bool, int64, _default[0])[k]
-    t, s = (tensor1, tensor2) if t1 else (tensor2, tensor1)
-    d = scalar_dtype(t._data, s)
-    return _by_np[d] if d is not None else _by_np[t._data.dtype]
+    运算结果的 dtype。每个操作数有一个"优先级"：有维度的张量 (2) > 0 维张量 (1) > Python 数 (0)。
+    Python 数的 dtype：``bool`` → bool，``int`` → int64，``float`` → 默认浮点类型。
+    A Python number's dtype: bool → bool, int → int64, float → the default float dtype.
+
+    * same priority → ``promote_types`` of the two; 优先级相同 → 两者 ``promote_types``；
+    * else the higher-priority dtype wins, unless the other one is of a higher *category*
+      (bool < integer < floating), then ``promote_types`` of the two.
+      否则优先级高者胜出，除非另一个属于更高的*类别*（bool < 整数 < 浮点），那时取两者的 promote_types。
+
+    Example: ``result_type(int32 tensor, 2.5) → float32``; ``result_type(uint8 tensor, 300) → uint8``.
+    Every binary op (``+ - * / ** == <`` …) takes its result dtype from here.
+    """
+    ### BEGIN SOLUTION
+    def dtype_and_priority(x):
+        if hasattr(x, "_data"):  # a Tensor
+            return x.dtype, (2 if x.dim() > 0 else 1)
+        if isinstance(x, _b.bool):
+            return bool, 0
+        if isinstance(x, _b.int):
+            return int64, 0
+        if isinstance(x, _b.float):
+            return get_default_dtype(), 0
+        raise TypeError(f"result_type(): unsupported operand type {type(x).__name__}")
+
+    def category(d):
+        return 0 if d is bool else (2 if d.is_floating_point else 1)
+
+    d1, p1 = dtype_and_priority(tensor1)
+    d2, p2 = dtype_and_priority(tensor2)
+    if p1 == p2:
+        return promote_types(d1, d2)
+    high, low = (d1, d2) if p1 > p2 else (d2, d1)
+    if category(low) > category(high):
+        return promote_types(high, low)
+    return high
+    ### END SOLUTION

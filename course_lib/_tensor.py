@@ -157,9 +157,6 @@ class Tensor:
         s = tuple(x // self._data.itemsize for x in self._data.strides)
         return s if dim is None else s[_dim_of(dim, self._data.ndim)]
 
-    def is_contiguous(self, memory_format=None):
-        return bool(self._data.flags.c_contiguous)
-
     def is_floating_point(self):
         return self._data.dtype.kind == "f"
 
@@ -173,9 +170,7 @@ class Tensor:
     def type(self, dtype=None):
         if dtype is None:
             return _type_name(self)
-        from ._ops.convert import _to
-
-        return _to(self, None, dtype if isinstance(dtype, _dtype_cls) else _str_dtype(dtype))
+        return self.to(dtype if isinstance(dtype, _dtype_cls) else _str_dtype(dtype))
 
     @property
     def _version(self):
@@ -234,7 +229,7 @@ class Tensor:
             warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
                           "unexpected behavior.\nConsider using tensor.detach() first.",
                           UserWarning, stacklevel=3)
-        return _backend.to_numpy(self._data).reshape(()).item()
+        return self.item()  # the lesson-01 piece
 
     def __bool__(self):
         if self._data.size != 1:
@@ -256,16 +251,6 @@ class Tensor:
 
     def __complex__(self):
         return complex(self._scalar("complex"))
-
-    def __array__(self, dtype=None, copy=None):
-        from ._ops.interop import ERR_NUMPY_CUDA, ERR_NUMPY_GRAD
-
-        if self._requires_grad:
-            raise RuntimeError(ERR_NUMPY_GRAD)
-        if not _backend.is_cpu(self._data):
-            raise TypeError(ERR_NUMPY_CUDA.format(dev=self.device))
-        a = self._data
-        return a if dtype is None else a.astype(dtype, copy=False)
 
     def __reduce_ex__(self, proto):
         return (_rebuild, (_backend.to_numpy(self._data).copy(), str(self.device),

@@ -10,27 +10,6 @@ from .exercises import exercise
 __all__ = ["broadcast_shapes", "broadcast_tensors", "split", "einsum"]
 
 
-def _mismatch(n, i, j, shape, result):
-    return RuntimeError(f"Attempting to broadcast a dimension of length {n} at {i}! Mismatching "
-                        f"argument at index {j} had {tuple(shape)}; but expected shape should be "
-                        f"broadcastable to {list(result)}")
-
-
-def _broadcast_shapes(*shapes):
-    """Private version used inside the library."""
-    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
-    n = max((len(s) for s in shapes), default=0)
-    out = [1] * n
-    for j, s in enumerate(shapes):
-        for i in range(-1, -len(s) - 1, -1):
-            d = s[i]
-            if d != 1 and d != out[i]:
-                if out[i] != 1:
-                    raise _mismatch(d, i, j, s, out)
-                out[i] = d
-    return Size(out)
-
-
 @exercise("01_tensors", "broadcast_shapes", key="course_lib.broadcast_shapes")
 def broadcast_shapes(*shapes):
     """The shape that tensors of the given shapes broadcast to together.
@@ -60,12 +39,10 @@ def broadcast_shapes(*shapes):
 
 def broadcast_tensors(*tensors):
     """Expand tensors to their common broadcast shape (views). 把张量广播成共同形状。"""
+    from ._ops._util import check_broadcast
     from ._ops.shape import expand
 
-    from ._ops._util import check_broadcast
-
-    check_broadcast(*(t._data.shape for t in tensors))
-    shape = _broadcast_shapes(*(t.shape for t in tensors))
+    shape = check_broadcast(*(t._data.shape for t in tensors))
     return tuple(expand(t, shape) for t in tensors)
 
 

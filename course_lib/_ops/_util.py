@@ -9,65 +9,62 @@ import numbers
 import numpy as np
 
 from .. import _backend
-from .._dtype import _by_np, _default, _promote, bool as _bool, int64
+from .._device import common_device
+from .._dtype import result_type
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import STATE
+from ..functional import broadcast_shapes
 
 __all__ = ["STATE", "Tensor", "_wrap", "prep", "as_tensor_operand", "needs_grad",
-           "broadcast_error", "check_broadcast", "same_device"]
+           "broadcast_error", "check_broadcast", "fit", "same_device"]
 
-_NP_INT64 = np.dtype(np.int64)
 _ndarray = np.ndarray
 
 
-def _category(d):
-    return 2 if d.is_floating_point else (0 if d is _bool else 1)
-
-
 def result_dtype(a, b):
-    """torch's result dtype for two tensors' arrays (dim-ful tensors beat 0-dim ones)."""
-    da, db = _by_np[a.dtype], _by_np[b.dtype]
-    a0, b0 = a.ndim == 0, b.ndim == 0
-    if a0 == b0:
-        return _promote(da, db)._np
-    hi, lo = (db, da) if a0 else (da, db)
-    if hi.is_floating_point:
-        return hi._np
-    if hi is _bool or lo.is_floating_point:
-        return _promote(hi, lo)._np
-    return hi._np
+    """numpy dtype of ``a ∘ b`` for Tensors ``a``, ``b`` of different dtypes (the piece
+    ``result_type`` decides: dim-ful tensors beat 0-dim ones)."""
+    return result_type(a, b)._np
 
 
-def scalar_dtype(x, s):
-    """numpy dtype to cast array ``x`` to before combining it with Python scalar ``s``."""
-    k = x.dtype.kind
+def scalar_dtype(a, s):
+    """numpy dtype to cast Tensor ``a``'s array to before combining it with Python scalar ``s``
+    (None: keep it). Same category as the tensor (or lower) keeps its dtype trivially; otherwise
+    the piece ``result_type`` decides (``int tensor * 0.5``, ``bool tensor + 1``)."""
+    k = a._data.dtype.kind
     t = type(s)
     if t is float:  # the common cases first (isinstance with numbers ABCs is slow)
-        return None if k == "f" else _default[0]._np
-    if t is int:
-        return _NP_INT64 if k == "b" else None
-    if isinstance(s, bool):
+        if k == "f":
+            return None
+    elif t is int:
+        if k != "b":
+            return None
+    elif isinstance(s, bool):
         return None
-    if isinstance(s, numbers.Integral):
-        return _NP_INT64 if k == "b" else None
-    if isinstance(s, numbers.Real):
-        return _default[0]._np if k != "f" else None
-    raise TypeError(f"unsupported operand type: {type(s).__name__}")
+    elif isinstance(s, numbers.Integral):
+        if k != "b":
+            return None
+        s = int(s)
+    elif isinstance(s, numbers.Real):
+        if k == "f":
+            return None
+        s = float(s)
+    else:
+        raise TypeError(f"unsupported operand type: {type(s).__name__}")
+    d = result_type(a, s)._np
+    return None if d == a._data.dtype else d
 
 
 def same_device(a, b):
-    """Arrays of Tensors ``a`` and ``b`` on one device (cpu 0-dim tensors may join cuda)."""
+    """Arrays of Tensors ``a`` and ``b`` on one device: the piece ``common_device`` says which
+    (a cpu 0-dim tensor may join a cuda one) or raises torch's device-mismatch error."""
+    dev = common_device(a, b)
     x, y = a._data, b._data
-    dx, dy = _backend.device_of(x), _backend.device_of(y)
-    if dx == dy:
-        return x, y
-    if dy.type == "cpu" and y.ndim == 0:
-        return x, _backend.transfer(y, dx)
-    if dx.type == "cpu" and x.ndim == 0:
-        return _backend.transfer(x, dy), y
-    d1, d2 = (dx, dy) if dx.type == "cuda" else (dy, dx)
-    raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
-                       f"devices, {d1} and {d2}!")
+    if _backend.device_of(x) != dev:
+        x = _backend.transfer(x, dev)
+    if _backend.device_of(y) != dev:
+        y = _backend.transfer(y, dev)
+    return x, y
 
 
 def as_tensor_operand(o, like):
@@ -75,39 +72,42 @@ def as_tensor_operand(o, like):
     if isinstance(o, np.generic):
         o = o.item()
         return o
-    if isinstance(o, (_ndarray, list, tuple)):
+    if isinstance(o, _ndarray):
+        from .._creation import as_tensor
+
+        return as_tensor(o, device=like.device)
+    if isinstance(o, (list, tuple)):
         from .._creation import _from_data
 
-        t = _from_data(o, None, like.device)
-        return t
+        return _from_data(o, None, like.device)
     raise TypeError(f"unsupported operand type(s): 'Tensor' and '{type(o).__name__}'")
 
 
 def prep(a, b):
     """Arrays for ``a (Tensor) ∘ b (Tensor or Python number)`` with torch's promotion.
 
-    Returns ``(x, y, b_tensor_or_None)``; a Python scalar ``b`` comes back as is.
+    Returns ``(x, y, b_tensor_or_None)``; a Python scalar ``b`` comes back as is. The result
+    dtype comes from the piece ``result_type`` (equal dtypes need none), the device from the
+    piece ``common_device`` (two cpu arrays need none).
     """
     x = a._data
     tb = type(b)
-    if tb is float:  # fast path: tensor ∘ Python float
-        if x.dtype.kind != "f":
-            x = x.astype(_default[0]._np)
+    if tb is float and x.dtype.kind == "f":  # fast path: float tensor ∘ Python float
         return x, b, None
     if tb is Tensor or isinstance(b, Tensor):
         y = b._data
         if x.dtype != y.dtype:
-            dt = result_dtype(x, y)
+            dt = result_type(a, b)._np
             x = x.astype(dt, copy=False)
             y = y.astype(dt, copy=False)
-        if type(x) is not type(y):
+        if type(x) is not _ndarray or type(y) is not _ndarray:
             x, y = same_device(_wrap(x), _wrap(y))
         return x, y, b
     if not isinstance(b, (int, float)):
         b = as_tensor_operand(b, a)
         if isinstance(b, Tensor):
             return prep(a, b)
-    dt = scalar_dtype(x, b)
+    dt = scalar_dtype(a, b)
     if dt is not None:
         x = x.astype(dt)
     return x, b, None
@@ -142,15 +142,31 @@ def broadcast_error(*shapes):
 
 
 def check_broadcast(*shapes):
-    """Raise torch's error unless ``shapes`` broadcast together (cheap when all are equal)."""
-    s0 = shapes[0]
+    """The broadcast shape of ``shapes`` from the piece ``broadcast_shapes`` (equal shapes need
+    none), with torch's error of an op on shapes that do not broadcast."""
+    s0 = tuple(shapes[0])
     for s in shapes:
-        if s != s0:
-            try:
-                np.broadcast_shapes(*shapes)
-            except ValueError:
-                raise broadcast_error(*shapes) from None
-            return
+        if tuple(s) != s0:
+            break
+    else:
+        return s0
+    try:
+        return tuple(broadcast_shapes(*shapes))
+    except NotImplementedError:  # ExerciseNotDone: the student has not written it yet
+        raise
+    except RuntimeError:
+        raise broadcast_error(*shapes) from None
+
+
+def fit(r, shape):
+    """The result array ``r`` of an op given the shape the piece ``broadcast_shapes`` chose
+    (numpy broadcast the operands itself; a shape it did not reach is spread to or refused)."""
+    if r.shape == shape:
+        return r
+    try:
+        return np.broadcast_to(r, shape).copy()
+    except ValueError:
+        raise broadcast_error(r.shape, shape) from None
 
 
 def meta(t):
@@ -160,5 +176,3 @@ def meta(t):
     d = t._data
     return d.shape, d.dtype
 
-
-_ = int64

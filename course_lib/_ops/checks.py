@@ -76,10 +76,10 @@ def check_mask(input, mask, value, inplace=False):
     xs = input._data.shape
     if m.shape != xs:
         from ._util import check_broadcast
-        check_broadcast(m.shape, xs)
-        if inplace and np.broadcast_shapes(m.shape, xs) != xs:
+        shape = check_broadcast(m.shape, xs)
+        if inplace and shape != xs:
             raise RuntimeError(f"output with shape {list(xs)} doesn't match the broadcast shape "
-                               f"{list(np.broadcast_shapes(m.shape, xs))}")
+                               f"{list(shape)}")
 
 
 def _invert(self):

@@ -1,6 +1,6 @@
 """Moving tensors between devices and dtypes: ``to``, ``cuda``, ``cpu``, ``float()`` …
 
-在设备与数据类型之间转换张量。``_to`` is the private worker that library code uses.
+在设备与数据类型之间转换张量。Everything goes through the lesson-03 piece ``to``.
 """
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from .._dtype import (dtype as _dtype_cls, bool as _bool, float16,
 from ..autograd.functions.pointwise import ToCopyBackward0
 from ..autograd.node import attach
 from ..exercises import exercise
+import course_lib as torch  # the solution regions use the names a notebook has
 from ._util import STATE, Tensor, _wrap
 
 
-def _to(self, device=None, dtype=None, copy=False):
-    """``self`` on ``device`` with ``dtype``; the SAME object when nothing changes.
-
-    Private worker of ``Tensor.to``/``cuda``/``cpu`` (library code calls this one).
-    """
+def _to_copy(self, device=None, dtype=None):
+    """A NEW tensor with ``self``'s values on ``device`` with ``dtype`` (None: keep); grad flows
+    back through ``ToCopyBackward0``. torch's ``aten::_to_copy``: the piece ``to`` decides
+    whether a copy is needed at all and calls this one when it is."""
     x = self._data
     if dtype is not None and not isinstance(dtype, _dtype_cls):
         raise TypeError(f"to() received an invalid combination of arguments - got "
@@ -31,15 +31,11 @@ def _to(self, device=None, dtype=None, copy=False):
         if dev.index is not None and dev.index >= _backend.device_count():
             raise RuntimeError("CUDA error: invalid device ordinal")
     src = _backend.device_of(x)
-    move = dev is not None and dev.type != src.type
-    cast = dtype is not None and dtype._np != x.dtype
-    if not move and not cast and not copy:
-        return self
-    r = _backend.transfer(x, dev) if move else x
-    if cast:
+    r = _backend.transfer(x, dev) if dev is not None and dev.type != src.type else x
+    if dtype is not None and dtype._np != r.dtype:
         r = r.astype(dtype._np)
-    elif not move:
-        r = r.copy()
+    if r is x:
+        r = x.copy()
     res = _wrap(r)
     if STATE[0] and self._requires_grad and r.dtype.kind == "f":
         node = ToCopyBackward0()
@@ -51,73 +47,76 @@ def _to(self, device=None, dtype=None, copy=False):
 
 @exercise("03_cuda", "to", key="course_lib.Tensor.to")
 def to(self, *args, **kwargs):
-    """Return this tensor on another device and/or with another dtype.
+    """This tensor on another device and/or with another dtype; ``self`` when nothing changes.
 
     把张量转到另一个设备和/或数据类型。和 torch 一样接受：
-    ``t.to(course_lib.float64)``, ``t.to("cuda")``, ``t.to(course_lib.device("cuda:0"))``,
-    ``t.to("cuda", course_lib.float16)``, ``t.to(other_tensor)`` (its device and dtype),
-    keywords ``device=``, ``dtype=``, ``copy=False``, ``non_blocking=False`` (ignored).
-    Returns ``self`` itself when nothing changes, else a new tensor (grad flows back).
-    什么都不变时返回 ``self`` 本身。Parse the arguments, then call ``self._to(device, dtype, copy)``.
+    ``t.to(torch.float64)``、``t.to("cuda")``、``t.to(torch.device("cuda:0"))``、
+    ``t.to("cuda", torch.float16)``、``t.to(other_tensor)``（取它的设备与 dtype）、
+    关键字 ``device=``、``dtype=``、``copy=False``、``non_blocking=False``（忽略）。
+    什么都不需要变（且没有 ``copy=True``）时返回 ``self`` 本身；否则返回
+    ``self._to_copy(device, dtype)``（拷贝，梯度能流回）。设备 ``"cuda"``（不带编号）与 ``cuda:0`` 上的张量相同。
+    Accepts the same arguments as torch; returns ``self`` itself when neither device nor dtype
+    changes (and no ``copy=True``), else ``self._to_copy(device, dtype)`` (a copy grad flows
+    back through). A device without an index (``"cuda"``) matches any index of that type.
+    ``.cuda()``, ``.cpu()``, ``.float()``, ``.double()``, ``.type(...)``, ``Module.to`` and
+    ``torch.as_tensor`` all come here.
     """
     ### BEGIN SOLUTION
     device = kwargs.get("device")
     dtype = kwargs.get("dtype")
     for a in args:
-        if isinstance(a, Tensor):
+        if isinstance(a, torch.Tensor):
             device, dtype = a.device, a.dtype
-        elif isinstance(a, _dtype_cls):
+        elif isinstance(a, torch.dtype):
             dtype = a
-        elif isinstance(a, (str, int, _device)):
+        elif isinstance(a, (str, int, torch.device)):
             device = a
         else:
             raise TypeError(f"to() received an invalid combination of arguments - got "
                             f"({type(a).__name__})")
-    return self._to(device, dtype, kwargs.get("copy", False))
+    if device is not None:
+        device = torch.device(device)
+        here = self.device
+        if device.type == here.type and device.index in (None, here.index):
+            device = None  # already there
+    if dtype is not None and dtype == self.dtype:
+        dtype = None
+    if device is None and dtype is None and not kwargs.get("copy", False):
+        return self
+    return self._to_copy(device, dtype)
     ### END SOLUTION
 
 
-@exercise("03_cuda", "cuda", key="course_lib.Tensor.cuda")
 def cuda(self, device=None, non_blocking=False):
     """A copy of this tensor on the GPU (``cuda:0`` or ``cuda:<device>``); self if already there.
 
-    拷到 GPU 上（已在 GPU 上则返回自身）。``device`` may be None, an int or a device.
-    Without a GPU it raises the ``RuntimeError`` of ``course_lib.cuda`` (no cupy / no GPU).
-    没有 GPU 时抛出说明原因的 ``RuntimeError``。
+    拷到 GPU 上（已在 GPU 上则返回自身）。Through the piece ``to``.
     """
-    ### BEGIN SOLUTION
     if device is None:
         device = "cuda"
     elif isinstance(device, int):
         device = _device("cuda", device)
-    return self._to(device)
-    ### END SOLUTION
+    return self.to(device)
 
 
-@exercise("03_cuda", "cpu", key="course_lib.Tensor.cpu")
 def cpu(self):
-    """A copy of this tensor in host memory; ``self`` if it is already on the cpu.
-
-    拷回主机内存（已在 cpu 上则返回自身）。
-    """
-    ### BEGIN SOLUTION
-    return self._to("cpu")
-    ### END SOLUTION
+    """A copy of this tensor in host memory; ``self`` if it is already on the cpu (``to``)."""
+    return self.to("cpu")
 
 
 def _cast(dt):
     def method(self, memory_format=None):
-        return _to(self, None, dt)
+        return self.to(dt)
     return method
 
 
 def type_as(self, other):
-    return _to(self, None, other.dtype)
+    return self.to(other.dtype)
 
 
 def _attach_methods():
     T = Tensor
-    T._to = _to
+    T._to_copy = _to_copy
     T.to, T.cuda, T.cpu, T.type_as = to, cuda, cpu, type_as
     for name, dt in (("float", float32), ("double", float64), ("half", float16),
                      ("int", int32), ("long", int64), ("short", int16), ("char", int8),

@@ -16,7 +16,7 @@ from ..autograd import views as _views
 from ..autograd.functions import shape as F
 from ..autograd.node import edge
 from ..autograd.views import check_inplace
-from ._util import STATE, Tensor, prep
+from ._util import STATE, Tensor, check_broadcast, prep
 
 _UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide}
 
@@ -61,11 +61,7 @@ def target(self, fill=False):
 
 def shape_error(xs, ys):
     """torch's error for an in-place result of shape broadcast(xs, ys) != xs."""
-    try:
-        shape = np.broadcast_shapes(xs, ys)
-    except ValueError:
-        from ._util import broadcast_error
-        return broadcast_error(xs, ys)
+    shape = check_broadcast(xs, ys)  # raises torch's error when they do not broadcast
     return RuntimeError(f"output with shape {list(xs)} doesn't match the broadcast shape "
                         f"{list(shape)}")
 
@@ -137,6 +133,8 @@ def _binary_inplace(name):
                 y = same_device(self, other)[1]
         else:
             y = other
+        if ot and y.shape != x.shape and check_broadcast(x.shape, y.shape) != x.shape:
+            raise shape_error(x.shape, y.shape)
         if alpha != 1:
             y = y * alpha
         try:
@@ -146,7 +144,7 @@ def _binary_inplace(name):
                 raise shape_error(x.shape, np.shape(y)) from None
             ro = True  # an expanded (read-only) view: write through an alias, if torch allows
         except TypeError:  # numpy's UFuncTypeError (a TypeError): float into int
-            raise RuntimeError(f"result type {scalar_name(_by_np[_result(x, y, name)])} can't be "
+            raise RuntimeError(f"result type {scalar_name(_by_np[_result(self, other, name)])} can't be "
                                f"cast to the desired output type "
                                f"{scalar_name(_by_np[x.dtype])}") from None
         else:
@@ -160,10 +158,10 @@ def _binary_inplace(name):
     return method
 
 
-def _result(x, y, name):
-    """torch's result dtype of ``x ∘ y`` (y an array or a Python number)."""
-    from ._util import result_dtype, scalar_dtype
-    rt = result_dtype(x, y) if hasattr(y, "dtype") else (scalar_dtype(x, y) or x.dtype)
+def _result(self, other, name):
+    """torch's result dtype of ``self ∘ other`` (other a Tensor or a Python number)."""
+    from .._dtype import result_type
+    rt = result_type(self, other)._np
     if name == "div" and rt.kind in "iub":
         from .._dtype import _default
         rt = _default[0]._np
@@ -246,11 +244,7 @@ def copy_(self, src, non_blocking=False):
     s = src._data
     if s.shape != self._data.shape:
         xs = self._data.shape
-        try:
-            ok = np.broadcast_shapes(xs, s.shape) == xs
-        except ValueError:
-            ok = False
-        if not ok:
+        if check_broadcast(xs, s.shape) != xs:
             raise shape_error(xs, s.shape)
 
     def write(x):

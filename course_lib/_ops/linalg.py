@@ -84,8 +84,7 @@ def matmul(input, other, *, out=None):
         if y.ndim >= 3:  # torch broadcasts the batch dims and calls bmm
             from ._util import check_broadcast
             bx, by = x.shape[:-2], y.shape[:-2]
-            check_broadcast(bx, by)
-            b = int(np.prod(np.broadcast_shapes(bx, by)))
+            b = int(np.prod(check_broadcast(bx, by)))
             raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                                f"[{b}, {k1}] but got: [{b}, {k2}].")
         a = x.reshape(-1, x.shape[-1]) if x.ndim > 1 else x.reshape(1, -1)

@@ -9,7 +9,8 @@ import numpy as np
 from .._dtype import _default, _from_np, scalar_name
 from ..autograd.functions import pointwise as F
 from ..autograd.node import attach, attach1, attach2
-from ._util import STATE, Tensor, _wrap, broadcast_error, meta, needs_grad, prep
+from ._util import (STATE, Tensor, _wrap, broadcast_error, check_broadcast, fit, meta, needs_grad,
+                    prep)
 from .checks import _invert, _kernel_error, check_mask, write_out
 
 _IGNORE = dict(all="ignore")
@@ -36,6 +37,8 @@ def _binary(name, node_cls, fn, risky=False):
         if not isinstance(input, Tensor):
             input = _tensor_arg(input, other if isinstance(other, Tensor) else None)
         x, y, bt = prep(input, other)
+        shape = check_broadcast(x.shape, y.shape) if bt is not None and x.shape != y.shape \
+            else None
         if alpha != 1:  # add/sub: ``input ± alpha * other`` in one node, as torch
             y = y * alpha
         try:
@@ -52,6 +55,8 @@ def _binary(name, node_cls, fn, risky=False):
             raise _kernel_error(name, x) from None
         except OverflowError:  # an int out of the tensor's range wraps around, as in torch
             r = fn(x, np.array(y).astype(x.dtype))
+        if shape is not None and r.shape != shape:
+            r = fit(r, shape)
         res = _wrap(r)
         if STATE[0] and node_cls is not None and (input._requires_grad or
                                                   (bt is not None and bt._requires_grad)):
@@ -160,16 +165,16 @@ def pow(input, exponent, *, out=None):  # noqa: A001
             attach(res, node, (exponent,))
         return write_out(out, res) if out is not None else res
     x, y, bt = prep(input, exponent)
+    shape = check_broadcast(x.shape, y.shape) if bt is not None and x.shape != y.shape else None
     with np.errstate(**_IGNORE):
         if bt is None and isinstance(y, int) and y < 0 and x.dtype.kind in "iu":
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         try:
             r = np.power(x, y)
         except ValueError:
-            if x.shape != np.shape(y):
-                from ._util import check_broadcast
-                check_broadcast(x.shape, np.shape(y))
             r = _int_pow(x, y)  # integer tensor ** negative integer tensor: torch's rule
+    if shape is not None and r.shape != shape:
+        r = fit(r, shape)
     res = _wrap(r)
     if bt is None and needs_grad(input):
         node = F.PowBackward0()
@@ -210,10 +215,11 @@ def where(condition, input=None, other=None):
     if type(c) is not type(x) and hasattr(x, "ndim"):
         from ._util import same_device
         c = same_device(condition, _wrap(x))[0]
-    try:
-        r = np.where(c, x, y)
-    except ValueError:
-        raise broadcast_error(c.shape, np.shape(x), np.shape(y)) from None
+    shapes = (c.shape, np.shape(x), np.shape(y))
+    shape = check_broadcast(*shapes) if not shapes[0] == shapes[1] == shapes[2] else None
+    r = np.where(c, x, y)
+    if shape is not None and r.shape != shape:
+        r = fit(r, shape)
     res = _wrap(r)
     ga = input if isinstance(input, Tensor) else None
     if needs_grad(ga, tb):

@@ -277,8 +277,7 @@ def masked_select(input, mask):
     if mask._data.dtype.kind != "b":
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     from ._util import check_broadcast
-    check_broadcast(mask._data.shape, x.shape)
-    m = np.broadcast_to(mask._data, np.broadcast_shapes(x.shape, mask._data.shape))
+    m = np.broadcast_to(mask._data, check_broadcast(mask._data.shape, x.shape))
     if m.shape != x.shape:
         raise NotImplementedError("course_lib: masked_select needs a mask of the input's shape "
                                   "or one that broadcasts to it / 掩码形状须可广播到输入形状")

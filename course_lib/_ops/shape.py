@@ -72,27 +72,18 @@ def reshape(self, *shape):
     """Like ``view`` when possible (shares memory), else a copy. 能视图则视图，否则拷贝。"""
     d = self._data
     shp = _infer(_shape_arg(shape, "reshape", "shape"), d.size, d.shape)
+    contiguous = self.is_contiguous()  # a contiguous tensor is always viewed, as torch
     try:
         r = reshape_view(d, shp)
-        node = F.ViewBackward0 if d.flags.c_contiguous else F.ReshapeAliasBackward0  # torch
+        node = F.ViewBackward0 if contiguous else F.ReshapeAliasBackward0  # torch's names
         return _graph(_view_of(r, self), self, node, shape=d.shape)
     except ValueError:
+        if contiguous:  # the piece said contiguous, the memory says otherwise
+            raise RuntimeError(f"is_contiguous() is True for a tensor with shape {list(d.shape)} "
+                               f"and strides {list(self.stride())} that cannot be viewed as "
+                               f"{list(shp)}") from None
         r = d.reshape(shp)
         return _graph(_wrap(r), self, F.UnsafeViewBackward0, shape=d.shape)
-
-
-def _flatten(self, start_dim=0, end_dim=-1):
-    """Private flatten (library code uses this, never the exercise)."""
-    d = self._data
-    if d.ndim == 0:
-        return reshape(self, 1)
-    s, e = _dim(start_dim, d.ndim), _dim(end_dim, d.ndim)
-    if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    if s == e:
-        return self
-    shape = d.shape[:s] + (math.prod(d.shape[s:e + 1]),) + d.shape[e + 1:]
-    return reshape(self, shape)
 
 
 def unflatten(self, dim, sizes):
@@ -206,7 +197,9 @@ def expand_as(self, other):
 
 
 def contiguous(self, memory_format=None):
-    if self._data.flags.c_contiguous:
+    """``self`` if it is contiguous (the piece ``is_contiguous`` decides), else a contiguous copy.
+    连续则返回自身，否则返回连续的拷贝。"""
+    if self.is_contiguous():
         return self
     return clone(self)
 
@@ -422,3 +415,32 @@ def flatten(self, start_dim=0, end_dim=-1):
 
 
 Tensor.flatten = flatten
+
+
+@exercise("01_tensors", "is_contiguous", key="course_lib.Tensor.is_contiguous")
+def is_contiguous(self, memory_format=None):
+    """True when the elements lie in memory row after row with no gaps (C order).
+
+    张量是否"连续"：按行优先顺序一个接一个地存放。从最后一维往前，步长应为 1、再乘上这一维的大小……
+    即 ``stride[i] == size[i+1] * size[i+2] * …``；大小为 1 的维度步长随意（不会走到下一个元素），
+    没有元素的张量总是连续的。
+    Going from the last dimension backwards the stride must be 1, then times each size:
+    ``stride[i] == size[i+1] * size[i+2] * …``; a dimension of size 1 may have any stride and a
+    tensor with no elements is contiguous. Use ``self.shape`` and ``self.stride()``.
+    ``contiguous()`` (copy or not) and ``reshape`` (view or copy) ask this piece.
+    """
+    ### BEGIN SOLUTION
+    if self.numel() == 0:
+        return True
+    expected = 1
+    for size, stride in zip(reversed(self.shape), reversed(self.stride())):
+        if size == 1:
+            continue
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+    ### END SOLUTION
+
+
+Tensor.is_contiguous = is_contiguous

@@ -268,12 +268,8 @@ def cuda_device(d):
 
 
 def move_array(t, device, dtype):
-    a = t._data
-    if dtype is not None and a.dtype != dtype._np:
-        a = a.astype(dtype._np)
-    if device is not None:
-        a = _backend.transfer(a, device)
-    return a
+    """The array of ``t`` on ``device`` with ``dtype``, through the lesson-03 piece ``Tensor.to``."""
+    return t.detach().to(device=device, dtype=dtype)._data
 
 
 def convert_inplace(t, convert):

@@ -57,13 +57,10 @@ def _rg(t):
 
 
 def _same_device(*ts):
-    """Raise torch's error when tensors live on different devices (cheap type check first)."""
-    ts = [t for t in ts if t is not None and isinstance(t, G.Tensor)]
-    k = type(ts[0]._data)
-    for t in ts[1:]:
-        if type(t._data) is not k:
-            from .._ops._util import same_device
-            same_device(ts[0], t)
+    """Raise torch's error when tensors live on different devices (the lesson-03 piece
+    ``common_device`` decides)."""
+    from .._device import common_device
+    common_device(*[t for t in ts if t is not None and isinstance(t, G.Tensor)])
 
 
 # ---------------------------------------------------------------- linear
