@@ -88,8 +88,8 @@ def _from_data(data, dtype, device):
         return as_tensor(np.array(data, copy=True), _dt(dtype), device)
     if not _backend.is_cpu(data) and hasattr(data, "__cuda_array_interface__"):
         return _finish(data.copy(), _dt(dtype), device, False)
-    arr, _ = _infer_np(data)
-    return as_tensor(arr, _dt(dtype), device)
+    arr, _ = _infer_np(data)  # Python data: no piece, so lesson 01 can make tensors
+    return _finish(arr, _dt(dtype), device, False)
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):

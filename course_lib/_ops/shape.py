@@ -14,6 +14,7 @@ from .._tensor import _dim, _view_of
 from ..autograd.functions import shape as F
 from ..autograd.node import attach, attach1
 from ..exercises import exercise
+import course_lib as torch  # the solution regions use the names a notebook has
 from ._util import STATE, Tensor, _wrap
 from .checks import (_check_sizes, _negative_dim_error, _no_repeats, _shape_arg, _write_cat,
                      check_unflatten, expand_error)
@@ -401,7 +402,8 @@ def flatten(self, start_dim=0, end_dim=-1):
     Returns a view when possible (use ``self.reshape``). 能返回视图时返回视图（用 ``reshape``）。
     """
     ### BEGIN SOLUTION
-    start, end = _dim(start_dim, self.dim()), _dim(end_dim, self.dim())  # IndexError like torch
+    start = torch._tensor._dim(start_dim, self.dim())  # IndexError like torch
+    end = torch._tensor._dim(end_dim, self.dim())
     if self.dim() == 0:
         return self.reshape(1)
     if start > end:
