@@ -86,14 +86,16 @@ def import_all_course_lib() -> None:
             pass
 
 
-def course_lib_digest() -> str:
-    """A digest of the imported course_lib's sources: the reference (this process) and the
-    sandbox must run the same code — a run during which course_lib changes on disk must
-    not grade anyone with a mismatch. 参考实现与沙箱必须运行同一份 course_lib。"""
+def course_lib_digest(root: Path | None = None) -> str:
+    """A digest of course_lib's sources (the imported one, or the copy at ``root``): the grading
+    build must be made from the code the references ran — a run during which course_lib
+    changes on disk must not grade anyone with a mismatch. 参考实现与评分版必须来自同一份源码。"""
     import hashlib
 
-    import course_lib
-    root = Path(course_lib.__file__).resolve().parent
+    if root is None:
+        import course_lib
+        root = Path(course_lib.__file__).resolve().parent
+    root = Path(root)
     h = hashlib.sha256()
     for f in sorted(root.rglob("*.py")):
         h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())

@@ -1,21 +1,26 @@
-"""`course grade LESSON --submissions DIR --out DIR [--jobs N] [--db URL]`.
+"""`course grade LESSON --submissions DIR --out DIR [--jobs N] [--db URL] [--force]`.
 
-批量评分：每个学生在自己的进程与临时课程目录中评分（隐藏用例在沙箱中运行，nbgrader autograde
-在带内存上限与审计钩子的内核中运行）；--jobs N 为同时工作的评分任务数（隐藏用例与 notebook
-各算一个任务，约各占一个核）；中断后可继续（已完成的学生不会重评）；只有主进程写成绩库。
+批量评分（唯一的评分路径）：每份提交的每个练习在沙箱（jail.py + sandbox.py）中用隐藏用例运行学生的
+答案单元格，得分 = 通过的用例数 / 用例总数 × 分值（保留两位小数）；成绩通过 nbgrader 的 Gradebook
+API 写入成绩库（formgrader 与 `nbgrader export` 显示的就是这个正式成绩），并生成中英双语反馈页面。
+--jobs N 为同时运行的沙箱数（约各占一个核）；中断后可继续：只信任本次运行文件夹密钥签名的结果，
+提交内容（或评分用例）改变的学生会重评，--force 全部重评；只有主进程写成绩库。
 
 OUT/grades.csv: student, lesson, exercise, score, max_score (+ a ``total`` row per student);
-OUT/feedback/<student>/<lesson>.html: nbgrader feedback + the hidden-case section (bilingual);
-OUT/work/results/<student>.json: per-student results, written atomically (resume marker).
+OUT/grades_wide.csv: one row per student, one column per exercise and the total (for an LMS);
+OUT/feedback/<student>/<lesson>.html: the bilingual feedback page (feedback.py);
+OUT/work/results/<student>.json: per-student results, HMAC-signed with OUT/work/.secret.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
-import contextlib
 import csv
+import hashlib
+import hmac
 import json
 import os
 import re
+import secrets
 import shutil
 import sys
 import tempfile
@@ -25,29 +30,51 @@ import zipfile
 from pathlib import Path
 
 from .config import ROOT, ensure_bin_on_path, nbgrader_config
-from .fastimport import install as _fast_imports
 from .feedback import feedback_html as _feedback_html
-from .hidden_grade import grade_exercises, redactor
-from .cases import case_files
+from .hidden_grade import grade_exercises, redactor, score
+from .cases import case_files, course_lib_digest
 from . import submission as subm
-from . import worker
 
 ZIP_MAX = 300 * 2**20
-_fast_imports()  # before anything imports nbformat (see fastimport.py)
 
 
 # ------------------------------------------------------------------ collecting submissions
 
-def collect(lesson: str, submissions: Path, work: Path) -> dict:
-    """``{student: notebook path or None}`` from ``STUDENT/LESSON/*.ipynb`` or zip files."""
+def student_id_problem(sid: str) -> str | None:
+    """Why ``sid`` cannot be a student id (bilingual), or None: it names folders and files."""
+    if not isinstance(sid, str) or not sid:
+        return "空的学生 ID / empty student id"
+    if len(sid) > 100:
+        return "学生 ID 过长 / student id too long"
+    if sid.startswith(".") or sid in (".", ".."):
+        return "学生 ID 不能以点开头 / a student id cannot start with a dot"
+    if any(c in sid for c in "/\\") or any(ord(c) < 32 or ord(c) == 127 for c in sid):
+        return "学生 ID 含有路径分隔符或控制字符 / a student id cannot hold path separators or " \
+               "control characters"
+    return None
+
+
+def collect(lesson: str, submissions: Path, work: Path, rejected: list | None = None) -> dict:
+    """``{student: notebook path or None}`` from ``STUDENT/LESSON/*.ipynb`` or zip files;
+    entries whose student id is not one go to ``rejected`` as ``(name, reason)``."""
     found = {}
+    rejected = [] if rejected is None else rejected
     for entry in sorted(Path(submissions).iterdir()):
+        if entry.is_dir():
+            student = entry.name
+        elif entry.suffix == ".zip":
+            student = _zip_student(entry.stem, lesson)
+        else:
+            continue
+        why = student_id_problem(student)
+        if why:
+            rejected.append((entry.name, why))
+            continue
         if entry.is_dir():
             nbs = sorted((entry / lesson).glob("*.ipynb")) if (entry / lesson).is_dir() else []
             pref = [p for p in nbs if p.stem == lesson]
-            found[entry.name] = (pref or nbs or [None])[0]
-        elif entry.suffix == ".zip":
-            student = _zip_student(entry.stem, lesson)
+            found[student] = (pref or nbs or [None])[0]
+        else:
             found[student] = _unzip(entry, lesson, work / "unzipped" / student)
     return found
 
@@ -92,7 +119,9 @@ def make_template(lesson: str, course: Path | None = None) -> Path:
         if f.is_file() and ".ipynb_checkpoints" not in f.parts:
             digest.update(str(f.relative_to(src)).encode() + f.read_bytes())
     cache = ROOT / ".course" / "templates" / f"{lesson}-{digest.hexdigest()[:16]}"
-    if not (cache / "ready").exists():
+    if not (cache / "ready").exists() or not (cache / "release" / lesson /
+                                              f"{lesson}.ipynb").is_file():
+        shutil.rmtree(cache, ignore_errors=True)  # half made or damaged: made again
         import_nbgrader(apps=True)
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
@@ -120,93 +149,115 @@ def make_template(lesson: str, course: Path | None = None) -> Path:
     return course
 
 
+# ------------------------------------------------------------------ signed results
+
+def _secret(work: Path) -> bytes:
+    """The run folder's key (created once, readable only by the grader's user)."""
+    path = work / ".secret"
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key.hex())
+        return key
+
+
+def _mac(key: bytes, result: dict) -> str:
+    body = json.dumps(result, sort_keys=True, ensure_ascii=True).encode()
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def save_result(work: Path, result: dict) -> None:
+    _atomic_write(work / "results" / f"{result['student']}.json",
+                  json.dumps({"result": result, "mac": _mac(_secret(work), result)}, indent=1))
+
+
+def load_result(work: Path, student: str) -> dict | None:
+    """A result this run folder wrote itself (its MAC checks out), else None."""
+    try:
+        doc = json.loads((work / "results" / f"{student}.json").read_text(encoding="utf-8"))
+        res, mac = doc["result"], doc["mac"]
+        if not isinstance(res, dict) or not isinstance(mac, str):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return res if hmac.compare_digest(_mac(_secret(work), res), mac) else None
+
+
+def notebook_digest(nb_path) -> str:
+    """The cache key of a submission: the content hash of its notebook."""
+    if nb_path is None:
+        return "none"
+    try:
+        return hashlib.sha256(Path(nb_path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def grader_digest(lesson: str, course: Path) -> str:
+    """What else a result depends on: course_lib, the hidden cases and the release notebook."""
+    h = hashlib.sha256(course_lib_digest(ROOT / "course_lib").encode())
+    for name, p in sorted(case_files(lesson).items()):
+        h.update(name.encode() + b"\0" + p.read_bytes())
+    h.update((course / "release" / lesson / f"{lesson}.ipynb").read_bytes())
+    return h.hexdigest()[:16]
+
+
 # ------------------------------------------------------------------ one student
 
 def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *,
-                  cell_timeout=60, nb_timeout=300, mem_mb=2048, blocked=(), case_timeout=10.0,
-                  piece_timeout=60.0, slots=None) -> dict:
-    """Grade one student; write OUT/work/results/<student>.json atomically and the feedback.
-
-    Two tasks: the hidden cases (a sandbox) and the notebook (nbgrader autograde + feedback in
-    a worker). Each holds one of ``slots`` (a semaphore: ``--jobs`` processes at work at once)
-    while it runs; the notebook asks for its slot only once the hidden cases hold theirs, so a
-    notebook waiting for its hidden-case scores can never keep them from running.
-    """
-    slots = slots or contextlib.nullcontext()  # no limit (a direct call)
+                  mem_mb=2048, case_timeout=10.0, piece_timeout=60.0, nb_digest=None,
+                  grader=None) -> dict:
+    """Grade one student in the sandbox; write the signed result and the feedback page."""
     release_nb = json.loads((course / "release" / lesson / f"{lesson}.ipynb").read_text())
     source_nb = json.loads((course / "source" / lesson / f"{lesson}.ipynb").read_text())
     points = subm.exercises_of(release_nb)
     hidden = case_files(lesson)
-    redact = redactor([p.read_text(encoding="utf-8") for p in hidden.values()])
     t0 = time.monotonic()
-    rows, nb = {}, None
+    rows, answers = {}, {}
     try:
         if nb_path is None:
             raise subm.BadNotebook("no notebook submitted / 没有提交 notebook")
-        nb = subm.load(nb_path)
-        cells = subm.inspect(nb, release_nb)
+        cells = subm.inspect(subm.load(nb_path), release_nb)
     except subm.BadNotebook as e:
         cells = {ex: ("bad", str(e)) for ex in points}
-    scratch = out / "work" / "scratch" / student
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
-    prelude = subm.setup_source(source_nb)
-    scores_file = scratch / "scores.json"
-    ag, box, hidden_has_slot = None, {}, threading.Event()
-    if nb is not None:  # the notebook runs in a kernel while the hidden cases run here
-        wait = nb_timeout + piece_timeout * max(1, len(points)) + 60
-
-        def notebook():
-            hidden_has_slot.wait()
-            with slots:
-                box["html"] = worker.autograde(lesson, student, nb, course, scratch,
-                                               scores_file, cell_timeout, nb_timeout, wait,
-                                               mem_mb, blocked)
-        ag = threading.Thread(target=notebook, daemon=True)
-        ag.start()
-    try:
-        todo = {}
-        for ex, pts in points.items():
-            state, value = cells[ex]
-            if state == "bad" or ex not in hidden:
-                reason = value if state == "bad" else "grader has no hidden cases / 缺少隐藏用例"
-                rows[ex] = {"exercise": ex, "score": 0.0, "max_score": pts, "reason": reason,
-                            "cases": []}
-            else:
-                todo[ex] = value
-        got = {}
-        if todo:
-            with slots:
-                hidden_has_slot.set()
-                got = grade_exercises(lesson, todo, case_files=hidden, prelude=prelude,
-                                      scratch=scratch, blocked=blocked,
-                                      case_timeout=case_timeout, timeout=piece_timeout)
-        for ex, pts in points.items():
-            if ex in got:
-                r = got[ex]
-                rows[ex] = {"exercise": ex, "score": round(r.fraction * pts, 4),
-                            "max_score": pts, "reason": r.fatal or "",
-                            "cases": [{"title": o.title, "passed": o.passed, "reason": o.reason}
-                                      for o in r.outcomes]}
-        rows = {ex: rows[ex] for ex in points}
-    finally:  # the autograde worker waits for this file (even after a grader error)
-        hidden_has_slot.set()
-        _atomic_write(scores_file,
-                      json.dumps({f"test_{ex}": r["score"] for ex, r in rows.items()}))
-        if ag is not None:
-            ag.join()
-    feedback = box.get("html")
-    page = _feedback_html(lesson, student, rows, feedback, redact)
+    todo = {}
+    for ex, pts in points.items():
+        state, value = cells[ex]
+        if state == "ok":
+            answers[ex] = value
+        if state == "bad" or ex not in hidden:
+            reason = value if state == "bad" else "grader has no hidden cases / 缺少隐藏用例"
+            rows[ex] = {"exercise": ex, "score": 0.0, "max_score": pts, "reason": reason,
+                        "cases": []}
+        else:
+            todo[ex] = value
+    got = {}
+    if todo:
+        got = grade_exercises(lesson, todo, case_files=hidden, siblings=answers,
+                              prelude=subm.setup_source(source_nb), mem_mb=mem_mb,
+                              case_timeout=case_timeout, timeout=piece_timeout)
+    for ex, pts in points.items():
+        if ex in got:
+            r = got[ex]
+            rows[ex] = {"exercise": ex, "score": score(r.fraction, pts), "max_score": pts,
+                        "reason": r.fatal or "",
+                        "cases": [{"title": o.title, "passed": o.passed, "reason": o.reason}
+                                  for o in r.outcomes]}
+    rows = {ex: rows[ex] for ex in points}
+    redact = redactor([p.read_text(encoding="utf-8") for p in hidden.values()])
+    page = _feedback_html(lesson, student, rows, answers, redact)
     fdir = out / "feedback" / student
     fdir.mkdir(parents=True, exist_ok=True)
     _atomic_write(fdir / f"{lesson}.html", page)
     result = {"student": student, "lesson": lesson, "exercises": list(rows.values()),
-              "total": round(sum(r["score"] for r in rows.values()), 4),
-              "max_score": sum(points.values()), "autograded": feedback is not None,
-              "seconds": round(time.monotonic() - t0, 2)}
-    _atomic_write(out / "work" / "results" / f"{student}.json", json.dumps(result, indent=1))
-    if not os.environ.get("COURSE_KEEP_SCRATCH"):
-        shutil.rmtree(scratch, ignore_errors=True)
+              "total": round(sum(r["score"] for r in rows.values()), 2),
+              "max_score": sum(points.values()), "notebook": nb_digest or notebook_digest(nb_path),
+              "grader": grader, "seconds": round(time.monotonic() - t0, 2)}
+    save_result(out / "work", result)
     return result
 
 
@@ -285,18 +336,30 @@ def record(results: list, lesson: str, db_url: str, course: Path | None = None) 
 
 
 def write_csv(path: Path, results: list) -> None:
-    rows = []
+    """The long CSV (one row per student and exercise, plus totals) and, beside it,
+    ``grades_wide.csv`` for an LMS (one row per student, one column per exercise)."""
+    rows, exercises = [], []
     for res in sorted(results, key=lambda r: r["student"]):
         for r in res["exercises"]:
             rows.append([res["student"], res["lesson"], r["exercise"], f"{r['score']:g}",
                          f"{r['max_score']:g}"])
+            if r["exercise"] not in exercises:
+                exercises.append(r["exercise"])
         rows.append([res["student"], res["lesson"], "total", f"{res['total']:g}",
                      f"{res['max_score']:g}"])
+    _write_rows(path, [["student", "lesson", "exercise", "score", "max_score"], *rows])
+    lesson = results[0]["lesson"] if results else ""
+    wide = [["student", *(f"{lesson}:{ex}" for ex in exercises), f"{lesson}:total"]]
+    for res in sorted(results, key=lambda r: r["student"]):
+        by = {r["exercise"]: f"{r['score']:g}" for r in res["exercises"]}
+        wide.append([res["student"], *(by.get(ex, "") for ex in exercises), f"{res['total']:g}"])
+    _write_rows(path.with_name("grades_wide.csv"), wide)
+
+
+def _write_rows(path: Path, rows: list) -> None:
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "lesson", "exercise", "score", "max_score"])
-        w.writerows(rows)
+        csv.writer(f).writerows(rows)
     os.replace(tmp, path)
 
 
@@ -306,21 +369,20 @@ def grade(lesson, submissions, out, *, jobs=1, db=None, progress=True, **kw) -> 
                       **kw)[lesson]
 
 
-def grade_many(lessons, submissions, out, *, jobs=1, db=None, progress=True, **kw) -> dict:
-    """Several lessons with one pool of autograde workers (nbgrader is imported once).
-    With several lessons each gets ``OUT/<lesson>/``; with one, OUT is used as is."""
+def grade_many(lessons, submissions, out, *, jobs=1, db=None, progress=True, force=False,
+               **kw) -> dict:
+    """Several lessons; with several each gets ``OUT/<lesson>/``, with one OUT is used as is.
+    Raises ``jail.JailUnavailable`` when the sandbox cannot run (and no ``--unsandboxed``)."""
+    from . import jail
+    jail.require()
     jobs = max(1, int(jobs))
-    pool = worker.start_pool(jobs, Path(out).resolve())
     threading.Thread(target=_preload_gradebook, daemon=True).start()
-    try:
-        return {lesson: _grade_lesson(lesson, submissions,
-                                      Path(out) / lesson if len(lessons) > 1 else Path(out),
-                                      jobs, db, progress, kw) for lesson in lessons}
-    finally:
-        pool.close()
+    return {lesson: _grade_lesson(lesson, submissions,
+                                  Path(out) / lesson if len(lessons) > 1 else Path(out),
+                                  jobs, db, progress, force, kw) for lesson in lessons}
 
 
-def _grade_lesson(lesson, submissions, out, jobs, db, progress, kw) -> list:
+def _grade_lesson(lesson, submissions, out, jobs, db, progress, force, kw) -> list:
     out = Path(out).resolve()
     submissions = Path(submissions).resolve()
     work = out / "work"
@@ -331,28 +393,29 @@ def _grade_lesson(lesson, submissions, out, jobs, db, progress, kw) -> list:
         shutil.copyfile(course / "gradebook.db", out / "gradebook.db")
     elif db:
         _ensure_assignment(lesson, db_url, course)
-    students = collect(lesson, submissions, work)
-    results_dir = work / "results"
-    results_dir.mkdir(parents=True, exist_ok=True)
+    rejected = []
+    students = collect(lesson, submissions, work, rejected)
+    for name, why in rejected:
+        print(f"✗ {name}: {why}（未评分 / not graded）", file=sys.stderr)
+    grader = grader_digest(lesson, course)
     done, todo, results = [], [], []
     for s, nb in students.items():
-        try:  # a finished student (resume); anything unreadable is graded again
-            res = json.loads((results_dir / f"{s}.json").read_text())
-            if res.get("student") != s or res.get("lesson") != lesson:
-                raise ValueError
-            results.append(res)
+        digest = notebook_digest(nb)
+        res = None if force else load_result(work, s)
+        if res is not None and res.get("student") == s and res.get("lesson") == lesson \
+                and res.get("notebook") == digest and res.get("grader") == grader:
+            results.append(res)  # finished in an earlier run, same notebook (resume)
             done.append(s)
-        except (OSError, ValueError, AttributeError):
-            todo.append((s, nb))
-    kw = dict(kw)
-    kw.setdefault("blocked", [submissions, out])
+        else:
+            todo.append((s, nb, digest))
     from tqdm import tqdm
     bar = tqdm(total=len(students), initial=len(done), desc=f"grading {lesson}",
                disable=not progress, unit="student")
     rec = Recorder(lesson, db_url)
     try:
-        rec.add(results)  # finished in an earlier run (resume)
-        failed = _run_all(lesson, todo, course, out, jobs, dict(kw), results, bar, rec)
+        rec.add(results)
+        failed = _run_all(lesson, todo, course, out, jobs, dict(kw, grader=grader), results,
+                          bar, rec)
     finally:
         rec.close()
         bar.close()
@@ -370,13 +433,13 @@ GRADER_ERRORS: dict = {}  # lesson → students the last run could not grade (gr
 
 
 def _run_all(lesson, todo, course, out, jobs, kw, results, bar, rec):
-    """``jobs`` slots, one per task at work (hidden cases or notebook); one student more than
-    slots in flight, so a task is always ready when a slot frees up (the cores stay busy)."""
-    pool = cf.ThreadPoolExecutor(max_workers=jobs + 1)
-    kw["slots"] = threading.BoundedSemaphore(jobs)
+    """``jobs`` students at once, each in its own sandbox (≈ one core each); the main thread
+    records every result as it arrives."""
+    pool = cf.ThreadPoolExecutor(max_workers=jobs)
     failed = []
     try:
-        futs = {pool.submit(grade_student, lesson, s, nb, course, out, **kw): s for s, nb in todo}
+        futs = {pool.submit(grade_student, lesson, s, nb, course, out, nb_digest=d, **kw): s
+                for s, nb, d in todo}
         for fut in cf.as_completed(futs):
             try:
                 res = fut.result()
@@ -394,23 +457,59 @@ def _run_all(lesson, todo, course, out, jobs, kw, results, bar, rec):
 
 
 def _ensure_assignment(lesson, db_url, course):
+    """Create ``lesson`` in another gradebook (``--db``), from a throw-away copy of the
+    template's source (the cached template itself is never regenerated)."""
     import_nbgrader(apps=True)
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    c = nbgrader_config(course, db_url, source="source", release="release")
-    res = NbGraderAPI(CourseDirectory(config=c), config=c).generate_assignment(lesson, force=True)
-    if not res.get("success"):
-        raise RuntimeError(res.get("log", ""))
+    ensure_bin_on_path()
+    tmp = Path(tempfile.mkdtemp(prefix="course-assignment-"))
+    try:
+        shutil.copytree(course / "source", tmp / "source")
+        c = nbgrader_config(tmp, db_url, source="source", release="release")
+        res = NbGraderAPI(CourseDirectory(config=c), config=c).generate_assignment(
+            lesson, force=True, create=True)
+        if not res.get("success"):
+            raise RuntimeError(res.get("log", ""))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _nearest(word, options) -> str:
+    import difflib
+    near = difflib.get_close_matches(word, options, n=1, cutoff=0.3)
+    return f"（你是不是指 / did you mean {near[0]}?）" if near else ""
 
 
 def main(args) -> int:
-    lessons = args.lesson
-    if lessons == ["all"]:
-        from .release import lesson_ids
-        lessons = lesson_ids()
+    from . import jail
+    from .release import lesson_ids
+    known = lesson_ids()
+    lessons = known if args.lesson == ["all"] else args.lesson
+    for lesson in lessons:
+        if lesson not in known:
+            print(f"✗ 没有这一课 / unknown lesson: {lesson} {_nearest(lesson, known)}",
+                  file=sys.stderr)
+            return 2
+    subs = Path(args.submissions)
+    if not subs.is_dir():
+        print(f"✗ 找不到提交文件夹 / submissions folder not found: {subs}", file=sys.stderr)
+        return 2
+    if not any(p.is_dir() or p.suffix == ".zip" for p in subs.iterdir()):
+        print(f"✗ 提交文件夹是空的 / no submissions in {subs} (STUDENT/LESSON/*.ipynb or zips)",
+              file=sys.stderr)
+        return 1
+    if getattr(args, "unsandboxed", False):
+        jail.allow_unsandboxed()
+        print("⚠ --unsandboxed：学生代码在没有操作系统隔离的情况下运行，可以读取答案、破坏成绩 / "
+              "student code runs without OS isolation: it can read the answers and damage "
+              "grades", file=sys.stderr)
     try:
-        res = grade_many(lessons, args.submissions, args.out, jobs=args.jobs, db=args.db,
-                         cell_timeout=args.cell_timeout, nb_timeout=args.timeout)
+        res = grade_many(lessons, subs, args.out, jobs=args.jobs, db=args.db,
+                         force=getattr(args, "force", False))
+    except jail.JailUnavailable as e:
+        print(f"✗ {e}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("已中断：已完成的学生已保存，再次运行同一命令即可继续 / interrupted: finished "
               "students are saved; run the same command again to resume", file=sys.stderr)

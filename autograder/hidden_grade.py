@@ -2,20 +2,87 @@
 
 给一个练习打分：参考结果（可信进程中计算并缓存）对比学生结果（沙箱中计算）。
 
-The score of an exercise is (hidden cases passed / hidden cases) × its points. Reasons shown
-to students name the case by its title and say what differed; any text of the hidden sources
-that shows up in a reason is redacted.
+The score of an exercise is (hidden cases passed / hidden cases) × its points, rounded once
+to 2 decimals (:func:`score`). Reasons shown to students name the case by its title and say what
+the student's function returned; any text of the hidden sources that shows up in a reason is
+redacted. The sandbox imports the *grading build* of the lesson (:func:`grading_build`): a copy
+of course_lib in which the graded lesson's reference bodies are stubs, so no process that runs
+student code holds them; the references run here, in a process that never runs student code.
 """
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 import re
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 
 from . import cases as _cases
 from .results import compare
-from .sandbox import run_pieces
+from .sandbox import SandboxError, run_pieces
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILDS = ROOT / ".course" / "grading"
+#: the modules the sandbox imports from autograder (nothing else of it is in the jail)
+SANDBOX_MODULES = ("__init__.py", "sandbox_child.py", "results.py", "cases.py")
+_BUILD_LOCK = threading.Lock()
+_BUILT: dict = {}
+
+
+def score(fraction: float, points: float) -> float:
+    """The one rounding of scores (2 decimals), used for exercises and totals alike."""
+    return round(fraction * points + 0.0, 2)
+
+
+def grading_build(lesson: str) -> tuple:
+    """``(folder, course_lib digest)`` of the grading build of ``lesson``: ``course_lib/``
+    with every other lesson revealed and ``lesson``'s pieces stubbed
+    (``release.build_lib``), plus the sandbox's own modules. Built once per content (cached
+    under ``.course/grading/``, made in a temp folder and renamed). 评分版 course_lib。"""
+    from .release import build_lib, lesson_ids
+    src = ROOT / "course_lib"
+    with _BUILD_LOCK:
+        if lesson in _BUILT:  # once per lesson and process: made from what the references ran
+            return _BUILT[lesson]
+        source_digest = _cases.course_lib_digest(src)
+        if _DIGEST and _DIGEST[0] != source_digest:
+            raise SandboxError("course_lib changed on disk during grading: the references and "
+                               "the sandbox would differ; run again / 评分期间 course_lib 被修改，"
+                               "请重新运行")
+        reveal = sorted(set(lesson_ids()) - {lesson})
+        h = hashlib.sha256(f"{lesson}\0{reveal}\0{source_digest}".encode())
+        for m in SANDBOX_MODULES:
+            h.update((Path(__file__).parent / m).read_bytes())
+        key = h.hexdigest()[:16]
+        dest = BUILDS / f"{lesson}-{key}"
+        if not (dest / "ready").exists():
+            BUILDS.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{lesson}-", dir=BUILDS))
+            build_lib(tmp / "course_lib", reveal=reveal)
+            (tmp / "autograder").mkdir()
+            for m in SANDBOX_MODULES:
+                shutil.copyfile(Path(__file__).parent / m, tmp / "autograder" / m)
+            for p in [tmp, *tmp.rglob("*")]:  # readable by the jail's own uid, writable by no one
+                os.chmod(p, 0o555 if p.is_dir() else 0o444)
+            (tmp / "ready").parent.chmod(0o755)
+            (tmp / "ready").write_text("ok")
+            tmp.chmod(0o555)
+            try:
+                os.rename(tmp, dest)
+            except OSError:  # another run made it first
+                _rmtree_ro(tmp)
+        _BUILT[lesson] = (dest, _cases.course_lib_digest(dest / "course_lib"))
+        return _BUILT[lesson]
+
+
+def _rmtree_ro(p: Path) -> None:
+    for d in [p, *p.rglob("*")]:
+        if d.is_dir():
+            d.chmod(0o755)
+    shutil.rmtree(p, ignore_errors=True)
 
 _REF_CACHE: dict = {}
 _DIGEST: list = []  # course_lib's digest when the references were computed
@@ -93,14 +160,24 @@ def grade_exercise(lesson: str, name: str, answer, *, case_file: Path | None = N
 
 
 def grade_exercises(lesson: str, answers: dict, *, case_files: dict | None = None,
-                    scratch=None, **sandbox) -> dict:
+                    siblings: dict | None = None, **sandbox) -> dict:
     """``{exercise: ExerciseResult}`` for ``{exercise: answer-cell source or None}``.
 
-    Every answer that needs running runs in one sandbox session (one zygote, one forked
-    child per exercise; see sandbox.py); ``scratch`` is the folder for their scratch dirs.
+    Every answer that needs running runs in one sandbox session (one jail, one forked child
+    per exercise; see sandbox.py). ``siblings``: ``{exercise: source}`` of the student's
+    other finished answers of the lesson (default: those in ``answers``), which a case may
+    reach through the library (the grading build has no reference of this lesson's pieces).
     """
+    from course_lib.exercises import is_unfinished
     files = case_files or _cases.case_files(lesson)
     out, run, meta = {}, [], {}
+    sib = {}
+    for name, src in (answers if siblings is None else siblings).items():
+        if src is not None and not is_unfinished(src):
+            try:
+                sib[name] = (_cases.find_key(lesson, name), src)
+            except LookupError:
+                pass
     for name, answer in answers.items():
         source = Path(files[name]).read_text(encoding="utf-8")
         key, cs, refs = reference_results(lesson, name, source)
@@ -108,16 +185,14 @@ def grade_exercises(lesson: str, answers: dict, *, case_files: dict | None = Non
         if answer is None:
             out[name] = _all_fail(lesson, name, cs, "answer cell missing / 缺少答案单元格")
             continue
-        from course_lib.exercises import is_unfinished
         if is_unfinished(answer):
             out[name] = _all_fail(lesson, name, cs, "not done / 未完成")
             continue
         run.append((name, {"key": key, "answer": answer, "cases": source,
-                           "scratch": None if scratch is None
-                           else str(Path(scratch) / f"sandbox-{name}")}))
+                           "siblings": {k: s for n, (k, s) in sib.items() if n != name}}))
     if run:
-        gots = run_pieces([p for _, p in run], digest=_DIGEST[0] if _DIGEST else None,
-                          **sandbox)
+        build, digest = grading_build(lesson)
+        gots = run_pieces([p for _, p in run], build=build, digest=digest, **sandbox)
         for (name, _), got in zip(run, gots):
             out[name] = _result(lesson, name, *meta[name], got)
     return {name: out[name] for name in answers}

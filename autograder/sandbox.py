@@ -2,15 +2,17 @@
 
 在沙箱子进程中用隐藏用例运行学生的练习（父进程端，可信）。
 
-:func:`run_pieces` starts one fresh interpreter (``python -I``, clean environment, its own
-process group) per notebook: the *zygote* of ``sandbox_child.py``. It imports the complete
-course_lib and the instructor's setup cell once, then forks one child per exercise; the child
-gets resource limits (CPU seconds, RLIMIT_AS memory, file size, no core), its own scratch
-directory, the audit hook and the tamper snapshot, and runs only that exercise's answer cell
-and cases. Each child writes its results (one JSON line per case, exact-type encoding) on its
-own pipe; the zygote reports start/end of each child on a control pipe. This process keeps a
-wall-clock deadline per piece; past it, or if the zygote dies, it kills the whole group and
-starts a new zygote for the pieces that have not run yet, so one piece never costs another.
+:func:`run_pieces` starts one jail (``jail.py``: bubblewrap, own uid, own pid/net/ipc
+namespaces, read-only view of Python and of the grading build, a size-limited tmpfs) per
+notebook, holding one fresh interpreter: the *zygote* of ``sandbox_child.py``. It imports the
+grading build of course_lib (``build``: the graded lesson's reference bodies are stubs) and the
+instructor's setup cell once, then forks one child per exercise; the child gets resource limits
+and runs only that exercise's answer cell and cases. Each piece's answer and hidden cases
+travel in an unlinked file only its own child reads; each child writes its results (one JSON
+line per case, exact-type encoding) on its own pipe; the zygote reports start/end of each child
+on a control pipe. This process keeps a wall-clock deadline per piece; past it, or if the
+zygote dies, it kills the jail (every process in it dies with its pid namespace) and starts a
+new one for the pieces that have not run yet, so one piece never costs another.
 """
 from __future__ import annotations
 
@@ -25,85 +27,122 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import jail
+
 ROOT = Path(__file__).resolve().parent.parent
+BUILD_IN_JAIL = "/opt/grading"  # where the grading build appears inside the jail
+MPL_IN_JAIL = "/opt/mpl-seed"
+MPL_CACHE = ROOT / ".course" / "mpl"  # matplotlib's font list, built once per machine
 _BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
          "from autograder.sandbox_child import zygote_main; zygote_main()")
 BOOT_TIMEOUT = 60.0  # seconds for the zygote to import course_lib and the setup cell
 
 
-def run_piece(key: str, answer: str, case_source: str, *, scratch=None, **kw) -> dict:
+def run_piece(key: str, answer: str, case_source: str, *, build: Path, **kw) -> dict:
     """One piece (see :func:`run_pieces`)."""
-    return run_pieces([{"key": key, "answer": answer, "cases": case_source,
-                        "scratch": scratch}], **kw)[0]
+    return run_pieces([{"key": key, "answer": answer, "cases": case_source}], build=build,
+                      **kw)[0]
 
 
-def run_pieces(pieces, *, timeout: float = 30.0, case_timeout: float = 10.0,
-               mem_mb: int = 1024, blocked=(), max_output: int = 96 * 2**20,
+def run_pieces(pieces, *, build: Path, timeout: float = 30.0, case_timeout: float = 10.0,
+               mem_mb: int = 1024, max_output: int = 96 * 2**20, scratch_mb: int = 256,
                prelude: str = "", digest: str | None = None) -> list:
-    """Grade each ``{"key", "answer", "cases", "scratch"}`` (answer-cell source, hidden-case
-    source, scratch dir or None) in one sandbox session; ``timeout`` is per piece.
+    """Grade each ``{"key", "answer", "cases", "siblings"}`` (answer-cell source, hidden-case
+    source, ``{key: source}`` of the student's other answers of the lesson) in one sandbox
+    session; ``build``: the grading build folder (``course_lib/`` + the sandbox's modules);
+    ``timeout`` is per piece.
 
     Returns, per piece, ``{"results": {index: encoded result}, "errors": {index: reason},
     "fatal": reason or None, "blocked": what the audit hook stopped or None}``; a case missing
-    from both did not run (see ``fatal``). ``digest``: course_lib's digest in this process
+    from both did not run (see ``fatal``). ``digest``: the build's course_lib digest
     (``cases.course_lib_digest``); a sandbox that imports another course_lib raises
     :class:`SandboxError`.
     """
+    jail.require()
     outs = [{"results": {}, "errors": {}, "fatal": None, "blocked": None} for _ in pieces]
-    own = []
-    dirs = []
-    for p in pieces:
-        if p.get("scratch") is None:
-            own.append(Path(tempfile.mkdtemp(prefix="course-sandbox-")))
-            dirs.append(own[-1])
-        else:
-            dirs.append(Path(p["scratch"]))
-            dirs[-1].mkdir(parents=True, exist_ok=True)
     todo = list(range(len(pieces)))
+    logs = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
     try:
-        while todo:  # a new zygote for what a killed or dead one left
-            todo = _session(pieces, dirs, todo, outs, timeout=timeout,
-                            case_timeout=case_timeout, mem_mb=mem_mb, blocked=blocked,
-                            max_output=max_output, prelude=prelude, digest=digest)
+        while todo:  # a new jail for what a killed or dead one left
+            todo = _session(pieces, todo, outs, Path(build), logs, timeout=timeout,
+                            case_timeout=case_timeout, mem_mb=mem_mb, max_output=max_output,
+                            scratch_mb=scratch_mb, prelude=prelude, digest=digest)
     finally:
-        for d in own:
-            _rmtree(d)
+        _rmtree(logs)
     return outs
 
 
-def _session(pieces, dirs, todo, outs, *, timeout, case_timeout, mem_mb, blocked, max_output,
-             prelude, digest) -> list:
-    """Run ``todo`` in one zygote; return the indices still to run (after a kill)."""
+def _input_file(data: dict) -> int:
+    """An unlinked file holding ``data`` (JSON), open read-only: only its child reads it."""
+    with tempfile.TemporaryFile() as f:
+        f.write(json.dumps(data).encode())
+        f.flush()
+        return os.open(f"/proc/self/fd/{f.fileno()}", os.O_RDONLY)
+
+
+def mpl_cache() -> Path | None:
+    """matplotlib's font list, built once per machine (rebuilding it costs ≈0.2 s a sandbox)."""
+    if not MPL_CACHE.is_dir():
+        tmp = MPL_CACHE.with_name(f".mpl-{os.getpid()}-{time.monotonic_ns()}")
+        try:
+            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
+                           env=dict(os.environ, MPLCONFIGDIR=str(tmp), MPLBACKEND="agg"),
+                           capture_output=True, timeout=120)
+            if list(tmp.glob("fontlist-*.json")):
+                os.rename(tmp, MPL_CACHE)  # fails if another run made it first
+        except (OSError, subprocess.SubprocessError):
+            pass
+        _rmtree(tmp)
+    return MPL_CACHE if MPL_CACHE.is_dir() else None
+
+
+def _session(pieces, todo, outs, build, logs, *, timeout, case_timeout, mem_mb, max_output,
+             scratch_mb, prelude, digest) -> list:
+    """Run ``todo`` in one jail; return the indices still to run (after a kill)."""
+    with jail.uid_slot() as uid:
+        return _session_as(uid, pieces, todo, outs, build, logs, timeout=timeout,
+                           case_timeout=case_timeout, mem_mb=mem_mb, max_output=max_output,
+                           scratch_mb=scratch_mb, prelude=prelude, digest=digest)
+
+
+def _session_as(uid, pieces, todo, outs, build, logs, *, timeout, case_timeout, mem_mb,
+                max_output, scratch_mb, prelude, digest) -> list:
     ctl_r, ctl_w = os.pipe()
     pipes = {i: os.pipe() for i in todo}
+    inputs = {i: _input_file({"answer": pieces[i]["answer"], "cases": pieces[i]["cases"],
+                              "siblings": pieces[i].get("siblings") or {}}) for i in todo}
+    sandboxed = not jail.unsandboxed()
+    scratch_root = jail.SCRATCH if sandboxed else tempfile.mkdtemp(prefix="course-scratch-")
+    mpl = mpl_cache()
     job = {"ctl": ctl_w, "prelude": prelude, "digest": digest, "cpu": int(timeout) + 1,
-           "mem_mb": mem_mb,
-           "case_timeout": case_timeout, "timeout": timeout,
-           "blocked": [str(Path(b).resolve()) for b in (*blocked, ROOT / "autograder",
-                                                         ROOT / "solutions")],
-           "course_lib": str(ROOT / "course_lib"),
-           "pieces": [{"key": pieces[i]["key"], "answer": pieces[i]["answer"],
-                       "cases": pieces[i]["cases"], "fd": pipes[i][1],
-                       "scratch": str(dirs[i].resolve())} for i in todo]}
-    home = dirs[todo[0]]
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "TMPDIR": str(home),
+           "mem_mb": mem_mb, "nproc": 32 if sandboxed and os.geteuid() == 0 else None,
+           "case_timeout": case_timeout, "timeout": timeout, "scratch_root": scratch_root,
+           "mpl_seed": (MPL_IN_JAIL if sandboxed else str(mpl)) if mpl else None,
+           "pieces": [{"key": pieces[i]["key"], "fd": pipes[i][1], "input": inputs[i]}
+                      for i in todo]}
+    env = {"PATH": "/usr/bin:/bin", "HOME": scratch_root, "TMPDIR": scratch_root,
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "MPLBACKEND": "agg", "MPLCONFIGDIR": str(home / ".mpl"),
-           "COURSE_LESSONS_DIR": str(home / "no-lessons"), "LANG": "C.UTF-8"}
-    for f in (ROOT / ".course" / "mpl").glob("fontlist-*.json"):  # see worker._seed_mpl
-        try:
-            (home / ".mpl").mkdir(exist_ok=True)
-            shutil.copyfile(f, home / ".mpl" / f.name)
-        except OSError:
-            pass
-    with open(home / "zygote-stderr.txt", "wb") as err:
-        proc = subprocess.Popen([sys.executable, "-I", "-c", _BOOT, str(ROOT)],
-                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err,
-                                pass_fds=(ctl_w, *(w for _, w in pipes.values())), cwd=home,
-                                env=env, start_new_session=True)
+           "MPLBACKEND": "agg", "MPLCONFIGDIR": f"{scratch_root}/.mpl",
+           "COURSE_LESSONS_DIR": f"{scratch_root}/no-lessons", "LANG": "C.UTF-8"}
+    ro = {build: BUILD_IN_JAIL}
+    if mpl:
+        ro[mpl] = MPL_IN_JAIL
+    argv = jail.wrap([sys.executable, "-I", "-c", _BOOT,
+                      BUILD_IN_JAIL if sandboxed else str(build)],
+                     ro=ro, uid=uid, scratch_mb=scratch_mb, cwd=scratch_root, env=env)
+    err_path = logs / "zygote-stderr.txt"
+    with open(err_path, "wb") as err:
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=err, cwd=scratch_root if not sandboxed else "/",
+                                pass_fds=(ctl_w, *(w for _, w in pipes.values()),
+                                          *inputs.values()),
+                                env=env if not sandboxed else {"PATH": "/usr/bin:/bin"},
+                                start_new_session=True)
     os.close(ctl_w)
     for _, w in pipes.values():
         os.close(w)
+    for fd in inputs.values():
+        os.close(fd)
     try:
         proc.stdin.write(json.dumps(job).encode())
         proc.stdin.close()
@@ -117,7 +156,7 @@ def _session(pieces, dirs, todo, outs, *, timeout, case_timeout, mem_mb, blocked
             msg = ctl.next(deadline)  # {"start": n}
             if not (isinstance(msg, dict) and msg.get("start") == n):
                 if n == 0:  # no student code has run yet: the grader is broken, not the answer
-                    raise SandboxError(_boot_failure(home, ctl.eof))
+                    raise SandboxError(_boot_failure(err_path, ctl.eof))
                 stopped = ("the grading process stopped before this exercise / "
                            "评分进程在此练习前停止")
                 outs[i]["fatal"] = stopped
@@ -127,17 +166,17 @@ def _session(pieces, dirs, todo, outs, *, timeout, case_timeout, mem_mb, blocked
                     for j in todo[n + 1:]:
                         outs[j]["fatal"] = stopped
                 break
-            done, rc = _read_piece(pipes[i][0], outs[i], ctl, n, time.monotonic() + timeout + 5,
-                                   max_output)
+            done, rc, memory = _read_piece(pipes[i][0], outs[i], ctl, n,
+                                           time.monotonic() + timeout + 5, max_output)
             if rc is None or rc == "timeout":  # past the deadline, too much output, zygote died
                 if outs[i]["fatal"] is None:
-                    outs[i]["fatal"] = (_death_reason(None, dirs[i]) if ctl.eof and rc is None
+                    outs[i]["fatal"] = (_death_reason(None, False) if ctl.eof and rc is None
                                         else f"time limit exceeded ({timeout:.0f} s) / 超出时间限制")
                 if rc is None:
                     left = todo[n + 1:]
                     break
             elif not done and outs[i]["fatal"] is None:
-                outs[i]["fatal"] = _death_reason(rc, dirs[i])
+                outs[i]["fatal"] = _death_reason(rc, memory)
             deadline = time.monotonic() + 10  # the next fork is immediate
     finally:
         os.close(ctl_r)
@@ -146,7 +185,11 @@ def _session(pieces, dirs, todo, outs, *, timeout, case_timeout, mem_mb, blocked
                 os.close(r)
             except OSError:
                 pass
-        _kill(proc)
+        if sandboxed:
+            _kill(proc, uid)
+        else:
+            _kill(proc, None)
+            _rmtree(Path(scratch_root))
     return left
 
 
@@ -155,9 +198,9 @@ class SandboxError(RuntimeError):
     grader problem, so the student gets no result and is graded again on the next run."""
 
 
-def _boot_failure(home: Path, died: bool) -> str:
+def _boot_failure(err_path: Path, died: bool) -> str:
     try:
-        tail = (home / "zygote-stderr.txt").read_text(errors="replace").strip().splitlines()
+        tail = err_path.read_text(errors="replace").strip().splitlines()
     except OSError:
         tail = []
     what = "it stopped" if died else f"no answer in {BOOT_TIMEOUT:.0f} s"
@@ -204,13 +247,14 @@ def _read_piece(r, out, ctl, n, deadline, max_output):
                 end = msg
         if end is not None and not open_:
             rc = end.get("rc")
-            return done, (rc if type(rc) is int or rc == "timeout" else -signal.SIGKILL)
+            return (done, (rc if type(rc) is int or rc == "timeout" else -signal.SIGKILL),
+                    end.get("memory") is True)
         left = deadline - time.monotonic()
         if left <= 0 or (ctl.eof and end is None and not open_):
-            return done, None
+            return done, None, False
         fds = ([r] if open_ else []) + ([ctl.fd] if end is None and not ctl.eof else [])
         if not fds:
-            return done, None
+            return done, None, False
         ready, _, _ = select.select(fds, [], [], min(left, 1.0))
         if ctl.fd in ready:
             ctl.fill(0)
@@ -222,7 +266,7 @@ def _read_piece(r, out, ctl, n, deadline, max_output):
             total += len(chunk)
             if total > max_output:
                 out["fatal"] = "result output too large / 输出过大"
-                return done, None
+                return done, None, False
             buf += chunk
             *lines, buf = buf.split(b"\n")
             for line in lines:
@@ -239,7 +283,8 @@ def _take(out: dict, line: bytes) -> bool:
         return False
     i = msg.get("i")
     if "fatal" in msg and out["fatal"] is None:
-        out["fatal"] = str(msg["fatal"])[:500]
+        detail = msg.get("raised") or msg.get("tampered")
+        out["fatal"] = str(msg["fatal"])[:300] + (f" ({str(detail)[:80]})" if detail else "")
     if "blocked" in msg and out["blocked"] is None:
         out["blocked"] = str(msg["blocked"])[:300]
     if type(i) is int and i not in out["results"] and i not in out["errors"]:
@@ -250,21 +295,31 @@ def _take(out: dict, line: bytes) -> bool:
     return msg.get("done") is True
 
 
-def _kill(proc):
+def _kill(proc, uid):
+    """Kill the jail: its pid namespace takes every process in it along; then make sure no
+    process of its uid is left before the uid is handed to another jail."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
     proc.wait()
+    if uid is None:
+        return
+    deadline = time.monotonic() + 5
+    while True:
+        left = jail.uid_processes({uid})
+        if not left or time.monotonic() > deadline:
+            break
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.01)
 
 
-def _death_reason(rc, scratch: Path) -> str:
-    tail = ""
-    try:
-        tail = (scratch / "child-stderr.txt").read_bytes()[-4000:].decode("utf-8", "replace")
-    except OSError:
-        pass
-    if "MemoryError" in tail or rc in (-signal.SIGKILL,) and "memory" in tail.lower():
+def _death_reason(rc, memory: bool) -> str:
+    if memory:
         return "memory limit exceeded / 超出内存限制"
     if rc == -signal.SIGXCPU or rc == -signal.SIGKILL:
         return "CPU time limit exceeded or killed / 超出 CPU 时间限制或被终止"

@@ -1,18 +1,19 @@
-"""Sandbox child side: one zygote per notebook, one forked child per exercise.
+"""Sandbox child side, inside the jail: one zygote per notebook, one forked child per exercise.
 
-沙箱子进程端：每份 notebook 一个“母进程”（导入一次 course_lib 与 setup 单元格），每个练习在其
-fork 出的全新子进程中运行（资源限制、审计钩子、篡改快照），互不影响。
+沙箱子进程端（在 jail.py 的隔离环境中）：每份 notebook 一个“母进程”（导入一次评分版 course_lib 与
+setup 单元格），每个练习在其 fork 出的全新子进程中运行，互不影响。
 
-The zygote (``python -I``, started by :func:`autograder.sandbox.run_pieces`) never runs student
-code: it imports numpy and the complete course_lib, runs the instructor's setup cell once, then
-for each piece forks a child and waits for it (wall-clock limit, SIGKILL). The child closes
-every pipe but its own, drops the other pieces' data, sets its rlimits (CPU, RLIMIT_AS, file
-size, no core), moves into its own scratch directory, compiles its hidden cases from the
-source it was sent (never from disk), seals the reference of its piece, takes the tamper
-snapshot, installs the audit hook and only then execs the student's answer cell. A fork is a
-fresh copy of a process that has run no student code, so each exercise starts as pristine as
-a new interpreter, at a fraction of the cost (matplotlib and course_lib are imported once).
-Messages: the child writes one JSON line per case on its own pipe; the zygote reports
+The zygote (started by :func:`autograder.sandbox.run_pieces` inside the jail) never runs student
+code: it makes itself non-dumpable (no ptrace, no ``/proc/<pid>/mem`` for its children), imports
+numpy and the *grading build* of course_lib (the graded lesson's reference bodies are stubs:
+there is nothing to find), runs the instructor's setup cell once, then for each piece forks a
+child and waits for it (wall-clock limit, SIGKILL) and wipes its scratch folder. The child closes
+every descriptor but its own two (its input, an unlinked file it reads once, and its result
+pipe), sets its rlimits (CPU, address space, processes, file size, open files, no core), moves
+into its own scratch folder on the jail's size-limited tmpfs, compiles its hidden cases from the
+source it was sent, and only then execs the student's answer cell. The OS jail is what holds;
+the audit hook (no new processes, signals or sockets) and the tamper snapshot are defence in
+depth. Messages: the child writes one JSON line per case on its own pipe; the zygote reports
 ``{"start": i}`` / ``{"end": i, "rc": …}`` on a control pipe no child can write to.
 """
 from __future__ import annotations
@@ -30,8 +31,12 @@ class _CaseTimeout(BaseException):
 def _limits(job):
     import resource
     mem = int(job["mem_mb"]) * 2**20
-    for what, value in ((resource.RLIMIT_AS, mem), (resource.RLIMIT_CPU, int(job["cpu"])),
-                        (resource.RLIMIT_FSIZE, 64 * 2**20), (resource.RLIMIT_CORE, 0)):
+    limits = [(resource.RLIMIT_AS, mem), (resource.RLIMIT_CPU, int(job["cpu"])),
+              (resource.RLIMIT_FSIZE, 64 * 2**20), (resource.RLIMIT_CORE, 0),
+              (resource.RLIMIT_NOFILE, 256)]
+    if job.get("nproc"):  # the jail's own uid: counts only this sandbox's processes
+        limits.append((resource.RLIMIT_NPROC, int(job["nproc"])))
+    for what, value in limits:
         try:
             resource.setrlimit(what, (value, value))
         except (ValueError, OSError):
@@ -80,54 +85,17 @@ def _diff(before, after):
 _MISSING = object()
 
 
-def _audit_hook(job, report):
-    """Block grader files, gradebook, processes, sockets, ctypes and memory walking."""
-    scratch = os.path.realpath(job["scratch"])
-    blocked = [os.path.realpath(b) for b in job["blocked"]] + [job["course_lib"]]
-    allowed_read = [os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), scratch,
-                    "/dev/null", "/dev/urandom", "/proc/self"]
+def _audit_hook(report):
+    """Defence in depth only (the jail holds): no new processes, signals or sockets."""
     deny = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
             "os.forkpty", "os.kill", "os.killpg", "signal.pthread_kill", "socket.__new__",
-            "socket.connect", "socket.bind", "socket.getaddrinfo", "ctypes.dlopen",
-            "ctypes.dlsym", "ctypes.cdata", "ctypes.call_function", "ctypes.addressof",
-            "gc.get_objects", "gc.get_referrers", "gc.get_referents", "os.symlink", "os.link",
-            "sqlite3.connect", "resource.setrlimit", "resource.prlimit", "urllib.Request",
-            "sys.settrace", "sys.setprofile", "os.setsid", "os.chroot", "pty.spawn"}
-    path_events = {"os.remove", "os.rename", "os.rmdir", "os.truncate", "os.chmod", "os.chown",
-                   "os.mkdir", "os.utime", "shutil.rmtree", "shutil.copyfile", "shutil.move"}
-    realpath, fsdecode = os.path.realpath, os.fsdecode
-
-    def under(p, roots):
-        return any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)
+            "socket.connect", "socket.bind", "resource.setrlimit", "resource.prlimit",
+            "os.setsid", "os.chroot", "pty.spawn"}
 
     def hook(event, args):
-        if event == "open":
-            path, mode, flags = (tuple(args) + (None, None, None))[:3]
-            if type(path) is int or path is None:
-                return
-            p = realpath(fsdecode(path))
-            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                type(flags) is int and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
-            if writing and not under(p, [scratch, "/dev/null"]):
-                report(f"writing {p}")
-                raise PermissionError(f"sandbox: writing outside the scratch dir / 沙箱：不能在临时目录外写入: {p}")
-            if not writing and under(p, blocked) and not under(p, allowed_read):
-                report("reading grader files")
-                raise PermissionError("sandbox: grader files cannot be read / 沙箱：不能读取评分文件")
-        elif event in deny or event.split(".")[0] == "ctypes":
+        if event in deny:
             report(event)
             raise PermissionError(f"sandbox: {event} is not allowed / 沙箱：不允许 {event}")
-        elif event in ("os.listdir", "os.scandir"):
-            p = args[0] if args else "."
-            if type(p) is not int and under(realpath(fsdecode(p if p is not None else ".")),
-                                            blocked):
-                report("listing grader files")
-                raise PermissionError("sandbox: grader folders cannot be listed / 沙箱：不能列出评分目录")
-        elif event in path_events:
-            for p in args:
-                if isinstance(p, (str, bytes)) and not under(realpath(fsdecode(p)), [scratch]):
-                    report(event)
-                    raise PermissionError(f"sandbox: {event} outside the scratch dir / 沙箱：不允许在临时目录外 {event}")
 
     return hook
 
@@ -174,10 +142,49 @@ def _wait(pid: int, limit: float):
             os.close(pidfd)
 
 
+def _undumpable():
+    """PR_SET_DUMPABLE = 0: no ptrace and no /proc/<pid>/mem of this process (nor of its forks,
+    which inherit it) by another process of the same uid. 禁止读取本进程内存。"""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
+    except (OSError, AttributeError):
+        pass
+
+
+def _wipe(path):
+    """Remove a child's scratch folder whatever it did to its permissions."""
+    import shutil
+    for root, dirs, _files in os.walk(path):
+        for d in dirs:
+            try:
+                os.chmod(os.path.join(root, d), 0o700)
+            except OSError:
+                pass
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _seed_mpl(job):
+    """Copy matplotlib's font list into the fresh MPLCONFIGDIR (it is slow to rebuild)."""
+    src, dest = job.get("mpl_seed"), os.environ.get("MPLCONFIGDIR")
+    if not src or not dest or not os.path.isdir(src):
+        return
+    import shutil
+    try:
+        os.makedirs(dest, exist_ok=True)
+        for f in os.listdir(src):
+            if f.startswith("fontlist-"):
+                shutil.copyfile(os.path.join(src, f), os.path.join(dest, f))
+    except OSError:
+        pass
+
+
 def zygote_main():
     """Entry point of the sandbox process (see the module docstring)."""
+    _undumpable()
     job = json.loads(sys.stdin.read())
     ctl = _writer(job["ctl"])
+    _seed_mpl(job)
     import numpy as np
 
     import course_lib
@@ -201,42 +208,88 @@ def zygote_main():
         setup_error = f"grader error in the setup cell / 设置单元格中的评分工具错误: {type(e).__name__}"
     from autograder.results import encode  # noqa: F401  (imported once, before any fork)
     pieces = job.pop("pieces")
-    fds = [p["fd"] for p in pieces]
+    fds = [(p["fd"], p["input"]) for p in pieces]
     for i, piece in enumerate(pieces):
         ctl({"start": i})
         sys.stdout.flush()
         sys.stderr.flush()
+        scratch = os.path.join(job["scratch_root"], f"piece-{i}")
+        os.makedirs(scratch, mode=0o700, exist_ok=True)
         pid = os.fork()
         if pid == 0:  # ---- the child: never returns into this loop
             code = 0
             try:
                 os.close(job["ctl"])
-                for fd in fds[i + 1:]:  # earlier pipes are closed already
-                    os.close(fd)
+                for j, (fd, inp) in enumerate(fds):
+                    if j > i:  # earlier ones are closed already
+                        os.close(fd)
+                        os.close(inp)
                 del pieces[:]
-                _piece(job, piece, ns, setup_error)
+                _piece(job, piece, scratch, ns, setup_error)
             except BaseException:  # noqa: BLE001
                 code = 70
             finally:
                 os._exit(code)
-        os.close(fds[i])
-        pieces[i] = None  # the zygote keeps no student answer either
+        os.close(fds[i][0])
+        os.close(fds[i][1])
+        pieces[i] = None
         rc = _wait(pid, float(job["timeout"]) + 2)
-        ctl({"end": i, "rc": rc})
+        memory = False
+        try:
+            with open(os.path.join(scratch, "stderr.txt"), "rb") as f:
+                f.seek(0, 2)
+                f.seek(max(0, f.tell() - 4000))
+                memory = b"MemoryError" in f.read()
+        except OSError:
+            pass
+        _wipe(scratch)
+        ctl({"end": i, "rc": rc, "memory": memory})
     os._exit(0)
 
 
-def _piece(job, piece, ns, setup_error):
-    """One exercise in the forked child (pipe ``piece['fd']``)."""
+def _siblings(sources, ns, exercises):
+    """The student's other answers of this lesson, exec'd only if a case calls them (the
+    grading build holds no reference of this lesson's pieces). 同一课的其他答案：用到时才运行。"""
+    for key, src in sources.items():
+        def lazy(*args, __key=key, __src=src, __box=[], **kwargs):
+            if not __box:
+                exercises.overrides.pop(__key, None)
+                exec(compile(__src, f"<answer {__key}>", "exec"), dict(ns))
+                f = exercises.overrides.get(__key)
+                __box.append(f if f is not None and f is not lazy_ref[__key] else None)
+                exercises.overrides[__key] = lazy_ref[__key]
+            if __box[0] is None:
+                from course_lib.exercises import ExerciseNotDone
+                lesson, name, _ = exercises.registry[__key]
+                raise ExerciseNotDone(lesson, name, __key)
+            return __box[0](*args, **kwargs)
+
+        lazy_ref[key] = lazy
+        exercises.overrides[key] = lazy
+
+
+lazy_ref: dict = {}
+
+
+def _piece(job, piece, scratch, ns, setup_error):
+    """One exercise in the forked child (result pipe ``piece['fd']``)."""
     send = _writer(piece["fd"])
-    scratch = piece["scratch"]
     try:
-        err = os.open(os.path.join(scratch, "child-stderr.txt"),
+        err = os.open(os.path.join(scratch, "stderr.txt"),
                       os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(err, 2)
         os.close(err)
     except OSError:
         pass
+    data = b""
+    while True:  # this piece's answer and cases: an unlinked file only this child holds
+        chunk = os.pread(piece["input"], 1 << 20, len(data))
+        if not chunk:
+            break
+        data += chunk
+    os.close(piece["input"])
+    piece.update(json.loads(data))
+    del data
     os.environ.update(HOME=scratch, TMPDIR=scratch)
     import tempfile
     tempfile.tempdir = None
@@ -258,10 +311,12 @@ def _piece(job, piece, ns, setup_error):
     except Exception as e:  # noqa: BLE001
         send({"fatal": f"grader error / 评分工具错误: {type(e).__name__}", "done": True})
         return
-    exercises.registry[key] = (lesson, name, None)  # seal the reference of the graded piece
+    exercises.registry[key] = (lesson, name, None)  # the build's stub: not a reference anyway
     del _ref
     import linecache
     linecache.clearcache()
+    exercises.overrides.clear()
+    _siblings(piece.pop("siblings", {}), ns, exercises)
     before = _snapshot()
     first_block = []
 
@@ -273,14 +328,12 @@ def _piece(job, piece, ns, setup_error):
             except Exception:  # noqa: BLE001
                 pass
 
-    hook_job = dict(job, scratch=scratch)
-    sys.addaudithook(_audit_hook(hook_job, report))
+    sys.addaudithook(_audit_hook(report))
 
     def on_alarm(signum, frame):
         raise _CaseTimeout()
 
     signal.signal(signal.SIGALRM, on_alarm)
-    exercises.overrides.clear()
     signal.setitimer(signal.ITIMER_REAL, float(job["case_timeout"]))
     try:
         exec(compile(piece.pop("answer"), f"<answer ex_{name}>", "exec"), ns)
@@ -290,20 +343,20 @@ def _piece(job, piece, ns, setup_error):
         return
     except BaseException as e:  # noqa: BLE001  (SystemExit included)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        send({"fatal": f"the answer cell raised {type(e).__name__} / 答案单元格抛出 "
-                       f"{type(e).__name__}", "done": True})
+        send({"fatal": "the answer cell raised an exception / 答案单元格抛出异常",
+              "raised": _type_name(e), "done": True})
         return
     piece_fn = exercises.overrides.get(key)
-    for other in [k for k in exercises.overrides if k != key]:
-        del exercises.overrides[other]  # every other piece is the reference
-    if piece_fn is None:
+    for other in [k for k in exercises.overrides if k != key and k not in lazy_ref]:
+        del exercises.overrides[other]  # every other piece is the build's
+    if piece_fn is None or piece_fn is lazy_ref.get(key):
         send({"fatal": f"the answer cell does not implement {key} (@implements missing) / "
                        f"答案单元格没有用 @implements 实现 {key}", "done": True})
         return
     changed = _diff(before, _snapshot())
     if changed:
-        send({"fatal": f"tampering detected: {changed} was modified / 检测到篡改：{changed} 被修改",
-              "done": True})
+        send({"fatal": "tampering detected: a library function was replaced / "
+                       "检测到篡改：库函数被替换", "tampered": changed, "done": True})
         return
     for i, c in enumerate(cases):
         signal.setitimer(signal.ITIMER_REAL, float(job["case_timeout"]))
@@ -331,8 +384,16 @@ def _piece(job, piece, ns, setup_error):
             continue
         changed = _diff(before, _snapshot())
         if changed:
-            send({"fatal": f"tampering detected: {changed} was modified / 检测到篡改：{changed} 被修改",
-                  "done": True})
+            send({"fatal": "tampering detected: a library function was replaced / "
+                           "检测到篡改：库函数被替换", "tampered": changed, "done": True})
             return
         send({"i": i, "enc": enc})
     send({"done": True})
+
+
+def _type_name(e) -> str:
+    """The exception's class name as plain text (the parent truncates and escapes it)."""
+    try:
+        return str(type.__getattribute__(type(e), "__name__"))[:80]
+    except Exception:  # noqa: BLE001
+        return "?"

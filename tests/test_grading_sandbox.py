@@ -41,6 +41,8 @@ HOSTILE = {
     "os._exit": ("import os\nos._exit(3)", "exit code 3"),
     "kill the zygote": ("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)",
                         "PermissionError"),
+    "kill past the hook": ("import posix, signal\nposix.kill(1, signal.SIGKILL)\n"
+                           "posix.kill(posix.getppid(), signal.SIGKILL)", "PermissionError"),
     "kill the group": ("import os, signal\nos.killpg(0, signal.SIGKILL)", "PermissionError"),
     "fork": ("import os\nos.fork()", "PermissionError"),
     "segfault": ("import faulthandler\nfaulthandler._sigsegv()", "signal 11"),
@@ -103,11 +105,11 @@ def test_grader_error_leaves_the_student_ungraded_until_the_next_run(tmp_path, m
     out = tmp_path / "out"
     boot = sandbox._BOOT
     monkeypatch.setattr(sandbox, "_BOOT", "import sys; sys.exit(1)")
-    assert g.grade(LESSON, tmp_path / "subs", out, progress=False, cell_timeout=20) == []
+    assert g.grade(LESSON, tmp_path / "subs", out, progress=False) == []
     assert g.GRADER_ERRORS[LESSON] == ["s1"]
     assert not (out / "work" / "results" / "s1.json").exists()
     monkeypatch.setattr(sandbox, "_BOOT", boot)
-    res = g.grade(LESSON, tmp_path / "subs", out, progress=False, cell_timeout=20)
+    res = g.grade(LESSON, tmp_path / "subs", out, progress=False)
     assert [r["total"] for r in res] == [100] and g.GRADER_ERRORS[LESSON] == []
 
 
@@ -118,5 +120,6 @@ def test_course_lib_changed_during_the_run_is_a_grader_error(monkeypatch):
     grade_exercises(LESSON, dict(ANSWERS), prelude=PRELUDE, **FAST)  # references computed
     assert hidden_grade._DIGEST
     monkeypatch.setattr(hidden_grade, "_DIGEST", ["0123456789abcdef"])
+    monkeypatch.setattr(hidden_grade, "_BUILT", {})
     with pytest.raises(SandboxError, match="changed on disk"):
         grade_exercises(LESSON, dict(ANSWERS), prelude=PRELUDE, **FAST)
