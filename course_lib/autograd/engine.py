@@ -1,20 +1,22 @@
-"""The backward engine: iterative topological order, gradient accumulation, hooks.
+"""The backward engine: the student's ``execute`` (lesson 04) runs every backward.
 
-反向传播引擎：迭代式拓扑排序（不用递归，十万层的链也能跑）、梯度累加、钩子。
-It is the hot loop of every training step (~1 µs of Python per node), so: dependency counts
-first, then a ready stack of (node, gradient); a fresh gradient array that only the engine
-holds becomes the leaf's ``.grad`` without a copy (torch "steals" it too); Node's own
-saved-version check and release are inlined.
+反向传播引擎：``execute``（第 04 课练习）是每次 ``backward()`` / ``autograd.grad`` 的核心循环——
+拓扑序的逆序、扇出梯度累加、释放保存的值、关闭梯度记录。``run_backward`` is the library glue
+around it: the roots' edges, and ``run_node``, which runs one node with torch's extras (tensor
+and node hooks, anomaly mode, saved-tensor checks, ``autograd.grad``'s capture) and, at a leaf,
+accumulates into ``.grad`` (AccumulateGrad).
 """
 from __future__ import annotations
 
 import sys
 
-from . import grad_mode
-from .anomaly_mode import ANOMALY, checked_backward
-from .node import ERR_FREED, FREED, AccumulateGrad, Node, _writeable, accumulator
+import course_lib as torch
 
-__all__ = ["run_backward"]
+from ..exercises import exercise
+from .anomaly_mode import ANOMALY, checked_backward
+from .node import ERR_FREED, FREED, AccumulateGrad, _writeable, accumulator
+
+__all__ = ["run_backward", "execute"]
 
 
 def _as_tensor(a):
@@ -23,6 +25,162 @@ def _as_tensor(a):
 
 _wrap = None  # set by course_lib._tensor (circular import)
 _getrefcount = sys.getrefcount
+
+
+@exercise("04_autograd", "engine", key="course_lib.autograd.engine.execute")
+def execute(roots, retain_graph, run_node):
+    """Run the backward pass from ``roots`` through the graph (the heart of ``backward()``).
+
+    从 ``roots`` 出发执行反向传播。``roots``：``(node, output_nr, grad)`` 的列表——图的起点、它的第几个
+    输出、以及该输出收到的梯度。每个节点 ``node`` 有 ``node.next_functions``：一串边
+    ``(next_node, output_nr)``（``next_node`` 为 ``None`` 表示该输入不需要梯度），以及
+    ``node.n_outputs``。``run_node(node, grad)`` 运行一个节点的反向公式，返回与
+    ``node.next_functions`` 一一对应的梯度（或 ``None``）；多输出节点的 ``grad`` 是列表。
+    ``roots``: a list of ``(node, output_nr, grad)``. Every node has ``next_functions``, its edges
+    ``(next_node, output_nr)`` towards its inputs (``next_node`` None: no gradient needed) and
+    ``n_outputs``. ``run_node(node, grad)`` runs one node's backward formula and returns one
+    gradient (or None) per edge of ``next_functions``; ``grad`` is a list when ``n_outputs > 1``.
+
+    要求 / Required:
+    1. a node runs only after EVERY edge into it has delivered its gradient (reverse
+       topological order; count each node's incoming edges first, iteratively — a chain of
+       100 000 nodes must not hit Python's recursion limit);
+    2. gradients that reach the same output of a node along several edges are ADDED (fan-out);
+       never add in place (``a + b``, not ``a += b``): an array may be shared;
+    3. after a node ran, free what it saved with ``node.release_variables()`` unless
+       ``retain_graph``;
+    4. the formulas run with gradient recording off (``torch.no_grad()``).
+    Leaves (AccumulateGrad nodes) are nodes too: ``run_node`` adds their gradient into ``.grad``.
+    """
+    ### BEGIN SOLUTION
+    # 1. how many edges lead into each node reachable from the roots (iterative DFS)
+    deps = {}
+    stack = []
+    for node, _, _ in roots:
+        if node not in deps:
+            deps[node] = 0
+            stack.append(node)
+    while stack:
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is None:
+                continue
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
+                stack.append(nxt)
+    # 2. the gradient arriving at each output of a node, summed over its edges
+    buffers = {}
+
+    def add(node, output_nr, grad):
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * node.n_outputs
+        buf[output_nr] = grad if buf[output_nr] is None else buf[output_nr] + grad
+
+    for node, output_nr, grad in roots:
+        add(node, output_nr, grad)
+    # 3. run a node once all its inputs are in; then pass its gradients on
+    ready = [node for node, n in deps.items() if n == 0]
+    with torch.no_grad():
+        while ready:
+            node = ready.pop()
+            buf = buffers.pop(node, None) or [None] * node.n_outputs
+            grads = run_node(node, buf[0] if node.n_outputs == 1 else buf)
+            buf = None
+            if not retain_graph:
+                node.release_variables()
+            for (nxt, output_nr), grad in zip(node.next_functions, grads):
+                if nxt is None:
+                    continue
+                if grad is not None:
+                    add(nxt, output_nr, grad)
+                deps[nxt] -= 1
+                if deps[nxt] == 0:
+                    ready.append(nxt)
+    ### END SOLUTION
+
+
+def run_backward(roots, grads, retain_graph=False, capture=None):
+    """Backpropagate ``grads`` (arrays) from the ``roots`` (tensors) with :func:`execute`.
+
+    ``capture``: for ``autograd.grad`` — ``{(node, output_nr): slot}``; the gradients
+    reaching those points are returned in a dict and no ``.grad`` is accumulated.
+    """
+    starts = []
+    for t, g in zip(roots, grads):
+        node = t.grad_fn
+        starts.append((accumulator(t), 0, g) if node is None else (node, t._output_nr, g))
+    captured = {}
+    leaves = []  # (AccumulateGrad node, gradient): added into .grad once execute returns
+    anomaly = ANOMALY[0]
+
+    def run_node(node, g):
+        """One node's backward with torch's extras; one gradient (or None) per edge."""
+        n_out = node.n_outputs
+        if g is None if n_out == 1 else all(x is None for x in g):
+            return (None,) * len(node.next_functions)
+        if node._hooks:
+            gl = _run_pre_hooks(node, list(g) if n_out > 1 else [g])
+            g = gl if n_out > 1 else gl[0]
+            gl = None
+        if capture is not None:
+            for nr in range(n_out):
+                slot = capture.get((node, nr))
+                if slot is not None:
+                    captured[slot] = g[nr] if n_out > 1 else g
+        if type(node) is AccumulateGrad:  # a leaf: add into .grad (not for autograd.grad)
+            if capture is None:
+                if node.variable._hooks:
+                    g = _leaf_hooks(node, g)
+                leaves.append((node, g))
+            return ()
+        if anomaly:
+            outs = checked_backward(node, g)  # detect_anomaly(): checks + warning
+        else:
+            if node.saved is FREED:
+                raise RuntimeError(ERR_FREED)
+            if node._versions:
+                node._check_saved()
+            outs = node.backward(g)
+        if node._hooks and "post" in node._hooks:
+            _post_hooks(node, outs, g)
+        return outs
+
+    try:
+        execute(starts, retain_graph, run_node)
+    finally:
+        run_node = starts = None
+        _accumulate(leaves)
+    return captured
+
+
+def _accumulate(leaves):
+    """Add each leaf's gradient into its ``.grad``. Done after ``execute`` returned, when no
+    frame of it holds a gradient any more: a fresh array that only this list holds becomes
+    the leaf's ``.grad`` without a copy (torch "steals" it too); anything else is copied or
+    added (AccumulateGrad.backward), so a gradient is never aliased with another one."""
+    for i in range(len(leaves)):
+        node, g = leaves[i]
+        leaves[i] = None
+        v = node.variable
+        if (v._grad is None and type(g) is type(v._data) and _getrefcount(g) == 2
+                and _adoptable(g)):
+            v._grad = _wrap(g)
+        else:
+            if v._grad is None and _getrefcount(g) > 2 and hasattr(g, "copy"):
+                g = g.copy()  # held elsewhere too (e.g. the same array sent to two leaves)
+            node.backward(g)
+        g = None
+
+
+def _adoptable(g):
+    """``g`` (held only by the caller) is a fresh writable array, or a view (``.T``) of one
+    that nothing else holds (refs to the base: the view, ``b`` and getrefcount's own)."""
+    b = getattr(g, "base", None)
+    if b is None:
+        return hasattr(g, "flags") and _writeable(g)
+    return b.base is None and _getrefcount(b) == 3 and _writeable(g) and _writeable(b)
 
 
 def _run_pre_hooks(node, grads):
@@ -56,163 +214,6 @@ def _leaf_hooks(node, g):
         if r is not None:
             g = r._data
     return g
-
-
-def run_backward(roots, grads, retain_graph=False, capture=None):
-    """Backpropagate ``grads`` (arrays) from the ``roots`` (tensors).
-
-    ``capture``: for ``autograd.grad`` — ``{(node, output_nr): slot}``; the gradients
-    reaching those points are returned in a dict and no ``.grad`` is accumulated.
-    """
-    # 1. dependency counts of every node reachable from the roots (iterative DFS)
-    deps = {}
-    pending = {}
-    stack = []
-    for t, g in zip(roots, grads):
-        node = t.grad_fn
-        if node is None:
-            node = accumulator(t)
-        _add(pending, node, t._output_nr, g)
-        if node not in deps:
-            deps[node] = 0
-            stack.append(node)
-    push = stack.append
-    while stack:
-        for nxt, _ in stack.pop().next_functions:
-            if nxt is not None:
-                if nxt in deps:
-                    deps[nxt] += 1
-                else:
-                    deps[nxt] = 1
-                    push(nxt)
-    # 2. run the nodes whose inputs are complete; ``ready`` holds (node, its gradient) and
-    # ``pending`` only the partial sums of nodes still waiting for other edges
-    captured = {} if capture is not None else None
-    if len(pending) == 1:  # one root (no node reaches it): it starts
-        ready = [pending.popitem()]
-    else:
-        ready = [(n, pending.pop(n)) for n in list(pending) if deps[n] == 0]
-    pop, push = ready.pop, ready.append
-    anomaly = ANOMALY[0]
-    prev = grad_mode.STATE[0]
-    grad_mode.STATE[0] = False
-    try:
-        gi = old = None
-        while ready:
-            node, g = pop()
-            cls = type(node)
-            if cls is AccumulateGrad:  # a leaf: nothing saved, no edges
-                if g is not None:
-                    if node._hooks:
-                        g = _run_pre_hooks(node, [g])[0]
-                    if capture is not None:
-                        slot = capture.get((node, 0))
-                        if slot is not None:
-                            captured[slot] = g
-                    else:
-                        v = node.variable
-                        if v._hooks:
-                            g = _leaf_hooks(node, g)
-                        # adopt a fresh gradient that only this frame holds (refs: g and
-                        # getrefcount's argument), as torch steals it; else the general path
-                        if (v._grad is None and type(g) is type(v._data)
-                                and _getrefcount(g) == 2 and _adoptable(g)):
-                            v._grad = _wrap(g)
-                        else:
-                            node.backward(g)
-                    g = None
-                continue
-            outs = None
-            plain = _PLAIN.get(cls)
-            if plain is None:
-                plain = _PLAIN[cls] = _is_plain(cls)
-            if g is not None:
-                n_out = node.n_outputs
-                if node._hooks:
-                    gl = _run_pre_hooks(node, list(g) if n_out > 1 else [g])
-                    g = gl if n_out > 1 else gl[0]
-                if capture is not None:
-                    for nr in range(n_out):
-                        slot = capture.get((node, nr))
-                        if slot is not None:
-                            captured[slot] = g[nr] if n_out > 1 else g
-                if anomaly and (n_out == 1 or any(x is not None for x in g)):
-                    outs = checked_backward(node, g)  # detect_anomaly(): checks + warning
-                    if node._hooks and "post" in node._hooks:
-                        _post_hooks(node, outs, g)
-                elif n_out == 1 or any(x is not None for x in g):
-                    if node.saved is FREED:
-                        raise RuntimeError(ERR_FREED)
-                    vs = node._versions
-                    if vs:
-                        if not plain:
-                            node._check_saved()
-                        else:  # Node._check_saved inline: (counter, version saved, tensor)
-                            for v in vs:
-                                if v[0][0] != v[1]:
-                                    node._check_saved()  # raises torch's error
-                    outs = node.backward(g)
-                    if node._hooks and "post" in node._hooks:
-                        _post_hooks(node, outs, g)
-                g = gl = None
-            if not retain_graph:
-                if plain and node.saved is not None:  # Node._release inline
-                    node.saved = FREED
-                    node._versions = None
-                elif not plain:
-                    node._release()
-            i = -1  # (indexing the outputs is faster than zip here)
-            for nxt, nr in node.next_functions:
-                i += 1
-                if nxt is None:
-                    continue
-                gi = None if outs is None else outs[i]
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if nxt.n_outputs == 1:
-                    if d == 0:  # its last input: run it (with what other edges left here)
-                        old = pending.pop(nxt, None)
-                        push((nxt, old if gi is None else (gi if old is None else old + gi)))
-                    elif gi is not None:
-                        old = pending.get(nxt)
-                        pending[nxt] = gi if old is None else old + gi
-                else:
-                    if gi is not None:
-                        _add(pending, nxt, nr, gi)
-                    if d == 0:
-                        push((nxt, pending.pop(nxt, None)))
-            outs = gi = old = None  # hold no gradient here: AccumulateGrad may adopt it
-    finally:
-        grad_mode.STATE[0] = prev
-    return captured
-
-
-_PLAIN = {}  # node class → True when it uses Node's own _check_saved and _release (inlined)
-
-
-def _is_plain(cls):
-    return cls._check_saved is Node._check_saved and cls._release is Node._release
-
-
-def _adoptable(g):
-    """``g`` (held only by the engine) is a fresh writable array, or a view (``.T``) of one
-    that nothing else holds (refs to the base: the view, ``b`` and getrefcount's own)."""
-    b = g.base
-    if b is None:
-        return _writeable(g)
-    return b.base is None and _getrefcount(b) == 3 and _writeable(g) and _writeable(b)
-
-
-def _add(pending, node, nr, g):
-    """Accumulate gradient ``g`` for output ``nr`` of ``node`` (never in place)."""
-    if node.n_outputs == 1:
-        old = pending.get(node)
-        pending[node] = g if old is None else old + g
-    else:
-        lst = pending.get(node)
-        if lst is None:
-            lst = pending[node] = [None] * node.n_outputs
-        lst[nr] = g if lst[nr] is None else lst[nr] + g
 
 
 def _post_hooks(node, outs, g):

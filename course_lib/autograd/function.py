@@ -18,10 +18,14 @@
 """
 from __future__ import annotations
 
-from . import grad_mode
-from .node import FREED, ERR_FREED, Node, attach, fit
+import course_lib as torch
 
-__all__ = ["Function", "FunctionCtx", "once_differentiable"]
+from ..exercises import exercise
+from . import grad_mode
+from .node import FREED, ERR_FREED, Node, edge, fit
+
+__all__ = ["Function", "FunctionCtx", "once_differentiable", "run_forward", "gradient_edge",
+           "set_grad_fn"]
 
 
 class FunctionCtx:
@@ -105,7 +109,7 @@ class BackwardCFunction(FunctionCtx, Node):
             if a.shape != m[0]:
                 try:
                     a = fit(a, m[0], m[1])
-                except ValueError:
+                except (ValueError, RuntimeError):
                     raise RuntimeError(
                         f"Function {type(self).__name__} returned an invalid gradient at index "
                         f"{len(out)} - got {list(a.shape)} but expected shape compatible with "
@@ -141,44 +145,87 @@ class Function(metaclass=_FunctionMeta):
                                   "your custom autograd.Function to use it with backward mode AD.")
 
     @classmethod
+    @exercise("04_autograd", "function_apply", key="course_lib.autograd.Function.apply")
     def apply(cls, *args, **kwargs):
-        from .._tensor import Tensor, _view_of
+        """Run ``forward`` and, when a gradient is needed, put this call into the graph.
 
-        node = cls._backward_cls()
-        is_t = tuple(isinstance(a, Tensor) for a in args)
-        tensors = [a for a, t in zip(args, is_t) if t]
-        node.needs_input_grad = tuple(t and a.requires_grad for a, t in zip(args, is_t))
-        custom_setup = cls.setup_context is not Function.setup_context
-        with grad_mode.no_grad():
-            if custom_setup:
-                out = cls.forward(*args, **kwargs)
-                cls.setup_context(node, args, out)
-            else:
-                out = cls.forward(node, *args, **kwargs)
-        multi = isinstance(out, tuple)
-        outs = list(out) if multi else [out]
-        for i, o in enumerate(outs):  # an input returned as is becomes a view of it
-            if any(o is a for a in tensors):
-                outs[i] = _view_of(o._data, o)
-        if grad_mode.STATE[0] and any(node.needs_input_grad):
-            node.n_outputs = len(outs)
-            node._arg_is_tensor = is_t
-            node._in_meta = [(a._data.shape, a._data.dtype) for a in tensors]
-            node._out_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
-                              for o in outs]
-            node._like = tensors[0]._data
-            saved = getattr(node, "to_save", None)
-            if saved is not None:
-                node._saved_direct = tuple(saved)
-                node.save_versions(*[s for s in saved if isinstance(s, Tensor)])
-                # outputs saved: their grad_fn is this node; keep the version check only
-            nondiff = getattr(node, "non_differentiable", ())
+        运行 ``forward``，并在需要梯度时把这次调用接入计算图。``cls._backward_cls()`` 创建这次调用的
+        图节点，它同时就是 ``forward``/``backward`` 的 ``ctx``（``ctx.save_for_backward`` 保存的张量
+        之后由 ``ctx.saved_tensors`` 取回）。Steps / 步骤:
+
+        1. ``ctx.needs_input_grad``: for each argument, True when it is a Tensor that requires
+           grad (a tuple, one entry per argument, non-tensors False);
+        2. run ``run_forward(cls, ctx, args, kwargs)`` with gradient recording OFF — the ops
+           inside forward must not build a graph (it calls forward and records what it saved);
+        3. only when grad mode is on AND some input needs a gradient: set
+           ``ctx.next_functions`` to the edges towards the TENSOR inputs, in order
+           (``gradient_edge(t)``), and make this node the ``grad_fn`` of every output:
+           ``set_grad_fn(output, ctx, i)`` for output ``i`` (a tuple from forward: several);
+        4. return forward's result (a tensor or a tuple), as forward returned it.
+        The engine later calls ``cls.backward(ctx, *grad_outputs)`` through this node.
+        """
+        ### BEGIN SOLUTION
+        ctx = cls._backward_cls()
+        ctx.needs_input_grad = tuple(isinstance(a, torch.Tensor) and a.requires_grad
+                                     for a in args)
+        with torch.no_grad():
+            out = run_forward(cls, ctx, args, kwargs)
+        if torch.is_grad_enabled() and any(ctx.needs_input_grad):
+            inputs = [a for a in args if isinstance(a, torch.Tensor)]
+            ctx.next_functions = tuple(gradient_edge(t) for t in inputs)
+            outs = out if isinstance(out, tuple) else (out,)
             for i, o in enumerate(outs):
-                if isinstance(o, Tensor) and not any(o is n for n in nondiff) \
-                        and o._data.dtype.kind == "f":
-                    attach(o, node, tensors)
-                    o._output_nr = i
-        return tuple(outs) if multi else outs[0]
+                set_grad_fn(o, ctx, i)
+        return out
+        ### END SOLUTION
+
+
+def run_forward(cls, ctx, args, kwargs):
+    """``cls.forward`` (or forward + ``setup_context``) of one ``Function.apply`` call; records
+    on ``ctx`` what its backward needs (inputs' and outputs' shapes and dtypes, the saved
+    tensors and their versions). An input returned as is becomes a view of it, as in torch."""
+    from .._tensor import Tensor, _view_of
+
+    if cls.setup_context is not Function.setup_context:
+        out = cls.forward(*args, **kwargs)
+        cls.setup_context(ctx, args, out)
+    else:
+        out = cls.forward(ctx, *args, **kwargs)
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    multi = isinstance(out, tuple)
+    outs = list(out) if multi else [out]
+    for i, o in enumerate(outs):
+        if any(o is a for a in tensors):
+            outs[i] = _view_of(o._data, o)
+    ctx.n_outputs = len(outs)
+    ctx._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
+    ctx._in_meta = [(a._data.shape, a._data.dtype) for a in tensors]
+    ctx._out_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
+                     for o in outs]
+    ctx._like = tensors[0]._data if tensors else None
+    saved = getattr(ctx, "to_save", None)
+    if saved is not None:
+        ctx._saved_direct = tuple(saved)
+        ctx.save_versions(*[s for s in saved if isinstance(s, Tensor)])
+    return tuple(outs) if multi else outs[0]
+
+
+def gradient_edge(t):
+    """The edge ``(node, output_nr)`` along which ``t``'s gradient flows: its ``grad_fn``, or
+    for a leaf that requires grad its AccumulateGrad node; ``(None, 0)`` when ``t`` needs none."""
+    return edge(t)
+
+
+def set_grad_fn(out, node, output_nr):
+    """Make ``node`` the ``grad_fn`` of ``out`` (its output ``output_nr``); non-tensors, integer
+    outputs and those passed to ``ctx.mark_non_differentiable`` stay out of the graph."""
+    from .._tensor import Tensor
+
+    if (isinstance(out, Tensor) and out._data.dtype.kind == "f"
+            and not any(out is n for n in getattr(node, "non_differentiable", ()))):
+        out._grad_fn = node
+        out._requires_grad = True
+        out._output_nr = output_nr
 
 
 def once_differentiable(fn):

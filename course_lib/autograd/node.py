@@ -6,23 +6,24 @@ How to write an op (for library code; users write ``autograd.Function`` instead)
 -------------------------------------------------------------------------------
 An op works on raw arrays (``t._data``) and builds a node only when needed::
 
-    class ExpBackward0(Node):                 # the class name is the torch grad_fn name
+    class SinBackward0(Node):                 # the class name is the torch grad_fn name
         __slots__ = ()
         def backward(self, g):                # g: gradient w.r.t. the output (an array)
-            (result,) = self.saved            # what the forward saved (arrays)
-            return (g * result,)              # one gradient (or None) per input, in order
+            (x,) = self.saved                 # what the forward saved (arrays)
+            return (g * np.cos(x),)           # one gradient (or None) per input, in order
 
-    def exp(x):
-        out = _wrap(np.exp(x._data))          # Tensor around the result array
+    def sin(x):
+        out = _wrap(np.sin(x._data))          # Tensor around the result array
         if STATE[0] and x._requires_grad:     # grad mode on and some input needs grad
-            node = ExpBackward0()
-            node.saved = (out._data,)         # arrays the backward needs (freed after backward)
-            node.save_versions(out=out)       # in-place safety: remember versions of saved tensors
+            node = SinBackward0()
+            node.saved = (x._data,)           # arrays the backward needs (freed after backward)
+            node.save_versions(x)             # in-place safety: remember versions of saved tensors
             attach(out, node, (x,))           # edges to the inputs, out.grad_fn = node
         return out
 
 Rules: ``backward`` returns arrays of each input's shape and dtype (use :func:`fit` after
-broadcasting/promotion, :func:`unbroadcast` for shapes); put saved arrays in ``self.saved``
+broadcasting/promotion, :func:`unbroadcast` for shapes: both sum through lesson 04's
+``Tensor.sum_to_size``); put saved arrays in ``self.saved``
 (set to ``FREED`` after backward unless ``retain_graph``); never keep Tensors in a node (cycles),
 only arrays; multi-output nodes set ``n_outputs`` and receive a list of gradients (``None`` where
 an output got none). Saved INPUT tensors go to ``save_versions(*inputs)``, the op's own OUTPUT
@@ -108,6 +109,11 @@ class Node:
     def register_prehook(self, fn):
         """``fn(grad_outputs) -> new grad_outputs or None`` before this node runs."""
         return _Handle(self._hook_dict().setdefault("pre", []), fn)
+
+    def release_variables(self):
+        """Free what the forward saved (the engine calls it after backward, unless
+        ``retain_graph``); a later backward through this node raises torch's error."""
+        self._release()
 
     def _release(self):
         if self.saved is not None:
@@ -302,15 +308,11 @@ def attach2(out, node, a, b):
 
 
 def unbroadcast(g, shape):
-    """Sum ``g`` over the broadcast dimensions so that it gets ``shape`` (private helper)."""
+    """The array ``g`` summed down to ``shape`` by lesson 04's ``Tensor.sum_to_size`` (every
+    broadcasting op's backward goes through it; equal shapes need no sum)."""
     if g.shape == shape:
         return g
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1)
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape)
+    return _wrap(g).sum_to_size(shape)._data
 
 
 def fit(g, shape, np_dtype):

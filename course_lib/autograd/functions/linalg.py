@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..node import Node, unbroadcast
+from .formulas import binary_backward
 
 
 class MmBackward0(Node):
@@ -17,12 +18,12 @@ class MmBackward0(Node):
     def backward(self, g):
         a, b = self.saved
         ea, eb = self.next_functions
-        return (g @ b.T if ea[0] is not None else None,
-                a.T @ g if eb[0] is not None else None)
+        return binary_backward("MmBackward0", g, a, b, (ea[0] is not None, eb[0] is not None))
 
 
 class AddmmBackward0(Node):
-    """``beta * bias + alpha * (mat1 @ mat2)``; inputs (bias, mat1, mat2)."""
+    """``beta * bias + alpha * (mat1 @ mat2)``; inputs (bias, mat1, mat2). The matrix part is
+    lesson 04's ``MmBackward0`` formula, the bias's sum back to its shape ``sum_to_size``."""
 
     __slots__ = ("bias_shape", "alpha", "beta")
 
@@ -32,8 +33,14 @@ class AddmmBackward0(Node):
         gb = None
         if e0[0] is not None:
             gb = unbroadcast(g if self.beta == 1 else g * self.beta, self.bias_shape)
-        ga = g @ m2.T if e1[0] is not None else None
-        gm = m1.T @ g if e2[0] is not None else None
+        need1, need2 = e1[0] is not None, e2[0] is not None
+        if need2 and not m2.flags.c_contiguous and m2.T.flags.c_contiguous:
+            # mat2 = w.t() (nn.Linear): its gradient as (gᵀ·mat1)ᵀ, so w.grad is C-contiguous
+            # like w (torch's layout rule for mm's mat2); same formula, transposed product
+            ga = binary_backward("MmBackward0", g, m1, m2, (need1, False))[0]
+            gm = binary_backward("MmBackward0", g.T, m2.T, m1.T, (True, False))[0].T
+        else:
+            ga, gm = binary_backward("MmBackward0", g, m1, m2, (need1, need2))
         if self.alpha != 1:
             ga = None if ga is None else ga * self.alpha
             gm = None if gm is None else gm * self.alpha

@@ -1,18 +1,15 @@
 """Backward nodes of element-wise ops (``AddBackward0``, ``MulBackward0``, ``ExpBackward0`` …).
 
 逐元素运算的反向节点。Each ``backward(g)`` returns one gradient per input (arrays),
-summed back to the input's shape and cast to its dtype by :func:`fit`.
+summed back to the input's shape and cast to its dtype by :func:`fit`. Add, Mul, Exp, Log,
+Relu and Sigmoid take their formulas from lesson 04's pieces (``formulas.py``).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ...exercises import exercise, overrides
-from ..function import Function
 from ..node import Node, fit
-
-MUL_KEY = "course_lib.autograd.functions.Mul.backward"
-SIGMOID_KEY = "course_lib.autograd.functions.Sigmoid.backward"
+from .formulas import binary_backward, unary_backward
 
 
 class _Binary(Node):
@@ -38,7 +35,9 @@ class AddBackward0(_Binary):
     __slots__ = ()
 
     def backward(self, g):
-        return self._fit(g, g if self.alpha == 1 else g * self.alpha)
+        ea, eb = self.next_functions
+        return self._fit(*binary_backward("AddBackward0", g, None, None,
+                                          (ea[0] is not None, eb[0] is not None), self.alpha))
 
 
 class SubBackward0(_Binary):
@@ -63,14 +62,9 @@ class MulBackward0(_Binary):
 
     def backward(self, g):
         a, b = self.saved
-        f = overrides.get(MUL_KEY)
-        if f is not None:  # the student's Mul.backward runs for the rest of the session
-            ga, gb = _call_student(f, self, g, (a, b))
-        else:
-            ea, eb = self.next_functions
-            ga = g * b if ea[0] is not None else None
-            gb = g * a if eb[0] is not None else None
-        return self._fit(ga, gb)
+        ea, eb = self.next_functions
+        return self._fit(*binary_backward("MulBackward0", g, a, b,
+                                          (ea[0] is not None, eb[0] is not None)))
 
 
 class DivBackward0(_Binary):
@@ -196,8 +190,35 @@ QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
 
 
 NegBackward0 = _unary("NegBackward0", lambda g: -g)
-ExpBackward0 = _unary("ExpBackward0", lambda g, r: g * r)
-LogBackward0 = _unary("LogBackward0", lambda g, x: g / x, quiet=True)
+class _Formula(_Unary):
+    """A node whose formula is lesson 04's ``unary_backward`` (its class name is the row)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        return (unary_backward(type(self).__name__, g, self.saved, None, None),)
+
+
+class ExpBackward0(_Formula):
+    __slots__ = ()
+
+
+class LogBackward0(_Formula):
+    __slots__ = ()
+
+    def backward(self, g):
+        with np.errstate(**QUIET):  # x == 0: inf as torch, no warning
+            return (unary_backward("LogBackward0", g, self.saved, None, None),)
+
+
+class ReluBackward0(_Formula):
+    __slots__ = ()
+
+
+class SigmoidBackward0(_Formula):
+    __slots__ = ()
+
+
 Log2Backward0 = _unary("Log2Backward0", lambda g, x: g / (x * np.log(2.0)).astype(x.dtype),
                        quiet=True)
 Log1PBackward0 = _unary("Log1PBackward0", lambda g, x: g / (1 + x), quiet=True)
@@ -220,7 +241,6 @@ AcosBackward0 = _unary("AcosBackward0", lambda g, x: -g / np.sqrt(1 - x * x), qu
 TruncBackward0 = _unary("TruncBackward0", lambda g: g * 0)
 FracBackward0 = _unary("FracBackward0", lambda g: g)
 AtanBackward0 = _unary("AtanBackward0", lambda g, x: g / (1 + x * x))
-ReluBackward0 = _unary("ReluBackward0", lambda g, r: g * (r > 0))
 SignBackward0 = _unary("SignBackward0", lambda g: g * 0)
 FloorBackward0 = _unary("FloorBackward0", lambda g: g * 0)
 CeilBackward0 = _unary("CeilBackward0", lambda g: g * 0)
@@ -240,82 +260,3 @@ class ToCopyBackward0(Node):
         from ..._backend import transfer
 
         return (transfer(g, self.src_device).astype(self.src_dtype, copy=False),)
-
-
-class SigmoidBackward0(_Unary):
-    __slots__ = ()
-
-    def backward(self, g):
-        (r,) = self.saved
-        f = overrides.get(SIGMOID_KEY)
-        if f is not None:  # the student's Sigmoid.backward
-            return _call_student(f, self, g, (r,))
-        return (g * r * (1 - r),)
-
-
-def _call_student(f, node, g, saved):
-    """Run a student's ``backward(ctx, grad_output)`` on Tensors; return arrays."""
-    from ..._tensor import _wrap
-    from ..function import FunctionCtx
-
-    ctx = FunctionCtx()
-    ctx._saved_direct = tuple(_wrap(s) for s in saved)
-    ctx.needs_input_grad = tuple(e[0] is not None for e in node.next_functions)
-    r = f(ctx, _wrap(g))
-    r = r if isinstance(r, tuple) else (r,)
-    return tuple(None if x is None else x._data for x in r)
-
-
-# -- the two exercises of lesson 04 ---------------------------------------------------------
-class Mul(Function):
-    """``a * b`` as an ``autograd.Function`` (lesson 04). ``Mul.apply(a, b)``."""
-
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        return a * b
-
-    @staticmethod
-    @exercise("04_autograd", "mul_backward", key=MUL_KEY)
-    def backward(ctx, grad_output):
-        """Gradients of ``out = a * b`` w.r.t. ``a`` and ``b``.
-
-        乘法的反向传播。``ctx.saved_tensors`` 是前向保存的 ``(a, b)``；
-        ``grad_output`` = ∂L/∂out，形状与 ``out`` 相同。由链式法则：
-        ∂L/∂a = grad_output * b，∂L/∂b = grad_output * a。
-        Return a tuple ``(grad_a, grad_b)`` in the order of forward's inputs; ``None`` for an
-        input with ``ctx.needs_input_grad[i] == False``. Shapes may be broadcast — the engine
-        sums each gradient back to its input's shape, as torch does.
-        返回 ``(grad_a, grad_b)``；不需要梯度的输入返回 ``None``。广播的形状由引擎求和还原。
-        """
-        ### BEGIN SOLUTION
-        a, b = ctx.saved_tensors
-        grad_a = grad_output * b if ctx.needs_input_grad[0] else None
-        grad_b = grad_output * a if ctx.needs_input_grad[1] else None
-        return grad_a, grad_b
-        ### END SOLUTION
-
-
-class Sigmoid(Function):
-    """``sigmoid(x) = 1 / (1 + exp(-x))`` as an ``autograd.Function`` (lesson 04)."""
-
-    @staticmethod
-    def forward(ctx, x):
-        out = 1 / (1 + (-x).exp())
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    @exercise("04_autograd", "sigmoid_backward", key=SIGMOID_KEY)
-    def backward(ctx, grad_output):
-        """Gradient of ``out = sigmoid(x)`` w.r.t. ``x``.
-
-        sigmoid 的反向传播。前向保存的是输出 ``out``（``ctx.saved_tensors == (out,)``）。
-        因为 σ'(x) = σ(x)·(1 − σ(x))，所以 ∂L/∂x = grad_output * out * (1 - out)。
-        Shapes: ``grad_output`` and ``out`` have the shape of ``x``; return one tensor.
-        返回一个与 ``x`` 同形状的张量。
-        """
-        ### BEGIN SOLUTION
-        (out,) = ctx.saved_tensors
-        return grad_output * out * (1 - out)
-        ### END SOLUTION

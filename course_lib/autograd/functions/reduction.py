@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._backend import xp_of
 from ..node import Node
+from .formulas import unary_backward
 
 
 def _expand(g, shape, dims, keepdim):
@@ -28,10 +30,12 @@ class _Reduce(Node):
 
 
 class SumBackward0(_Reduce):
+    """``x.sum()``: lesson 04's ``unary_backward`` copies the 0-d gradient to x's shape."""
+
     __slots__ = ()
 
     def backward(self, g):
-        return (_fill(g, self.shape),)
+        return (unary_backward("SumBackward0", g, (), self.shape, xp_of(g)),)
 
 
 class SumBackward1(_Reduce):
