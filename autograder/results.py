@@ -23,9 +23,10 @@ _MAX_DEPTH = 32
 
 
 def _qualname(t) -> str:
+    """``module.qualname`` of a type, at most 120 characters (a student's class names it)."""
     d = type.__getattribute__(t, "__dict__")
     mod = d.get("__module__", "?") if isinstance(d.get("__module__"), str) else "?"
-    return f"{mod}.{type.__getattribute__(t, '__qualname__')}"
+    return f"{mod}.{type.__getattribute__(t, '__qualname__')}"[:120]
 
 
 def _tensor_types():
