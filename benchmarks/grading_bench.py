@@ -9,10 +9,11 @@
 ``seven``: ``course grade LESSON`` as its own command for each of the seven lessons (what an
 instructor types, every start-up cost included), then ``course grade all`` (one command).
 ``jobs``: ``--jobs 1`` then ``--jobs 2`` on the same N submissions (``--lesson``, default
-00_setup). Submissions are the solution notebooks (every exercise passes, every cell runs).
+00_setup). Submissions are the solution notebooks (every exercise passes).
 The template course of each lesson is built beforehand (cached in .course/templates), as it
 is for an instructor who grades more than once. Each figure comes with the load average and
-the CPU time the grading used (all its processes, kernels included) and the share of the two
+the CPU time the grading used (its processes that were waited for: a jail's processes are
+not, so this undercounts) and the share of the two
 cores that was busy (``/proc/stat``: everything on the machine, other users' work included).
 """
 from __future__ import annotations
@@ -125,7 +126,7 @@ def _explain(out: Path) -> None:
     import json
     reasons = {}
     for f in sorted((out / "work" / "results").glob("*.json")):
-        res = json.loads(f.read_text())
+        res = json.loads(f.read_text())["result"]
         for r in res["exercises"]:
             if r["score"] < r["max_score"]:
                 why = r["reason"] or "; ".join(c["reason"] for c in r["cases"] if not c["passed"])
