@@ -4,7 +4,8 @@
 # Environment: the active conda env when $CONDA_PREFIX is set (USE_CONDA=no to ignore it),
 # else .venv made with pip. 环境：若设置了 $CONDA_PREFIX 则用当前 conda 环境，否则用 pip 建 .venv。
 #   make lab [PORT=8888] [NO_BROWSER=1] [LANG_UI=zh|en]   (LANG_UI defaults to zh when LANG=zh_CN*)
-#   make test | make bench [BENCH_ARGS=--quick] [BENCH_N=20] | make release | make doctor | make clean
+#   make test | make bench [BENCH_ARGS=--quick] [BENCH_N=20] | make release | make student-course
+#   | make doctor | make clean
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -24,9 +25,8 @@ NO_BROWSER ?=
 LANG_UI ?= $(if $(filter zh_CN% zh_SG% zh%,$(LANG)),zh,en)
 BENCH_ARGS ?=
 BENCH_SCRIPT ?= $(firstword $(wildcard benchmarks/run.py) benchmarks/bench.py)
-LESSONS := $(abspath lessons)
 
-.PHONY: setup lab test bench release doctor clean
+.PHONY: setup lab student-course test bench release doctor clean
 
 $(STAMP): pyproject.toml
 ifeq ($(USE_CONDA),yes)
@@ -47,14 +47,30 @@ $(JUPYTER_STAMP): $(STAMP)
 	$(BIN)/jupyter labextension enable --level=sys_prefix @jupyter/nbgrader >/dev/null
 	@touch $(JUPYTER_STAMP)
 
-# JupyterLab on lessons/ (localhost), student build of course_lib first on PYTHONPATH.
-lab: $(JUPYTER_STAMP)
-	@test -f lessons/course_lib/_build.py || PATH="$(abspath $(BIN)):$$PATH" $(BIN)/course release
-	@echo "JupyterLab: http://127.0.0.1:$(PORT)/lab  (UI $(LANG_UI); Ctrl-C 停止 / to stop)"
-	PATH="$(abspath $(BIN)):$$PATH" PYTHONPATH="$(LESSONS)$${PYTHONPATH:+:$$PYTHONPATH}" \
-	COURSE_LESSONS_DIR="$(LESSONS)" COURSE_UI_LANG=$(LANG_UI) \
-	$(BIN)/jupyter lab --config=autograder/jupyter/jupyter_lab_config.py --port=$(PORT) $(if $(NO_BROWSER),--no-browser) \
-	   $(if $(filter 0,$(shell id -u)),--allow-root)
+# The student course (what students get), rebuilt when a source is newer. 学生课程：源文件更新时重建。
+STUDENT_COURSE := $(abspath build/student-course)
+COURSE_STAMP := build/.student-course.stamp
+COURSE_SOURCES := $(shell find course_lib course_student solutions autograder/student_course autograder/jupyter \
+	-type f ! -path '*/__pycache__/*' ! -path '*/.ipynb_checkpoints/*' ! -name '*.pyc' 2>/dev/null) \
+	$(wildcard autograder/release.py pyproject.toml environment.yml)
+# A failed leak check still opens the preview (its problems are printed; rebuilt next time).
+$(COURSE_STAMP): $(COURSE_SOURCES) | $(STAMP)
+	@mkdir -p $(dir $(COURSE_STAMP))
+	if PATH="$(abspath $(BIN)):$$PATH" $(BIN)/course release --no-lessons --out $(STUDENT_COURSE); \
+	then touch $(COURSE_STAMP); else echo "⚠ course release: 见上方问题 / see the problems above"; fi
+
+student-course: $(COURSE_STAMP)
+
+# JupyterLab on the student course (localhost), its student build first on PYTHONPATH: what a student
+# sees. A known token and no other port if this one is taken, so the link printed is the one served.
+# JupyterLab 打开学生课程（与学生看到的一致）；打印的链接（token、端口）就是实际提供的地址。
+lab: $(JUPYTER_STAMP) $(COURSE_STAMP)
+	@token=$${JUPYTER_TOKEN:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))')}; \
+	echo "JupyterLab: http://127.0.0.1:$(PORT)/lab?token=$$token  (UI $(LANG_UI); Ctrl-C 停止 / to stop)"; \
+	PATH="$(abspath $(BIN)):$$PATH" PYTHONPATH="$(STUDENT_COURSE)$${PYTHONPATH:+:$$PYTHONPATH}" \
+	COURSE_LESSONS_DIR="$(STUDENT_COURSE)" COURSE_UI_LANG=$(LANG_UI) JUPYTER_TOKEN=$$token \
+	$(BIN)/jupyter lab --config=autograder/jupyter/jupyter_lab_config.py --ServerApp.port_retries=0 \
+	   --port=$(PORT) $(if $(NO_BROWSER),--no-browser) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # One BLAS thread per pytest worker (2 workers on 2 cores; more threads only contend). 每个测试进程一个 BLAS 线程。
 test: $(STAMP)

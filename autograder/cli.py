@@ -1,20 +1,20 @@
-"""The ``course`` command. ``course`` 命令。
+"""The instructor's ``course`` command. 教师的 ``course`` 命令。
 
-    course release [--check]            lessons/ + student build from solutions/
-    course check NOTEBOOK               student self-check (visible checks), bilingual
-    course submit NOTEBOOK...           zip for the LMS (or an nbgrader exchange)
+    course release [--out DIR] [--reveal LESSON] [--zip] [--git] [--exchange] [--check]
+                                        build (and publish) the student course
     course grade LESSON --submissions DIR --out DIR [--jobs N] [--db URL]
     course feedback LESSON --submissions DIR --out DIR   hand feedback back (nbgrader exchange)
-    course status                       which exercises are done
-    course doctor                       environment check
+    course check | status | submit | doctor   the student commands (course_student.cli)
+
+Students get a ``course`` with only the student commands (course_student.cli, in the student
+course).
 """
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from .config import ROOT
+from course_student.cli import add_student_commands
 
 
 def _release(args) -> int:
@@ -27,34 +27,9 @@ def _grade(args) -> int:
     return grade.main(args)
 
 
-def _check(args) -> int:
-    from .student import check_notebook
-    return check_notebook(Path(args.notebook), timeout=args.timeout)
-
-
-def _submit(args) -> int:
-    from .student import submit
-    return submit([Path(p) for p in args.notebooks], student=args.student, out=Path(args.out),
-                  exchange=args.exchange)
-
-
 def _feedback(args) -> int:
     from .handback import release
     return release(args.lesson, args.submissions, args.out)
-
-
-def _status(args) -> int:
-    from .student import status
-    return status(Path(args.lessons))
-
-
-def _doctor(args) -> int:
-    try:
-        from . import doctor
-    except ImportError as e:
-        print(f"course doctor 尚未安装 / is not available yet: {e}", file=sys.stderr)
-        return 2
-    return doctor.main(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,25 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    s = sub.add_parser("release", help="生成 lessons/ 与学生版 course_lib / build lessons/ and "
-                                       "the student build from solutions/")
-    s.add_argument("--check", action="store_true",
-                   help="只检查 lessons/ 是否最新且无泄露 / only check that lessons/ is up to date "
-                        "and leaks no solution or hidden-test text")
+    s = sub.add_parser("release", help="生成学生课程 / build the student course")
+    from .release import add_arguments
+    add_arguments(s)
     s.set_defaults(func=_release)
-
-    s = sub.add_parser("check", help="自查一个 notebook / self-check a lesson notebook")
-    s.add_argument("notebook", help="lessons/NN_topic/NN_topic.ipynb")
-    s.add_argument("--timeout", type=int, default=120, help="每个单元格的秒数 / seconds per cell")
-    s.set_defaults(func=_check)
-
-    s = sub.add_parser("submit", help="打包提交 / pack notebooks for submission")
-    s.add_argument("notebooks", nargs="+", help="lesson notebooks / 课程 notebook")
-    s.add_argument("--student", default=None, help="学生 ID / student id (default: $USER)")
-    s.add_argument("--out", default=".", help="zip 的输出目录 / folder for the zip files")
-    s.add_argument("--exchange", action="store_true",
-                   help="通过 nbgrader exchange 提交 / submit through the configured nbgrader exchange")
-    s.set_defaults(func=_submit)
 
     s = sub.add_parser("grade", help="批量评分 / grade all submissions of a lesson")
     s.add_argument("lesson", nargs="+", help="e.g. 05_nn (several, or 'all': one "
@@ -94,8 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: this machine's cores, at most 8; %(default)s here)")
     s.add_argument("--db", default=None, help="SQLAlchemy URL of the gradebook "
                                               "(default: sqlite in OUT)")
-    s.add_argument("--cell-timeout", type=int, default=60, help="seconds per notebook cell")
-    s.add_argument("--timeout", type=int, default=600, help="seconds per notebook")
+    s.add_argument("--force", action="store_true",
+                   help="全部重新评分（默认只评新的或改变了的提交）/ regrade everyone (default: only "
+                        "new or changed submissions)")
+    s.add_argument("--unsandboxed", action="store_true",
+                   help="没有沙箱（bubblewrap）也评分：学生代码可以读取答案、破坏成绩 / grade even "
+                        "without the sandbox (bubblewrap): student code could read the answers "
+                        "and damage grades")
     s.set_defaults(func=_grade)
 
     s = sub.add_parser("feedback", help="通过 nbgrader exchange 发回反馈 / hand the feedback "
@@ -106,18 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, help="course grade 的 --out / the --out of course grade")
     s.set_defaults(func=_feedback)
 
-    s = sub.add_parser("status", help="哪些练习已完成 / which exercises are done")
-    s.add_argument("--lessons", default=str(ROOT / "lessons"),
-                   help="folder with NN_topic/NN_topic.ipynb and the student build")
-    s.set_defaults(func=_status)
-
-    s = sub.add_parser("doctor", help="检查环境 / check the environment")
-    try:
-        from . import doctor
-        doctor.add_arguments(s)
-    except ImportError:
-        pass
-    s.set_defaults(func=_doctor)
+    add_student_commands(sub)
     return p
 
 

@@ -62,14 +62,14 @@ def free_port():
 
 
 @pytest.fixture
-def lab_server(tmp_path):
+def lab_server(tmp_path, student_build):
     lessons = tmp_path / "lessons"
     finished_lesson(lessons)
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ, COURSE_LESSONS_DIR=str(lessons), COURSE_UI_LANG="en",
                JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "user-settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
-               JUPYTER_TOKEN=token, PYTHONPATH=os.pathsep.join([str(ROOT / "lessons"), str(ROOT)]),
+               JUPYTER_TOKEN=token, PYTHONPATH=os.pathsep.join([str(student_build), str(ROOT)]),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
            f"--config={ROOT / 'autograder' / 'jupyter' / 'jupyter_lab_config.py'}"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import doctor
+from course_student import doctor
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,10 +61,10 @@ def fake_cupy(folder, runtime=12040, driver=12040, devices=1, error=None):
 
 
 def run_doctor(folder: Path, *args):
-    """Run `python -m autograder.doctor --json` with only the stub folder + system dirs on PATH."""
+    """Run `python -m course_student.doctor --json` with only the stub folder + system dirs on PATH."""
     env = dict(os.environ, PATH=f"{folder}:/usr/bin:/bin",
                PYTHONPATH=os.pathsep.join(p for p in (str(folder / "pylib"), str(ROOT)) if p))
-    p = subprocess.run([sys.executable, "-m", "autograder.doctor", "--json", *args], cwd=ROOT,
+    p = subprocess.run([sys.executable, "-m", "course_student.doctor", "--json", *args], cwd=ROOT,
                        env=env, capture_output=True, text=True, timeout=60)
     out = json.loads(p.stdout)
     assert out["exit_code"] == p.returncode
@@ -72,7 +72,7 @@ def run_doctor(folder: Path, *args):
 
 
 def test_this_machine_text_report_exits_0():
-    p = subprocess.run([sys.executable, "-m", "autograder.doctor"], cwd=ROOT, capture_output=True,
+    p = subprocess.run([sys.executable, "-m", "course_student.doctor"], cwd=ROOT, capture_output=True,
                        text=True, timeout=60)
     assert p.returncode == 0, p.stdout + p.stderr
     for needle in ("Python", "numpy", "BLAS", "JupyterLab", "nbgrader", "CUDA"):

@@ -57,7 +57,9 @@ def test_lab_command_line(project):
         (project / f).touch()
     en = make("-n", "lab", "PORT=9123", "NO_BROWSER=1", "LANG=C.UTF-8", cwd=project).stdout
     assert "--port=9123 --no-browser" in en and "COURSE_UI_LANG=en" in en
-    assert f'PYTHONPATH="{project}/lessons' in en
+    assert f'PYTHONPATH="{project}/build/student-course' in en
+    assert f"course release --no-lessons --out {project}/build/student-course" in en
+    assert "--ServerApp.port_retries=0" in en  # the banner's port is the one served
     assert "COURSE_UI_LANG=zh" in make("-n", "lab", "LANG=zh_CN.UTF-8", cwd=project).stdout
     assert "COURSE_UI_LANG=zh" in make("-n", "lab", "LANG_UI=zh", "LANG=C", cwd=project).stdout
 
@@ -93,6 +95,9 @@ def test_make_lab_serves_the_lessons_in_chinese():
                 assert proc.poll() is None, proc.stdout.read()
                 assert time.monotonic() < deadline, "JupyterLab did not start in 90 s"
                 time.sleep(0.5)
+        banner = ""
+        while f"127.0.0.1:{port}/lab?token=" not in banner:  # make prints it before jupyter starts
+            banner += proc.stdout.readline()
         status, html = _get(f"{base}/lab?token={token}")
         assert status == 200 and "JupyterLab" in html
         _, tree = _get(f"{base}/api/contents?token={token}")
@@ -109,7 +114,9 @@ def test_make_lab_serves_the_lessons_in_chinese():
                                 capture_output=True, text=True).stdout.split()
         environ = Path(f"/proc/{server[0]}/environ").read_bytes().split(b"\0")
         pythonpath = next(e for e in environ if e.startswith(b"PYTHONPATH=")).decode()
-        assert pythonpath.split("=", 1)[1].split(os.pathsep)[0] == str(ROOT / "lessons")
+        assert pythonpath.split("=", 1)[1].split(os.pathsep)[0] == str(ROOT / "build" / "student-course")
+        assert (ROOT / "build" / "student-course" / "course_lib" / "_build.py").is_file()
+        assert f"http://127.0.0.1:{port}/lab?token={token}" in banner
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

@@ -1,12 +1,14 @@
 """`course release`: student build without reference code; --check. 发布与检查。"""
+import json
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from autograder.release import (BEGIN, build_lib, leaks, region_lessons, solution_regions,
-                                strip_solutions)
+from autograder.release import (BEGIN, MIN_TOKENS, SIMILAR, build_lib, leaks, normalized_tokens,
+                                region_lessons, solution_regions, strip_solutions, twins)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,10 +110,165 @@ def test_leak_check_finds_planted_hidden_and_solution_text(tmp_path):
         pytest.skip("no hidden cases yet")
     line = next(ln for ln in hidden[0].read_text().splitlines()
                 if len(ln.strip()) > 40 and ln.strip().startswith("return"))
-    d = tmp_path / "lessons" / "00_setup"
+    d = tmp_path / "course" / "00_setup"
     d.mkdir(parents=True)
     (d / "notes.py").write_text(line + "\n")
-    assert [k for _, k, _ in leaks(tmp_path / "lessons")] == ["hidden test"]
+    assert [k for _, k, _ in leaks(tmp_path / "course")] == ["hidden test"]
+
+
+# ------------------------------------------------------------------ the similarity scan
+
+PIECES = '''
+from course_lib.exercises import exercise
+
+
+@exercise("01_a", "norm", key="k.norm")
+def norm(values, scale=1.0):
+    """The scaled Euclidean norm. 欧几里得范数。"""
+    ### BEGIN SOLUTION
+    total = 0.0
+    for item in values:
+        if item is None:
+            continue
+        total = total + item * item
+    result = total ** 0.5
+    return result * scale
+    ### END SOLUTION
+
+
+@exercise("02_b", "mean", key="k.mean")
+def mean(values):
+    ### BEGIN SOLUTION
+    return _mean_impl(values)
+    ### END SOLUTION
+
+
+def _mean_impl(values):
+    count, acc = 0, 0.0
+    for v in values:
+        acc += v
+        count += 1
+    return acc / count
+
+
+def honest(rows, key=None):
+    """Public code that shares idioms with the references but is not one of them."""
+    out = {}
+    for row in rows:
+        k = row if key is None else key(row)
+        out.setdefault(k, []).append(row)
+    return sorted(out.items(), key=lambda kv: len(kv[1]))
+'''
+
+# the reference of ``norm`` with every local renamed, other comments and layout
+RENAMED = '''
+def _helper(xs, factor=1.0):
+    # accumulate squares
+    acc = 0.0
+    for x in xs:
+        if x is None: continue
+        acc = acc + x * x     # square
+    r = acc ** 0.5
+    return r * factor
+'''
+
+
+def _notebook(path: Path, source: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [],
+                                           "execution_count": None, "source": source}],
+                                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+
+
+@pytest.fixture
+def fake_root(tmp_path):
+    """A course root whose course_lib has two pieces (``mean`` delegates to a private twin)."""
+    root = tmp_path / "root"
+    (root / "course_lib").mkdir(parents=True)
+    (root / "course_lib" / "__init__.py").write_text("")
+    (root / "course_lib" / "pieces.py").write_text(PIECES)
+    (root / "solutions").mkdir()
+    (root / "autograder" / "hidden").mkdir(parents=True)
+    (root / "autograder" / "hidden" / "test_norm.py").write_text(
+        "def test_norm():\n    assert abs(norm([3.0, 4.0], scale=2.0) - 10.0) < 1e-12\n")
+    return root
+
+
+def test_normalized_tokens_ignore_names_comments_and_docstrings():
+    a = normalized_tokens('"""doc"""\ntotal = 0  # start\nfor v in xs:\n    total += v * 2\n',
+                          {"xs"})
+    b = normalized_tokens("acc = 0\nfor item in values:\n    acc += item * 7\n", {"values"})
+    assert a == b and "doc" not in " ".join(a)
+    # names that are not local (library calls, attributes) are kept: a different call differs
+    assert normalized_tokens("return np.sum(x)", {"x"}) != normalized_tokens("return np.prod(x)", {"x"})
+
+
+def test_similarity_scan_finds_a_renamed_copy_and_passes_the_honest_build(fake_root, tmp_path):
+    course = tmp_path / "course"
+    build_lib(course / "course_lib", root=fake_root)
+    pieces = course / "course_lib" / "pieces.py"
+    # as built, `mean`'s reference only returns its private helper, which the build still has
+    found = twins(course, fake_root)
+    assert [(k, u.rsplit(" ", 1)[-1]) for k, u, _, _ in found] == [("delegates to", "_mean_impl")]
+    # without the twin the build is honest: nothing found, though `honest` shares idioms
+    text = pieces.read_text()
+    pieces.write_text(text[:text.index("def _mean_impl")] + text[text.index("def honest"):])
+    assert twins(course, fake_root) == [] and leaks(course, fake_root) == []
+    # a renamed copy of norm's reference, in a module and in a notebook cell: both caught
+    (course / "course_lib" / "extra.py").write_text(RENAMED)
+    _notebook(course / "01_a" / "01_a.ipynb", RENAMED.replace("_helper", "answer"))
+    found = twins(course, fake_root)
+    assert sorted(u.rsplit(" ", 1)[-1] for _, u, _, _ in found) == ["_helper", "answer"], found
+    assert {r.split(" (")[-1] for _, _, r, _ in found} == {"01_a norm)"}
+    assert all(k == "similar body" and s >= SIMILAR for k, _, _, s in found)
+    # ... unless lesson 01_a is revealed
+    assert twins(course, fake_root, reveal={"01_a"}) == []
+
+
+def test_leak_check_finds_solution_notebooks_and_grader_files(fake_root, tmp_path):
+    course = tmp_path / "course"
+    build_lib(course / "course_lib", root=fake_root)
+    (course / "autograder" / "hidden").mkdir(parents=True)
+    (course / "autograder" / "hidden" / "notes.txt").write_text("x\n")
+    answer = f"{BEGIN}\nx = 1\n### END SOLUTION\n"
+    _notebook(course / "01_a" / "01_a.ipynb", answer)
+    _notebook(course / "01_a" / ".ipynb_checkpoints" / "01_a-checkpoint.ipynb", answer)  # ignored
+    (course / "course_lib" / "notes.py").write_text(
+        "        total = total + item * item\n"
+        "    assert abs(norm([3.0, 4.0], scale=2.0) - 10.0) < 1e-12\n")
+    kinds = sorted({(k, Path(f).name) for f, k, _ in leaks(course, fake_root)})
+    assert kinds == [("grader file", "notes.txt"), ("hidden test", "notes.py"),
+                     ("solution", "notes.py"), ("solutions notebook", "01_a.ipynb")]
+
+
+def test_renamed_copy_of_every_real_reference_is_caught(tmp_path, student_build):
+    """Every solution region of course_lib (long enough to compare), its locals renamed and its
+    layout redone by ast.unparse, is found in an otherwise real student build."""
+    import ast
+    import shutil
+    import textwrap
+
+    from autograder.release import _solution_sources
+    refs = [r for r in _solution_sources(ROOT, ()) if r[0].startswith("course_lib")
+            and len(normalized_tokens(r[2], r[3])) >= MIN_TOKENS]
+    assert len(refs) >= 10
+    course = tmp_path / "course"
+    shutil.copytree(student_build / "course_lib", course / "course_lib")
+    copies = []
+    for i, (_, _, code, params) in enumerate(refs):
+        tree = ast.parse(textwrap.dedent(code))
+        local = set(params) | {n.id for n in ast.walk(tree)
+                               if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name) and n.id in local:
+                n.id = f"z_{n.id}"
+            elif isinstance(n, ast.arg) and n.arg in local:
+                n.arg = f"z_{n.arg}"
+        args = ", ".join(f"z_{p}" for p in sorted(params))
+        copies.append(f"def copy_{i}({args}):\n{textwrap.indent(ast.unparse(tree), '    ')}\n")
+    (course / "course_lib" / "copies.py").write_text("\n\n".join(copies))
+    found = {u.rsplit(" ", 1)[-1] for _, u, _, _ in twins(course) if "copies.py" in u}
+    assert found == {f"copy_{i}" for i in range(len(refs))}
 
 
 @pytest.mark.slow
