@@ -257,6 +257,23 @@ def check_extensions(r: Report):
               "`pip install nbgrader==0.9.6`.")
 
 
+def check_grading_sandbox(r: Report):
+    """The instructor's grading sandbox (autograder/jail.py); absent in the student course."""
+    try:
+        from autograder import jail
+    except ImportError:
+        return
+    why = jail.probe()
+    if why is None:
+        r.add("grading sandbox (bubblewrap)", OK, "bwrap: pid/net/ipc namespaces, own uid, "
+              "read-only view")
+    else:
+        r.add("grading sandbox (bubblewrap)", WARN, why, False,
+              "`course grade` 会拒绝评分：安装 bubblewrap（apt-get install bubblewrap）并允许用户命名空间。",
+              "`course grade` refuses to grade: install bubblewrap (apt-get install bubblewrap) "
+              "and allow user namespaces.")
+
+
 def _extra_for(driver_cuda):
     return "cuda13" if driver_cuda and major_minor(driver_cuda) >= (13, 0) else "cuda12"
 
@@ -355,6 +372,7 @@ def diagnose(require_gpu=False) -> Report:
     check_python_packages(r)
     check_extensions(r)
     check_gpu(r, require_gpu)
+    check_grading_sandbox(r)
     return r
 
 

@@ -113,3 +113,16 @@ def test_the_jail_view(tmp_path):
     import os
     if os.geteuid() == 0:
         assert got["uid"] == uid >= jail.UID_BASE
+
+
+def test_course_doctor_reports_the_sandbox(monkeypatch):
+    from course_student import doctor
+    r = doctor.Report()
+    doctor.check_grading_sandbox(r)
+    assert [c.name for c in r.checks] == ["grading sandbox (bubblewrap)"]
+    assert r.checks[0].status == (doctor.OK if jail.probe() is None else doctor.WARN)
+    monkeypatch.setattr(jail, "probe", lambda: jail.missing_reason())
+    r = doctor.Report()
+    doctor.check_grading_sandbox(r)
+    assert r.checks[0].status == doctor.WARN and "bubblewrap" in r.checks[0].value
+    assert "拒绝评分" in r.checks[0].fix_zh and "refuses" in r.checks[0].fix_en
