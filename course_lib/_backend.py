@@ -135,7 +135,7 @@ def device_of(a) -> device:
         return CUDA0
     if isinstance(a, (np.ndarray, np.generic)):
         return CPU
-    return device("cuda", a.device.id)
+    return device._make("cuda", a.device.id)
 
 
 def is_cpu(a) -> bool:

@@ -84,8 +84,8 @@ def _infer_np(data):
 
 def _from_data(data, dtype, device):
     """A Tensor copy of Python/numpy data (torch.tensor without requires_grad)."""
-    if isinstance(data, (np.ndarray, np.generic)):  # a copy, then the lesson-02 pieces
-        return as_tensor(np.array(data, copy=True), _dt(dtype), device)
+    if isinstance(data, (np.ndarray, np.generic)):  # a copy, through the lesson-02 piece
+        return _finish(from_numpy(np.array(data, copy=True))._data, _dt(dtype), device, False)
     if not _backend.is_cpu(data) and hasattr(data, "__cuda_array_interface__"):
         return _finish(data.copy(), _dt(dtype), device, False)
     arr, _ = _infer_np(data)  # Python data: no piece, so lesson 01 can make tensors
@@ -118,20 +118,26 @@ def as_tensor(data, dtype=None, device=None):
     """``data`` as a tensor, sharing memory whenever it can (copy only when it must).
 
     尽量不拷贝地把数据变成张量：
-    * 张量 → ``data.to(device=device, dtype=dtype)``（什么都不变时就是它本身）；
-    * numpy 数组 → ``torch.from_numpy(data)``（共享内存），再 ``.to(device=device, dtype=dtype)``；
-    * 其他（数字、列表……）→ ``torch.tensor(data, dtype=dtype, device=device)``（新内存）。
-    A tensor → ``data.to(device=device, dtype=dtype)`` (itself when nothing changes); a numpy
-    array → ``torch.from_numpy(data)`` (shared memory), then ``.to(device=device, dtype=dtype)``;
-    anything else (numbers, lists …) → ``torch.tensor(data, dtype=dtype, device=device)``.
-    ``torch.tensor(...)``, ``torch.asarray``, numpy operands of ``+ - * /`` and the
-    DataLoader's collation of numpy samples come here.
+    * 张量 → ``dtype``、``device`` 都是 None 时是它本身，否则 ``data.to(device=device, dtype=dtype)``；
+    * numpy 数组，``dtype`` 为 None 或与数组相同，``device`` 为 None 或 cpu →
+      ``torch.from_numpy(data)``（共享内存）；
+    * 其他一切 → ``torch.tensor(data, dtype=dtype, device=device)``（新内存）。
+    A tensor → itself without ``dtype``/``device``, else ``data.to(device=device, dtype=dtype)``; a numpy array whose dtype stays (``dtype``
+    None or the same) on the cpu (``device`` None or cpu; ``str(device) == "cpu"``) →
+    ``torch.from_numpy(data)`` (shared memory); anything else → ``torch.tensor(data,
+    dtype=dtype, device=device)`` (new memory). ``torch.asarray``, numpy operands of
+    ``+ - * /`` and the DataLoader's collation of numpy samples come here.
     """
     ### BEGIN SOLUTION
     if isinstance(data, torch.Tensor):
+        if dtype is None and device is None:
+            return data
         return data.to(device=device, dtype=dtype)
-    if isinstance(data, np.ndarray):
-        return torch.from_numpy(data).to(device=device, dtype=dtype)
+    on_cpu = device is None or str(device) == "cpu"
+    if isinstance(data, np.ndarray) and on_cpu:
+        t = torch.from_numpy(data)
+        if dtype is None or dtype == t.dtype:
+            return t
     return torch.tensor(data, dtype=dtype, device=device)
     ### END SOLUTION
 
@@ -309,40 +315,76 @@ def _like(t, dtype, device, name="zeros_like"):
     return (_dt(dtype) or t.dtype), (device if device is not None else t.device)
 
 
+@exercise("03_cuda", "empty_like", key="course_lib.empty_like")
+def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """A new tensor with the shape of ``input`` — and its dtype and DEVICE unless told otherwise.
+
+    创建一个与 ``input`` 形状相同的新张量；``dtype``、``device`` 没给出（None）时与 ``input`` 相同——
+    所以在 GPU 上的张量得到 GPU 上的新张量，代码不必关心设备。用 ``torch.empty(形状, dtype=…, device=…,
+    requires_grad=…)`` 创建（course_lib 的 empty 填 0）。``input`` 不是张量时抛出 torch 的 TypeError：
+    Same shape as ``input``; ``dtype`` and ``device`` default to ``input``'s (None means "the
+    same"), so a tensor on the GPU gets a new tensor on the GPU. Make it with ``torch.empty(shape,
+    dtype=…, device=…, requires_grad=…)``. Not a tensor → torch's
+    ``TypeError("empty_like(): argument 'input' (position 1) must be Tensor, not list")``.
+    ``zeros_like``, ``ones_like``, ``full_like``, ``rand_like``, ``randn_like`` and the
+    optimizers' state (momentum, Adam's averages) all start here.
+    """
+    ### BEGIN SOLUTION
+    if not isinstance(input, torch.Tensor):
+        raise TypeError(f"empty_like(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return torch.empty(input.shape, dtype=input.dtype if dtype is None else dtype,
+                       device=input.device if device is None else device,
+                       requires_grad=requires_grad)
+    ### END SOLUTION
+
+
+def _from_like(name, input, dtype, device, requires_grad, fill):
+    """``<name>_like``: a tensor from the piece ``empty_like``, then ``fill(array)`` writes it."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    t = empty_like(input, dtype=_dt(dtype), device=device)
+    fill(t)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    d, dev = _like(input, dtype, device)
-    return zeros(input.shape, dtype=d, device=dev, requires_grad=requires_grad)
+    return _from_like("zeros_like", input, dtype, device, requires_grad,
+                      lambda t: t._data.fill(0))
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    d, dev = _like(input, dtype, device)
-    return ones(input.shape, dtype=d, device=dev, requires_grad=requires_grad)
-
-
-def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    d, dev = _like(input, dtype, device)
-    return empty(input.shape, dtype=d, device=dev, requires_grad=requires_grad)
+    return _from_like("ones_like", input, dtype, device, requires_grad,
+                      lambda t: t._data.fill(1))
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
               memory_format=None):
-    d, dev = _like(input, dtype, device)
-    return full(input.shape, fill_value, dtype=d, device=dev, requires_grad=requires_grad)
+    if dtype is None and isinstance(input, Tensor):  # torch: the input's dtype, not the value's
+        dtype = input.dtype
+    return _from_like("full_like", input, dtype, device, requires_grad,
+                      lambda t: t._data.fill(fill_value))
 
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    d, dev = _like(input, dtype, device)
-    return rand(input.shape, dtype=d, device=dev, requires_grad=requires_grad)
+def _random_like(name, gen):
+    def like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+        def fill(t):
+            t._data[...] = gen(t.shape, dtype=t.dtype, device=t.device)._data
+        return _from_like(name, input, dtype, device, requires_grad, fill)
+    like.__name__ = like.__qualname__ = name
+    return like
 
 
-def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    d, dev = _like(input, dtype, device)
-    return randn(input.shape, dtype=d, device=dev, requires_grad=requires_grad)
+rand_like = _random_like("rand_like", rand)
+randn_like = _random_like("randn_like", randn)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
-    d, dev = _like(input, dtype, device)
-    return randint(low, high, input.shape, dtype=d, device=dev)
+    e = empty_like(input, dtype=_dt(dtype), device=device)
+    return randint(low, high, e.shape, dtype=e.dtype, device=e.device)
 
 
 def _legacy_new(cls, args, device):

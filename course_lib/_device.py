@@ -9,16 +9,32 @@ import course_lib as torch  # the solution regions use the names a notebook has
 
 __all__ = ["device"]
 
-_TYPES = ("cpu", "cuda")
-
 
 class device:
     """``device("cuda:0")``, ``device("cuda", 0)``, ``device("cpu")``; ``.type``, ``.index``."""
 
     __slots__ = ("type", "index")
 
+    @exercise("03_cuda", "device", key="course_lib.device.__new__")
     def __new__(cls, type, index=None):  # noqa: A002  (torch's argument names)
-        if isinstance(type, device):
+        """Parse a device: ``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``("cuda", 1)``, an int, a device.
+
+        解析设备：字符串 ``"类型"`` 或 ``"类型:编号"``（类型只能是 cpu 或 cuda），或 ``(类型, 编号)``；
+        一个整数 ``n`` 表示 ``cuda:n``；已经是 device 时原样返回。最后用 ``cls._make(类型, 编号)`` 创建
+        （编号可以是 None）。与 torch 相同的错误：
+        A string ``"type"`` or ``"type:index"`` (type cpu or cuda), or ``(type, index)``; an int
+        ``n`` means ``cuda:n``; a device comes back as it is. Make it with ``cls._make(type, index)``
+        (index may be None). torch's errors:
+        ``"gpu"`` → ``RuntimeError("Expected one of cpu, cuda, … device type at start of device string: gpu")``;
+        ``"cuda:x"`` → ``RuntimeError("Invalid device string: 'cuda:x'")``;
+        ``("cuda:0", 1)`` → ``RuntimeError("type (string) must not include an index because index was passed explicitly: cuda:0")``;
+        a negative index → ``RuntimeError("Device index must not be negative, got -1")``;
+        ``("cpu", 1)`` → ``RuntimeError("CPU device index must be -1 or zero, got 1")``;
+        not a string/int/device → ``TypeError``.
+        Every ``device=`` argument, ``.to("cuda")`` and ``Module.to(device)`` come here.
+        """
+        ### BEGIN SOLUTION
+        if isinstance(type, torch.device):
             if index is not None:
                 raise TypeError("device(): a device object takes no index")
             return type
@@ -34,7 +50,7 @@ class device:
             if not idx.isdigit():
                 raise RuntimeError(f"Invalid device string: '{type}'")
             index = int(idx)
-        if kind not in _TYPES:
+        if kind not in ("cpu", "cuda"):
             raise RuntimeError(
                 "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, "
                 "maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start "
@@ -44,6 +60,12 @@ class device:
                 raise RuntimeError(f"Device index must not be negative, got {index}")
             if kind == "cpu" and index != 0:
                 raise RuntimeError(f"CPU device index must be -1 or zero, got {index}")
+        return cls._make(kind, index)
+        ### END SOLUTION
+
+    @classmethod
+    def _make(cls, kind, index):
+        """A device of type ``kind`` ("cpu"/"cuda") with ``index`` (int or None), unchecked."""
         self = object.__new__(cls)
         object.__setattr__(self, "type", kind)
         object.__setattr__(self, "index", index)
@@ -72,8 +94,8 @@ class device:
         return (device, (self.type, self.index))
 
 
-CPU = device("cpu")
-CUDA0 = device("cuda", 0)
+CPU = device._make("cpu", None)
+CUDA0 = device._make("cuda", 0)
 
 
 @exercise("03_cuda", "common_device", key="course_lib._device.common_device")

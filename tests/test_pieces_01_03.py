@@ -94,10 +94,11 @@ def test_from_numpy_carries_tensor_of_ndarray(wrong):
     assert (torch.ones(3) + a).dtype == torch.float64  # a numpy operand is converted too
 
 
-def test_as_tensor_carries_torch_tensor(wrong):
-    assert torch.tensor(np.array([1, 2])).tolist() == [1, 2]
+def test_as_tensor_carries_asarray_and_numpy_operands(wrong):
+    a = np.array([1.0, 2.0])
+    assert torch.asarray(a).tolist() == [1.0, 2.0] and (torch.ones(2) * a).tolist() == [1.0, 2.0]
     wrong("course_lib.as_tensor", lambda data, dtype=None, device=None: torch.zeros(2))
-    assert torch.tensor(np.array([1, 2])).tolist() == [0.0, 0.0]
+    assert torch.asarray(a).tolist() == [0.0, 0.0] and (torch.ones(2) * a).tolist() == [0.0, 0.0]
 
 
 def test_as_tensor_shares_through_from_numpy(wrong):
@@ -159,6 +160,22 @@ def test_common_device_decides_mixed_devices(wrong):
         torch.cuda.simulate(False)
 
 
+def test_device_parsing_carries_to_and_creation(wrong):
+    x = torch.ones(2)
+    assert x.to("cpu") is x and torch.zeros(2, device="cpu").device.type == "cpu"
+    wrong("course_lib.device.__new__", lambda cls, type, index=None: cls._make("cuda", 7))
+    with pytest.raises(RuntimeError):  # "cpu" now parses as cuda:7: no such GPU here
+        x.to("cpu")
+
+
+def test_empty_like_carries_the_like_family(wrong):
+    x = torch.ones(2, 3, dtype=torch.float64)
+    assert torch.zeros_like(x).shape == (2, 3) and torch.ones_like(x).dtype == torch.float64
+    wrong("course_lib.empty_like", lambda input, **kw: torch.empty(5))
+    assert torch.zeros_like(x).shape == (5,) and torch.ones_like(x).dtype == torch.float32
+    assert torch.rand_like(x).shape == (5,) and torch.full_like(x, 2.0).shape == (5,)
+
+
 # ------------------------------------------------------------------ the pieces agree with torch
 def test_pieces_match_torch():
     real = pytest.importorskip("torch")
@@ -182,3 +199,17 @@ def test_pieces_match_torch():
         x, y = torch.zeros(shape).permute(perm), real.zeros(shape).permute(perm)
         assert x.is_contiguous() == y.is_contiguous(), (shape, perm)
     assert torch.zeros(4, 4)[:, ::2].is_contiguous() == real.zeros(4, 4)[:, ::2].is_contiguous()
+    for shape, dt in [((2, 3), "float64"), ((0,), "int64"), ((), "bool")]:
+        x, y = torch.ones(shape, dtype=getattr(torch, dt)), real.ones(shape, dtype=getattr(real, dt))
+        for f in ("zeros_like", "ones_like", "empty_like", "rand_like"):
+            if f == "rand_like" and dt != "float64":
+                continue
+            a, b = getattr(torch, f)(x), getattr(real, f)(y)
+            assert tuple(a.shape) == tuple(b.shape) and str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
+    for spec in ["cpu", "cuda", "cuda:1", "cuda:3"]:
+        assert str(torch.device(spec)) == str(real.device(spec))
+    for bad in ["gpu", "cuda:x", "cuda:-1"]:
+        with pytest.raises(RuntimeError):
+            torch.device(bad)
+        with pytest.raises(RuntimeError):
+            real.device(bad)

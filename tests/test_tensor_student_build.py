@@ -34,7 +34,10 @@ def pieces_not_done():
     (lambda: cl.arange(6.0).view(2, 3).t().contiguous(), "is_contiguous"),
     (lambda: cl.nn.Flatten()(cl.ones(2, 3, 4)), "flatten"),
     (lambda: float(cl.ones(1)), "item"),
-    (lambda: cl.tensor(np.ones(2)), "as_tensor"),
+    (lambda: cl.asarray(np.ones(2)), "as_tensor"),
+    (lambda: cl.tensor(np.ones(2)), "from_numpy"),
+    (lambda: cl.device("cuda:0"), "device"),
+    (lambda: cl.zeros_like(cl.ones(2)), "empty_like"),
     (lambda: np.asarray(cl.ones(2)), "array"),
     (lambda: cl.ones(2).double(), "to"),
 ])

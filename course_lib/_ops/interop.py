@@ -50,14 +50,15 @@ def numpy(self, *, force=False):
     返回与张量共享内存的 numpy 数组（不拷贝），即 ``self._data``。和 torch 一样：
     需要梯度的张量抛 ``RuntimeError``（提示用 ``detach()``）；
     不在 cpu 上的张量抛 ``TypeError``（提示先 ``.cpu()``）。
-    ``force=True`` 时先 ``detach()`` 再 ``cpu()``，然后照常返回。
+    ``force=True`` 时先 ``detach()``，不在 cpu 上时再 ``cpu()``，然后照常返回。
     Like torch: a tensor that requires grad raises ``RuntimeError`` (use ``detach()``), one not on
     the cpu raises ``TypeError`` (use ``.cpu()``); ``force=True`` detaches and moves it to the cpu
     first. ``np.asarray(t)`` and ``tolist()`` come here.
     """
     ### BEGIN SOLUTION
     if force:
-        return self.detach().cpu().numpy()
+        t = self.detach()
+        return (t if t.device.type == "cpu" else t.cpu()).numpy()
     if self.requires_grad:
         raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                            "Use tensor.detach().numpy() instead.")

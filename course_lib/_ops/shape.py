@@ -73,18 +73,18 @@ def reshape(self, *shape):
     """Like ``view`` when possible (shares memory), else a copy. 能视图则视图，否则拷贝。"""
     d = self._data
     shp = _infer(_shape_arg(shape, "reshape", "shape"), d.size, d.shape)
-    contiguous = self.is_contiguous()  # a contiguous tensor is always viewed, as torch
     try:
         r = reshape_view(d, shp)
-        node = F.ViewBackward0 if contiguous else F.ReshapeAliasBackward0  # torch's names
+        node = F.ViewBackward0 if d.flags.c_contiguous else F.ReshapeAliasBackward0  # torch
         return _graph(_view_of(r, self), self, node, shape=d.shape)
-    except ValueError:
-        if contiguous:  # the piece said contiguous, the memory says otherwise
-            raise RuntimeError(f"is_contiguous() is True for a tensor with shape {list(d.shape)} "
-                               f"and strides {list(self.stride())} that cannot be viewed as "
-                               f"{list(shp)}") from None
-        r = d.reshape(shp)
-        return _graph(_wrap(r), self, F.UnsafeViewBackward0, shape=d.shape)
+    except ValueError:  # torch: _unsafe_view(contiguous copy); the piece is_contiguous decides
+        c = self.contiguous()
+        try:
+            r = reshape_view(c._data, shp)
+        except ValueError:  # contiguous() gave back memory that still cannot be viewed
+            raise RuntimeError(f"contiguous() returned a tensor with strides {list(c.stride())} "
+                               f"that cannot be viewed as {list(shp)}") from None
+        return _graph(_wrap(r), c, F.UnsafeViewBackward0, shape=d.shape)
 
 
 def unflatten(self, dim, sizes):

@@ -128,7 +128,9 @@ def empty(shape, device=None, dtype=None):
 
 
 def zeros_like(t):
-    return _wrap(xp_of(t._data).zeros_like(t._data))
+    """Zeros like ``t`` (an optimizer's state) through ``torch.zeros_like`` (lesson 03's
+    ``empty_like`` decides shape, dtype and device)."""
+    return _cl().zeros_like(t.detach())
 
 
 def scalar_tensor(v):
