@@ -34,25 +34,35 @@ def summary(lesson: str, results: list) -> str:
     return "\n".join(lines)
 
 
-def plot(lesson: str, results: list, path: Path) -> Path | None:
-    """Histogram of the totals (PNG), or None when there is nothing to plot."""
-    if not results:
-        return None
+def figure(lesson: str, results: list):
+    """The histogram of the totals: whole numbers of students on the y axis, the mean as a
+    line named in the legend outside the axes (nothing covers the bars)."""
     import matplotlib
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
     mx = max(r["max_score"] for r in results)
     totals = [r["total"] for r in results]
-    fig, ax = plt.subplots(figsize=(6, 3.2))
+    fig, ax = plt.subplots(figsize=(7, 3.2))
     ax.hist(totals, bins=min(20, max(5, len(totals) // 3)), range=(0, mx or 1),
             color="#4c72b0", edgecolor="white")
     ax.axvline(statistics.fmean(totals), color="#c44e52", linestyle="--",
                label=f"mean {statistics.fmean(totals):.1f}")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(f"total / {mx:g}")
     ax.set_ylabel("students")
     ax.set_title(f"{lesson}: {len(totals)} students")
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
+    return fig
+
+
+def plot(lesson: str, results: list, path: Path) -> Path | None:
+    """Histogram of the totals (PNG), or None when there is nothing to plot."""
+    if not results:
+        return None
+    import matplotlib.pyplot as plt
+    fig = figure(lesson, results)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.png")
     fig.savefig(tmp, dpi=100)

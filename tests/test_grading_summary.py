@@ -26,3 +26,17 @@ def test_histogram_is_a_png(tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000
     assert not list((tmp_path / "g").glob("*.tmp.png"))
     assert plot("00_setup", [], tmp_path / "none.png") is None
+
+
+def test_histogram_ticks_are_whole_students_and_the_legend_covers_no_bar():
+    import matplotlib.pyplot as plt
+
+    from autograder.summary import figure
+    fig = figure("00_setup", [_res("a", (10, 20)), _res("b", (5, 0))])
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 >= ax.get_window_extent().x1  # outside the axes, right of the bars
+    plt.close(fig)
