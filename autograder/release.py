@@ -301,29 +301,32 @@ def publish_git(course: Path, message: str | None = None) -> str:
     return git("rev-parse", "HEAD")
 
 
-def publish_exchange(course: Path, root: Path = ROOT, course_id: str | None = None,
+def publish_exchange(course: Path, course_id: str | None = None,
                      exchange: str | None = None) -> list:
     """``nbgrader release_assignment`` of every lesson notebook of the student course into the
-    nbgrader exchange (``Exchange.root``, ``CourseDirectory.course_id`` from the nbgrader
-    configuration unless given). Returns the released lesson ids."""
-    import subprocess
-    import sys
+    nbgrader exchange. ``Exchange.root`` and ``CourseDirectory.course_id`` come from the nbgrader
+    configuration in effect (as for ``nbgrader release_assignment`` run here) unless given.
+    Returns the released lesson ids."""
+    from nbgrader.apps import NbGraderAPI, NbGraderApp
+    from nbgrader.coursedir import CourseDirectory
+    ensure_bin_on_path()
     course = Path(course).resolve()
     lessons = sorted(p.parent.name for p in course.glob("*/*.ipynb") if p.stem == p.parent.name)
     with tempfile.TemporaryDirectory(prefix="course-exchange-") as tmp:
+        argv = [f"--CourseDirectory.root={course.parent}",
+                f"--CourseDirectory.release_directory={course.name}",
+                f"--CourseDirectory.db_url=sqlite:///{Path(tmp) / 'gradebook.db'}",
+                "--ExchangeReleaseAssignment.force=True"]
+        argv += [f"--CourseDirectory.course_id={course_id}"] if course_id else []
+        argv += [f"--Exchange.root={exchange}"] if exchange else []
+        app = NbGraderApp()
+        app.initialize(argv)  # reads nbgrader_config.py files like the nbgrader command
+        api = NbGraderAPI(CourseDirectory(config=app.config), config=app.config)
         for lesson in lessons:
-            cmd = [sys.executable, "-m", "nbgrader", "release_assignment", lesson, "--force",
-                   f"--CourseDirectory.root={course.parent}",
-                   f"--CourseDirectory.release_directory={course.name}",
-                   f"--CourseDirectory.db_url=sqlite:///{Path(tmp) / 'gradebook.db'}",
-                   "--ExchangeReleaseAssignment.force=True"]
-            if course_id:
-                cmd.append(f"--CourseDirectory.course_id={course_id}")
-            if exchange:
-                cmd.append(f"--Exchange.root={exchange}")
-            r = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
-            if r.returncode != 0:
-                raise RuntimeError(f"nbgrader release_assignment {lesson} failed:\n{r.stdout}{r.stderr}")
+            res = api.release_assignment(lesson)
+            if not res.get("success"):
+                raise RuntimeError(f"nbgrader release_assignment {lesson} failed:\n"
+                                   f"{res.get('log', '')}{res.get('error', '')}")
     return lessons
 
 

@@ -38,9 +38,9 @@ class ExerciseNotDone(NotImplementedError):
         self.lesson, self.name, self.key = lesson, name, key
         super().__init__(
             f"练习尚未完成：第 {lesson} 课的练习 '{name}'（{key}）。"
-            f"请先在 lessons/{lesson}/{lesson}.ipynb 中完成它并运行该单元格。\n"
+            f"请先在课程文件夹的 {lesson}/{lesson}.ipynb 中完成它并运行该单元格。\n"
             f"Exercise not done yet: '{name}' of lesson {lesson} ({key}). "
-            f"Complete it in lessons/{lesson}/{lesson}.ipynb and run that cell first."
+            f"Complete it in {lesson}/{lesson}.ipynb of the course folder and run that cell first."
         )
 
 
@@ -144,10 +144,17 @@ def implements(key: str):
 # ------------------------------------------------------------------ earlier notebooks
 
 def lessons_dir() -> Path:
-    """Where the student's lesson notebooks are: $COURSE_LESSONS_DIR, else the folder that
-    holds the student build (``lessons/course_lib`` → ``lessons``)."""
+    """Where the student's lesson notebooks (``NN_topic/NN_topic.ipynb``) are: $COURSE_LESSONS_DIR,
+    else the student course that holds this course_lib, else (course_lib installed elsewhere,
+    e.g. on JupyterHub) the folder above the kernel's lesson folder, or the current one."""
     env = os.environ.get(LESSONS_ENV)
-    return Path(env) if env else Path(__file__).resolve().parent.parent
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent.parent
+    for d in (here, Path.cwd().parent, Path.cwd()):
+        if any(d.glob("[0-9][0-9]_*/[0-9][0-9]_*.ipynb")):
+            return d
+    return here
 
 
 def _answer_source(lesson: str, name: str):

@@ -4,8 +4,6 @@
     course status                which exercises are done
     course submit NOTEBOOK...    zip for the course platform (or --exchange: nbgrader submit)
     course doctor                environment check
-
-The instructor's ``course`` (autograder.cli) adds release, grade and feedback to these.
 """
 from __future__ import annotations
 

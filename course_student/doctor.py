@@ -69,7 +69,7 @@ def run(cmd, timeout=15.0):
     return p.returncode, p.stdout.strip(), p.stderr.strip()
 
 
-def major_minor(version):
+def version_tuple(version):
     """'12.1.105' → (12, 1); None stays None."""
     if version is None:
         return None
@@ -275,7 +275,7 @@ def check_grading_sandbox(r: Report):
 
 
 def _extra_for(driver_cuda):
-    return "cuda13" if driver_cuda and major_minor(driver_cuda) >= (13, 0) else "cuda12"
+    return "cuda13" if driver_cuda and version_tuple(driver_cuda) >= (13, 0) else "cuda12"
 
 
 def check_gpu(r: Report, require_gpu=False):
@@ -284,7 +284,7 @@ def check_gpu(r: Report, require_gpu=False):
     r.facts.update(smi, nvcc=nvcc, **cp)
     bad = FAIL if require_gpu else WARN
 
-    old_driver = smi["driver_cuda"] and major_minor(smi["driver_cuda"]) < (12, 0)
+    old_driver = smi["driver_cuda"] and version_tuple(smi["driver_cuda"]) < (12, 0)
     if smi["driver"] and not old_driver:
         r.add("NVIDIA driver", OK, f"{smi['driver']} (CUDA ≤ {smi['driver_cuda']})", require_gpu)
     elif smi["driver"]:
@@ -327,7 +327,7 @@ def check_gpu(r: Report, require_gpu=False):
     # Do the versions fit together?  版本是否匹配？
     runtime = cp["runtime_cuda"] or (f"{cp['cupy_wheel_cuda']}.0" if cp["cupy_wheel_cuda"] else None)
     if smi["driver_cuda"] and runtime:
-        if major_minor(runtime) <= major_minor(smi["driver_cuda"]):
+        if version_tuple(runtime) <= version_tuple(smi["driver_cuda"]):
             r.add("driver ↔ runtime", OK, f"runtime CUDA {runtime} ≤ driver CUDA {smi['driver_cuda']}")
         else:
             r.add("driver ↔ runtime", bad,
@@ -337,7 +337,7 @@ def check_gpu(r: Report, require_gpu=False):
                   f"Driver {smi['driver']} is too old: it supports CUDA ≤ {smi['driver_cuda']} but CuPy "
                   f"needs CUDA {runtime}. Update the driver to one that supports CUDA {runtime}, or install "
                   "the CuPy that fits the driver (`pip install -e '.[cuda12]'`).")
-    if nvcc and smi["driver_cuda"] and major_minor(nvcc) > major_minor(smi["driver_cuda"]):
+    if nvcc and smi["driver_cuda"] and version_tuple(nvcc) > version_tuple(smi["driver_cuda"]):
         r.add("driver ↔ nvcc", WARN, f"mismatch: nvcc CUDA {nvcc} > driver CUDA {smi['driver_cuda']}",
               False, "用 nvcc 编译的程序会报 “driver version is insufficient”：升级驱动或换用较旧的工具包。",
               "Programs built with this nvcc fail with 'driver version is insufficient': update the "

@@ -171,6 +171,6 @@ def test_disabled_nbgrader_extensions_are_reported(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("text,expected", [("12.1.105", (12, 1)), ("12", (12, 0)), ("12.10", (12, 10))])
-def test_major_minor(text, expected):
-    assert doctor.major_minor(text) == expected
-    assert doctor.major_minor("12.10") > doctor.major_minor("12.9")
+def test_version_tuple(text, expected):
+    assert doctor.version_tuple(text) == expected
+    assert doctor.version_tuple("12.10") > doctor.version_tuple("12.9")
