@@ -15,7 +15,6 @@ have no secret: their pages stay in ``OUT/feedback/`` to hand back by hand.
 """
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -26,15 +25,14 @@ from .config import ensure_bin_on_path
 
 def stage(lesson: str, submissions: Path, out: Path) -> tuple[list, list]:
     """Lay out the feedback as nbgrader's; return (staged students, skipped with reasons)."""
-    from .grade import collect
+    from .grade import collect, load_result
     root = out / "work" / "handback"
     shutil.rmtree(root, ignore_errors=True)
     found = collect(lesson, submissions, out / "work")
     staged, skipped = [], []
     for res_file in sorted((out / "work" / "results").glob("*.json")):
-        try:
-            res = json.loads(res_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        res = load_result(out / "work", res_file.stem)  # only results this run folder signed
+        if res is None:
             continue
         student = res.get("student")
         if res.get("lesson") != lesson or student is None:

@@ -65,6 +65,8 @@ def grading_build(lesson: str) -> tuple:
             (tmp / "autograder").mkdir()
             for m in SANDBOX_MODULES:
                 shutil.copyfile(Path(__file__).parent / m, tmp / "autograder" / m)
+            import compileall  # the jail cannot write __pycache__: compile once here
+            compileall.compile_dir(str(tmp), quiet=1, workers=1)
             for p in [tmp, *tmp.rglob("*")]:  # readable by the jail's own uid, writable by no one
                 os.chmod(p, 0o555 if p.is_dir() else 0o444)
             (tmp / "ready").parent.chmod(0o755)

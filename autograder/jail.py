@@ -27,19 +27,17 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import queue
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from pathlib import Path
 
 UID_BASE = 60000
 SCRATCH = "/tmp"  # the writable tmpfs inside the jail
 _ETC = ("/etc/ld.so.cache", "/etc/localtime", "/etc/fonts", "/etc/mime.types")
 _UNSANDBOXED = [False]
-_UIDS: queue.Queue = queue.Queue()
-_UIDS_MADE = [0]
 
 
 class JailUnavailable(RuntimeError):
@@ -140,16 +138,26 @@ def wrap(argv: list, *, ro: dict, uid: int, scratch_mb: int = 256, cwd: str = SC
 
 @contextlib.contextmanager
 def uid_slot():
-    """A uid of its own for one jail at a time (60000, 60001, …), given back after its end."""
-    try:
-        uid = _UIDS.get_nowait()
-    except queue.Empty:
-        uid = UID_BASE + _UIDS_MADE[0]
-        _UIDS_MADE[0] += 1
-    try:
-        yield uid
-    finally:
-        _UIDS.put(uid)
+    """A uid of its own for one jail at a time (60000, 60001, …), unique on this machine: every
+    grader process (several `course grade` may run at once) takes it under an exclusive lock
+    (``flock``, released when the process ends), so no two jails share a uid, a process count
+    or a clean-up. 每个沙箱独占一个 uid（跨进程加锁）。"""
+    import fcntl
+    lockdir = Path(tempfile.gettempdir()) / f"course-jail-uids-{os.geteuid()}"
+    lockdir.mkdir(mode=0o700, exist_ok=True)
+    for uid in range(UID_BASE, UID_BASE + 999):
+        fd = os.open(lockdir / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        try:
+            yield uid
+        finally:
+            os.close(fd)  # releases the lock
+        return
+    raise JailUnavailable("没有空闲的沙箱 uid / no free jail uid (999 jails at once?)")
 
 
 def missing_reason() -> str:
