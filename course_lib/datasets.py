@@ -59,14 +59,6 @@ class Digits(Dataset):
             label = self.target_transform(label)
         return img, label
 
-    def _course_batch(self, idx):
-        """[images (B, 1, 8, 8), labels (B,)] in one gather (DataLoader fast path)."""
-        if self.transform is not None or self.target_transform is not None:
-            return None
-        from ._tensor import _wrap
-
-        return [_wrap(self.data._data[idx]), _wrap(self.targets._data[idx])]
-
     def __repr__(self):
         split = "Train" if self.train else "Test"
         return (f"Dataset Digits\n    Number of datapoints: {len(self)}\n    Split: {split}\n"

@@ -76,28 +76,6 @@ no_grad = grad_mode.no_grad
 enable_grad = grad_mode.enable_grad
 
 
-def add_grads_(params, alpha):
-    """``p.add_(p.grad, alpha=alpha)`` under no_grad for every p in ``params``, on the numpy
-    arrays (an optimizer's hot path, one call for all). Returns the parameters it could not
-    do so (other devices, read-only memory, int parameters …) for ``add_``; skips p.grad None."""
-    rest = []
-    for p in params:
-        g = p._grad
-        if g is None:
-            continue
-        d, gd = p._data, g._data
-        if type(d) is _ndarray and type(gd) is _ndarray and gd.shape == d.shape:
-            try:
-                _add(d, gd * alpha, out=d, casting="same_kind")  # what add_ computes
-            except (ValueError, TypeError):  # add_ raises torch's error for these
-                rest.append(p)
-                continue
-            p._ver[0] += 1
-        else:
-            rest.append(p)
-    return rest
-
-
 _ndarray, _add = np.ndarray, np.add
 
 

@@ -1,20 +1,18 @@
-"""Private differentiable ops behind nn layers and losses, each ONE graph node with a fused
-backward (torch's grad_fn names). Layers call these, never the public exercise pieces.
-This file: shared helpers, linear, relu, dropout; losses and softmax in ``_loss_ops``,
-conv / pool in ``_conv_ops`` (all re-exported here).
+"""Private differentiable ops behind nn layers, each ONE graph node with a fused backward
+(torch's grad_fn names): shared helpers, relu, dropout; loss checks and binary cross entropy in
+``_loss_ops``, conv / pool in ``_conv_ops`` (all re-exported here). Linear layers and the
+softmax-family losses call the public lesson-05 pieces of ``functional.py`` instead.
 
-nn 层与损失函数背后的私有可微运算：每个运算是计算图中的一个节点，反向传播是融合的
-（节点名与 torch 的 grad_fn 相同）。网络层只调用这些私有函数，不调用公开的练习函数。
+nn 层背后的私有可微运算（节点名与 torch 的 grad_fn 相同）。线性层与 softmax 系列损失调用
+``functional.py`` 中公开的第 05 课练习函数。
 """
 from __future__ import annotations
-
-import sys
 
 import numpy as np
 
 from .._backend import xp_of
 from ..autograd.grad_mode import STATE
-from ..autograd.functions.pointwise import ReluBackward0 as _ReluNode
+from ..autograd.functions.pointwise import ReluBackward0
 from ..autograd.node import NO_EDGE, Node, attach, attach1, edge, fit
 from . import _glue as G
 
@@ -63,141 +61,6 @@ def _same_device(*ts):
     common_device(*[t for t in ts if t is not None and isinstance(t, G.Tensor)])
 
 
-# ---------------------------------------------------------------- linear
-# torch's graph exactly: AddmmBackward0 with edges (bias, input, TBackward0 → weight), MmBackward0
-# with (input, TBackward0 → weight); other ranks are viewed to 2-D and back, like torch.
-class TBackward0(Node):
-    __slots__ = ()
-
-    def backward(self, g):  # a view keeps the array type
-        return (g.T,)
-
-
-class _LinearNode(Node):
-    """2-D input: edges (bias, input, TBackward0 → weight) or (input, TBackward0 → weight)."""
-    __slots__ = ("meta",)
-
-    def backward(self, g):
-        x, w = self.saved
-        has_b, xshape, xdt, wdt, need_x, need_w, need_b = self.meta
-        gx = gb = gwt = None
-        if need_x:
-            gx = g @ w
-            if gx.shape != xshape or gx.dtype != xdt:
-                gx = fit(gx, xshape, xdt)
-        if has_b and need_b:
-            gb = _sum_r(g, 0) if type(g) is _ndarray else g.sum(0)
-            if gb.dtype != wdt:
-                gb = gb.astype(wdt)
-        if need_w:  # (gᵀx)ᵀ: TBackward0 transposes it back to a C-contiguous (out, in) array
-            gwt = g.T @ x
-            if gwt.dtype != wdt:
-                gwt = gwt.astype(wdt)
-            gwt = gwt.T
-        outs = (gb, gx, gwt) if has_b else (gx, gwt)
-        return outs if type(g) is _ndarray else _same_type(outs, g)
-
-
-class AddmmBackward0(_LinearNode):
-    __slots__ = ()
-
-
-class MmBackward0(_LinearNode):
-    __slots__ = ()
-
-
-class _ReshapeNode(Node):
-    """The view/reshape around an N-D linear (torch's names; the gradient is reshaped back)."""
-    __slots__ = ("shape",)
-
-    @_keep_device
-    def backward(self, g):
-        return (g.reshape(self.shape),)
-
-
-class ViewBackward0(_ReshapeNode):
-    __slots__ = ()
-
-
-class UnsafeViewBackward0(_ReshapeNode):
-    __slots__ = ()
-
-
-class UnsqueezeBackward0(_ReshapeNode):
-    __slots__ = ()
-
-
-class SqueezeBackward4(_ReshapeNode):
-    __slots__ = ()
-
-
-def _reshaped(t, shape, cls):
-    out = _wrap(t._data.reshape(shape), t._data)
-    if STATE[0] and t._requires_grad:
-        node = cls()
-        node.shape = t._data.shape
-        attach(out, node, (t,))
-    return out
-
-
-def _linear(input, weight, bias=None):
-    """y = x Wᵀ + b as one fused node (AddmmBackward0 for 2-D input with bias)."""
-    try:
-        x, w = input._data, weight._data
-        b = None if bias is None else bias._data
-    except AttributeError:
-        raise _arg_type_error("linear", ("input", "weight", "bias"), (input, weight, bias)) from None
-    tx = type(x)
-    if type(w) is not tx or (b is not None and type(b) is not tx):
-        _same_device(input, weight, bias)
-    if (x.ndim != 2 or w.ndim != 2 or w.dtype != x.dtype or x.shape[1] != w.shape[1]
-            or x.dtype is _BOOL
-            or (b is not None and (b.dtype != w.dtype or b.ndim != 1 or b.shape[0] != w.shape[0]))):
-        return _linear_general(input, weight, bias)  # other ranks, or torch's errors
-    out = x @ w.T
-    if bias is not None:
-        out += bias._data
-    if out.dtype != x.dtype and x.dtype == w.dtype:
-        out = out.astype(x.dtype)
-    res = G._wrap(out) if tx is _ndarray else _wrap(out, x)
-    if not STATE[0]:
-        return res
-    rx, rw = input._requires_grad, weight._requires_grad
-    rb = bias is not None and bias._requires_grad
-    if rx or rw or rb:
-        node = (AddmmBackward0 if bias is not None else MmBackward0)()
-        node.saved = (x, w)
-        node.meta = (bias is not None, x.shape, x.dtype, w.dtype, rx, rw, rb)
-        node.save_versions(input, weight)
-        ew = NO_EDGE
-        if rw:  # weight.t() → TBackward0 (its output tensor is never needed: only the edge)
-            tn = TBackward0()
-            tn.next_functions = (edge(weight),)
-            ew = (tn, 0)
-        # as node.attach does, with the TBackward0 edge given directly
-        node.next_functions = (edge(bias), edge(input), ew) if bias is not None else (edge(input), ew)
-        res._grad_fn = node
-        res._requires_grad = True
-    return res
-
-
-class ReluBackward0(_ReluNode):
-    """torch's ReluBackward0 (the class of ``Tensor.relu``'s node, with a direct backward):
-    g·(r > 0), written into g when the engine is its only holder (refs: the engine's, this
-    argument and getrefcount's own) and it is a plain writable array."""
-    __slots__ = ()
-
-    def backward(self, g):
-        (r,) = self.saved
-        if (type(g) is _ndarray and _getrefcount(g) <= 3 and g.base is None
-                and g.flags.writeable and g.dtype.kind == "f"):
-            return (_multiply(g, r > 0, out=g),)
-        return (g * (r > 0),)
-
-
-_multiply, _getrefcount = np.multiply, sys.getrefcount
-
-
 def _relu(input):
     """nn.ReLU / F.relu: max(x, 0) with torch's ReluBackward0 node (saves the result)."""
     try:
@@ -216,11 +79,21 @@ def _relu(input):
     return res
 
 
-def _linear_general(input, weight, bias):
-    """F.linear's cases off the hot path: N-D input (viewed to 2-D and back, as torch), 1-D
-    weight, bias that broadcasts, and torch's errors (shapes, dtypes) in torch's order."""
-    x, w = input._data, weight._data
-    b = None if bias is None else bias._data
+def linear_checks(input, weight, bias):
+    """torch's errors for F.linear's arguments (types, devices, ranks, shapes, dtypes) in
+    torch's order; returns quietly when the arguments are fine (F.linear computes)."""
+    try:
+        x, w = input._data, weight._data
+        b = None if bias is None else bias._data
+    except AttributeError:
+        raise _arg_type_error("linear", ("input", "weight", "bias"), (input, weight, bias)) from None
+    tx = type(x)
+    if type(w) is not tx or (b is not None and type(b) is not tx):
+        _same_device(input, weight, bias)
+    if (x.ndim == 2 and w.ndim == 2 and w.dtype == x.dtype and x.shape[1] == w.shape[1]
+            and x.dtype is not _BOOL
+            and (b is None or (b.dtype == w.dtype and b.ndim == 1 and b.shape[0] == w.shape[0]))):
+        return  # the common case
     if x.ndim == 0 or w.ndim == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
                            f"{x.ndim}D and {w.ndim}D")
@@ -232,8 +105,7 @@ def _linear_general(input, weight, bias):
         if x.shape[-1] != w.shape[0]:
             raise RuntimeError(f"size mismatch, got input ({_mm_shape(x).split('x')[0]}), mat "
                                f"({_mm_shape(x)}), vec ({w.shape[0]})")
-        out = input.matmul(weight)
-        return out if bias is None else out + bias
+        return
     if b is not None and b.dtype != w.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {G.dtype_name(bias)} "
                            f"and {G.dtype_name(weight)}")
@@ -265,18 +137,13 @@ def _linear_general(input, weight, bias):
                 _add_error(out_shape, b.shape)
             if not fits:
                 raise expand_error(bias, (rows, n_out))
-            if x.ndim == 1:
-                return (_linear(input, weight, None) + bias).reshape(out_shape)
         else:  # matmul, then add_ in place
             _add_error(out_shape, b.shape)
-        return _linear(input, weight, None) + bias
-    # N-D input: torch views it to 2-D, runs addmm / mm, views back (same graph names)
-    one_d = x.ndim == 1
-    x2 = _reshaped(input, (-1, x.shape[-1]),
-                   UnsqueezeBackward0 if (one_d and bias is None) else ViewBackward0)
-    r = _linear(x2, weight, bias)
-    cls = ViewBackward0 if bias is not None else (SqueezeBackward4 if one_d else UnsafeViewBackward0)
-    return _reshaped(r, x.shape[:-1] + (n_out,), cls)
+
+def _mm_shape(x):
+    return f"{x.shape[0] if x.ndim > 1 else 1}x{x.shape[-1]}" if x.ndim <= 2 else \
+        f"{int(x.size // x.shape[-1])}x{x.shape[-1]}"
+
 
 
 def _add_error(out_shape, shape):
@@ -307,20 +174,7 @@ def _arg_type_error(fn, names, values):
     return TypeError(f"{fn}(): arguments must be Tensors")
 
 
-def _mm_shape(x):
-    return f"{x.shape[0] if x.ndim > 1 else 1}x{x.shape[-1]}" if x.ndim <= 2 else \
-        f"{int(x.size // x.shape[-1])}x{x.shape[-1]}"
-
-
 # ---------------------------------------------------------------- dropout
-class MulBackward0(Node):
-    __slots__ = ()
-
-    @_keep_device
-    def backward(self, g):
-        return (g * self.saved,)
-
-
 def _dropout(input, p=0.5, training=True, inplace=False):
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -333,11 +187,7 @@ def _dropout(input, p=0.5, training=True, inplace=False):
     else:
         mask = (G.uniform_array(x.shape, x.dtype, x) >= p).astype(x.dtype)
         mask *= x.dtype.type(1.0 / (1.0 - p))
-    out = _wrap(x * mask, x)
-    if _needs(input):
-        node = MulBackward0()
-        node.saved = mask
-        attach(out, node, (input,))
+    out = input * _wrap(mask, x)  # MulBackward0: autograd's node, the mask a constant
     if inplace:
         return G.assign_inplace(input, out)
     return out
@@ -345,10 +195,7 @@ def _dropout(input, p=0.5, training=True, inplace=False):
 
 # losses / softmax family and conv / pool live in their own files (they use the helpers above)
 from ._loss_ops import (  # noqa: E402,F401
-    AbsBackward0, BinaryCrossEntropyBackward0, BinaryCrossEntropyWithLogitsBackward0,
-    DivBackward1, LogSoftmaxBackward0, MeanBackward0, MseLossBackward0, NegBackward0,
-    NllLossBackward0, SoftmaxBackward0, SumBackward0, _bce, _bce_with_logits, _ce_2d,
-    _check_reduction, _cross_entropy, _float_data, _log_softmax, _nll_loss, _pair_loss,
-    _softmax, _target_array)
+    BinaryCrossEntropyBackward0, BinaryCrossEntropyWithLogitsBackward0, _bce, _bce_with_logits,
+    _check_reduction, _check_weight, _class_targets, _float_data)
 from ._conv_ops import (  # noqa: E402,F401
     ConvolutionBackward0, MaxPool2DWithIndicesBackward0, _conv2d, _conv_padding, _max_pool2d)

@@ -1,14 +1,17 @@
 """``course_lib.nn.functional``: stateless layers, activations and losses (torch.nn.functional).
 
 无状态的网络层、激活函数与损失函数（接口同 torch.nn.functional）。
-``linear``, ``log_softmax`` and ``mse_loss`` are lesson-05 exercises: library layers never call
-them (they call the private fused ops in ``_ops``), so the student build works before they are done.
+Lesson-05 pieces: ``linear`` (nn.Linear), ``log_softmax`` and ``nll_loss`` (cross_entropy,
+CrossEntropyLoss, NLLLoss, nn.LogSoftmax), ``mse_loss`` (MSELoss). Layers and losses call these
+public functions, so a student's answer carries every model built on them.
 """
 from __future__ import annotations
 
 import warnings
 
 import numpy as np
+
+import course_lib as torch  # the solution regions are written as a student writes them
 
 from ..exercises import exercise
 from . import _glue as G
@@ -39,13 +42,20 @@ def linear(input, weight, bias=None):
     """Affine map y = x Wᵀ + b. 仿射变换 y = x Wᵀ + b。
 
     input (*, in_features), weight (out_features, in_features), bias (out_features,) or None
-    → output (*, out_features).  Like torch: 2-D input with bias is one ``addmm``.
+    → output (*, out_features).  Like torch: with a bias, the input is viewed as 2-D rows and
+    ``torch.addmm(bias, rows, weightᵀ)`` (bias + rows @ weightᵀ in one node) is viewed back;
+    without one, ``input.matmul(weight.t())``.
     """
+    _ops.linear_checks(input, weight, bias)  # torch's errors for bad arguments
     ### BEGIN SOLUTION
-    # textbook: output = input.matmul(weight.t()); output = output + bias (if given).
-    # torch computes it as one addmm for 2-D input (views to 2-D and back otherwise); the
-    # private op does exactly that, so the graph (grad_fn names) is torch's.
-    return _ops._linear(input, weight, bias)
+    if bias is None:
+        return input.matmul(weight.t())
+    if input.dim() == 2:
+        return torch.addmm(bias, input, weight.t())
+    if bias.dim() == 1 or input.dim() == 1:  # rows (N, in) → addmm → back to (*, out)
+        out = torch.addmm(bias, input.reshape(-1, input.shape[-1]), weight.t())
+        return out.reshape(*input.shape[:-1], out.shape[-1])
+    return input.matmul(weight.t()) + bias
     ### END SOLUTION
 
 
@@ -161,7 +171,10 @@ def _softmax_dim(ndim):
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim(input.dim())
-    return _ops._softmax(input, dim, dtype)
+    _ops._float_data(input, dim, dtype)  # torch's errors (type, dim, integer dtype)
+    if input.numel() == 0:
+        return input.clone() if dtype is None else input.to(dtype)
+    return input.softmax(dim, dtype=dtype)
 
 
 @exercise("05_nn", "log_softmax", key="course_lib.nn.functional.log_softmax")
@@ -169,25 +182,88 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """log(softmax(x)) along ``dim``, computed stably. 数值稳定地计算 log(softmax(x))。
 
     output[i] = x[i] − log Σ_j exp(x[j]) (sums over ``dim``); same shape as ``input``.
-    Subtract the max along ``dim`` first (log-sum-exp trick) so logits of ±1000 give no
-    inf/nan. 先减去 ``dim`` 上的最大值（log-sum-exp 技巧），±1000 的输入也不会溢出。
-    ``dtype``: cast the input first. ``dim=None``: torch's legacy choice (warns).
+    Stable: with m = max_j x[j] (a constant: no gradient through it), x[i] − m ≤ 0 and
+    output[i] = (x[i] − m) − log Σ_j exp(x[j] − m): logits of ±1000 give no inf/nan.
+    先减去最大值 m（log-sum-exp 技巧），±1000 的输入也不会溢出。
     """
-    ### BEGIN SOLUTION
-    # textbook: shifted = input - input.amax(dim, keepdim=True).detach()
-    #           return shifted - shifted.exp().sum(dim, keepdim=True).log()
-    # the private op computes the same in one LogSoftmaxBackward0 node, as torch does.
     if dim is None:
         dim = _softmax_dim(input.dim())
-    return _ops._log_softmax(input, dim, dtype)
+    _ops._float_data(input, dim, dtype, True)  # torch's errors (type, dim, integer dtype)
+    if dtype is not None:
+        input = input.to(dtype)
+    if input.numel() == 0:  # nothing to normalise (and no max to take)
+        return input.clone()
+    ### BEGIN SOLUTION
+    shifted = input - input.detach().amax(dim, keepdim=True)
+    return shifted - shifted.logsumexp(dim, keepdim=True)
     ### END SOLUTION
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
+    """log_softmax over the class dim (1, or 0 for one sample), then nll_loss — torch's two
+    nodes; class probabilities and label smoothing as torch (aten cross_entropy_loss)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _class_target(input, target, "cross_entropy_loss")
-    return _ops._cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)
+    _ops._check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+    x, t = input._data, target._data
+    if type(x) is not type(t) or weight is not None:
+        _ops._same_device(input, target, weight)
+    if x.ndim == 0:
+        raise ValueError("Expected input to have at least 1 dimension, got 0")
+    cdim = 0 if x.ndim == 1 else 1
+    if t.dtype.kind not in "iuf":
+        raise RuntimeError(f"expected scalar type Long but found {G.dtype_name(target)}")
+    if weight is not None:
+        _ops._check_weight(input, weight)
+    logp = log_softmax(input, cdim)
+    if t.dtype.kind == "f":  # class probabilities (same shape as input)
+        return _prob_cross_entropy(logp, target, weight, reduction, label_smoothing, cdim)
+    loss = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing == 0:
+        return loss
+    return _smoothed(loss, logp, target, weight, ignore_index, reduction, label_smoothing, cdim)
+
+
+def _class_weight(weight, logp, cdim):
+    """``weight`` (C,) shaped to broadcast along the class dim of ``logp``."""
+    return weight.reshape((-1,) + (1,) * (logp.dim() - cdim - 1))
+
+
+def _prob_cross_entropy(logp, target, weight, reduction, eps, cdim):
+    c = logp.shape[cdim]
+    if eps > 0:
+        target = target * (1 - eps) + eps / c
+    if weight is not None:
+        target = target * _class_weight(weight, logp, cdim)
+    loss = (logp * target).sum(cdim)
+    if reduction == "none":
+        return -loss
+    if reduction == "sum":
+        return -loss.sum()
+    return -loss.sum() / (logp.numel() // c if c else 0)
+
+
+def _smoothed(nll, logp, target, weight, ignore_index, reduction, eps, cdim):
+    """(1 − ε)·nll + ε/C · Σ_c −w_c·logp_c (ignored samples count 0), torch's normalisation."""
+    c = logp.shape[cdim]
+    if cdim == 0:
+        logp, target = logp.unsqueeze(0), target.reshape(1)
+        cdim = 1
+    w = logp if weight is None else logp * _class_weight(weight, logp, cdim)
+    keep = target != ignore_index
+    smooth = -w.sum(cdim) * keep
+    if reduction == "none":
+        smooth = smooth.reshape(nll.shape)
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    elif weight is None:
+        smooth = smooth.sum() / keep.sum()
+    else:
+        smooth = smooth.sum() / weight[target[keep]].sum()
+    return (1 - eps) * nll + smooth * (eps / c)
 
 
 _I64, _U8 = np.dtype("int64"), np.dtype("uint8")
@@ -218,11 +294,72 @@ def _class_target(input, target, what):
                            f"{G.dtype_name(target)}")
 
 
+@exercise("05_nn", "nll_loss", key="course_lib.nn.functional.nll_loss")
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
+    """Negative log-likelihood of class indices. 负对数似然损失。
+
+    input (N, C) log-probabilities, target (N,) class indices in [0, C):
+      loss_i = −w[t_i] · input[i, t_i]   (w = weight, all ones if None;
+               0 with weight 0 where t_i == ignore_index)
+    reduction 'none' → (N,) losses; 'sum' → Σ loss_i; 'mean' → Σ loss_i / Σ w[t_i] over the
+    samples not ignored (a weighted mean: with no weight, the plain mean).
+    (C,) with a 0-d target and (N, C, d1, …) with (N, d1, …) are reshaped to that case.
+    """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _class_target(input, target, "nll_loss_nd")
-    return _ops._nll_loss(input, target, weight, ignore_index, reduction)
+    _nll_checks(input, target, weight, reduction, ignore_index)
+    if input.dim() > 2 and tuple(target.shape) != (input.shape[0],) + tuple(input.shape[2:]):
+        raise RuntimeError(f"Expected target size {[input.shape[0]] + list(input.shape[2:])}, "
+                           f"got {list(target.shape)}")
+    if input.dim() != 2:  # one sample (C,), or (N, C, d1, …): rows of classes, and back
+        c = input.shape[0 if input.dim() == 1 else 1]
+        rows = input.reshape(1, c) if input.dim() == 1 else input.movedim(1, -1).reshape(-1, c)
+        loss = nll_loss(rows, target.reshape(-1), weight, None, ignore_index, None, reduction)
+        if reduction != "none":
+            return loss
+        return loss.reshape(()) if input.dim() == 1 else loss.reshape(target.shape)
+    ### BEGIN SOLUTION
+    rows = torch.arange(input.shape[0])
+    keep = target != ignore_index
+    if weight is None and keep.all():       # every sample counts once: the plain mean
+        loss = -input[rows, target]         # −input[i, t_i]
+        if reduction == "none":
+            return loss
+        return loss.sum() if reduction == "sum" else loss.mean()
+    classes = target * keep                 # ignored samples pick class 0 with weight 0
+    w = keep.to(input.dtype) if weight is None else weight[classes] * keep
+    loss = -input[rows, classes] * w
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    return loss.sum() / w.sum()             # weighted mean over the samples kept
+    ### END SOLUTION
+
+
+def _nll_checks(input, target, weight, reduction, ignore_index):
+    """torch's errors for nll_loss's arguments (reduction, devices, dtypes, shapes, weight)."""
+    _ops._check_reduction(reduction)
+    x = input._data
+    if type(x) is not type(target._data) or weight is not None:
+        _ops._same_device(input, target, weight)
+    if x.dtype.kind not in "fc":
+        raise NotImplementedError(f'"nll_loss{"2d_forward" if x.ndim > 2 else ""}_out_frame" '
+                                  f"not implemented for '{G.dtype_name(input)}'")
+    t = _ops._class_targets(x, target._data)
+    if x.ndim >= 2 and t.ndim >= 1 and t.shape[0] != x.shape[0]:
+        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target "
+                         f"batch_size ({t.shape[0]}).")
+    if t.dtype.kind not in "iu":
+        raise RuntimeError(f"expected scalar type Long but found {G.dtype_name(target)}")
+    if weight is not None:
+        _ops._check_weight(input, weight)
+    c = x.shape[0 if x.ndim == 1 else 1]
+    if t.size and (int(t.min()) < 0 or int(t.max()) >= c):
+        bad = t[(t != ignore_index) & ((t < 0) | (t >= c))]
+        if bad.size:
+            raise IndexError(f"Target {int(bad.reshape(-1)[0])} is out of bounds.")
 
 
 @exercise("05_nn", "mse_loss", key="course_lib.nn.functional.mse_loss")
@@ -231,28 +368,23 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
     loss_i = (input_i − target_i)² (broadcast; shapes normally equal), optionally × weight_i;
     reduction: 'mean' → average of all loss_i (a 0-d tensor), 'sum' → their sum,
-    'none' → the per-element tensor; anything else → ValueError
-    "{reduction} is not a valid value for reduction".
+    'none' → the per-element tensor.
     """
-    ### BEGIN SOLUTION
-    # textbook: loss = (input - target) ** 2 (* weight); then .mean() / .sum() / as is.
-    # the private op does that in one MseLossBackward0 node, as torch does.
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    if reduction not in ("none", "mean", "sum"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    return _mse_loss(input, target, reduction, weight)  # warns on mismatched sizes, like torch
-    ### END SOLUTION
-
-
-def _mse_loss(input, target, reduction="mean", weight=None):
-    """Fused mse (one MseLossBackward0 node) for nn.MSELoss."""
-    _pair_shapes(input, target)
+    _ops._check_reduction(reduction)
+    _pair_shapes(input, target)  # warns on mismatched sizes, like torch
     if input._data.dtype.kind not in "fc" and target._data.dtype.kind not in "fc":
         raise NotImplementedError(f"\"mse_cpu\" not implemented for '{G.dtype_name(input)}'")
-    if weight is None:
-        return _ops._pair_loss("mse", input, target, reduction)
-    loss = _ops._pair_loss("mse", input, target, "none") * weight
-    return loss if reduction == "none" else (loss.sum() if reduction == "sum" else loss.mean())
+    ### BEGIN SOLUTION
+    loss = (input - target) ** 2
+    if weight is not None:
+        loss = loss * weight
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    return loss.mean()
+    ### END SOLUTION
 
 
 def _pair_shapes(input, target):
@@ -263,27 +395,25 @@ def _pair_shapes(input, target):
         raise AttributeError(f"'{type(bad).__name__}' object has no attribute 'size'")
     if x.shape != y.shape:
         from .._ops._util import broadcast_error
+        G.warn_size(x.shape, y.shape)
         try:
             np.broadcast_shapes(x.shape, y.shape)
         except ValueError:
-            G.warn_size(x.shape, y.shape)
             raise broadcast_error(x.shape, y.shape) from None
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """mean(|input − target|) (or 'sum' / 'none'), optionally × weight. 平均绝对误差。"""
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    return _l1_loss(input, target, reduction, weight)
-
-
-def _l1_loss(input, target, reduction="mean", weight=None):
+    _ops._check_reduction(reduction)
     _pair_shapes(input, target)
     if input._data.dtype.kind not in "fc" and target._data.dtype.kind not in "fc" \
             and reduction == "mean":
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
                            f"floating point or complex dtype. Got: {G.dtype_name(input)}")
-    if weight is None:
-        return _ops._pair_loss("l1", input, target, reduction)
-    loss = _ops._pair_loss("l1", input, target, "none") * weight
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
     return loss if reduction == "none" else (loss.sum() if reduction == "sum" else loss.mean())
 
 

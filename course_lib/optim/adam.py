@@ -4,8 +4,9 @@
 """
 from __future__ import annotations
 
+import course_lib as torch  # the solution region is written as a student writes it
+
 from ..exercises import exercise
-from ..nn import _glue as G
 from .optimizer import Optimizer
 
 __all__ = ["Adam"]
@@ -46,9 +47,9 @@ class Adam(Optimizer):
           (amsgrad: v_max ← max(v_max, v), used instead of v)
           p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + eps)
         """
+        loss = self._closure(closure)  # closure() with grad enabled, or None
         ### BEGIN SOLUTION
-        loss = self._closure(closure)
-        with G.no_grad():
+        with torch.no_grad():
             for group in self.param_groups:
                 beta1, beta2 = group["betas"]
                 lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
@@ -58,13 +59,13 @@ class Adam(Optimizer):
                     g = -p.grad if group["maximize"] else p.grad
                     state = self.state[p]
                     if len(state) == 0:
-                        state["step"] = G.scalar_tensor(0.0)
-                        state["exp_avg"] = G.zeros_like(p)
-                        state["exp_avg_sq"] = G.zeros_like(p)
+                        state["step"] = torch.tensor(0.0)
+                        state["exp_avg"] = torch.zeros_like(p)
+                        state["exp_avg_sq"] = torch.zeros_like(p)
                         if group["amsgrad"]:
-                            state["max_exp_avg_sq"] = G.zeros_like(p)
-                    state["step"].add_(1)
-                    t = G.value(state["step"])
+                            state["max_exp_avg_sq"] = torch.zeros_like(p)
+                    state["step"] += 1
+                    t = state["step"].item()
                     if wd != 0:
                         if group["decoupled_weight_decay"]:
                             p.mul_(1 - lr * wd)
@@ -74,9 +75,10 @@ class Adam(Optimizer):
                     m.lerp_(g, 1 - beta1)
                     v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
                     if group["amsgrad"]:
-                        v = G.maximum_(state["max_exp_avg_sq"], v)
+                        v = state["max_exp_avg_sq"]
+                        v.copy_(torch.maximum(v, state["exp_avg_sq"]))
                     step_size = lr / (1 - beta1 ** t)
                     denom = (v.sqrt() / (1 - beta2 ** t) ** 0.5).add_(eps)
                     p.addcdiv_(m, denom, value=-step_size)
-        return loss
         ### END SOLUTION
+        return loss

@@ -4,8 +4,9 @@
 """
 from __future__ import annotations
 
+import course_lib as torch  # the solution region is written as a student writes it
+
 from ..exercises import exercise
-from ..nn import _glue as G
 from .optimizer import Optimizer
 
 __all__ = ["SGD"]
@@ -38,35 +39,26 @@ class SGD(Optimizer):
           p ← p − lr·g        (in place, under no_grad; buf kept in self.state[p]["momentum_buffer"])
         Returns closure() if a closure is given, else None.
         """
+        loss = self._closure(closure)  # closure() with grad enabled, or None
         ### BEGIN SOLUTION
-        loss = self._closure(closure)
-        rest = []  # (group, p) for the general update below
-        for group in self.param_groups:
-            params = group["params"]
-            if group["momentum"] == 0 and group["weight_decay"] == 0 and not group["maximize"]:
-                # plain SGD: p ← p − lr·g straight on the arrays (the same two numpy ops as
-                # p.add_(g, alpha=-lr), no grad mode needed); the rest goes the general way
-                params = G.add_grads_(params, -group["lr"])
-            if params:
-                rest.extend((group, p) for p in params)
-        if not rest:
-            return loss
-        with G.no_grad():
-            for group, p in rest:
-                if p.grad is None:
-                    continue
+        with torch.no_grad():
+            for group in self.param_groups:
                 lr, momentum = group["lr"], group["momentum"]
-                g = -p.grad if group["maximize"] else p.grad
-                if group["weight_decay"] != 0:
-                    g = g.add(p, alpha=group["weight_decay"])
-                if momentum != 0:
-                    state = self.state[p]
-                    buf = state.get("momentum_buffer")
-                    if buf is None:
-                        buf = state["momentum_buffer"] = g.clone().detach()
-                    else:
-                        buf.mul_(momentum).add_(g, alpha=1 - group["dampening"])
-                    g = g.add(buf, alpha=momentum) if group["nesterov"] else buf
-                p.add_(g, alpha=-lr)
-        return loss
+                dampening, weight_decay = group["dampening"], group["weight_decay"]
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    g = -p.grad if group["maximize"] else p.grad
+                    if weight_decay != 0:
+                        g = g.add(p, alpha=weight_decay)
+                    if momentum != 0:
+                        state = self.state[p]
+                        buf = state.get("momentum_buffer")
+                        if buf is None:
+                            buf = state["momentum_buffer"] = g.clone().detach()
+                        else:
+                            buf.mul_(momentum).add_(g, alpha=1 - dampening)
+                        g = g.add(buf, alpha=momentum) if group["nesterov"] else buf
+                    p.add_(g, alpha=-lr)
         ### END SOLUTION
+        return loss

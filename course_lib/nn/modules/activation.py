@@ -54,9 +54,8 @@ class Softmax(Module):
             self.dim = None
 
     def forward(self, input):
-        from ..functional import _softmax_dim
-        dim = _softmax_dim(input.dim()) if self.dim is None else self.dim
-        return _ops._softmax(input, dim)
+        from ..functional import softmax
+        return softmax(input, self.dim, _stacklevel=5)
 
     def extra_repr(self):
         return f"dim={self.dim}"
@@ -64,6 +63,5 @@ class Softmax(Module):
 
 class LogSoftmax(Softmax):
     def forward(self, input):
-        from ..functional import _softmax_dim
-        dim = _softmax_dim(input.dim()) if self.dim is None else self.dim
-        return _ops._log_softmax(input, dim)
+        from ..functional import log_softmax
+        return log_softmax(input, self.dim, _stacklevel=5)

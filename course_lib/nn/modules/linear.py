@@ -5,7 +5,7 @@ import math
 
 from .. import _glue as G
 from .. import init
-from .._ops import _linear
+from .. import functional as F
 from ..parameter import Parameter
 from .module import Module
 
@@ -49,8 +49,8 @@ class Linear(Module):
     def forward(self, input):
         ps = self._parameters  # what self.weight / self.bias find, without __getattr__'s search
         if type(self) is Linear and "weight" in ps and "bias" in ps:
-            return _linear(input, ps["weight"], ps["bias"])
-        return _linear(input, self.weight, self.bias)
+            return F.linear(input, ps["weight"], ps["bias"])
+        return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

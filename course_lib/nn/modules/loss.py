@@ -1,12 +1,11 @@
 """Loss modules: MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss.
 
-损失函数模块。它们调用私有的融合运算（不调用公开的练习函数）。
+损失函数模块：调用 ``nn.functional`` 的公开函数（第 05 课的练习也在其中）。
 """
 from __future__ import annotations
 
-from .. import _ops
-from ..functional import (_bce, _bce_logits, _class_target, _l1_loss, _legacy_reduction,
-                          _mse_loss)
+from .. import functional as F
+from ..functional import _bce, _bce_logits, _legacy_reduction
 from .module import Module
 
 __all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]
@@ -28,14 +27,14 @@ class MSELoss(_Loss):
     """mean((input − target)²) (or 'sum' / 'none'). 均方误差。"""
 
     def forward(self, input, target):
-        return _mse_loss(input, target, self.reduction)
+        return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
     """mean(|input − target|). 平均绝对误差。"""
 
     def forward(self, input, target):
-        return _l1_loss(input, target, self.reduction)
+        return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class NLLLoss(_WeightedLoss):
@@ -47,14 +46,14 @@ class NLLLoss(_WeightedLoss):
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
-        _class_target(input, target, "nll_loss_nd")
-        return _ops._nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+        return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index,
+                          reduction=self.reduction)
 
 
 class CrossEntropyLoss(_WeightedLoss):
     """input (N, C) raw scores (logits), target (N,) class indices or (N, C) probabilities.
 
-    交叉熵 = log_softmax + nll，融合计算与反向传播（梯度 softmax − onehot）。
+    交叉熵 = log_softmax + nll_loss（两个都是第 05 课的练习）。
     """
 
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -65,9 +64,9 @@ class CrossEntropyLoss(_WeightedLoss):
 
     def forward(self, input, target):
         b = self._buffers  # (self.weight without Module.__getattr__'s search)
-        _class_target(input, target, "cross_entropy_loss")  # F.cross_entropy's checks
-        return _ops._cross_entropy(input, target, b["weight"] if "weight" in b else self.weight,
-                                   self.ignore_index, self.reduction, self.label_smoothing)
+        return F.cross_entropy(input, target, b["weight"] if "weight" in b else self.weight,
+                               ignore_index=self.ignore_index, reduction=self.reduction,
+                               label_smoothing=self.label_smoothing)
 
 
 class BCELoss(_WeightedLoss):

@@ -10,6 +10,8 @@ from .. import _glue as G
 from . import _module_repr as _mr, _state_dict as _sd
 from ._module_repr import _addindent  # noqa: F401  (container.py and torch's home of it)
 from ._state_dict import _IncompatibleKeys  # noqa: F401  (torch's home of the class)
+import course_lib as torch  # the solution regions are written as a student writes them
+
 from ...exercises import exercise
 from ..parameter import Parameter
 
@@ -114,48 +116,56 @@ class Module:
 
     register_module = add_module
 
+    @exercise("05_nn", "module_setattr", key="course_lib.nn.Module.__setattr__")
     def __setattr__(self, name, value):
-        def remove_from(*dicts):
-            for d in dicts:
-                if name in d:
-                    if isinstance(d, dict):
-                        del d[name]
-                    else:
-                        d.discard(name)
+        """``self.name = value`` registers what it assigns. 赋值即注册。
 
+        Parameter → ``self._parameters[name]``; Module → ``self._modules[name]`` (the name is
+        removed from the other stores and from ``__dict__``); None or a Parameter for a name
+        already in ``_parameters`` (anything else: TypeError); None or a Module for a name in
+        ``_modules``; None or a Tensor for a name in ``_buffers``; anything else is a plain
+        attribute (``object.__setattr__``). Assigning a Parameter / Module before
+        ``Module.__init__()`` ran: AttributeError.
+        参数 → ``_parameters``；子模块 → ``_modules``；已登记为缓冲区的名字 → ``_buffers``；
+        其余是普通属性。
+        """
+        ### BEGIN SOLUTION
         params = self.__dict__.get("_parameters")
-        if isinstance(value, Parameter):
+        if isinstance(value, torch.nn.Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            remove_from(self.__dict__, self._buffers, self._modules, self._non_persistent_buffers_set)
+            for store in (self.__dict__, self._buffers, self._modules):
+                store.pop(name, None)
+            self._non_persistent_buffers_set.discard(name)
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{G.typename(value)}' as parameter '{name}' "
+                raise TypeError(f"cannot assign '{torch.typename(value)}' as parameter '{name}' "
                                 "(course_lib.nn.Parameter or None expected)")
             self.register_parameter(name, value)
         else:
             modules = self.__dict__.get("_modules")
-            if isinstance(value, Module):
+            buffers = self.__dict__.get("_buffers")
+            if isinstance(value, torch.nn.Module):
                 if modules is None:
                     raise AttributeError("cannot assign module before Module.__init__() call")
-                remove_from(self.__dict__, self._parameters, self._buffers,
-                            self._non_persistent_buffers_set)
+                for store in (self.__dict__, self._parameters, self._buffers):
+                    store.pop(name, None)
+                self._non_persistent_buffers_set.discard(name)
                 modules[name] = value
             elif modules is not None and name in modules:
                 if value is not None:
-                    raise TypeError(f"cannot assign '{G.typename(value)}' as child module "
+                    raise TypeError(f"cannot assign '{torch.typename(value)}' as child module "
                                     f"'{name}' (torch.nn.Module or None expected)")
                 modules[name] = value
+            elif buffers is not None and name in buffers:
+                if value is not None and not isinstance(value, torch.Tensor):
+                    raise TypeError(f"cannot assign '{torch.typename(value)}' as buffer '{name}' "
+                                    "(torch.Tensor or None expected)")
+                buffers[name] = value
             else:
-                buffers = self.__dict__.get("_buffers")
-                if buffers is not None and name in buffers:
-                    if value is not None and not isinstance(value, G.Tensor):
-                        raise TypeError(f"cannot assign '{G.typename(value)}' as buffer '{name}' "
-                                        "(torch.Tensor or None expected)")
-                    buffers[name] = value
-                else:
-                    object.__setattr__(self, name, value)
+                object.__setattr__(self, name, value)
+        ### END SOLUTION
 
     def __getattr__(self, name):
         d = self.__dict__
@@ -183,65 +193,36 @@ class Module:
     def __setstate__(self, state):
         self.__dict__.update(state)
 
-    # ---- iteration ----
-    def parameters(self, recurse=True):
-        """Yield every parameter once (no exercise piece on this path)."""
-        seen = set()
-        mods = self._walk() if recurse else (self,)
-        for m in mods:
-            for p in m._parameters.values():
-                if p is not None and id(p) not in seen:
-                    seen.add(id(p))
-                    yield p
-
-    def _walk(self):
-        """Every sub-module once, depth-first pre-order (private helper)."""
-        seen, stack = set(), [self]
-        while stack:
-            m = stack.pop()
-            if id(m) in seen:
-                continue
-            seen.add(id(m))
-            yield m
-            stack.extend(c for c in reversed(list(m._modules.values())) if c is not None)
-
-    @exercise("05_nn", "named_parameters", key="course_lib.nn.Module.named_parameters")
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
-        """Yield ``(name, parameter)`` pairs: this module's own first, then each child's.
-
-        先产出本模块自己的参数，再按注册顺序递归子模块；名字用 ``.`` 连接，
-        如 ``"0.weight"``；同一个参数对象只产出一次。
-        Own parameters first, then each child's recursively in registration order; names are
-        joined with ``.`` (``"0.weight"``); a parameter object shared twice is yielded once.
-        """
-        ### BEGIN SOLUTION
-        seen = set()
-        if recurse:
-            modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
-        else:
-            modules = [(prefix, self)]
-        for mod_prefix, module in modules:
-            for name, p in module._parameters.items():
-                if p is None or (remove_duplicate and id(p) in seen):
+    # ---- iteration: every walk goes through named_modules (a lesson-05 piece) ----
+    def _named_members(self, get_members_fn, prefix="", recurse=True, remove_duplicate=True):
+        """(name, member) of every module of the walk, each object once (torch's helper)."""
+        memo = set()
+        modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+                   if recurse else [(prefix, self)])
+        for module_prefix, module in modules:
+            for k, v in get_members_fn(module):
+                if v is None or v in memo:
                     continue
-                seen.add(id(p))
-                yield (mod_prefix + "." if mod_prefix else "") + name, p
-        ### END SOLUTION
+                if remove_duplicate:
+                    memo.add(v)
+                yield module_prefix + ("." if module_prefix else "") + k, v
+
+    def parameters(self, recurse=True):
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        """(name, parameter) pairs, own first then each child's; names joined with ``.``."""
+        yield from self._named_members(lambda m: m._parameters.items(), prefix, recurse,
+                                       remove_duplicate)
 
     def buffers(self, recurse=True):
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
-        seen = set()
-        modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
-                   if recurse else [(prefix, self)])
-        for mod_prefix, module in modules:
-            for name, b in module._buffers.items():
-                if b is None or (remove_duplicate and id(b) in seen):
-                    continue
-                seen.add(id(b))
-                yield (mod_prefix + "." if mod_prefix else "") + name, b
+        yield from self._named_members(lambda m: m._buffers.items(), prefix, recurse,
+                                       remove_duplicate)
 
     def children(self):
         for _, m in self.named_children():
@@ -258,19 +239,33 @@ class Module:
         for _, m in self.named_modules():
             yield m
 
+    @exercise("05_nn", "named_modules", key="course_lib.nn.Module.named_modules")
     def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """Yield ``(name, module)`` for this module and every sub-module, depth first.
+
+        先产出 ``(prefix, self)``，再按注册顺序递归每个子模块（跳过 None），名字用 ``.`` 连接，
+        如 ``"0"``、``"block.1"``；``remove_duplicate=True`` 时同一个模块对象只产出一次
+        （``memo`` 记住已产出模块的 id）。parameters()、state_dict()、train()、zero_grad()
+        都靠这次遍历。
+        ``(prefix, self)`` first, then each child (None skipped) recursively in registration
+        order, names joined with ``.`` (``"0"``, ``"block.1"``); with ``remove_duplicate`` a
+        module object shared twice is yielded once (``memo`` holds what was yielded).
+        parameters(), state_dict(), train() and zero_grad() all rely on this walk.
+        """
+        ### BEGIN SOLUTION
         if memo is None:
             memo = set()
-        if id(self) in memo and remove_duplicate:
-            return
         if remove_duplicate:
-            memo.add(id(self))
+            if self in memo:
+                return
+            memo.add(self)
         yield prefix, self
-        for name, m in self._modules.items():
-            if m is None:
+        for name, module in self._modules.items():
+            if module is None:
                 continue
-            sub = prefix + ("." if prefix else "") + name
-            yield from m.named_modules(memo, sub, remove_duplicate)
+            child_prefix = prefix + ("." if prefix else "") + name
+            yield from module.named_modules(memo, child_prefix, remove_duplicate)
+        ### END SOLUTION
 
     def get_submodule(self, target):
         mod = self
@@ -307,8 +302,9 @@ class Module:
     def train(self, mode=True):
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
-        for m in self._walk():
-            object.__setattr__(m, "training", mode)
+        object.__setattr__(self, "training", mode)
+        for module in self.children():
+            module.train(mode)
         return self
 
     def eval(self):
@@ -335,7 +331,7 @@ class Module:
     # ---- device / dtype ----
     def _apply(self, convert):
         """Convert every parameter, gradient and buffer in place (identity is kept)."""
-        for m in self._walk():
+        for m in self.modules():
             for p in m._parameters.values():
                 if p is not None:
                     G.convert_inplace(p, convert)

@@ -1,13 +1,15 @@
 """``DataLoader``: iterate a dataset in (shuffled) mini-batches.
 
 ``DataLoader``：按（可打乱的）小批次遍历数据集。``generator=`` 让打乱可复现。
-A ``TensorDataset`` with the default collate is gathered with one fancy index per tensor
-(same values as stacking single samples, much faster).
+Iteration (``__iter__``) and collation (``default_collate``) are lesson-06 pieces. One fast
+path: a ``TensorDataset`` with the default collate and the built-in samplers, whose batches
+are fixed by the inputs — the rows of each tensor — is gathered with one index per tensor.
 """
 from __future__ import annotations
 
+from ...exercises import exercise
 from ...nn import _glue as G
-from .collate import _collate, default_convert
+from .collate import default_collate, default_convert
 from .dataset import TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
@@ -49,7 +51,8 @@ class DataLoader:
         self.worker_init_fn = worker_init_fn
         self._default_collate = collate_fn is None
         if collate_fn is None:
-            collate_fn = _collate if batch_size is not None or batch_sampler is not None else default_convert
+            collate_fn = (default_collate if batch_size is not None or batch_sampler is not None
+                          else default_convert)
         self.collate_fn = collate_fn
 
     @property
@@ -62,29 +65,34 @@ class DataLoader:
         return len(self.sampler)
 
     def _fast(self):
-        """TensorDataset/Digits + default collate + built-in samplers → gather whole batches."""
-        ds = self.dataset
-        ok = (type(ds).__getitem__ is TensorDataset.__getitem__
-              or (hasattr(type(ds), "_course_batch") and ds._course_batch([0]) is not None))
-        return (ok and self._default_collate and self._auto_collation and len(ds) > 0
+        """TensorDataset + default collate + built-in samplers: batches are rows, gathered."""
+        return (type(self.dataset) is TensorDataset and self._default_collate
+                and self._auto_collation and len(self.dataset) > 0
                 and type(self.batch_sampler) is BatchSampler
                 and type(self.sampler) in (RandomSampler, SequentialSampler))
 
+    @exercise("06_training", "dataloader_iter", key="course_lib.utils.data.DataLoader.__iter__")
     def __iter__(self):
-        if self._fast():
-            return self._iter_fast()
-        return self._iter_slow()
+        """Yield the batches of one epoch. 产出一个 epoch 的所有批次。
 
-    def _iter_slow(self):
-        ds = self.dataset
-        if not self._auto_collation:
-            for i in self.sampler:
-                yield self.collate_fn(ds[i])
+        ``self.batch_sampler`` yields lists of indices (``batch_size`` of them, in the
+        sampler's order: 0…n−1, or ``randperm(n, generator)`` with ``shuffle=True``; the last
+        short one dropped with ``drop_last``); fetch those samples from ``self.dataset`` and
+        merge them with ``self.collate_fn``. With ``batch_size=None`` (``batch_sampler`` is
+        None) each index of ``self.sampler`` gives one sample, passed to ``collate_fn`` alone.
+        ``batch_sampler`` 产出下标列表；取出这些样本，用 ``collate_fn`` 合成一个批次。
+        """
+        if self._fast():  # TensorDataset rows: the same batches, one gather per tensor
+            yield from self._iter_fast()
             return
-        getitems = getattr(ds, "__getitems__", None)
-        for idx in self.batch_sampler:
-            samples = getitems(idx) if callable(getitems) else [ds[i] for i in idx]
-            yield self.collate_fn(samples)
+        ### BEGIN SOLUTION
+        if self.batch_sampler is None:
+            for index in self.sampler:
+                yield self.collate_fn(self.dataset[index])
+            return
+        for indices in self.batch_sampler:
+            yield self.collate_fn([self.dataset[i] for i in indices])
+        ### END SOLUTION
 
     def _iter_fast(self):
         import numpy as np
@@ -94,11 +102,9 @@ class DataLoader:
         bs = self.batch_size
         stop = total - (total % bs if self.drop_last else 0)
         ds = self.dataset
-        custom = getattr(ds, "_course_batch", None)
         wrap = G._wrap
         # in order on the CPU: each batch is a slice copied (new memory, like stacking samples)
-        sliced = (order is None and custom is None
-                  and all(type(t._data) is np.ndarray for t in ds.tensors))
+        sliced = order is None and all(type(t._data) is np.ndarray for t in ds.tensors)
         for s in range(0, stop, bs):
             if sliced:
                 yield [wrap(t._data[s:s + bs].copy()) for t in ds.tensors]
@@ -107,10 +113,7 @@ class DataLoader:
                 idx = np.arange(s, min(s + bs, total))
             else:
                 idx = order[s:s + bs]
-            if custom is not None:
-                yield custom(idx)
-            else:
-                yield [G.gather_rows(t, idx) for t in ds.tensors]
+            yield [G.gather_rows(t, idx) for t in ds.tensors]
 
     def __repr__(self):
         return object.__repr__(self)

@@ -9,8 +9,9 @@ import itertools
 import math
 import warnings
 
+import course_lib as torch  # the solution region is written as a student writes it
+
 from ...exercises import exercise
-from ...nn import _glue as G
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split"]
 
@@ -85,24 +86,6 @@ class ConcatDataset(Dataset):
         return self.datasets[d][idx - start]
 
 
-def _split_lengths(n, lengths):
-    """Turn fractions summing to 1 into counts (torch's rule: round-robin the remainder)."""
-    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
-        counts = []
-        for i, frac in enumerate(lengths):
-            if frac < 0 or frac > 1:
-                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
-            counts.append(int(math.floor(n * frac)))
-        for i in range(n - sum(counts)):
-            counts[i % len(counts)] += 1
-        for i, c in enumerate(counts):
-            if c == 0:
-                warnings.warn(f"Length of split at index {i} is 0. "
-                              "This might result in an empty dataset.", stacklevel=3)
-        return counts
-    return list(lengths)
-
-
 @exercise("06_training", "random_split", key="course_lib.utils.data.random_split")
 def random_split(dataset, lengths, generator=None):
     """Split ``dataset`` into non-overlapping random ``Subset``s of the given lengths.
@@ -115,10 +98,26 @@ def random_split(dataset, lengths, generator=None):
     ``randperm(len(dataset), generator=generator)``, cut in order.
     """
     ### BEGIN SOLUTION
-    lengths = _split_lengths(len(dataset), lengths)
-    if sum(lengths) != len(dataset):
+    n = len(dataset)
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:  # fractions → counts
+        counts = []
+        for i, frac in enumerate(lengths):
+            if frac < 0 or frac > 1:
+                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+            counts.append(int(math.floor(n * frac)))
+        for i in range(n - sum(counts)):  # the remainder, round-robin from the first
+            counts[i % len(counts)] += 1
+        for i, c in enumerate(counts):
+            if c == 0:
+                warnings.warn(f"Length of split at index {i} is 0. "
+                              "This might result in an empty dataset.")
+        lengths = counts
+    if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    indices = G.randperm(sum(lengths), generator=generator).tolist()
-    return [Subset(dataset, indices[end - n:end])
-            for end, n in zip(itertools.accumulate(lengths), lengths)]
+    indices = torch.randperm(n, generator=generator).tolist()
+    splits, start = [], 0
+    for length in lengths:
+        splits.append(torch.utils.data.Subset(dataset, indices[start:start + length]))
+        start += length
+    return splits
     ### END SOLUTION
