@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_reference_runs_never_overlap_and_are_computed_once(monkeypatch):
-    source = (ROOT / "autograder/hidden/05_nn/test_named_parameters.py").read_text(encoding="utf-8")
+    source = (ROOT / "autograder/hidden/00_setup/test_parse_driver_version.py").read_text(encoding="utf-8")
     running, peak, calls = [0], [0], [0]
     real = cases.run_case
     guard = threading.Lock()
@@ -35,7 +35,7 @@ def test_reference_runs_never_overlap_and_are_computed_once(monkeypatch):
     def worker(i):
         start.wait()
         # two lessons' worth of keys at once: the same exercise and a different source text
-        results.append(hidden_grade.reference_results("05_nn", "named_parameters",
+        results.append(hidden_grade.reference_results("00_setup", "parse_driver_version",
                                                       source + ("\n" if i % 2 else "")))
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(6)]
