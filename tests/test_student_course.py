@@ -159,3 +159,98 @@ def test_fresh_venv_install_holds_no_answer(student_course, tmp_path):
                         ignore=shutil.ignore_patterns("__pycache__"))
     assert leaks(installed) == []
     assert twins(installed) == [], "\n".join(map(str, twins(installed)))
+
+
+def _fill_answers(nb_path: Path, lesson: str, only: set | None = None) -> int:
+    """Put the solution's answer (markers removed) in each answer cell of a released notebook."""
+    import nbformat
+    solution = nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solution.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = nbformat.read(nb_path, as_version=4)
+    filled = 0
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution") and gid in answers \
+                and (only is None or gid in only):
+            cell.source = re.sub(r"\n?[ \t]*### (BEGIN|END) SOLUTION[^\n]*", "", answers[gid])
+            filled += 1
+    nbformat.write(nb, nb_path)
+    return filled
+
+
+def _run(cmd, cwd, env=None):
+    r = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, f"{cmd}:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
+    return r.stdout
+
+
+@pytest.mark.slow
+def test_the_instructors_path_end_to_end(student_course, tmp_path):
+    """release → publish (nbgrader exchange; git) → a student fetches, answers, checks and submits
+    through the exchange, another clones the git course and submits a zip → nbgrader collect →
+    course grade → course feedback → the student fetches the feedback → grades export (CSV and the
+    nbgrader gradebook, read by nbgrader export)."""
+    lesson = "00_setup"
+    bindir = Path(sys.executable).parent
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "PYTHONPATH"))}
+    base["PATH"] = f"{bindir}{os.pathsep}{base.get('PATH', '')}"
+    exchange = tmp_path / "exchange"
+    (exchange / "c101" / "inbound").mkdir(parents=True)
+    nbconf = (f"c = get_config()  # noqa: F821\nc.Exchange.root = {str(exchange)!r}\n"
+              f"c.Exchange.cache = {str(tmp_path / 'cache')!r}\n"
+              "c.CourseDirectory.course_id = 'c101'\n")
+    # the instructor publishes the student course: exchange and its own git repository
+    course = tmp_path / "published" / "student-course"
+    shutil.copytree(student_course, course)
+    assert lesson in publish_exchange(course, course_id="c101", exchange=str(exchange))
+    publish_git(course)
+    student_cmd = [sys.executable, "-m", "course_student.cli"]
+
+    # student s1 (JupyterHub): the student course installed for them (PYTHONPATH here), fetch,
+    # answer, check, submit through the exchange
+    s1 = tmp_path / "s1"
+    s1.mkdir()
+    (s1 / "nbgrader_config.py").write_text(nbconf)
+    env1 = dict(base, PYTHONPATH=str(course), HOME=str(s1))
+    _run([sys.executable, "-m", "nbgrader", "fetch_assignment", lesson], s1, env1)
+    nb1 = s1 / lesson / f"{lesson}.ipynb"
+    assert _fill_answers(nb1, lesson) >= 3
+    assert "all visible checks pass" in _run(student_cmd + ["check", nb1], s1, env1)
+    _run(student_cmd + ["submit", nb1, "--exchange", "--student", "s1"], s1, env1)
+
+    # student s2: clones the git course, answers one exercise, submits a zip
+    clone = tmp_path / "s2" / "student-course"
+    _run(["git", "clone", "-q", course, clone], tmp_path)
+    env2 = dict(base, PYTHONPATH=str(clone), HOME=str(tmp_path / "s2"))
+    nb2 = clone / lesson / f"{lesson}.ipynb"
+    assert _fill_answers(nb2, lesson, only={"ex_parse_driver_version"}) == 1
+    _run(student_cmd + ["submit", nb2, "--student", "s2", "--out", tmp_path / "inbox"], clone, env2)
+
+    # the instructor collects, grades, hands the feedback back, exports
+    instructor = tmp_path / "instructor"
+    instructor.mkdir()
+    (instructor / "nbgrader_config.py").write_text(
+        nbconf + f"c.CourseDirectory.root = {str(instructor)!r}\n"
+                 f"c.CourseDirectory.db_url = 'sqlite:///{tmp_path / 'collect.db'}'\n")
+    _run([sys.executable, "-m", "nbgrader", "collect", lesson], instructor, base)
+    shutil.copy(tmp_path / "inbox" / f"s2_{lesson}.zip", instructor / "submitted")
+    cli = [sys.executable, "-m", "autograder.cli"]
+    _run(cli + ["grade", lesson, "--submissions", "submitted", "--out", "grading", "--jobs", "1"],
+         instructor, base)
+    import csv
+    rows = list(csv.DictReader((instructor / "grading" / "grades.csv").open()))
+    total = {r["student"]: float(r["score"]) for r in rows if r["exercise"] == "total"}
+    full = {r["student"]: float(r["max_score"]) for r in rows if r["exercise"] == "total"}
+    assert set(total) == {"s1", "s2"} and total["s1"] == full["s1"] and 0 < total["s2"] < full["s2"]
+    _run(cli + ["feedback", lesson, "--submissions", "submitted", "--out", "grading"], instructor,
+         base)
+    _run([sys.executable, "-m", "nbgrader", "fetch_feedback", lesson, "--student=s1"], s1, env1)
+    assert list((s1 / lesson / "feedback").glob(f"*/{lesson}.html"))
+    _run([sys.executable, "-m", "nbgrader", "export", "--db",
+          f"sqlite:///{instructor / 'grading' / 'gradebook.db'}", "--to", tmp_path / "export.csv"],
+         instructor, base)
+    exported = {r["student_id"]: float(r["score"])
+                for r in csv.DictReader((tmp_path / "export.csv").open())
+                if r["assignment"] == lesson}
+    assert exported == total
