@@ -1,7 +1,8 @@
 """``Tensor.sum_to_size``: the reverse of broadcasting (lesson 04 exercise).
 
-``Tensor.sum_to_size``：广播的逆运算（第 04 课练习）。Library code uses the private
-``course_lib.autograd.node.unbroadcast`` on arrays instead.
+``Tensor.sum_to_size``：广播的逆运算（第 04 课练习）。Every broadcasting op's backward sums its
+gradient back to the input's shape through it (``course_lib.autograd.node.unbroadcast``/``fit``,
+as torch's engine does after each node).
 """
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from ..exercises import exercise
 
 @exercise("04_autograd", "sum_to_size", key="course_lib.Tensor.sum_to_size")
 def sum_to_size(self, *size):
-    """Sum this tensor down to shape ``size`` — the reverse of broadcasting.
+    """把张量求和到形状 ``size``——广播的逆过程（反向传播里用它把梯度还原成输入的形状）。
 
-    把张量求和到形状 ``size``——广播的逆过程（反向传播里用它把梯度还原成输入的形状）。
+    Sum this tensor down to shape ``size`` — the reverse of broadcasting.
     ``size`` must be broadcastable TO ``self.shape``: e.g. ``(2, 3, 4)`` → ``(3, 1)``:
     sum over the leading dim 0 (missing in ``size``) and, keeping it, over dim 2 (size 1).
     ``size`` 必须能广播成 ``self.shape``，否则抛出 ``RuntimeError``（``size {[3, 5]} is not

@@ -29,9 +29,9 @@ _getrefcount = sys.getrefcount
 
 @exercise("04_autograd", "engine", key="course_lib.autograd.engine.execute")
 def execute(roots, retain_graph, run_node):
-    """Run the backward pass from ``roots`` through the graph (the heart of ``backward()``).
+    """从 ``roots`` 出发执行反向传播（``backward()`` 的核心）。Run the backward pass from ``roots``.
 
-    从 ``roots`` 出发执行反向传播。``roots``：``(node, output_nr, grad)`` 的列表——图的起点、它的第几个
+    ``roots``：``(node, output_nr, grad)`` 的列表——图的起点、它的第几个
     输出、以及该输出收到的梯度。每个节点 ``node`` 有 ``node.next_functions``：一串边
     ``(next_node, output_nr)``（``next_node`` 为 ``None`` 表示该输入不需要梯度），以及
     ``node.n_outputs``。``run_node(node, grad)`` 运行一个节点的反向公式，返回与
@@ -101,11 +101,12 @@ def execute(roots, retain_graph, run_node):
     ### END SOLUTION
 
 
-def run_backward(roots, grads, retain_graph=False, capture=None):
+def run_backward(roots, grads, retain_graph=False, capture=None, engine=None):
     """Backpropagate ``grads`` (arrays) from the ``roots`` (tensors) with :func:`execute`.
 
     ``capture``: for ``autograd.grad`` — ``{(node, output_nr): slot}``; the gradients
     reaching those points are returned in a dict and no ``.grad`` is accumulated.
+    ``engine``: a function to run instead of the current ``execute`` (the grader's cases).
     """
     starts = []
     for t, g in zip(roots, grads):
@@ -148,7 +149,7 @@ def run_backward(roots, grads, retain_graph=False, capture=None):
         return outs
 
     try:
-        execute(starts, retain_graph, run_node)
+        (execute if engine is None else engine)(starts, retain_graph, run_node)
     finally:
         run_node = starts = None
         _accumulate(leaves)

@@ -147,9 +147,10 @@ class Function(metaclass=_FunctionMeta):
     @classmethod
     @exercise("04_autograd", "function_apply", key="course_lib.autograd.Function.apply")
     def apply(cls, *args, **kwargs):
-        """Run ``forward`` and, when a gradient is needed, put this call into the graph.
+        """运行 ``forward``，并在需要梯度时把这次调用接入计算图。
+        Run ``forward`` and, when a gradient is needed, put this call into the graph.
 
-        运行 ``forward``，并在需要梯度时把这次调用接入计算图。``cls._backward_cls()`` 创建这次调用的
+        ``cls._backward_cls()`` 创建这次调用的
         图节点，它同时就是 ``forward``/``backward`` 的 ``ctx``（``ctx.save_for_backward`` 保存的张量
         之后由 ``ctx.saved_tensors`` 取回）。Steps / 步骤:
 

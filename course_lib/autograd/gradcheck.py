@@ -19,14 +19,14 @@ import course_lib as torch  # the body below reads like torch code (and runs on 
 
 from ..exercises import exercise
 
-__all__ = ["gradcheck", "GradcheckError"]
+__all__ = ["gradcheck", "GradcheckError", "as_tuple", "check_inputs", "mismatch_message"]
 
 
 class GradcheckError(RuntimeError):
     """Raised by :func:`gradcheck` when the gradients disagree. 梯度检验失败时抛出。"""
 
 
-def _as_tuple(x):
+def as_tuple(x):
     if isinstance(x, tuple):
         return x
     if isinstance(x, list):
@@ -34,7 +34,7 @@ def _as_tuple(x):
     return (x,)
 
 
-def _check_inputs(inputs):
+def check_inputs(inputs):
     """torch's input checks: at least one input requires grad; warn when not float64."""
     if not any(isinstance(x, torch.Tensor) and x.requires_grad for x in inputs):
         raise ValueError(
@@ -48,28 +48,28 @@ def _check_inputs(inputs):
                 "precision floating point or complex. ", stacklevel=3)
 
 
-def _mismatch(k, i, numerical, analytical):
+def mismatch_message(k, i, numerical, analytical):
     return (f"Jacobian mismatch for output {k:d} with respect to input {i:d},\n"
             f"numerical:{numerical}\nanalytical:{analytical}\n")
 
 
 @exercise("04_autograd", "gradcheck", key="course_lib.autograd.gradcheck")
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
-    """Check the gradients of ``func`` at ``inputs`` against finite differences.
-
-    检查 ``func`` 在 ``inputs`` 处的梯度：与有限差分比较，一致返回 True；否则抛出
+    """检查 ``func`` 在 ``inputs`` 处的梯度：与有限差分比较，一致返回 True；否则抛出
     ``GradcheckError``（``raise_exception=False`` 时返回 False）。
+
+    Check the gradients of ``func`` at ``inputs`` against finite differences.
     Returns True when they agree; else raises ``GradcheckError`` (or returns False).
     """
-    inputs = _as_tuple(inputs)
-    _check_inputs(inputs)
+    inputs = as_tuple(inputs)
+    check_inputs(inputs)
     ### BEGIN SOLUTION
-    ys = _as_tuple(func(*inputs))
+    ys = as_tuple(func(*inputs))
     keep = [k for k, y in enumerate(ys) if y.requires_grad]  # the differentiable outputs
 
     def f(*args):  # func's differentiable outputs, flattened, without building a graph
         with torch.no_grad():
-            out = _as_tuple(func(*args))
+            out = as_tuple(func(*args))
         return [out[k].reshape(-1) for k in keep]
 
     for i, x in enumerate(inputs):
@@ -100,6 +100,6 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             if not torch.allclose(analytical, n, rtol=rtol, atol=atol):
                 if not raise_exception:
                     return False
-                raise GradcheckError(_mismatch(o, i, n, analytical))
+                raise GradcheckError(mismatch_message(o, i, n, analytical))
     return True
     ### END SOLUTION

@@ -16,11 +16,11 @@ __all__ = ["binary_backward", "unary_backward"]
 
 @exercise("04_autograd", "binary_backward", key="course_lib.autograd.functions.binary_backward")
 def binary_backward(name, grad, a, b, needs_input_grad, alpha=1):
-    """Gradients ``(grad_a, grad_b)`` of a two-input op from ``grad`` = ∂L/∂out.
-
-    两输入运算的反向公式：已知 ``grad`` = ∂L/∂out，返回 ``(∂L/∂a, ∂L/∂b)``；
+    """两输入运算的反向公式：已知 ``grad`` = ∂L/∂out，返回 ``(∂L/∂a, ∂L/∂b)``；
     ``needs_input_grad[i]`` 为 False 的输入返回 ``None``（不做多余的计算）。
-    ``name`` is the node's grad_fn name / 节点名：
+
+    Gradients ``(grad_a, grad_b)`` of a two-input op from ``grad`` = ∂L/∂out; ``None`` for an
+    input whose ``needs_input_grad[i]`` is False. ``name`` is the node's grad_fn name / 节点名：
 
     =============  ==================  ==========================  ==========================
     name           forward             ∂L/∂a                       ∂L/∂b
@@ -53,10 +53,10 @@ def binary_backward(name, grad, a, b, needs_input_grad, alpha=1):
 
 @exercise("04_autograd", "unary_backward", key="course_lib.autograd.functions.unary_backward")
 def unary_backward(name, grad, saved, shape, xp):
-    """Gradient ∂L/∂x of a one-input op ``out = f(x)`` from ``grad`` = ∂L/∂out.
+    """单输入运算的反向公式：已知 ``grad`` = ∂L/∂out 与前向保存的值 ``saved``，返回 ∂L/∂x。
 
-    单输入运算的反向公式：已知 ``grad`` = ∂L/∂out 与前向保存的值 ``saved``，返回 ∂L/∂x。
-    ``shape``: the input's shape; ``xp``: the array module (numpy, or cupy on a GPU).
+    Gradient ∂L/∂x of a one-input op ``out = f(x)`` from ``grad`` = ∂L/∂out and what the
+    forward saved. ``shape``: the input's shape; ``xp``: the array module (numpy, or cupy).
 
     ================  ===============  =================  =============================
     name              forward          saved              ∂L/∂x
