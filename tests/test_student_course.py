@@ -46,6 +46,11 @@ def test_student_course_layout(student_course):
     assert 'course = "course_student.cli:main"' in py and "autograder" not in py
     assert "-e ." in (student_course / "environment.yml").read_text()
     assert leaks(student_course) == []
+    # make lab: installs the course itself, serves this folder with a known token on that port
+    dry = subprocess.run(["make", "-n", "lab", "PORT=9123", "NO_BROWSER=1", "USE_CONDA=no"],
+                         cwd=student_course, capture_output=True, text=True).stdout
+    assert "pip install -q -e ." in dry and f'COURSE_LESSONS_DIR="{student_course}"' in dry
+    assert "--config=jupyter/jupyter_lab_config.py" in dry and "--port=9123 --no-browser" in dry
 
 
 def test_the_student_course_command_has_only_student_commands(student_course, tmp_path):
