@@ -185,6 +185,11 @@ def _session_as(uid, pieces, todo, outs, build, logs, *, timeout, case_timeout, 
                 os.close(r)
             except OSError:
                 pass
+        if not left:  # every piece ran: let the zygote end on its own (its CPU is counted)
+            try:
+                proc.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                pass
         if sandboxed:
             _kill(proc, uid)
         else:
