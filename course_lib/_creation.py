@@ -84,8 +84,8 @@ def _infer_np(data):
 
 def _from_data(data, dtype, device):
     """A Tensor copy of Python/numpy data (torch.tensor without requires_grad)."""
-    if isinstance(data, (np.ndarray, np.generic)):  # a copy, through the lesson-02 piece
-        return _finish(from_numpy(np.array(data, copy=True))._data, _dt(dtype), device, False)
+    if isinstance(data, (np.ndarray, np.generic)):  # a copy, through the lesson-02 pieces
+        return _finish(as_tensor(np.array(data, copy=True))._data, _dt(dtype), device, False)
     if not _backend.is_cpu(data) and hasattr(data, "__cuda_array_interface__"):
         return _finish(data.copy(), _dt(dtype), device, False)
     arr, _ = _infer_np(data)  # Python data: no piece, so lesson 01 can make tensors
@@ -363,6 +363,11 @@ def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_for
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
               memory_format=None):
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if not isinstance(fill_value, (int, float, complex, np.number, np.bool_)):
+        raise TypeError(f"full_like(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{type(fill_value).__name__}")
     if dtype is None and isinstance(input, Tensor):  # torch: the input's dtype, not the value's
         dtype = input.dtype
     return _from_like("full_like", input, dtype, device, requires_grad,

@@ -90,7 +90,8 @@ class _Writer:
         ref = len(self.memo)
         self.memo[key] = ref
         from .nn.parameter import Parameter
-        return {"t": "tensor", "id": ref, "a": self._array(_backend.to_numpy(t._data)),
+        host = t.detach() if t.device.type == "cpu" else t.detach().cpu()
+        return {"t": "tensor", "id": ref, "a": self._array(np.asarray(host)),  # Tensor.__array__
                 "device": str(t.device), "requires_grad": bool(t._requires_grad),
                 "param": isinstance(t, Parameter)}
 

@@ -70,6 +70,22 @@ def test_is_contiguous_decides_contiguous_and_reshape(wrong):
         y.reshape(-1)
 
 
+def test_is_contiguous_names_the_reshape_node(wrong):
+    x = torch.ones(2, 3, requires_grad=True)
+    assert type(x.reshape(3, 2).grad_fn).__name__ == "ViewBackward0"
+    wrong("course_lib.Tensor.is_contiguous", lambda self, memory_format=None: False)
+    assert type(x.reshape(3, 2).grad_fn).__name__ == "ReshapeAliasBackward0"
+
+
+def test_result_type_and_promote_types_carry_cat(wrong):
+    a, b = torch.ones(2), torch.ones(2, dtype=torch.float64)
+    assert torch.cat([a, a]).dtype == torch.float32 and torch.cat([a, b, a]).dtype == torch.float64
+    wrong("course_lib.result_type", lambda x, y: torch.float16)
+    assert torch.cat([a, a]).dtype == torch.float16
+    wrong("course_lib.promote_types", lambda x, y: torch.int64)
+    assert torch.cat([a, a, a]).dtype == torch.int64
+
+
 def test_flatten_carries_nn_flatten(wrong):
     x = torch.ones(2, 3, 4)
     assert torch.nn.Flatten()(x).shape == (2, 12)
@@ -115,6 +131,20 @@ def test_numpy_carries_asarray_and_tolist(wrong):
     assert np.asarray(t).tolist() == [1.0, 2.0] and t.tolist() == [1.0, 2.0]
     wrong("course_lib.Tensor.numpy", lambda self, force=False: np.array([9.0, 9.0], np.float32))
     assert np.asarray(t).tolist() == [9.0, 9.0] and t.tolist() == [9.0, 9.0]
+
+
+def test_array_carries_save(wrong, tmp_path):
+    t = torch.tensor([1.0, 2.0])
+    torch.save({"t": t}, tmp_path / "a.pt")
+    assert torch.load(tmp_path / "a.pt")["t"].tolist() == [1.0, 2.0]
+    wrong("course_lib.Tensor.__array__", lambda self, dtype=None, copy=None: np.zeros(2, np.float32))
+    torch.save({"t": t}, tmp_path / "b.pt")
+    assert torch.load(tmp_path / "b.pt")["t"].tolist() == [0.0, 0.0]
+
+
+def test_as_tensor_carries_tensor_of_ndarray(wrong):
+    wrong("course_lib.as_tensor", lambda data, dtype=None, device=None: torch.zeros(2))
+    assert torch.tensor(np.array([1.0, 2.0])).tolist() == [0.0, 0.0]
 
 
 def test_array_carries_numpy_functions(wrong):

@@ -73,18 +73,24 @@ def reshape(self, *shape):
     """Like ``view`` when possible (shares memory), else a copy. 能视图则视图，否则拷贝。"""
     d = self._data
     shp = _infer(_shape_arg(shape, "reshape", "shape"), d.size, d.shape)
+    contiguous = self.is_contiguous()  # the lesson-01 piece: a contiguous tensor is viewed
     try:
         r = reshape_view(d, shp)
-        node = F.ViewBackward0 if d.flags.c_contiguous else F.ReshapeAliasBackward0  # torch
+    except ValueError:
+        r = None
+    if r is not None:
+        node = F.ViewBackward0 if contiguous else F.ReshapeAliasBackward0  # torch's names
         return _graph(_view_of(r, self), self, node, shape=d.shape)
-    except ValueError:  # torch: _unsafe_view(contiguous copy); the piece is_contiguous decides
-        c = self.contiguous()
-        try:
-            r = reshape_view(c._data, shp)
-        except ValueError:  # contiguous() gave back memory that still cannot be viewed
-            raise RuntimeError(f"contiguous() returned a tensor with strides {list(c.stride())} "
-                               f"that cannot be viewed as {list(shp)}") from None
-        return _graph(_wrap(r), c, F.UnsafeViewBackward0, shape=d.shape)
+    if contiguous:  # the memory cannot be viewed: it is not contiguous after all
+        raise RuntimeError(f"is_contiguous() is True for a tensor with strides "
+                           f"{list(self.stride())} that cannot be viewed as {list(shp)}")
+    c = self.contiguous()  # torch: _unsafe_view(contiguous copy)
+    try:
+        r = reshape_view(c._data, shp)
+    except ValueError:  # contiguous() gave back memory that still cannot be viewed
+        raise RuntimeError(f"contiguous() returned a tensor with strides {list(c.stride())} "
+                           f"that cannot be viewed as {list(shp)}") from None
+    return _graph(_wrap(r), c, F.UnsafeViewBackward0, shape=d.shape)
 
 
 def unflatten(self, dim, sizes):
@@ -230,13 +236,17 @@ def _check_same(tensors, what):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
                             f"{type(t).__name__}")
-    from ._util import result_dtype, same_device
+    from .._dtype import promote_types, result_type
+    from ._util import same_device
 
     arrs = [t._data for t in tensors]
-    dt = arrs[0].dtype
-    for a in arrs[1:]:
-        if a.dtype != dt:
-            dt = result_dtype(np.empty((1,), dt), np.empty((1,), a.dtype))
+    if len(tensors) > 1:  # torch: the result dtype of all inputs (the lesson-01 pieces)
+        d = result_type(tensors[0], tensors[1])
+        for t in tensors[2:]:
+            d = promote_types(d, t.dtype)
+        dt = d._np
+    else:
+        dt = arrs[0].dtype
     for t in tensors[1:]:
         if type(t._data) is not type(arrs[0]):
             same_device(tensors[0], t)
