@@ -271,6 +271,12 @@ def test_renamed_copy_of_every_real_reference_is_caught(tmp_path, student_build)
     assert found == {f"copy_{i}" for i in range(len(refs))}
 
 
+def test_release_refuses_an_unknown_lesson_to_reveal(tmp_path, capsys):
+    from autograder.cli import main
+    assert main(["release", "--reveal", "99_nope", "--out", str(tmp_path / "c")]) == 2
+    assert "99_nope" in capsys.readouterr().out and not (tmp_path / "c").exists()
+
+
 @pytest.mark.slow
 def test_release_check_passes_on_main(tmp_path):
     """The student course built from main, its wheel and sdist hold no answer; lessons/ is fresh."""
