@@ -162,13 +162,16 @@ def lessons() -> None:
 
 
 def _in_snapshot() -> int:
-    """Run this benchmark again inside a copy of HEAD (templates cache copied along)."""
+    """Run this benchmark again inside a copy of HEAD (template and grading-build caches
+    copied along: a build is used only if its content key matches)."""
     with tempfile.TemporaryDirectory(prefix="grading-bench-tree-") as tree:
         archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True,
                                  check=True).stdout
         subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
-        if (ROOT / ".course" / "templates").is_dir():
-            shutil.copytree(ROOT / ".course" / "templates", Path(tree) / ".course" / "templates")
+        for cache in ("templates", "grading"):  # as for an instructor who grades again
+            if (ROOT / ".course" / cache).is_dir():
+                shutil.copytree(ROOT / ".course" / cache, Path(tree) / ".course" / cache,
+                                symlinks=True)
         argv = [a for a in sys.argv[1:] if a != "--snapshot"]
         print(f"(a copy of HEAD in {tree})", flush=True)
         return subprocess.run([sys.executable, str(Path(tree) / "benchmarks" /
