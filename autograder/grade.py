@@ -303,6 +303,8 @@ class Recorder:
     def add(self, results: list) -> None:
         import warnings
 
+        if not results:
+            return
         import_nbgrader()
         from nbgrader.api import Gradebook, MissingEntry
         if self.gb is None:
@@ -414,7 +416,6 @@ def _grade_lesson(lesson, submissions, out, jobs, db, progress, force, kw) -> li
                disable=not progress, unit="student")
     rec = Recorder(lesson, db_url)
     try:
-        rec.add(results)
         failed = _run_all(lesson, todo, course, out, jobs, dict(kw, grader=grader), results,
                           bar, rec)
     finally:
@@ -441,6 +442,7 @@ def _run_all(lesson, todo, course, out, jobs, kw, results, bar, rec):
     try:
         futs = {pool.submit(grade_student, lesson, s, nb, course, out, nb_digest=d, **kw): s
                 for s, nb, d in todo}
+        rec.add(list(results))  # finished in an earlier run (resume), while these are graded
         for fut in cf.as_completed(futs):
             try:
                 res = fut.result()
