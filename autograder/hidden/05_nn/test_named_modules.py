@@ -20,7 +20,7 @@ def _tower(torch):
     return Tower()
 
 
-@case("Sequential / Sequential")
+@case("顺序容器 Sequential / a Sequential")
 def sequential(piece, torch, np):
     nn = torch.nn
     return _walk(piece(nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))))

@@ -27,7 +27,7 @@ def weighted(piece, torch, np):
     return piece(x, t, weight=w), piece(x, t, weight=w, reduction="none")
 
 
-@case("ignore_index / ignore_index")
+@case("忽略的样本 ignore_index / ignored samples (ignore_index)")
 def ignored(piece, torch, np):
     x = _logp(torch, np, 5, 4)
     t = torch.tensor([0, -100, 1, 2, -100])

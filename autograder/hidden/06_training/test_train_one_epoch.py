@@ -37,7 +37,7 @@ def uneven(piece, torch, np):
     return _run(piece, torch, np, batch_size=7, n=30)
 
 
-@case("Adam / Adam")
+@case("Adam 优化器 / the Adam optimiser")
 def adam(piece, torch, np):
     return _run(piece, torch, np, opt=lambda ps: torch.optim.Adam(ps, lr=0.01))
 
@@ -67,7 +67,7 @@ def no_accumulation(piece, torch, np):
     return [p.detach() for p in model.parameters()]
 
 
-@case("float64 / float64")
+@case("双精度 float64 / float64")
 def float64(piece, torch, np):
     return _run(piece, torch, np, dtype=torch.float64)
 
