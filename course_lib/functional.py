@@ -20,19 +20,19 @@ def broadcast_shapes(*shapes):
     (torch: "Attempting to broadcast a dimension of length 4 at -1! …"). Returns ``course_lib.Size``.
     """
     ### BEGIN SOLUTION
-    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
-    ndim = max((len(s) for s in shapes), default=0)
-    result = [1] * ndim
+    result = []
     for j, shape in enumerate(shapes):
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        if len(shape) > len(result):  # missing leading dimensions count as 1
+            result[:0] = [1] * (len(shape) - len(result))
         for i in range(-1, -len(shape) - 1, -1):  # align from the last dimension
             n = shape[i]
-            if n == 1 or n == result[i]:
-                continue
-            if result[i] != 1:
-                raise RuntimeError(f"Attempting to broadcast a dimension of length {n} at {i}! "
-                                   f"Mismatching argument at index {j} had {shape}; but expected "
-                                   f"shape should be broadcastable to {result}")
-            result[i] = n
+            if n != 1 and n != result[i]:
+                if result[i] != 1:
+                    raise RuntimeError(f"Attempting to broadcast a dimension of length {n} at {i}! "
+                                       f"Mismatching argument at index {j} had {shape}; but "
+                                       f"expected shape should be broadcastable to {result}")
+                result[i] = n
     return torch.Size(result)
     ### END SOLUTION
 

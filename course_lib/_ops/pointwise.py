@@ -9,8 +9,8 @@ import numpy as np
 from .._dtype import _default, _from_np, scalar_name
 from ..autograd.functions import pointwise as F
 from ..autograd.node import attach, attach1, attach2
-from ._util import (STATE, Tensor, _wrap, broadcast_error, check_broadcast, fit, meta, needs_grad,
-                    prep)
+from ._util import (STATE, Tensor, _wrap, broadcast_error, broadcast_shape, check_broadcast, fit,
+                    meta, needs_grad, prep)
 from .checks import _invert, _kernel_error, check_mask, write_out
 
 _IGNORE = dict(all="ignore")
@@ -37,7 +37,7 @@ def _binary(name, node_cls, fn, risky=False):
         if not isinstance(input, Tensor):
             input = _tensor_arg(input, other if isinstance(other, Tensor) else None)
         x, y, bt = prep(input, other)
-        shape = check_broadcast(x.shape, y.shape) if bt is not None and x.shape != y.shape \
+        shape = broadcast_shape(x.shape, y.shape) if bt is not None and x.shape != y.shape \
             else None
         if alpha != 1:  # add/sub: ``input ± alpha * other`` in one node, as torch
             y = y * alpha
@@ -165,7 +165,7 @@ def pow(input, exponent, *, out=None):  # noqa: A001
             attach(res, node, (exponent,))
         return write_out(out, res) if out is not None else res
     x, y, bt = prep(input, exponent)
-    shape = check_broadcast(x.shape, y.shape) if bt is not None and x.shape != y.shape else None
+    shape = broadcast_shape(x.shape, y.shape) if bt is not None and x.shape != y.shape else None
     with np.errstate(**_IGNORE):
         if bt is None and isinstance(y, int) and y < 0 and x.dtype.kind in "iu":
             raise RuntimeError("Integers to negative integer powers are not allowed.")
