@@ -116,6 +116,7 @@ def _session_as(uid, pieces, todo, outs, build, logs, *, timeout, case_timeout, 
     mpl = mpl_cache()
     job = {"ctl": ctl_w, "prelude": prelude, "digest": digest, "cpu": int(timeout) + 1,
            "mem_mb": mem_mb, "nproc": 32 if sandboxed and os.geteuid() == 0 else None,
+           "isolated": sandboxed,  # its own pid namespace: kill(-1) reaches only the jail
            "case_timeout": case_timeout, "timeout": timeout, "scratch_root": scratch_root,
            "mpl_seed": (MPL_IN_JAIL if sandboxed else str(mpl)) if mpl else None,
            "pieces": [{"key": pieces[i]["key"], "fd": pipes[i][1], "input": inputs[i]}

@@ -153,8 +153,14 @@ def _undumpable():
 
 
 def _wipe(path):
-    """Remove a child's scratch folder whatever it did to its permissions."""
+    """Remove a file or folder of the scratch whatever the child did to its permissions."""
     import shutil
+    if os.path.islink(path) or not os.path.isdir(path):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        return
     for root, dirs, _files in os.walk(path):
         for d in dirs:
             try:
@@ -234,6 +240,11 @@ def zygote_main():
         os.close(fds[i][1])
         pieces[i] = None
         rc = _wait(pid, float(job["timeout"]) + 2)
+        if job.get("isolated"):  # anything the child left running dies before the next one
+            try:
+                os.kill(-1, signal.SIGKILL)  # every process of the jail but this one and init
+            except OSError:
+                pass
         memory = False
         try:
             with open(os.path.join(scratch, "stderr.txt"), "rb") as f:
@@ -242,7 +253,9 @@ def zygote_main():
                 memory = b"MemoryError" in f.read()
         except OSError:
             pass
-        _wipe(scratch)
+        for entry in os.listdir(job["scratch_root"]):  # the whole scratch: nothing carries over
+            _wipe(os.path.join(job["scratch_root"], entry))
+        _seed_mpl(job)
         ctl({"end": i, "rc": rc, "memory": memory})
     os._exit(0)
 

@@ -38,6 +38,22 @@ for _fd in range(3, 64):
     except OSError:
         pass
 """
+LINGER = """import _posixsubprocess, os, sys
+_code = ("import os, signal, time\\n"  # kills every process started after it
+         "for _ in range(1000):\\n"
+         "    time.sleep(0.005)\\n"
+         "    for p in os.listdir('/proc'):\\n"
+         "        if p.isdigit() and int(p) > os.getpid():\\n"
+         "            try:\\n"
+         "                os.kill(int(p), signal.SIGKILL)\\n"
+         "            except OSError:\\n"
+         "                pass\\n"
+         "    open('/tmp/junk', 'ab').write(b'x' * 2**20)\\n")
+_posixsubprocess.fork_exec([sys.executable, '-c', _code], [os.fsencode(sys.executable)], True,
+                           (), None, None, -1, -1, -1, -1, -1, -1, *os.pipe(), False, True,
+                           -1, None, None, None, -1, None, False)
+raise RuntimeError('left a process behind')
+"""
 HOSTILE = {
     "endless loop": ("while True:\n    pass", "did not finish in time"),
     "memory bomb": ("_big = bytearray(64 * 2**30)", "MemoryError"),
@@ -50,6 +66,7 @@ HOSTILE = {
     "fork": ("import os\nos.fork()", "PermissionError"),
     "segfault": ("import faulthandler\nfaulthandler._sigsegv()", "signal 11"),
     "flood every pipe": (FLOOD, "too large"),
+    "a process left behind": (LINGER, "RuntimeError"),
 }
 
 
