@@ -98,6 +98,15 @@ class UnbindBackward0(Node):
         return (np.stack(parts, axis=self.dim),)
 
 
+def _add_at(z, index, g):
+    """``z[index] += g`` with repeated indices adding up (numpy's / cupy's ``add.at``)."""
+    if isinstance(z, np.ndarray):
+        np.add.at(z, index, g)
+    else:
+        from ..._backend import xp_of
+        xp_of(z).add.at(z, index, g)
+
+
 class _IndexNode(Node):
     """Gradient of ``x[index]``: scatter g into zeros of the input's shape."""
 
@@ -106,7 +115,7 @@ class _IndexNode(Node):
     def backward(self, g):
         z = np.zeros_like(g, shape=self.shape)
         if self.advanced:
-            np.add.at(z, self.index, g)
+            _add_at(z, self.index, g)
         else:
             z[self.index] = g
         return (z,)
@@ -263,7 +272,7 @@ class _ScatterBack(Node):
         (idx,) = self.saved
         z = np.zeros_like(g, shape=self.shape)
         if type(self).__name__ == "GatherBackward0":
-            np.add.at(z, _along(idx, self.dim), g)
+            _add_at(z, _along(idx, self.dim), g)
         else:
             np.put_along_axis(z, idx, g, axis=self.dim)
         return (z,)
@@ -290,7 +299,7 @@ class IndexSelectBackward0(Node):
         if z.ndim == 0:  # a 0-d input: its one element was picked
             z += g
             return (z,)
-        np.add.at(z, (slice(None),) * self.dim + (idx,), g)
+        _add_at(z, (slice(None),) * self.dim + (idx,), g)
         return (z,)
 
 
