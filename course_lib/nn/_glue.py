@@ -1,7 +1,8 @@
 """The one place where nn / optim / utils.data / serialization touch tensor-core internals.
 
 nn、optim、utils.data 与序列化访问张量内核内部细节的唯一入口（私有）。
-Everything here works on ``Tensor._data`` arrays and never calls an exercise piece.
+Everything here works on ``Tensor._data`` arrays; none of it is an exercise piece or a copy
+of one (the pieces are reached through their public dispatchers).
 """
 from __future__ import annotations
 
@@ -76,7 +77,6 @@ no_grad = grad_mode.no_grad
 enable_grad = grad_mode.enable_grad
 
 
-_ndarray, _add = np.ndarray, np.add
 
 
 def zero_grad_of(p, set_to_none=True):
@@ -97,10 +97,6 @@ def array(t):
     return t._data
 
 
-def from_host(a):
-    return _wrap(a)
-
-
 def empty(shape, device=None, dtype=None):
     return _cl().empty(shape, device=device, dtype=dtype)
 
@@ -113,22 +109,6 @@ def zeros_like(t):
 
 def scalar_tensor(v):
     return _wrap(np.array(v, dtype=np.float32))
-
-
-def value(t):
-    return float(t._data)
-
-
-def tensor(data, dtype):
-    return _cl().tensor(data, dtype=dtype)
-
-
-def as_tensor(a):
-    return _cl().as_tensor(a)
-
-
-def stack(ts):
-    return _cl().stack(ts)
 
 
 def randperm(n, generator=None):
@@ -157,12 +137,6 @@ def clone_tensor(value, like=None):
 
 
 # ---------------------------------------------------------------- in-place helpers
-def maximum_(dst, src):
-    xp_of(dst._data).maximum(dst._data, src._data, out=dst._data)
-    dst._ver[0] += 1
-    return dst
-
-
 def assign_inplace(dst, src):
     """``dst`` takes ``src``'s values and graph (what an in-place op does)."""
     dst._data[...] = src._data
@@ -259,10 +233,6 @@ def convert_inplace(t, convert):
 
 
 # ---------------------------------------------------------------- ops from the core
-def relu(x):
-    return x.relu()
-
-
 def relu_(x):
     return x.relu_()
 
@@ -279,5 +249,3 @@ def where(c, a, b):
     return _cl().where(c, a, b)
 
 
-def addmm(bias, a, b):
-    return _cl().addmm(bias, a, b)
