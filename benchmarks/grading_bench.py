@@ -102,7 +102,7 @@ def seven(tmp: Path) -> None:
             with Meter() as m:
                 _course(lesson, "--submissions", str(subs), "--out", str(tmp / lesson))
             print(f"  {lesson:14s} {m.wall:5.1f} s  score {_total(tmp / lesson / 'grades.csv')}")
-    print(f"one student, {len(lessons)} lessons, 7 commands: {all7}  (target < 60 s)")
+    print(f"one student, {len(lessons)} lessons, 7 commands: {all7}  (target < 30 s)")
     with Meter() as m:
         _course("all", "--submissions", str(subs), "--out", str(tmp / "all"))
     print(f"one student, `course grade all` (one command): {m}")
