@@ -135,6 +135,16 @@ def test_wrong_log_softmax_changes_cross_entropy_and_log_softmax_module():
 
     assert nn.CrossEntropyLoss()(x, y).item() != pytest.approx(good)
     assert not np.allclose(nn.LogSoftmax(dim=1)(x).numpy(), good_module)
+    assert not np.allclose(x.log_softmax(1).numpy(), good_module)  # one definition: Tensor's too
+
+
+def test_log_softmax_answer_that_calls_tensor_log_softmax_does_no_work():
+    @implements("course_lib.nn.functional.log_softmax")
+    def delegating(input, dim=None, _stacklevel=3, dtype=None):
+        return input.log_softmax(dim)
+
+    with pytest.raises(RecursionError):
+        nn.CrossEntropyLoss()(t(3, 4), torch.tensor([0, 1, 2]))
 
 
 def test_wrong_nll_loss_changes_cross_entropy_loss():
