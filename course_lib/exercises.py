@@ -85,32 +85,16 @@ def lookup(key: str):
 def exercise(lesson: str, name: str, *, key: str):
     """Mark a library function as the exercise ``name`` of ``lesson``.
 
-    The returned dispatcher is on hot paths (binary ops, the engine, Linear, optimizers): in
-    the common case it costs one dict lookup for an override and one for the reference, then
-    calls it directly. ``overrides`` and ``registry`` are read at every call (mutate them in
-    place; the grader seals a reference by setting its registry entry's function to None).
+    The returned dispatcher is on hot paths (binary ops, the engine, Linear, optimizers): it
+    takes the reference's own parameters (no ``*args`` packing when it has no ``*args``), looks
+    up an override, then the reference, and calls it. ``overrides`` and ``registry`` are read
+    at every call (mutate them in place; the grader seals a reference by setting its registry
+    entry's function to None).
     """
 
     def decorate(ref):
         registry[key] = (lesson, name, ref)
-        get_override = overrides.get
-
-        def dispatch(*args, **kwargs):
-            f = get_override(key)
-            if f is None:
-                f = registry[key][2]
-                if f is None or _STUDENT_BUILD[0]:
-                    f = lookup(key)
-                else:
-                    return f(*args, **kwargs)  # the reference raises its own errors
-            try:
-                return f(*args, **kwargs)
-            except NotImplementedError as e:
-                # the released answer cell's stub ``raise NotImplementedError()``: say so bilingually
-                if type(e) is NotImplementedError and not e.args:
-                    raise ExerciseNotDone(lesson, name, key) from None
-                raise
-
+        dispatch = _dispatcher(ref, lesson, name, key)
         # the reference is reachable only through the registry (not __wrapped__, not the
         # closure), so the grader can seal it: registry[key] = (lesson, name, None)
         functools.update_wrapper(dispatch, ref)
@@ -119,6 +103,63 @@ def exercise(lesson: str, name: str, *, key: str):
         return dispatch
 
     return decorate
+
+
+_DISPATCH = """
+def dispatch({params}):
+    __ex_f = __ex_get(__ex_key)
+    if __ex_f is None:
+        __ex_f = __ex_registry[__ex_key][2]
+        if __ex_f is not None and not __ex_student[0]:
+            return __ex_f({call})  # the reference raises its own errors
+        __ex_f = __ex_lookup(__ex_key)
+    try:
+        return __ex_f({call})
+    except __ex_NIE as __ex_e:
+        # the released answer cell's stub ``raise NotImplementedError()``: say so bilingually
+        if __ex_type(__ex_e) is __ex_NIE and not __ex_e.args:
+            raise __ex_not_done(__ex_lesson, __ex_name, __ex_key) from None
+        raise
+"""
+
+
+def _dispatcher(ref, lesson, name, key):
+    """The dispatcher of ``key``, with ``ref``'s parameters (``*args, **kwargs`` otherwise)."""
+    import inspect
+
+    P = inspect.Parameter
+    params, call, ns = [], [], {}
+    try:
+        sig = inspect.signature(ref)
+    except (TypeError, ValueError):
+        sig = None
+    star = False
+    for i, p in enumerate(sig.parameters.values() if sig is not None else ()):
+        d = ""
+        if p.default is not P.empty:
+            ns[f"__ex_d{i}"] = p.default
+            d = f"=__ex_d{i}"
+        if p.kind is P.POSITIONAL_OR_KEYWORD:
+            params.append(p.name + d)
+            call.append(p.name)
+        elif p.kind is P.KEYWORD_ONLY:
+            if not star:
+                params.append("*")
+                star = True
+            params.append(p.name + d)
+            call.append(f"{p.name}={p.name}")
+        else:  # *args, **kwargs, positional-only: forward everything as is
+            params, call, ns = ["*args", "**kwargs"], ["*args", "**kwargs"], {}
+            break
+    if sig is None:
+        params, call = ["*args", "**kwargs"], ["*args", "**kwargs"]
+    src = _DISPATCH.format(params=", ".join(params), call=", ".join(call))
+    ns.update(__ex_get=overrides.get, __ex_registry=registry, __ex_student=_STUDENT_BUILD,
+              __ex_lookup=lookup, __ex_not_done=ExerciseNotDone, __ex_key=key,
+              __ex_lesson=lesson, __ex_name=name, __ex_type=type,
+              __ex_NIE=NotImplementedError)  # bound here: a parameter may be called ``type``
+    exec(compile(src, f"<exercise {key}>", "exec"), ns)
+    return ns["dispatch"]
 
 
 def implements(key: str):

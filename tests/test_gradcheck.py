@@ -100,7 +100,7 @@ def test_is_the_lesson_04_exercise():
         return "student"
     try:
         assert gradcheck(lambda a: a, double(1), eps=1e-3) == "student"
-        assert calls == [{"eps": 1e-3}]
+        assert calls and calls[0]["eps"] == 1e-3  # the dispatcher passes every keyword on
     finally:
         overrides.pop("course_lib.autograd.gradcheck", None)
 

@@ -69,24 +69,25 @@ def execute(roots, retain_graph, run_node):
             else:
                 deps[nxt] = 1
                 stack.append(nxt)
-    # 2. the gradient arriving at each output of a node, summed over its edges
+    # 2. the gradient reaching each output of a node, summed over its edges;
+    # a node is ready once all its inputs are in (at first: the roots no other root reaches)
     buffers = {}
-
-    def add(node, output_nr, grad):
+    ready = []
+    for node, output_nr, grad in roots:
         buf = buffers.get(node)
         if buf is None:
             buf = buffers[node] = [None] * node.n_outputs
+            if deps[node] == 0:
+                ready.append(node)
         buf[output_nr] = grad if buf[output_nr] is None else buf[output_nr] + grad
-
-    for node, output_nr, grad in roots:
-        add(node, output_nr, grad)
-    # 3. run a node once all its inputs are in; then pass its gradients on
-    ready = [node for node, n in deps.items() if n == 0]
+    # 3. run the ready nodes and pass their gradients on
     with torch.no_grad():
         while ready:
             node = ready.pop()
-            buf = buffers.pop(node, None) or [None] * node.n_outputs
-            grads = run_node(node, buf[0] if node.n_outputs == 1 else buf)
+            buf = buffers.pop(node, None)
+            if buf is not None and node.n_outputs == 1:
+                buf = buf[0]
+            grads = run_node(node, buf)
             buf = None
             if not retain_graph:
                 node.release_variables()
@@ -94,7 +95,11 @@ def execute(roots, retain_graph, run_node):
                 if nxt is None:
                     continue
                 if grad is not None:
-                    add(nxt, output_nr, grad)
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buf = buffers[nxt] = [None] * nxt.n_outputs
+                    buf[output_nr] = grad if buf[output_nr] is None else buf[output_nr] + grad
+                    buf = None
                 deps[nxt] -= 1
                 if deps[nxt] == 0:
                     ready.append(nxt)
@@ -119,7 +124,7 @@ def run_backward(roots, grads, retain_graph=False, capture=None, engine=None):
     def run_node(node, g):
         """One node's backward with torch's extras; one gradient (or None) per edge."""
         n_out = node.n_outputs
-        if g is None if n_out == 1 else all(x is None for x in g):
+        if g is None or (n_out > 1 and all(x is None for x in g)):
             return (None,) * len(node.next_functions)
         if node._hooks:
             gl = _run_pre_hooks(node, list(g) if n_out > 1 else [g])
@@ -141,8 +146,11 @@ def run_backward(roots, grads, retain_graph=False, capture=None, engine=None):
         else:
             if node.saved is FREED:
                 raise RuntimeError(ERR_FREED)
-            if node._versions:
-                node._check_saved()
+            vs = node._versions
+            if vs:  # Node._check_saved inline: (counter, version when saved, tensor)
+                for v in vs:
+                    if v[0][0] != v[1]:
+                        node._check_saved()  # raises torch's error
             outs = node.backward(g)
         if node._hooks and "post" in node._hooks:
             _post_hooks(node, outs, g)
@@ -152,27 +160,23 @@ def run_backward(roots, grads, retain_graph=False, capture=None, engine=None):
         (execute if engine is None else engine)(starts, retain_graph, run_node)
     finally:
         run_node = starts = None
-        _accumulate(leaves)
+        # Each leaf's gradient goes into its ``.grad`` once ``execute`` returned, when no frame
+        # of it holds a gradient any more: a fresh array that only ``leaves`` holds becomes the
+        # ``.grad`` without a copy (torch "steals" it too); anything else is copied or added
+        # (AccumulateGrad.backward), so a gradient is never aliased with another one.
+        for i in range(len(leaves)):
+            node, g = leaves[i]
+            leaves[i] = None
+            v = node.variable
+            if (v._grad is None and type(g) is type(v._data) and _getrefcount(g) == 2
+                    and _adoptable(g)):
+                v._grad = _wrap(g)
+            else:
+                if v._grad is None and _getrefcount(g) > 2 and hasattr(g, "copy"):
+                    g = g.copy()  # held elsewhere too (the same array sent to two leaves)
+                node.backward(g)
+            g = None
     return captured
-
-
-def _accumulate(leaves):
-    """Add each leaf's gradient into its ``.grad``. Done after ``execute`` returned, when no
-    frame of it holds a gradient any more: a fresh array that only this list holds becomes
-    the leaf's ``.grad`` without a copy (torch "steals" it too); anything else is copied or
-    added (AccumulateGrad.backward), so a gradient is never aliased with another one."""
-    for i in range(len(leaves)):
-        node, g = leaves[i]
-        leaves[i] = None
-        v = node.variable
-        if (v._grad is None and type(g) is type(v._data) and _getrefcount(g) == 2
-                and _adoptable(g)):
-            v._grad = _wrap(g)
-        else:
-            if v._grad is None and _getrefcount(g) > 2 and hasattr(g, "copy"):
-                g = g.copy()  # held elsewhere too (e.g. the same array sent to two leaves)
-            node.backward(g)
-        g = None
 
 
 def _adoptable(g):

@@ -71,7 +71,7 @@ class BackwardCFunction(FunctionCtx, Node):
     def __repr__(self):  # torch: <torch.autograd.function.ExpBackward object at 0x…>
         return f"<{__name__}.{type(self).__name__} object at {hex(id(self))}>"
 
-    def _release(self):
+    def release_variables(self):
         if self._saved_direct is not None:
             self._saved_direct = FREED
 

@@ -113,9 +113,6 @@ class Node:
     def release_variables(self):
         """Free what the forward saved (the engine calls it after backward, unless
         ``retain_graph``); a later backward through this node raises torch's error."""
-        self._release()
-
-    def _release(self):
         if self.saved is not None:
             self.saved = FREED
             self._versions = None

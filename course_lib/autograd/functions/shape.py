@@ -164,9 +164,9 @@ class CopySlices(Node):
         geo.put(buf, 0 if r0 is None else r0)
         return (geo.from_mem(buf),) + tuple(res[1:])
 
-    def _release(self):
-        Node._release(self)
-        self.fn._release()
+    def release_variables(self):
+        Node.release_variables(self)
+        self.fn.release_variables()
 
 
 class AsStridedBackward0(Node):
