@@ -207,8 +207,9 @@ def _close_arrays(e, g, rtol, atol):
     return msg + ")"
 
 
-def compare(expected: dict, got: dict, rtol=1e-5, atol=1e-6, where="result") -> str | None:
-    """None when ``got`` matches ``expected``, else a short reason (English; values only)."""
+def compare(expected: dict, got: dict, rtol=1e-5, atol=1e-6,
+            where="用你的函数算出的值 / the value computed with your function") -> str | None:
+    """None when ``got`` matches ``expected``, else a short reason (values only, never code)."""
     ke, kg = expected.get("k"), got.get("k")
     if ke == "raise":
         if kg == "raise" and got["type"] == expected["type"]:
