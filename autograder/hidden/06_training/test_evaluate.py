@@ -51,11 +51,25 @@ def dropout_off(piece, torch, np):
 
 @case("不建计算图、不改参数 / no graph, parameters unchanged")
 def no_graph(piece, torch, np):
-    model, ds = _setup(torch, np)
+    _, ds = _setup(torch, np)
     seen = []
-    model.register_forward_hook(lambda m, args, out: seen.append(out.requires_grad))
+
+    class Probe(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(4, 3)
+
+        def forward(self, x):
+            out = self.lin(x)
+            seen.append((torch.is_grad_enabled(), out.requires_grad))
+            return out
+
+    torch.manual_seed(0)
+    model = Probe()
+    before = [p.detach().clone() for p in model.parameters()]
     piece(model, _loader(torch, ds, 10), torch.nn.CrossEntropyLoss())
-    return seen, [p.grad is None for p in model.parameters()]
+    return seen, [p.grad is None for p in model.parameters()], \
+        [bool((a == p).all()) for a, p in zip(before, model.parameters())]
 
 
 @case("求和的损失函数 / a summed loss function")
