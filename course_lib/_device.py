@@ -15,7 +15,7 @@ class device:
 
     __slots__ = ("type", "index")
 
-    @exercise("03_cuda", "device", key="course_lib.device.__new__")
+    @exercise("03_cuda", "parse_device", key="course_lib.device.__new__")
     def __new__(cls, type, index=None):  # noqa: A002  (torch's argument names)
         """Parse a device: ``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``("cuda", 1)``, an int, a device.
 

@@ -1,4 +1,4 @@
-"""Hidden cases for 03_cuda / device.__new__(cls, type, index=None) (parsing a device)."""
+"""Hidden cases for 03_cuda / parse_device = device.__new__(cls, type, index=None) (parsing a device)."""
 from autograder.cases import case
 
 
