@@ -69,3 +69,12 @@ def large(piece, torch, np):
 @case("一个输出特征 / one output feature")
 def one_out(piece, torch, np):
     return piece(_t(torch, np, 6, 4), _t(torch, np, 1, 4, seed=1), torch.tensor([0.5]))
+
+
+@case("共享权重：两次调用的梯度累加 / a shared weight: gradients of two calls add up")
+def fan_out(piece, torch, np):
+    w = _t(torch, np, 3, 3, seed=1).requires_grad_()
+    b = _t(torch, np, 3, seed=2).requires_grad_()
+    x = _t(torch, np, 4, 3)
+    (piece(piece(x, w, b).relu(), w, b) * _t(torch, np, 4, 3, seed=3)).sum().backward()
+    return w.grad, b.grad

@@ -78,3 +78,13 @@ def bad_reduction(piece, torch, np):
 def non_contiguous(piece, torch, np):
     x = _logp(torch, np, 4, 6).t()  # (6, 4), strided
     return piece(x, torch.tensor([0, 1, 2, 3, 0, 1]))
+
+
+@case("菱形图：log_softmax 的输出用两次 / a diamond: the log_softmax output used twice")
+def diamond(piece, torch, np):
+    g = np.random.default_rng(4)
+    x = torch.tensor(g.standard_normal((5, 3)), dtype=torch.float64, requires_grad=True)
+    logp = torch.nn.functional.log_softmax(x, 1)
+    t = torch.tensor([0, 2, 1, 1, 0])
+    (piece(logp, t) + 0.5 * piece(logp, t, reduction="sum")).backward()
+    return x.grad
