@@ -31,6 +31,46 @@ def test_dispatch_reference_then_override():
     assert not hasattr(collect_env.parse_cuda_version, "__wrapped__")
 
 
+def test_dispatcher_keeps_the_signature_and_forwards_every_argument():
+    """The dispatcher takes the reference's parameters (keywords, defaults, keyword-only, a
+    parameter called ``type``) and passes them all on; ``*args`` references get ``*args``."""
+    import inspect
+    seen = []
+
+    @exercises.exercise("99_test", "sig", key="test.sig")
+    def sig(type, b=2, *, c=3):  # noqa: A002
+        seen.append((type, b, c))
+        return type + b + c
+
+    @exercises.exercise("99_test", "star", key="test.star")
+    def star(self, *size):
+        return size
+
+    try:
+        assert str(inspect.signature(sig)) == "(type, b=2, *, c=3)"
+        assert sig(1) == 6 and sig(type=1, b=1, c=1) == 3 and seen == [(1, 2, 3), (1, 1, 1)]
+        with pytest.raises(TypeError):
+            sig(1, 2, 3)  # c is keyword-only, as in the reference
+        assert star(None, 2, 3) == (2, 3)
+        got = []
+
+        @implements("test.sig")
+        def mine(type, b=5, *, c=7):  # noqa: A002
+            got.append((type, b, c))
+            return 0
+        assert sig(1) == 0 and got == [(1, 2, 3)]  # the reference's defaults are passed on
+
+        @implements("test.sig")
+        def stub(type, b=2, *, c=3):  # noqa: A002
+            raise NotImplementedError()
+        with pytest.raises(ExerciseNotDone, match="sig"):
+            sig(1)
+    finally:
+        for k in ("test.sig", "test.star"):
+            exercises.registry.pop(k, None)
+            exercises.overrides.pop(k, None)
+
+
 def test_implements_unknown_key():
     with pytest.raises(KeyError, match="No exercise"):
         implements("course_lib.nope")
