@@ -353,3 +353,21 @@ def test_each_node_name_of_the_pieces_is_defined_once():
 def test_execute_reference_is_reachable_only_through_the_dispatcher():
     assert getattr(execute, "__course_exercise__", None) == ("04_autograd", "engine", ENGINE)
     assert not hasattr(execute, "__wrapped__")
+
+
+def test_formulas_run_on_tensors_too():
+    """The rows use only operators, ``.T`` and ``xp``: the same source runs on course_lib
+    Tensors (xp = course_lib), with grad mode on, which is what create_graph will need."""
+    a = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    b = torch.tensor([[0.5, -1.0], [2.0, 1.5]], requires_grad=True)
+    g = torch.ones(2, 2)
+    ga, gb = binary_backward("MmBackward0", g, a, b, (True, True))
+    assert type(ga) is torch.Tensor and ga.grad_fn is not None  # a differentiable result
+    np.testing.assert_allclose(ga.detach().numpy(), g.numpy() @ b.detach().numpy().T)
+    gm = binary_backward("MulBackward0", g, a, b, (True, True))[0]
+    np.testing.assert_allclose(gm.detach().numpy(), b.detach().numpy())
+    r = a.sigmoid()
+    gs = unary_backward("SigmoidBackward0", g, (r,), tuple(a.shape), torch)
+    np.testing.assert_allclose(gs.detach().numpy(), (r * (1 - r)).detach().numpy())
+    s = unary_backward("SumBackward0", torch.tensor(2.0), (), (2, 3), torch)
+    assert tuple(s.shape) == (2, 3) and s.dtype == torch.float32 and bool((s == 2).all())
