@@ -36,8 +36,9 @@ class AddBackward0(_Binary):
 
     def backward(self, g):
         ea, eb = self.next_functions
-        return self._fit(*binary_backward("AddBackward0", g, None, None,
-                                          (ea[0] is not None, eb[0] is not None), self.alpha))
+        r = binary_backward("AddBackward0", g, None, None, (ea[0] is not None, eb[0] is not None),
+                            self.alpha)
+        return r if self.meta is None else self._fit(*r)
 
 
 class SubBackward0(_Binary):
@@ -63,8 +64,8 @@ class MulBackward0(_Binary):
     def backward(self, g):
         a, b = self.saved
         ea, eb = self.next_functions
-        return self._fit(*binary_backward("MulBackward0", g, a, b,
-                                          (ea[0] is not None, eb[0] is not None)))
+        r = binary_backward("MulBackward0", g, a, b, (ea[0] is not None, eb[0] is not None))
+        return r if self.meta is None else self._fit(*r)
 
 
 class DivBackward0(_Binary):
