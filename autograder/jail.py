@@ -34,6 +34,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parent.parent  # solutions/, autograder/hidden/, .course/
 UID_BASE = 60000
 SCRATCH = "/tmp"  # the writable tmpfs inside the jail
 _ETC = ("/etc/ld.so.cache", "/etc/localtime", "/etc/fonts", "/etc/mime.types")
@@ -119,8 +120,16 @@ def wrap(argv: list, *, ro: dict, uid: int, scratch_mb: int = 256, cwd: str = SC
     for e in _ETC:
         if os.path.exists(e):
             args += _dirs(e, made) + ["--ro-bind", e, e]
-    for r in _python_roots():
-        args += _dirs(r + "/x", made) + ["--ro-bind", r, r]
+    roots = _python_roots()
+    mounts = [(r, "--ro-bind") for r in roots]
+    repo = str(REPO)
+    if any(repo.startswith(r.rstrip("/") + "/") for r in ["/usr", *roots]):
+        mounts.append((repo, "--tmpfs"))  # the repository lies under a bound folder: hide it
+    for path, kind in sorted(mounts, key=lambda m: len(m[0])):  # parents before children
+        if kind == "--tmpfs":
+            args += ["--tmpfs", path]
+        else:
+            args += _dirs(path + "/x", made) + ["--ro-bind", path, path]
     for m in _masked():
         args += ["--tmpfs", m]
     for src, dest in ro.items():

@@ -127,3 +127,22 @@ def test_course_doctor_reports_the_sandbox(monkeypatch):
     doctor.check_grading_sandbox(r)
     assert r.checks[0].status == doctor.WARN and "bubblewrap" in r.checks[0].value
     assert "拒绝评分" in r.checks[0].fix_zh and "refuses" in r.checks[0].fix_en
+
+
+@pytest.mark.skipif(jail.probe() is not None, reason="no jail here")
+def test_the_repository_stays_hidden_under_a_bound_python_prefix(monkeypatch):
+    """A Python installed in a folder that also holds the course (e.g. the repo inside a
+    conda prefix): the folder is bound, the repository in it is an empty tmpfs."""
+    import subprocess
+    import sys
+    parent = str(jail.REPO.parent)
+    real = jail._python_roots
+    monkeypatch.setattr(jail, "_python_roots", lambda: [parent, *real()])
+    code = (f"import os; print(os.path.isdir({parent!r}), "
+            f"os.path.exists({str(jail.REPO / 'solutions')!r}))")
+    with jail.uid_slot() as uid:
+        argv = jail.wrap([sys.executable, "-I", "-c", code], ro={}, uid=uid,
+                         env={"PATH": "/usr/bin:/bin"})
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["True", "False"]
