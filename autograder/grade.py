@@ -211,7 +211,7 @@ def grader_digest(lesson: str, course: Path) -> str:
 
 def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *,
                   mem_mb=2048, case_timeout=10.0, piece_timeout=60.0, nb_digest=None,
-                  grader=None) -> dict:
+                  grader=None, hide=()) -> dict:
     """Grade one student in the sandbox; write the signed result and the feedback page."""
     release_nb = json.loads((course / "release" / lesson / f"{lesson}.ipynb").read_text())
     source_nb = json.loads((course / "source" / lesson / f"{lesson}.ipynb").read_text())
@@ -240,7 +240,8 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
     if todo:
         got = grade_exercises(lesson, todo, case_files=hidden, siblings=answers,
                               prelude=subm.setup_source(source_nb), mem_mb=mem_mb,
-                              case_timeout=case_timeout, timeout=piece_timeout)
+                              case_timeout=case_timeout, timeout=piece_timeout,
+                              hide=(*hide, out))
     for ex, pts in points.items():
         if ex in got:
             r = got[ex]
@@ -416,8 +417,8 @@ def _grade_lesson(lesson, submissions, out, jobs, db, progress, force, kw) -> li
                disable=not progress, unit="student")
     rec = Recorder(lesson, db_url)
     try:
-        failed = _run_all(lesson, todo, course, out, jobs, dict(kw, grader=grader), results,
-                          bar, rec)
+        failed = _run_all(lesson, todo, course, out, jobs,
+                          dict(kw, grader=grader, hide=(submissions,)), results, bar, rec)
     finally:
         rec.close()
         bar.close()

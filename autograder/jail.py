@@ -97,9 +97,11 @@ def _masked() -> list:
 
 
 def wrap(argv: list, *, ro: dict, uid: int, scratch_mb: int = 256, cwd: str = SCRATCH,
-         env: dict | None = None, always: bool = False) -> list:
-    """The command line that runs ``argv`` in the jail; ``ro``: {host path: jail path}.
-    With ``--unsandboxed`` (and not ``always``), ``argv`` itself."""
+         env: dict | None = None, always: bool = False, hide=()) -> list:
+    """The command line that runs ``argv`` in the jail; ``ro``: {host path: jail path};
+    ``hide``: folders (besides the repository) that must not be seen even if they lie under
+    a bound folder (the submissions, the output). With ``--unsandboxed`` (and not
+    ``always``), ``argv`` itself."""
     if unsandboxed() and not always:
         return list(argv)
     bwrap = shutil.which("bwrap")
@@ -122,9 +124,9 @@ def wrap(argv: list, *, ro: dict, uid: int, scratch_mb: int = 256, cwd: str = SC
             args += _dirs(e, made) + ["--ro-bind", e, e]
     roots = _python_roots()
     mounts = [(r, "--ro-bind") for r in roots]
-    repo = str(REPO)
-    if any(repo.startswith(r.rstrip("/") + "/") for r in ["/usr", *roots]):
-        mounts.append((repo, "--tmpfs"))  # the repository lies under a bound folder: hide it
+    for secret in {str(REPO), *(os.path.realpath(h) for h in hide)}:
+        if any(secret.startswith(r.rstrip("/") + "/") for r in ["/usr", *roots]):
+            mounts.append((secret, "--tmpfs"))  # under a bound folder: an empty tmpfs
     for path, kind in sorted(mounts, key=lambda m: len(m[0])):  # parents before children
         if kind == "--tmpfs":
             args += ["--tmpfs", path]

@@ -46,11 +46,11 @@ def run_piece(key: str, answer: str, case_source: str, *, build: Path, **kw) -> 
 
 def run_pieces(pieces, *, build: Path, timeout: float = 30.0, case_timeout: float = 10.0,
                mem_mb: int = 1024, max_output: int = 96 * 2**20, scratch_mb: int = 256,
-               prelude: str = "", digest: str | None = None) -> list:
+               prelude: str = "", digest: str | None = None, hide=()) -> list:
     """Grade each ``{"key", "answer", "cases", "siblings"}`` (answer-cell source, hidden-case
     source, ``{key: source}`` of the student's other answers of the lesson) in one sandbox
     session; ``build``: the grading build folder (``course_lib/`` + the sandbox's modules);
-    ``timeout`` is per piece.
+    ``timeout`` is per piece; ``hide``: folders the jail must not show (see ``jail.wrap``).
 
     Returns, per piece, ``{"results": {index: encoded result}, "errors": {index: reason},
     "fatal": reason or None, "blocked": what the audit hook stopped or None}``; a case missing
@@ -66,7 +66,7 @@ def run_pieces(pieces, *, build: Path, timeout: float = 30.0, case_timeout: floa
         while todo:  # a new jail for what a killed or dead one left
             todo = _session(pieces, todo, outs, Path(build), logs, timeout=timeout,
                             case_timeout=case_timeout, mem_mb=mem_mb, max_output=max_output,
-                            scratch_mb=scratch_mb, prelude=prelude, digest=digest)
+                            scratch_mb=scratch_mb, prelude=prelude, digest=digest, hide=hide)
     finally:
         _rmtree(logs)
     return outs
@@ -97,16 +97,16 @@ def mpl_cache() -> Path | None:
 
 
 def _session(pieces, todo, outs, build, logs, *, timeout, case_timeout, mem_mb, max_output,
-             scratch_mb, prelude, digest) -> list:
+             scratch_mb, prelude, digest, hide) -> list:
     """Run ``todo`` in one jail; return the indices still to run (after a kill)."""
     with jail.uid_slot() as uid:
         return _session_as(uid, pieces, todo, outs, build, logs, timeout=timeout,
                            case_timeout=case_timeout, mem_mb=mem_mb, max_output=max_output,
-                           scratch_mb=scratch_mb, prelude=prelude, digest=digest)
+                           scratch_mb=scratch_mb, prelude=prelude, digest=digest, hide=hide)
 
 
 def _session_as(uid, pieces, todo, outs, build, logs, *, timeout, case_timeout, mem_mb,
-                max_output, scratch_mb, prelude, digest) -> list:
+                max_output, scratch_mb, prelude, digest, hide) -> list:
     ctl_r, ctl_w = os.pipe()
     pipes = {i: os.pipe() for i in todo}
     inputs = {i: _input_file({"answer": pieces[i]["answer"], "cases": pieces[i]["cases"],
@@ -130,7 +130,8 @@ def _session_as(uid, pieces, todo, outs, build, logs, *, timeout, case_timeout, 
         ro[mpl] = MPL_IN_JAIL
     argv = jail.wrap([sys.executable, "-I", "-c", _BOOT,
                       BUILD_IN_JAIL if sandboxed else str(build)],
-                     ro=ro, uid=uid, scratch_mb=scratch_mb, cwd=scratch_root, env=env)
+                     ro=ro, uid=uid, scratch_mb=scratch_mb, cwd=scratch_root, env=env,
+                     hide=hide)
     err_path = logs / "zygote-stderr.txt"
     with open(err_path, "wb") as err:
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,

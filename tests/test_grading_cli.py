@@ -130,19 +130,28 @@ def test_course_doctor_reports_the_sandbox(monkeypatch):
 
 
 @pytest.mark.skipif(jail.probe() is not None, reason="no jail here")
-def test_the_repository_stays_hidden_under_a_bound_python_prefix(monkeypatch):
-    """A Python installed in a folder that also holds the course (e.g. the repo inside a
-    conda prefix): the folder is bound, the repository in it is an empty tmpfs."""
+def test_repository_and_submissions_stay_hidden_under_a_bound_python_prefix(monkeypatch):
+    """A Python installed in a folder that also holds the course or the submissions (e.g. the
+    repo inside a conda prefix): the folder is bound, the repository and the submissions in
+    it are empty tmpfs."""
     import subprocess
     import sys
+    import shutil
+    import tempfile
     parent = str(jail.REPO.parent)
     real = jail._python_roots
     monkeypatch.setattr(jail, "_python_roots", lambda: [parent, *real()])
-    code = (f"import os; print(os.path.isdir({parent!r}), "
-            f"os.path.exists({str(jail.REPO / 'solutions')!r}))")
-    with jail.uid_slot() as uid:
-        argv = jail.wrap([sys.executable, "-I", "-c", code], ro={}, uid=uid,
-                         env={"PATH": "/usr/bin:/bin"})
-        r = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    subs = Path(tempfile.mkdtemp(dir=parent, prefix=".course-test-subs-"))
+    try:
+        (subs / "alice.ipynb").write_text("{}")
+        code = (f"import os; print(os.path.isdir({parent!r}), "
+                f"os.path.exists({str(jail.REPO / 'solutions')!r}), "
+                f"os.path.exists({str(subs / 'alice.ipynb')!r}))")
+        with jail.uid_slot() as uid:
+            argv = jail.wrap([sys.executable, "-I", "-c", code], ro={}, uid=uid,
+                             env={"PATH": "/usr/bin:/bin"}, hide=[subs])
+            r = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    finally:
+        shutil.rmtree(subs)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["True", "False"]
+    assert r.stdout.split() == ["True", "False", "False"]
