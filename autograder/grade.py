@@ -54,12 +54,17 @@ def student_id_problem(sid: str) -> str | None:
     return None
 
 
+_NOT_SUBMISSIONS = {".ipynb_checkpoints", ".git", ".DS_Store", "__MACOSX"}  # skipped silently
+
+
 def collect(lesson: str, submissions: Path, work: Path, rejected: list | None = None) -> dict:
     """``{student: notebook path or None}`` from ``STUDENT/LESSON/*.ipynb`` or zip files;
     entries whose student id is not one go to ``rejected`` as ``(name, reason)``."""
     found = {}
     rejected = [] if rejected is None else rejected
     for entry in sorted(Path(submissions).iterdir()):
+        if entry.name in _NOT_SUBMISSIONS:
+            continue
         if entry.is_dir():
             student = entry.name
         elif entry.suffix == ".zip":

@@ -291,6 +291,7 @@ def test_student_ids_that_are_not_ids_are_refused(tmp_path):
     assert student_id_problem("alice_01") is None and student_id_problem("张三") is None
     subs = tmp_path / "subs"
     subs.mkdir()
+    (subs / ".ipynb_checkpoints").mkdir()  # JupyterLab's: skipped without a word
     for name in (f".._{LESSON}.zip", f"._{LESSON}.zip", f"ok_{LESSON}.zip"):
         with zipfile.ZipFile(subs / name, "w") as z:
             z.writestr(f"{LESSON}.ipynb", b"{}")
