@@ -25,7 +25,8 @@ import pytest
 
 HERE = pathlib.Path(__file__).parent / "parity_scripts"
 RUNNER = HERE / "_runner.py"
-SCRIPTS = ["tensor_tutorial", "tensorqs_tutorial", "autograd_tutorial", "autogradqs_tutorial"]
+SCRIPTS = ["tensor_tutorial", "tensorqs_tutorial", "autograd_tutorial", "autogradqs_tutorial",
+           "examples_nn_optim"]
 _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?(?!\w)|\bnan\b|\binf\b")
 
 
