@@ -504,7 +504,8 @@ def main(args) -> int:
     if not subs.is_dir():
         print(f"✗ 找不到提交文件夹 / submissions folder not found: {subs}", file=sys.stderr)
         return 2
-    if not any(p.is_dir() or p.suffix == ".zip" for p in subs.iterdir()):
+    if not any((p.is_dir() or p.suffix == ".zip") and p.name not in _NOT_SUBMISSIONS
+               for p in subs.iterdir()):
         print(f"✗ 提交文件夹是空的 / no submissions in {subs} (STUDENT/LESSON/*.ipynb or zips)",
               file=sys.stderr)
         return 1

@@ -66,7 +66,7 @@ def test_bilingual_one_line_errors(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "找不到提交文件夹" in err and "submissions folder not found" in err
     assert "Traceback" not in err
-    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / ".ipynb_checkpoints").mkdir(parents=True)  # still empty
     assert g.main(_args(tmp_path / "empty", tmp_path / "out")) == 1
     err = capsys.readouterr().err
     assert "提交文件夹是空的" in err and "no submissions" in err
