@@ -407,6 +407,7 @@ def _grade_lesson(lesson, submissions, out, jobs, db, progress, force, kw) -> li
     for name, why in rejected:
         print(f"✗ {name}: {why}（未评分 / not graded）", file=sys.stderr)
     grader = grader_digest(lesson, course)
+    _secret(work)  # made once, before the grading threads sign with it
     done, todo, results = [], [], []
     for s, nb in students.items():
         digest = notebook_digest(nb)
