@@ -1,7 +1,8 @@
 """Hidden cases for 04_autograd / autograd.engine.execute(roots, retain_graph, run_node).
 
-The graphs use ops whose backward formulas are not lesson-04 pieces (sin, cos, tanh, sub, div,
-pow, mean, split) and no broadcasting, so only the engine is graded here. A case runs the
+The graphs use ops whose backward formulas are not lesson-04 pieces (sin, cos, tanh, sub, rsub,
+div, pow, mean, split; no add/mul/exp/log/relu/sigmoid/sum) and no broadcasting, so only the
+engine is graded here. A case runs the
 library's glue (``run_backward``) with ``engine=piece`` and returns the leaves' gradients.
 """
 from autograder.cases import case
@@ -46,7 +47,7 @@ def diamond(piece, torch, np):
 @case("叶子用了多次、两个叶子 / a leaf used several times, two leaves")
 def two_leaves(piece, torch, np):
     x, w = _leaf(torch, np, 3, seed=3), _leaf(torch, np, 3, seed=4)
-    y = (x / (w.pow(2) + 1.0) - x.sin() - w.cos() / (x.pow(2) + 2.0)).mean()
+    y = (x / (2.0 - w.cos()) - x.sin() - w.cos() / (3.0 - x.sin())).mean()
     _backward(piece, torch, np, y)
     return x.grad, w.grad
 

@@ -66,9 +66,7 @@ def too_many_dims(piece, torch, np):
     return piece(_x(torch, np, 2, 3), 1, 2, 3)
 
 
-@case("梯度能穿过 sum_to_size / gradients flow through sum_to_size")
+@case("结果仍在计算图中（用张量运算）/ the result stays in the graph (tensor ops)")
 def gradient(piece, torch, np):
     x = _x(torch, np, 2, 3, seed=3).requires_grad_()
-    w = _x(torch, np, 1, 3, seed=4)
-    (piece(x, 1, 3) * w).sum().backward()
-    return x.grad
+    return piece(x, 1, 3), piece(x, (3,))
