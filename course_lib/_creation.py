@@ -61,8 +61,9 @@ def _finish(arr, dtype, device, requires_grad):
     return t
 
 
-def _infer_np(data):
-    """numpy array for Python data, with torch's dtype inference."""
+def _infer_np(data, dtype=None):
+    """numpy array for Python data, with torch's dtype inference (Python floats stay float64
+    when an explicit ``dtype`` follows: no rounding through the default float32)."""
     if isinstance(data, Tensor):
         return _backend.to_numpy(data._data).copy(), True
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
@@ -75,7 +76,7 @@ def _infer_np(data):
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if arr.dtype.kind == "U" or arr.dtype.kind == "S":
         raise TypeError("new(): invalid data type 'str'")
-    if arr.dtype.kind == "f" and arr.dtype == np.float64:
+    if arr.dtype.kind == "f" and arr.dtype == np.float64 and dtype is None:
         arr = arr.astype(_default[0]._np)
     elif arr.dtype.kind == "i" and arr.dtype != np.int64:
         arr = arr.astype(np.int64)
@@ -88,7 +89,7 @@ def _from_data(data, dtype, device):
         return _finish(as_tensor(np.array(data, copy=True))._data, _dt(dtype), device, False)
     if not _backend.is_cpu(data) and hasattr(data, "__cuda_array_interface__"):
         return _finish(data.copy(), _dt(dtype), device, False)
-    arr, _ = _infer_np(data)  # Python data: no piece, so lesson 01 can make tensors
+    arr, _ = _infer_np(data, dtype)  # Python data: no piece, so lesson 01 can make tensors
     return _finish(arr, _dt(dtype), device, False)
 
 

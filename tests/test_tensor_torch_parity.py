@@ -212,3 +212,14 @@ def test_bad_input_raises_without_numpy_traceback(expr):
     out = _run(cl, expr)
     assert not out.startswith("OK")
     assert "axis" not in out and "operands could not" not in out and "inhomogeneous" not in out
+
+
+def test_python_floats_with_an_explicit_float64_dtype_keep_their_precision():
+    torch = pytest.importorskip("torch")
+    import course_lib as cl
+    for data in ([0.1], 0.1, [[0.1, 0.2], [1e-300, 1.5]], [1, 2.5]):
+        got = cl.tensor(data, dtype=cl.float64).tolist()
+        assert got == torch.tensor(data, dtype=torch.float64).tolist(), data
+    assert cl.tensor([0.1]).dtype == cl.float32  # no dtype: the default float32, as torch
+    assert cl.tensor([1.7, -2.2], dtype=cl.int64).tolist() == torch.tensor(
+        [1.7, -2.2], dtype=torch.int64).tolist()
