@@ -49,9 +49,13 @@ _WATCHED = ("builtins", "numpy", "course_lib", "autograder", "pytest", "_pytest"
 
 
 def _snapshot():
-    """{(module, attribute): value} for callables/types/modules of the watched modules,
-    including the attributes of the classes they define."""
+    """{(module, attribute): value} for callables/types/modules of the watched modules, and
+    the methods (functions, descriptors, nested classes) of the classes they define — not
+    their data: honest code changes class-level state (a hook counter, a default), never a
+    method. 只比较函数与方法，不比较类的数据属性。"""
     import types
+    method = (types.FunctionType, staticmethod, classmethod, property, type,
+              types.BuiltinFunctionType, types.MethodDescriptorType, types.WrapperDescriptorType)
     snap = {}
     for name, m in list(sys.modules.items()):
         if m is None or name.split(".")[0] not in _WATCHED:
@@ -64,7 +68,8 @@ def _snapshot():
                 snap[(name, k)] = v
                 if type(v) is type and getattr(v, "__module__", None) == name:
                     for a, av in list(type.__dict__["__dict__"].__get__(v).items()):
-                        snap[(name, f"{k}.{a}")] = av
+                        if isinstance(av, method):
+                            snap[(name, f"{k}.{a}")] = av
     return snap
 
 

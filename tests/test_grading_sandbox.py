@@ -31,6 +31,11 @@ def _answers():
 
 ANSWERS, PRELUDE = _answers()
 FIRST = next(iter(ANSWERS))
+
+
+def _key():
+    from autograder.cases import find_key
+    return find_key(LESSON, FIRST)
 FLOOD = """import os
 for _fd in range(3, 64):
     try:
@@ -143,3 +148,23 @@ def test_course_lib_changed_during_the_run_is_a_grader_error(monkeypatch):
     monkeypatch.setattr(hidden_grade, "_BUILT", {})
     with pytest.raises(SandboxError, match="changed on disk"):
         grade_exercises(LESSON, dict(ANSWERS), prelude=PRELUDE, **FAST)
+
+
+def test_honest_class_state_changes_are_not_tampering():
+    """A forward hook bumps a class-level counter of course_lib; changing class data is what
+    honest code does (only replacing a function or method is tampering)."""
+    honest = ANSWERS[FIRST] + f"""
+_solution = {FIRST}
+
+@implements({_key()!r})
+def {FIRST}(*args, **kwargs):
+    m = torch.nn.Linear(2, 2)
+    m.register_forward_hook(lambda *a: None).remove()
+    m(torch.ones(1, 2))
+    return _solution(*args, **kwargs)
+"""
+    got = grade_exercises(LESSON, dict(ANSWERS, **{FIRST: honest}), prelude=PRELUDE, **FAST)
+    assert got[FIRST].fraction == 1.0, got[FIRST].fatal
+    patched = ANSWERS[FIRST] + "\nimport course_lib\ncourse_lib.nn.Linear.forward = lambda s, x: x\n"
+    got = grade_exercises(LESSON, dict(ANSWERS, **{FIRST: patched}), prelude=PRELUDE, **FAST)
+    assert got[FIRST].fraction == 0.0 and "tampering" in got[FIRST].fatal
