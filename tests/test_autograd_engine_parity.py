@@ -150,10 +150,6 @@ def test_finite_differences(name):
         np.testing.assert_allclose(grads[i].numpy(), num, rtol=1e-5, atol=1e-6, err_msg=name)
 
 
-#: ops that ARE a lesson piece: their graph is the student's composition, not torch's fused node
-STUDENT_GRAPHS = {"log_softmax"}  # Tensor.log_softmax → nn.functional.log_softmax (lesson 05)
-
-
 @pytest.mark.parametrize("name", sorted(OPS))
 def test_matches_torch(name):
     torch = pytest.importorskip("torch")
@@ -161,8 +157,7 @@ def test_matches_torch(name):
     arrays = _inputs(shapes, positive, 2)
     y, grads = _run(cl, fn, arrays)
     ty, tgrads = _run(torch, fn, arrays)
-    if name not in STUDENT_GRAPHS:
-        assert type(y.grad_fn).__name__ == type(ty.grad_fn).__name__
+    assert type(y.grad_fn).__name__ == type(ty.grad_fn).__name__
     assert tuple(y.shape) == tuple(ty.shape)
     assert str(y.dtype).split(".")[-1] == str(ty.dtype).split(".")[-1]
     np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-7, atol=1e-12)

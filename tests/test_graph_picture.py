@@ -75,15 +75,15 @@ def test_layers_are_longest_paths():
 
 
 def test_nn_mlp_graph_matches_torch():
-    """nn.Linear + ReLU build torch's graph: AddmmBackward0 ← TBackward0 ← weight (what
-    students compare with PyTorch's pictures; the loss is the student's lesson-05 piece)."""
+    """nn.Linear + cross_entropy build torch's graph: AddmmBackward0 ← TBackward0 ← weight,
+    NllLossBackward0 ← LogSoftmaxBackward0 (what students compare with PyTorch's pictures)."""
     torch = pytest.importorskip("torch")
 
     def build(T):
         T.manual_seed(0)
         model = T.nn.Sequential(T.nn.Linear(4, 8), T.nn.ReLU(), T.nn.Linear(8, 3))
         x, y = T.ones(5, 4), T.tensor([0, 1, 2, 0, 1])
-        return graph.draw(model(x)[T.arange(5), y].sum(),
+        return graph.draw(T.nn.functional.cross_entropy(model(x), y),
                           params=dict(model.named_parameters())).labels
 
     assert Counter(build(course_lib)) == Counter(build(torch))

@@ -13,8 +13,9 @@ from course_lib.utils.data import DataLoader, Dataset, TensorDataset
 torch_ = pytest.importorskip("torch")
 
 L05 = {"course_lib.nn.Module.__setattr__", "course_lib.nn.Module.named_modules",
-       "course_lib.nn.functional.linear", "course_lib.nn.functional.log_softmax",
-       "course_lib.nn.functional.nll_loss", "course_lib.nn.functional.mse_loss"}
+       "course_lib.nn.functional.linear", "course_lib.nn._loss_ops.log_softmax_vjp",
+       "course_lib.nn._loss_ops.nll_loss_vjp", "course_lib.nn._loss_ops.mse_loss_vjp"}
+LSM, NLL, MSE = (f"course_lib.nn._loss_ops.{n}_vjp" for n in ("log_softmax", "nll_loss", "mse_loss"))
 L06 = {"course_lib.optim.SGD.step", "course_lib.optim.Adam.step",
        "course_lib.utils.data.DataLoader.__iter__", "course_lib.utils.data.default_collate",
        "course_lib.utils.data.random_split", "course_lib.training.train_one_epoch",
@@ -124,50 +125,154 @@ def test_wrong_linear_changes_nn_linear():
     assert not np.allclose(lin(x).detach().numpy(), good)
 
 
-def test_wrong_log_softmax_changes_cross_entropy_and_log_softmax_module():
+def ce_value_and_grad(x, y, **kw):
+    xs = x.detach().requires_grad_()
+    loss = nn.CrossEntropyLoss(**kw)(xs, y)
+    loss.backward()
+    return loss.item(), xs.grad.numpy().copy()
+
+
+def test_wrong_log_softmax_forward_changes_cross_entropy_and_log_softmax_module():
     x, y = t(5, 4), torch.tensor([0, 3, 1, 2, 1])
-    good = nn.CrossEntropyLoss()(x, y).item()
+    good, _ = ce_value_and_grad(x, y)
     good_module = nn.LogSoftmax(dim=1)(x).numpy().copy()
 
-    @implements("course_lib.nn.functional.log_softmax")
-    def unnormalised(input, dim=None, _stacklevel=3, dtype=None):
-        return input
+    @implements(LSM)
+    def unnormalised(x, dim, xp):
+        return x, lambda grad: grad
 
-    assert nn.CrossEntropyLoss()(x, y).item() != pytest.approx(good)
+    assert ce_value_and_grad(x, y)[0] != pytest.approx(good)
     assert not np.allclose(nn.LogSoftmax(dim=1)(x).numpy(), good_module)
     assert not np.allclose(x.log_softmax(1).numpy(), good_module)  # one definition: Tensor's too
 
 
-def test_log_softmax_answer_that_calls_tensor_log_softmax_does_no_work():
-    @implements("course_lib.nn.functional.log_softmax")
-    def delegating(input, dim=None, _stacklevel=3, dtype=None):
-        return input.log_softmax(dim)
+def test_wrong_log_softmax_backward_changes_only_the_gradients():
+    x, y = t(5, 4), torch.tensor([0, 3, 1, 2, 1])
+    good, good_grad = ce_value_and_grad(x, y)
+    right = ref(LSM)
+
+    @implements(LSM)
+    def forgets_the_softmax_term(x, dim, xp):
+        out, _ = right(x, dim, xp)
+        return out, lambda grad: grad
+
+    value, grad = ce_value_and_grad(x, y)
+    assert value == pytest.approx(good) and not np.allclose(grad, good_grad)
+
+
+def test_log_softmax_answer_that_calls_the_library_does_no_work():
+    @implements(LSM)
+    def delegating(x, dim, xp):
+        return torch.from_numpy(x).log_softmax(dim).numpy(), lambda grad: grad
 
     with pytest.raises(RecursionError):
         nn.CrossEntropyLoss()(t(3, 4), torch.tensor([0, 1, 2]))
 
 
-def test_wrong_nll_loss_changes_cross_entropy_loss():
+def test_wrong_nll_loss_changes_cross_entropy_loss_and_its_gradient():
     x, y = t(5, 4), torch.tensor([0, 3, 1, 2, 1])
-    good = nn.CrossEntropyLoss()(x, y).item()
+    good, good_grad = ce_value_and_grad(x, y)
+    right = ref(NLL)
 
-    @implements("course_lib.nn.functional.nll_loss")
-    def sum_not_mean(input, target, weight=None, size_average=None, ignore_index=-100,
-                     reduce=None, reduction="mean"):
-        return -input[torch.arange(len(target)), target].sum()
+    @implements(NLL)
+    def sum_not_mean(x, target, weight, ignore_index, reduction, xp):
+        return right(x, target, weight, ignore_index, "sum", xp)
 
-    assert nn.CrossEntropyLoss()(x, y).item() != pytest.approx(good)
+    value, grad = ce_value_and_grad(x, y)
+    assert value != pytest.approx(good) and not np.allclose(grad, good_grad)
+
+    @implements(NLL)
+    def wrong_sign_backward(x, target, weight, ignore_index, reduction, xp):
+        out, backward = right(x, target, weight, ignore_index, reduction, xp)
+        return out, lambda grad: -backward(grad)
+
+    value, grad = ce_value_and_grad(x, y)
+    assert value == pytest.approx(good)  # the forward is right, the gradient flips
+    np.testing.assert_allclose(grad, -good_grad, rtol=1e-6)
 
 
 def test_wrong_mse_loss_changes_mse_module():
     a, b = t(4, 3), t(4, 3, seed=1)
     good = nn.MSELoss()(a, b).item()
+    right = ref(MSE)
 
-    @implements("course_lib.nn.functional.mse_loss")
-    def l1(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-        return (input - target).abs().mean()
+    @implements(MSE)
+    def l1(x, y, weight, reduction, xp):
+        return abs(x - y).mean(), lambda grad: (grad, -grad)
 
     assert nn.MSELoss()(a, b).item() != pytest.approx(good)
+
+    @implements(MSE)
+    def half_gradient(x, y, weight, reduction, xp):
+        out, backward = right(x, y, weight, reduction, xp)
+        return out, lambda grad: tuple(g / 2 for g in backward(grad))
+
+    ag = a.detach().requires_grad_()
+    loss = nn.MSELoss()(ag, b)
+    loss.backward()
+    assert loss.item() == pytest.approx(good)
+    np.testing.assert_allclose(ag.grad.numpy(), (a - b).numpy() / 12, rtol=1e-6)
+
+
+def test_loss_rows_make_torchs_nodes():
+    x = t(3, 4, grad=True)
+    loss = nn.CrossEntropyLoss()(x, torch.tensor([0, 3, 1]))
+    assert type(loss.grad_fn).__name__ == "NllLossBackward0"
+    assert type(loss.grad_fn.next_functions[0][0]).__name__ == "LogSoftmaxBackward0"
+    assert loss.grad_fn.next_functions[0][0].next_functions[0][0].variable is x
+    assert type(nn.MSELoss()(x, t(3, 4)).grad_fn).__name__ == "MseLossBackward0"
+    assert type(nn.NLLLoss()(x, torch.tensor([0, 3, 1])).grad_fn).__name__ == "NllLossBackward0"
+
+
+def test_loss_rows_run_on_tensors_too():
+    """The rows use only operators, indexing and ``xp``: the same source runs on course_lib
+    Tensors (xp = course_lib), and both the output and ``backward(grad)`` are differentiable
+    (what create_graph needs); the results equal the array ones and autograd's."""
+    g = np.random.default_rng(5)
+    x = torch.tensor(g.standard_normal((4, 3)), requires_grad=True)
+    up = torch.tensor(g.standard_normal((4, 3)))
+    y, backward = ref(LSM)(x, 1, torch)
+    gx = backward(up)
+    assert y.grad_fn is not None and gx.grad_fn is not None
+    ya, bwa = ref(LSM)(x.detach().numpy(), 1, np)
+    np.testing.assert_allclose(y.detach().numpy(), ya, rtol=1e-12)
+    np.testing.assert_allclose(gx.detach().numpy(), bwa(up.numpy()), rtol=1e-12)
+    (auto,) = torch.autograd.grad((y * up).sum(), x, retain_graph=True)
+    np.testing.assert_allclose(gx.detach().numpy(), auto.numpy(), rtol=1e-10, atol=1e-12)
+    # the gradient of the gradient: d/dx Σ backward(up)² by autograd vs finite differences
+    (gg,) = torch.autograd.grad((gx * gx).sum(), x)
+    f = lambda a: (ref(LSM)(a, 1, np)[1](up.numpy()) ** 2).sum()  # noqa: E731
+    a0, eps = x.detach().numpy(), 1e-6
+    num = np.array([(f(a0 + eps * e) - f(a0 - eps * e)) / (2 * eps)
+                    for e in np.eye(a0.size).reshape(-1, *a0.shape)]).reshape(a0.shape)
+    np.testing.assert_allclose(gg.numpy(), num, rtol=1e-5, atol=1e-7)
+
+    target, w = torch.tensor([2, -100, 0, 1]), torch.tensor([0.5, 2.0, 1.5], dtype=torch.float64)
+    y = y.detach().requires_grad_()
+    for reduction in ("mean", "sum", "none"):
+        loss, backward = ref(NLL)(y, target, w, -100, reduction, torch)
+        upl = torch.tensor(1.5, dtype=torch.float64) if reduction != "none" else \
+            torch.tensor([1.0, 2.0, -1.0, 0.5], dtype=torch.float64)
+        gy = backward(upl.requires_grad_())  # linear in the upstream gradient: d gy/d upl
+        assert loss.grad_fn is not None and gy.grad_fn is not None
+        (auto,) = torch.autograd.grad((loss * upl).sum(), y, retain_graph=True)
+        np.testing.assert_allclose(gy.detach().numpy(), auto.numpy(), rtol=1e-12)
+        (gu,) = torch.autograd.grad(gy.sum(), upl)
+        np.testing.assert_allclose(gu.numpy(), auto.sum().numpy() / upl.detach().numpy()
+                                   if reduction != "none" else auto.numpy().sum(1)
+                                   / upl.detach().numpy(), rtol=1e-12)
+        ref_loss = torch_.nn.functional.nll_loss(torch_.tensor(y.detach().numpy()),
+                                                 torch_.tensor(target.numpy()),
+                                                 torch_.tensor(w.numpy()), reduction=reduction)
+        np.testing.assert_allclose(loss.detach().numpy(), ref_loss.numpy(), rtol=1e-12)
+
+    b = torch.tensor(g.standard_normal((4, 3)), requires_grad=True)
+    loss, backward = ref(MSE)(x, b, None, "mean", torch)
+    ga, gb = backward(torch.tensor(2.0, dtype=torch.float64))
+    assert ga.grad_fn is not None and gb.grad_fn is not None
+    auto = torch.autograd.grad(loss * 2, (x, b))
+    np.testing.assert_allclose(ga.detach().numpy(), auto[0].numpy(), rtol=1e-12)
+    np.testing.assert_allclose(gb.detach().numpy(), auto[1].numpy(), rtol=1e-12)
 
 
 @pytest.mark.parametrize("kw", [{}, {"weight": True}, {"ignore_index": 1}, {"reduction": "sum"},

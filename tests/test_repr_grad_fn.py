@@ -27,14 +27,13 @@ a.contiguous() | a.t().contiguous() | a.clone() | a.float() | a.double() | a.to(
 a[0] | a[:, 1] | a[0, 1] | a[..., 1:] | a[[0, 1]] | a[a > 0] | a[:, [0, 2]]
 T.cat([a, b]) | T.cat([a, b], 1) | T.stack([a, b]) | a.split(1)[0] | a.chunk(2, 1)[1]
 a.unbind(0)[1] | a.repeat(2, 1) | a.flip(0)
-a.softmax(1) | (a * b).sum().sqrt() | a.mean() + b.mean() | a.exp().log().sum()
-F.softmax(a, dim=1) | F.relu(a)
+a.softmax(1) | a.log_softmax(1) | (a * b).sum().sqrt() | a.mean() + b.mean() | a.exp().log().sum()
+F.softmax(a, dim=1) | F.log_softmax(a, dim=1) | F.relu(a) | F.mse_loss(a, b)
+F.cross_entropy(a, T.tensor([0, 2])) | F.nll_loss(a, T.tensor([0, 2]))
 F.binary_cross_entropy_with_logits(a, b.detach().sigmoid())
 F.linear(a, w) | F.linear(a, w, c) | F.linear(a[0], w, c)
 """
 CASES = [e.strip() for line in EXPRESSIONS.strip().splitlines() for e in line.split("|")]
-# F.log_softmax (and Tensor.log_softmax) / nll_loss / cross_entropy / mse_loss are lesson-05 pieces written with tensor
-# ops (the student's graph, not torch's fused nodes): tests/test_pieces_05_06.py checks them
 
 
 def signature(fn, depth=0):
@@ -71,4 +70,6 @@ def test_known_names_without_torch():
                            ("TBackward0", (("AccumulateGrad", ()),))))
     assert signature(build(course_lib, "(a * 2).sum()").grad_fn) == (
         "SumBackward0", (("MulBackward0", (("AccumulateGrad", ()),)),))
+    assert signature(build(course_lib, "F.cross_entropy(a, T.tensor([0, 2]))").grad_fn) == (
+        "NllLossBackward0", (("LogSoftmaxBackward0", (("AccumulateGrad", ()),)),))
     assert repr(build(course_lib, "a.view(6)")).endswith("grad_fn=<ViewBackward0>)")

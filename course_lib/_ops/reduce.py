@@ -96,8 +96,11 @@ def _dtype_arg(x, dtype):
     return x if dtype is None else x.astype(dtype._np)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
-    """Sum of all elements, or along ``dim``. 求和（全部或沿 ``dim``）。"""
+def sum(input, dim=None, keepdim=False, *, dtype=None, keepdims=None):  # noqa: A001
+    """Sum of all elements, or along ``dim``. 求和（全部或沿 ``dim``）。``keepdims``: torch's
+    numpy-style alias of ``keepdim`` (so a formula runs on arrays and Tensors alike)."""
+    if keepdims is not None:
+        keepdim = keepdims
     x = _dtype_arg(input._data, dtype)
     if x.dtype.kind in "bu" or (x.dtype.kind == "i" and x.dtype.itemsize < 8):
         x = x.astype(np.int64)
@@ -180,7 +183,9 @@ def min(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
     return _extreme(input, dim, keepdim, other, False)
 
 
-def amax(input, dim=(), keepdim=False):
+def amax(input, dim=(), keepdim=False, *, keepdims=None):
+    if keepdims is not None:  # torch's numpy-style alias
+        keepdim = keepdims
     x = input._data
     dims = _dims(x, dim) or _all_dims(x, "amax")
     _nonempty(x, dims, "amax")
@@ -335,10 +340,10 @@ def softmax(input, dim, dtype=None):
 
 
 def log_softmax(input, dim, dtype=None):
-    """x - logsumexp(x) along ``dim``: ``nn.functional.log_softmax``, the lesson-05 piece (one
-    definition: ``torch.log_softmax`` and ``Tensor.log_softmax`` reach the student's answer)."""
-    from ..nn.functional import log_softmax as piece
-    return piece(input, dim, dtype=dtype)
+    """x - logsumexp(x) along ``dim``: ``nn.functional.log_softmax`` (one definition:
+    ``torch.log_softmax`` and ``Tensor.log_softmax`` reach lesson 05's row too)."""
+    from ..nn.functional import log_softmax as f
+    return f(input, dim, dtype=dtype)
 
 
 def logsumexp(input, dim, keepdim=False):

@@ -1,17 +1,248 @@
-"""Private helpers behind the losses of ``nn.functional``: torch's argument checks, and the
-binary cross-entropy ops (one graph node each with a fused backward, torch's grad_fn names).
-log_softmax, nll_loss, cross_entropy, mse_loss and l1_loss are written with tensor ops in
-``functional.py`` (their graph nodes are autograd's).
+"""Lesson 05's loss pieces as rows of PyTorch's derivatives.yaml, the graph nodes that call
+them, and the private helpers behind the losses of ``nn.functional`` (torch's argument checks,
+the binary cross-entropy ops).
 
-损失函数的私有辅助：torch 的参数检查，以及二元交叉熵的融合运算。
+第 05 课的损失函数练习：每个运算一行（前向、保存什么、反向公式、grad_fn 名字在一起）。
+A row ``*_vjp`` takes arrays (numpy, or cupy on a GPU) and ``xp`` (their module) and returns
+``(output, backward)`` — like ``torch.func.vjp``: ``backward(grad)`` gives the gradients of the
+inputs from ∂L/∂output, using what the forward kept (its closure is what the node saves). The
+library builds ONE node per op with torch's name (``LogSoftmaxBackward0``, ``NllLossBackward0``,
+``MseLossBackward0``) whose ``backward`` calls it. The rows use only operators, indexing and
+``xp``, so the same source runs on Tensors with ``xp = course_lib`` (differentiable results).
 """
 from __future__ import annotations
 
+import math
+import warnings
+
+import numpy as np
+
 from .._backend import xp_of
-from ..autograd.node import Node, attach, fit
+from ..autograd.functions.reduction import LogSoftmaxBackward0
+from ..autograd.grad_mode import STATE
+from ..autograd.node import NO_EDGE, Node, attach, attach1, attach2, edge, fit
+from ..exercises import exercise
 from . import _glue as G
 from . import _loss_kernels as LK
-from ._ops import _keep_device, _needs, _same_device, _wrap
+from ._ops import _keep_device, _ndarray, _needs, _same_device, _same_type, _wrap
+
+
+# ---------------------------------------------------------------- the rows (lesson 05)
+@exercise("05_nn", "log_softmax", key="course_lib.nn._loss_ops.log_softmax_vjp")
+def log_softmax_vjp(x, dim, xp):
+    """log_softmax 这一行：返回 ``(y, backward)``。 The LogSoftmaxBackward0 row.
+
+    forward:  y = x − log Σ_dim exp(x), computed stably: with m = max_dim x,
+              y = (x − m) − log Σ_dim exp(x − m)   (±1000 give no inf/nan)
+    saves:    y
+    backward: ∂L/∂x = g − exp(y) · Σ_dim g          (exp(y) = softmax(x))
+    Reduce with ``xp.amax(a, dim, keepdims=True)`` / ``xp.sum(a, dim, keepdims=True)`` and use
+    ``xp.exp`` / ``xp.log``: the same code then runs on numpy arrays and on Tensors.
+    用 ``xp`` 的函数与运算符书写，同一段代码既能算数组也能算 Tensor。
+    """
+    ### BEGIN SOLUTION
+    shifted = x - xp.amax(x, dim, keepdims=True)
+    y = shifted - xp.log(xp.sum(xp.exp(shifted), dim, keepdims=True))
+
+    def backward(grad):
+        return grad - xp.exp(y) * xp.sum(grad, dim, keepdims=True)
+    return y, backward
+    ### END SOLUTION
+
+
+@exercise("05_nn", "nll_loss", key="course_lib.nn._loss_ops.nll_loss_vjp")
+def nll_loss_vjp(x, target, weight, ignore_index, reduction, xp):
+    """nll_loss 这一行：返回 ``(loss, backward)``。 The NllLossBackward0 row.
+
+    x (N, C) log-probabilities, target (N,) class indices, weight (C,) or None (all ones):
+      w_i = weight[t_i], or 0 where t_i == ignore_index;   loss_i = −w_i · x[i, t_i]
+    reduction 'none' → (N,) losses; 'sum' → Σ loss_i; 'mean' → Σ loss_i / Σ w_i.
+    backward(g): ∂L/∂x is zero except ∂L/∂x[i, t_i] = −w_i · g_i ('none'), −w_i · g ('sum'),
+    −w_i · g / Σ w ('mean'); 0 for an ignored sample (also when every sample is ignored).
+    只有每行目标类别的位置有梯度；被忽略的样本梯度为 0。
+    """
+    ### BEGIN SOLUTION
+    rows = xp.arange(x.shape[0])
+    keep = target != ignore_index
+    classes = target * keep                 # ignored samples pick class 0 with weight 0
+    w = keep if weight is None else weight[classes] * keep
+    loss = -x[rows, classes] * w
+    if reduction == "none":
+        out = loss
+    elif reduction == "sum":
+        out = loss.sum()
+    else:                                   # a weighted mean (0 / 0 = nan: nothing counted)
+        total = w.sum()
+        out = loss.sum() / total
+        w = w / total                       # what backward scales the gradient by
+
+    def backward(grad):
+        gx = xp.zeros_like(x)
+        gx[rows, classes] = xp.where(keep, -grad * w, 0)  # 0 for the ignored, even if Σ w = 0
+        return gx
+    return out, backward
+    ### END SOLUTION
+
+
+@exercise("05_nn", "mse_loss", key="course_lib.nn._loss_ops.mse_loss_vjp")
+def mse_loss_vjp(x, y, weight, reduction, xp):
+    """mse_loss 这一行：返回 ``(loss, backward)``。 The MseLossBackward0 row.
+
+    forward:  loss_i = w_i · (x_i − y_i)²  (w = weight, or 1; x and y broadcast);
+              'none' → the loss_i, 'sum' → Σ loss_i, 'mean' → Σ loss_i / n (n: their number)
+    backward(g): ∂L/∂x = 2 · w · (x − y) · g (÷ n for 'mean'), ∂L/∂y = −∂L/∂x, both in the
+    broadcast shape (the library sums them back to each input's shape).
+    """
+    ### BEGIN SOLUTION
+    diff = x - y
+    loss = diff * diff if weight is None else diff * diff * weight
+    if reduction == "none":
+        out = loss
+    else:
+        out = loss.sum() if reduction == "sum" else loss.mean()
+
+    def backward(grad):
+        g = 2 * diff * grad if weight is None else 2 * diff * weight * grad
+        if reduction == "mean":
+            g = g / math.prod(diff.shape)
+        return g, -g
+    return out, backward
+    ### END SOLUTION
+
+
+# ---------------------------------------------------------------- their nodes
+class NllLossBackward0(Node):
+    """``saved``: the row's ``backward``; ``shape``/``dtype``: the input's (rows → (N, C, d…))."""
+
+    __slots__ = ("shape", "dtype", "cdim")
+
+    def backward(self, g):
+        shape, cdim = self.shape, self.cdim
+        if cdim is None:  # (N, C) rows: the common case
+            gx = self.saved(g)
+        else:
+            gx = self.saved(g.reshape(-1))
+            if len(shape) == 1:
+                gx = gx.reshape(shape)
+            else:  # rows (N·d…, C) → (N, d…, C) → (N, C, d…)
+                gx = xp_of(gx).moveaxis(gx.reshape(shape[:1] + shape[2:] + shape[1:2]), -1, 1)
+        if gx.dtype != self.dtype:
+            gx = gx.astype(self.dtype)
+        return (gx, None) if type(g) is _ndarray else _same_type((gx, None), g)
+
+
+class MseLossBackward0(Node):
+    """``saved``: the row's ``backward``; ``meta``: the inputs' (shape, dtype) pairs."""
+
+    __slots__ = ("meta",)
+
+    @_keep_device
+    def backward(self, g):
+        (sx, dx), (sy, dy) = self.meta
+        gx, gy = self.saved(g)
+        return (fit(gx, sx, dx) if dx is not None else None,
+                fit(gy, sy, dy) if dy is not None else None)
+
+
+# ---------------------------------------------------------------- the ops (checks done by F)
+def log_softmax(input, dim):
+    """``F.log_softmax`` of a float tensor (``dim`` normalised): one LogSoftmaxBackward0 node."""
+    x = input._data
+    if x.size == 0:  # nothing to normalise (and no max to take)
+        y, backward = x.copy(), _identity
+    else:
+        y, backward = log_softmax_vjp(x, dim if x.ndim else None, xp_of(x))
+    res = _wrap(y if y.dtype == x.dtype else y.astype(x.dtype), x)
+    if STATE[0] and input._requires_grad:
+        node = LogSoftmaxBackward0()
+        node.saved, node.shape, node.dims = backward, x.shape, (dim,)
+        node.save_versions(out=res)  # torch saves the result: an in-place change is an error
+        attach1(res, node, input)
+    return res
+
+
+def _identity(grad):
+    return grad
+
+
+def nll_loss(input, target, weight, ignore_index, reduction, logp_node=None):
+    """``F.nll_loss`` after its checks: one NllLossBackward0 node. ``logp_node``: cross_entropy
+    passes its LogSoftmaxBackward0 (``input`` is then an array nobody else holds)."""
+    x = input if logp_node is not None else input._data
+    t = target._data
+    w = None if weight is None else weight._data
+    cdim = None
+    if x.ndim != 2:  # one sample (C,), or (N, C, d1, …): rows of classes
+        cdim = 0 if x.ndim == 1 else 1
+        c = x.shape[cdim]
+        rows = x.reshape(1, c) if x.ndim == 1 else xp_of(x).moveaxis(x, 1, -1).reshape(-1, c)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out, backward = nll_loss_vjp(rows, t.reshape(-1), w, ignore_index, reduction, xp_of(x))
+        if reduction == "none":  # one sample: 0-d, as torch (its target may be (1,))
+            out = out.reshape(t.shape if x.ndim > 1 else ())
+    elif reduction == "mean":  # every sample ignored: 0 / 0 = nan, as torch, without a warning
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out, backward = nll_loss_vjp(x, t, w, ignore_index, reduction, xp_of(x))
+    else:
+        out, backward = nll_loss_vjp(x, t, w, ignore_index, reduction, xp_of(x))
+    res = _wrap(out if getattr(out, "dtype", None) == x.dtype
+                else xp_of(x).asarray(out, dtype=x.dtype), x)
+    if STATE[0] and (logp_node is not None or input._requires_grad):
+        node = NllLossBackward0()
+        node.saved, node.shape, node.dtype, node.cdim = backward, x.shape, x.dtype, cdim
+        if logp_node is None:
+            node.save_versions(input)  # torch saves the input: an in-place change is an error
+            attach2(res, node, input, None)
+        else:
+            node.next_functions = ((logp_node, 0), NO_EDGE)
+            res._grad_fn = node
+            res._requires_grad = True
+    return res
+
+
+def cross_entropy(input, target, weight, ignore_index, reduction, cdim):
+    """Class-index targets, no label smoothing: torch's two nodes, NllLossBackward0 ←
+    LogSoftmaxBackward0, with the log-probabilities kept inside (no tensor, no version check)."""
+    x = input._data
+    if x.size == 0:
+        return nll_loss(log_softmax(input, cdim), target, weight, ignore_index, reduction)
+    logp, backward = log_softmax_vjp(x, cdim, xp_of(x))
+    if logp.dtype != x.dtype:
+        logp = logp.astype(x.dtype)
+    lsm = None
+    if STATE[0] and input._requires_grad:
+        lsm = LogSoftmaxBackward0()
+        lsm.saved, lsm.shape, lsm.dims = backward, x.shape, (cdim,)
+        lsm.next_functions = (edge(input),)
+    if lsm is None:
+        return nll_loss(_wrap(logp, x), target, weight, ignore_index, reduction)
+    return nll_loss(logp, target, weight, ignore_index, reduction, lsm)
+
+
+def mse_loss(input, target, weight, reduction):
+    """``F.mse_loss`` after its checks: one MseLossBackward0 node (input and target)."""
+    x, y = input._data, target._data
+    dt = x.dtype
+    if y.dtype != dt:  # torch's promotion, then the row runs in one dtype
+        from .. import result_type
+        dt = G.np_dtype(result_type(input, target))
+        x, y = x.astype(dt, copy=False), y.astype(dt, copy=False)
+    w = None if weight is None else weight._data
+    if x.size and y.size:
+        out, backward = mse_loss_vjp(x, y, w, reduction, xp_of(x))
+    else:  # an empty mean is nan, as torch, without numpy's warnings
+        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out, backward = mse_loss_vjp(x, y, w, reduction, xp_of(x))
+    res = _wrap(out if getattr(out, "dtype", None) == dt else xp_of(x).asarray(out, dtype=dt), x)
+    if STATE[0] and (input._requires_grad or target._requires_grad):
+        node = MseLossBackward0()
+        node.saved = backward
+        node.meta = ((x.shape, input._data.dtype if input._requires_grad else None),
+                     (y.shape, target._data.dtype if target._requires_grad else None))
+        node.save_versions(input, target)
+        attach2(res, node, input, target)
+    return res
 
 
 # ---------------------------------------------------------------- checks

@@ -1,9 +1,10 @@
 """``course_lib.nn.functional``: stateless layers, activations and losses (torch.nn.functional).
 
 无状态的网络层、激活函数与损失函数（接口同 torch.nn.functional）。
-Lesson-05 pieces: ``linear`` (nn.Linear), ``log_softmax`` and ``nll_loss`` (cross_entropy,
-CrossEntropyLoss, NLLLoss, nn.LogSoftmax), ``mse_loss`` (MSELoss). Layers and losses call these
-public functions, so a student's answer carries every model built on them.
+Lesson-05 pieces: ``linear`` (nn.Linear) here; the rows of ``log_softmax``, ``nll_loss`` and
+``mse_loss`` (forward and backward formula, ``_loss_ops.py``) behind the public functions below
+(cross_entropy, CrossEntropyLoss, NLLLoss, nn.LogSoftmax, Tensor.log_softmax, MSELoss), so a
+student's answer carries every model built on them.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import course_lib as torch  # the solution regions are written as a student writ
 
 from ..exercises import exercise
 from . import _glue as G
-from . import _ops
+from . import _ops  # first: it loads _loss_ops, which uses its helpers
+from . import _loss_ops
 
 __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross_entropy",
            "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
@@ -177,26 +179,14 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     return input.softmax(dim, dtype=dtype)
 
 
-@exercise("05_nn", "log_softmax", key="course_lib.nn.functional.log_softmax")
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """log(softmax(x)) along ``dim``, computed stably. 数值稳定地计算 log(softmax(x))。
-
-    output[i] = x[i] − log Σ_j exp(x[j]) (sums over ``dim``); same shape as ``input``.
-    Stable: with m = max_j x[j] (a constant: no gradient through it), x[i] − m ≤ 0 and
-    output[i] = (x[i] − m) − log Σ_j exp(x[j] − m): logits of ±1000 give no inf/nan.
-    先减去最大值 m（log-sum-exp 技巧），±1000 的输入也不会溢出。
-    """
+    """log(softmax(x)) along ``dim``: one LogSoftmaxBackward0 node over lesson 05's row."""
     if dim is None:
         dim = _softmax_dim(input.dim())
-    _ops._float_data(input, dim, dtype, True)  # torch's errors (type, dim, integer dtype)
+    _, dim = _ops._float_data(input, dim, dtype, True)  # torch's errors (type, dim, dtype)
     if dtype is not None:
         input = input.to(dtype)
-    if input.numel() == 0:  # nothing to normalise (and no max to take)
-        return input.clone()
-    ### BEGIN SOLUTION
-    shifted = input - input.detach().amax(dim, keepdim=True)
-    return shifted - shifted.logsumexp(dim, keepdim=True)
-    ### END SOLUTION
+    return _loss_ops.log_softmax(input, dim)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -218,12 +208,16 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise RuntimeError(f"expected scalar type Long but found {G.dtype_name(target)}")
     if weight is not None:
         _ops._check_weight(input, weight)
+    if t.dtype.kind != "f" and label_smoothing == 0:  # torch's two nodes, nothing else
+        if x.dtype.kind not in "fc":
+            _ops._float_data(input, cdim, None, True)
+        _nll_checks(input, target, weight, reduction, ignore_index)
+        _nll_shape(input, target)
+        return _loss_ops.cross_entropy(input, target, weight, ignore_index, reduction, cdim)
     logp = log_softmax(input, cdim)
     if t.dtype.kind == "f":  # class probabilities (same shape as input)
         return _prob_cross_entropy(logp, target, weight, reduction, label_smoothing, cdim)
     loss = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
-    if label_smoothing == 0:
-        return loss
     return _smoothed(loss, logp, target, weight, ignore_index, reduction, label_smoothing, cdim)
 
 
@@ -294,48 +288,25 @@ def _class_target(input, target, what):
                            f"{G.dtype_name(target)}")
 
 
-@exercise("05_nn", "nll_loss", key="course_lib.nn.functional.nll_loss")
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
-    """Negative log-likelihood of class indices. 负对数似然损失。
+    """Negative log-likelihood of class indices: one NllLossBackward0 node over lesson 05's row.
 
-    input (N, C) log-probabilities, target (N,) class indices in [0, C):
-      loss_i = −w[t_i] · input[i, t_i]   (w = weight, all ones if None;
-               0 with weight 0 where t_i == ignore_index)
-    reduction 'none' → (N,) losses; 'sum' → Σ loss_i; 'mean' → Σ loss_i / Σ w[t_i] over the
-    samples not ignored (a weighted mean: with no weight, the plain mean).
-    (C,) with a 0-d target and (N, C, d1, …) with (N, d1, …) are reshaped to that case.
+    负对数似然损失。input (N, C) log-probabilities, target (N,); (C,) with a 0-d target and
+    (N, C, d1, …) with (N, d1, …) too.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _class_target(input, target, "nll_loss_nd")
     _nll_checks(input, target, weight, reduction, ignore_index)
-    if input.dim() > 2 and tuple(target.shape) != (input.shape[0],) + tuple(input.shape[2:]):
-        raise RuntimeError(f"Expected target size {[input.shape[0]] + list(input.shape[2:])}, "
-                           f"got {list(target.shape)}")
-    if input.dim() != 2:  # one sample (C,), or (N, C, d1, …): rows of classes, and back
-        c = input.shape[0 if input.dim() == 1 else 1]
-        rows = input.reshape(1, c) if input.dim() == 1 else input.movedim(1, -1).reshape(-1, c)
-        loss = nll_loss(rows, target.reshape(-1), weight, None, ignore_index, None, reduction)
-        if reduction != "none":
-            return loss
-        return loss.reshape(()) if input.dim() == 1 else loss.reshape(target.shape)
-    ### BEGIN SOLUTION
-    rows = torch.arange(input.shape[0])
-    keep = target != ignore_index
-    if weight is None and keep.all():       # every sample counts once: the plain mean
-        loss = -input[rows, target]         # −input[i, t_i]
-        if reduction == "none":
-            return loss
-        return loss.sum() if reduction == "sum" else loss.mean()
-    classes = target * keep                 # ignored samples pick class 0 with weight 0
-    w = keep.to(input.dtype) if weight is None else weight[classes] * keep
-    loss = -input[rows, classes] * w
-    if reduction == "none":
-        return loss
-    if reduction == "sum":
-        return loss.sum()
-    return loss.sum() / w.sum()             # weighted mean over the samples kept
-    ### END SOLUTION
+    _nll_shape(input, target)
+    return _loss_ops.nll_loss(input, target, weight, ignore_index, reduction)
+
+
+def _nll_shape(input, target):
+    x, t = input._data, target._data
+    if x.ndim > 2 and t.shape != x.shape[:1] + x.shape[2:]:
+        raise RuntimeError(f"Expected target size {[x.shape[0]] + list(x.shape[2:])}, "
+                           f"got {list(t.shape)}")
 
 
 def _nll_checks(input, target, weight, reduction, ignore_index):
@@ -362,29 +333,17 @@ def _nll_checks(input, target, weight, reduction, ignore_index):
             raise IndexError(f"Target {int(bad.reshape(-1)[0])} is out of bounds.")
 
 
-@exercise("05_nn", "mse_loss", key="course_lib.nn.functional.mse_loss")
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    """Mean squared error. 均方误差。
-
-    loss_i = (input_i − target_i)² (broadcast; shapes normally equal), optionally × weight_i;
-    reduction: 'mean' → average of all loss_i (a 0-d tensor), 'sum' → their sum,
-    'none' → the per-element tensor.
-    """
+    """Mean squared error (or 'sum' / 'none'), optionally × weight: one MseLossBackward0 node
+    over lesson 05's row. 均方误差。"""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _ops._check_reduction(reduction)
     _pair_shapes(input, target)  # warns on mismatched sizes, like torch
     if input._data.dtype.kind not in "fc" and target._data.dtype.kind not in "fc":
         raise NotImplementedError(f"\"mse_cpu\" not implemented for '{G.dtype_name(input)}'")
-    ### BEGIN SOLUTION
-    loss = (input - target) ** 2
-    if weight is not None:
-        loss = loss * weight
-    if reduction == "none":
-        return loss
-    if reduction == "sum":
-        return loss.sum()
-    return loss.mean()
-    ### END SOLUTION
+    if type(input._data) is not type(target._data) or weight is not None:
+        _ops._same_device(input, target, weight)
+    return _loss_ops.mse_loss(input, target, weight, reduction)
 
 
 def _pair_shapes(input, target):

@@ -1,73 +1,93 @@
-"""Hidden cases for 05_nn / nn.functional.mse_loss(input, target, ..., reduction='mean', weight=None)."""
-import warnings
-
+"""Hidden cases for 05_nn / the mse_loss row: ``mse_loss_vjp(x, y, weight, reduction, xp) ->
+(loss, backward)`` (``backward(grad)`` → (∂L/∂x, ∂L/∂y) in the broadcast shape). Cases call the
+row directly and, where the library runs it (F.mse_loss, nn.MSELoss), through the public API."""
 from autograder.cases import case
 
 
-def _t(torch, np, *shape, dtype=None, seed=0, scale=1.0):
-    g = np.random.default_rng(seed)
-    return torch.tensor(scale * g.standard_normal(shape), dtype=dtype or torch.float32)
+def _a(np, *shape, dtype="float32", seed=0):
+    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
 
 
-@case("默认求平均 / mean by default")
+def _row(piece, torch, np, x, y, weight=None, reduction="mean", seed=2):
+    """The row's loss and both gradients of an upstream gradient, as tensors."""
+    loss, backward = piece(x, y, weight, reduction, np)
+    g = np.random.default_rng(seed).standard_normal(np.shape(loss)).astype(x.dtype) + 1.5
+    gx, gy = backward(g)
+    return tuple(torch.tensor(np.asarray(v, dtype=x.dtype)) for v in (loss, gx, gy))
+
+
+@case("默认求平均：前向与反向 / mean by default: forward and backward")
 def mean(piece, torch, np):
-    return piece(_t(torch, np, 4, 3), _t(torch, np, 4, 3, seed=1))
+    return _row(piece, torch, np, _a(np, 4, 3), _a(np, 4, 3, seed=1))
 
 
 @case("求和 / sum")
 def total(piece, torch, np):
-    return piece(_t(torch, np, 5), _t(torch, np, 5, seed=1), reduction="sum")
+    return _row(piece, torch, np, _a(np, 5), _a(np, 5, seed=1), reduction="sum")
 
 
 @case("不汇总 / none")
 def none(piece, torch, np):
-    return piece(_t(torch, np, 2, 3), _t(torch, np, 2, 3, seed=1), reduction="none")
+    return _row(piece, torch, np, _a(np, 2, 3), _a(np, 2, 3, seed=1), reduction="none")
 
 
 @case("float64 / float64")
 def float64(piece, torch, np):
-    d = torch.float64
-    return piece(_t(torch, np, 6, dtype=d), _t(torch, np, 6, dtype=d, seed=1))
-
-
-@case("0 维 / 0-d")
-def zero_d(piece, torch, np):
-    return piece(torch.tensor(3.0), torch.tensor(1.0)), piece(torch.tensor(3.0), torch.tensor(1.0),
-                                                              reduction="none")
-
-
-@case("空张量：sum 为 0，none 为空 / empty: sum is 0, none is empty")
-def empty(piece, torch, np):
-    x = torch.zeros(0, 2)
-    return piece(x, x, reduction="sum"), piece(x, x, reduction="none")
-
-
-@case("形状不同时广播 / broadcasting when the shapes differ")
-def broadcast(piece, torch, np):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return piece(_t(torch, np, 3, 1), _t(torch, np, 3, seed=1), reduction="none")
-
-
-@case("非法 reduction → ValueError / a bad reduction → ValueError")
-def bad_reduction(piece, torch, np):
-    return piece(_t(torch, np, 3), _t(torch, np, 3, seed=1), reduction="max")
-
-
-@case("对输入的梯度 / gradient with respect to the input")
-def gradient(piece, torch, np):
-    x = _t(torch, np, 4, 2).requires_grad_()
-    piece(x, _t(torch, np, 4, 2, seed=1)).backward()
-    return x.grad
+    return _row(piece, torch, np, _a(np, 6, dtype="float64"), _a(np, 6, dtype="float64", seed=1))
 
 
 @case("逐元素权重 / element-wise weights")
-def weights(piece, torch, np):
-    w = torch.tensor([1.0, 0.0, 2.0])
-    return (piece(_t(torch, np, 3), _t(torch, np, 3, seed=1), weight=w),
-            piece(_t(torch, np, 3), _t(torch, np, 3, seed=1), reduction="none", weight=w))
+def weighted(piece, torch, np):
+    x, y, w = _a(np, 3, 4), _a(np, 3, 4, seed=1), np.abs(_a(np, 3, 4, seed=3))
+    return _row(piece, torch, np, x, y, w), _row(piece, torch, np, x, y, w, reduction="none")
 
 
-@case("大数值 / large values")
-def large(piece, torch, np):
-    return piece(torch.tensor([1e15, -1e15]), torch.tensor([0.0, 1e15]), reduction="sum")
+@case("广播：梯度按广播后的形状 / broadcasting: gradients in the broadcast shape")
+def broadcast(piece, torch, np):
+    return _row(piece, torch, np, _a(np, 4, 1), _a(np, 1, 3, seed=1))
+
+
+@case("广播的梯度加回输入的形状（nn.MSELoss）/ broadcast gradients summed back (nn.MSELoss)")
+def broadcast_module(piece, torch, np):
+    import warnings
+    x = torch.tensor(_a(np, 4, 1), requires_grad=True)
+    y = torch.tensor(_a(np, 4, 3, seed=1), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's warning about different sizes
+        torch.nn.MSELoss(reduction="sum")(x, y).backward()
+    return x.grad, y.grad, _row(piece, torch, np, _a(np, 4, 1), _a(np, 4, 3, seed=1))
+
+
+@case("空张量 / an empty tensor", rtol=0, atol=0)
+def empty(piece, torch, np):
+    import warnings
+    x = np.zeros((0, 3), dtype=np.float32)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy's "mean of empty slice"
+        loss, gx, gy = _row(piece, torch, np, x, x)
+    return loss.isnan(), gx, gy, _row(piece, torch, np, x, x, reduction="sum")
+
+
+@case("0 维输入 / 0-d inputs")
+def zero_d(piece, torch, np):
+    return _row(piece, torch, np, np.array(2.5, dtype=np.float32), np.array(-1.0, dtype=np.float32))
+
+
+@case("菱形图：同一个张量用两次 / a diamond: one tensor used twice")
+def diamond(piece, torch, np):
+    F = torch.nn.functional
+    a = torch.tensor(_a(np, 3, 2, dtype="float64"), requires_grad=True)
+    c = torch.tensor(_a(np, 3, 2, dtype="float64", seed=1))
+    (F.mse_loss(a * a, c) + F.mse_loss(a, c, reduction="sum")).backward()
+    return a.grad, _row(piece, torch, np, _a(np, 3, 2, dtype="float64"), _a(np, 3, 2, seed=1,
+                                                                            dtype="float64"))
+
+
+@case("同一行在 Tensor 上运行，结果可微 / the same row on Tensors, differentiable results")
+def on_tensors(piece, torch, np):
+    x = torch.tensor(_a(np, 3, 2, dtype="float64"), requires_grad=True)
+    y = torch.tensor(_a(np, 3, 2, dtype="float64", seed=1))
+    loss, backward = piece(x, y, None, "mean", torch)
+    gx, gy = backward(torch.tensor(1.0, dtype=torch.float64))
+    (gg,) = torch.autograd.grad((gx * gx).sum(), x)
+    return loss.detach(), gx.detach(), gy.detach(), gg
