@@ -1,4 +1,4 @@
-"""The instructor's ``course`` command. 教师的 ``course`` 命令。
+"""The instructor's course command. 教师的 course 命令。
 
     course release [--out DIR] [--reveal LESSON] [--zip] [--git] [--exchange] [--check]
                                         build (and publish) the student course
@@ -6,15 +6,15 @@
     course feedback LESSON --submissions DIR --out DIR   hand feedback back (nbgrader exchange)
     course check | status | submit | doctor   the student commands (course_student.cli)
 
-Students get a ``course`` with only the student commands (course_student.cli, in the student
-course).
+Students get a course command with only the student commands (course_student.cli, in the
+student course).
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
-from course_student.cli import add_student_commands
+from course_student.cli import add_student_commands, new_parser
 
 
 def _release(args) -> int:
@@ -33,8 +33,7 @@ def _feedback(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="course", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = new_parser(__doc__)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("release", help="生成学生课程 / build the student course")

@@ -1,4 +1,4 @@
-"""The student's ``course`` command: check, status, submit, doctor. 学生的 ``course`` 命令。
+"""The student's course command: check, status, submit, doctor. 学生的 course 命令。
 
     course check NOTEBOOK        run a lesson notebook and report each visible check
     course status                which exercises are done
@@ -60,9 +60,66 @@ def add_student_commands(sub, lessons_default=None) -> None:
     s.set_defaults(func=_doctor)
 
 
+#: argparse's own messages (English only) → both languages; %s/%(…)s parts are kept as they are
+_MESSAGES = [
+    (r"the following arguments are required: (.*)", "缺少必需的参数：{0}"),
+    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+    (r"argument (\S+): invalid choice: (.*)", "参数 {0} 的取值无效：{1}"),
+    (r"argument (\S+): invalid (\w+) value: (.*)", "参数 {0} 需要 {1} 类型的值，得到 {2}"),
+    (r"argument (\S+): expected one argument", "参数 {0} 需要一个值"),
+    (r"argument (\S+): expected at least one argument", "参数 {0} 至少需要一个值"),
+    (r"argument (\S+): not allowed with argument (.*)", "参数 {0} 不能与 {1} 一起使用"),
+    (r"ambiguous option: (.*)", "有歧义的选项：{0}"),
+]
+
+
+class BilingualParser(argparse.ArgumentParser):
+    """argparse with its errors in both languages and an exit code of 2, as argparse's.
+
+    出错时用中英文说明，并提示 --help。"""
+
+    def error(self, message):
+        import re
+        zh = None
+        for pattern, text in _MESSAGES:
+            m = re.fullmatch(pattern, message)
+            if m:
+                zh = text.format(*m.groups())
+                break
+        self.print_usage(sys.stderr)
+        lines = [f"{self.prog}: 错误 / error: {zh} / {message}" if zh
+                 else f"{self.prog}: 错误 / error: {message}",
+                 f"运行 / run `{self.prog} --help` 查看用法 / for usage"]
+        self.exit(2, "\n".join(lines) + "\n")
+
+
+def version_text() -> str:
+    """``course X (course_lib X, Python X)`` for --version."""
+    import platform
+    try:
+        from importlib.metadata import version
+        v = version("course-lib")
+    except Exception:  # noqa: BLE001 - not installed as a distribution (a plain checkout)
+        v = "unknown"
+    try:
+        import course_lib
+        lib = course_lib.__version__
+    except Exception:  # noqa: BLE001 - a broken course_lib must not break --version
+        lib = "not importable / 无法导入"
+    return f"course {v} (course_lib {lib}, Python {platform.python_version()})"
+
+
+def new_parser(description: str) -> argparse.ArgumentParser:
+    """The top-level ``course`` parser (student's or instructor's): bilingual errors, --version."""
+    p = BilingualParser(prog="course", description=description,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=version_text(),
+                   help="显示版本 / show the version")
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="course", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = new_parser(__doc__)
     add_student_commands(p.add_subparsers(dest="command", required=True, metavar="COMMAND"))
     return p
 

@@ -183,3 +183,27 @@ def test_submit_zip_is_what_nbgrader_zip_collect_expects(tmp_path):
     for sid in ("s123", "jo_doe"):
         got = course / "submitted" / sid / lesson / f"{lesson}.ipynb"
         assert got.read_text() == nb_text
+
+
+def test_version_help_and_bilingual_usage_errors(capsys):
+    """`course --version` works; help shows no RST markup; argparse errors in both languages."""
+    from autograder.cli import main
+    from course_student import cli as student_cli
+
+    for entry in (main, student_cli.main):
+        with pytest.raises(SystemExit) as e:
+            entry(["--version"])
+        assert e.value.code == 0
+        assert capsys.readouterr().out.startswith("course ")
+        with pytest.raises(SystemExit):
+            entry(["--help"])
+        assert "``" not in capsys.readouterr().out
+    with pytest.raises(SystemExit) as e:
+        main(["grade", "05_nn"])
+    err = capsys.readouterr().err
+    assert e.value.code == 2
+    assert "缺少必需的参数" in err and "the following arguments are required" in err
+    with pytest.raises(SystemExit):
+        student_cli.main(["frobnicate"])
+    err = capsys.readouterr().err
+    assert "取值无效" in err and "invalid choice" in err and "course --help" in err
