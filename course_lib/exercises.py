@@ -44,6 +44,30 @@ class ExerciseNotDone(NotImplementedError):
         )
 
 
+STOPPED_HERE = ("本单元格之后的单元格没有运行（Run All 在这里停下）。完成上面所说的练习后，从这里继续运行。\n"
+                "The cells below this one did not run (Run All stops here). Do the exercise named "
+                "above, then run on from here.")
+
+
+def _not_done_in_notebook(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler for ExerciseNotDone: the bilingual message alone, no traceback through
+    course_lib's internals; it is still an error, so Run All (and Validate) stop here."""
+    stb = [f"{etype.__name__}: {value}", "", STOPPED_HERE]
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def _install_notebook_handler() -> None:
+    import sys
+    ipython = sys.modules.get("IPython")  # only inside IPython/Jupyter (never import it here)
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None and hasattr(shell, "set_custom_exc"):
+        shell.set_custom_exc((ExerciseNotDone,), _not_done_in_notebook)
+
+
+_install_notebook_handler()
+
+
 @functools.lru_cache(maxsize=None)  # a failed import is slow (~2 ms): check once
 def _student_build() -> bool:
     try:
@@ -264,25 +288,58 @@ def _import_all() -> None:
             pass
 
 
+def _saved_check(lesson: str, name: str) -> tuple:
+    """``(state, points)`` of the check cell ``test_<name>`` as saved in the student's notebook:
+    state ``"passed"`` (ran, no error), ``"failed"`` (its error's name), ``"not run"``, or
+    ``None`` when the notebook or the cell is missing; points from nbgrader's metadata."""
+    path = lessons_dir() / lesson / f"{lesson}.ipynb"
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, 0.0
+    for cell in nb.get("cells", []):
+        meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+        if meta.get("grade_id") != f"test_{name}":
+            continue
+        points = float(meta.get("points") or 0)
+        errors = [o for o in cell.get("outputs") or [] if o.get("output_type") == "error"]
+        if errors:
+            return f"failed: {errors[0].get('ename', '')}", points
+        if cell.get("execution_count") is None:
+            return "not run", points
+        return "passed", points
+    return None, 0.0
+
+
 def status(print_table: bool = True) -> list:
-    """Which exercises are done? 哪些练习已完成？ Returns a list of dicts and prints a table."""
+    """Which exercises are done, and do they pass their visible checks (as last run and saved
+    in the notebook)? 哪些练习已完成、是否通过可见检查（按 notebook 中保存的运行结果）。
+    Returns a list of dicts and prints a table with the visible points."""
     _import_all()
     rows = []
     for key, (lesson, name, _) in sorted(registry.items(), key=lambda kv: (kv[1][0], kv[0])):
-        if key in overrides:
-            state = "done (this session) / 已完成（本次会话）"
-        elif not is_unfinished(_answer_source(lesson, name)):
-            state = "done / 已完成"
+        done = key in overrides or not is_unfinished(_answer_source(lesson, name))
+        check, points = _saved_check(lesson, name)
+        if not done:
+            mark, state = "✗", "not done / 未完成"
+        elif check == "passed":
+            mark, state = "✓", "passes its visible check / 通过可见检查"
+        elif check and check.startswith("failed"):
+            mark, state = "✗", (f"fails its visible check ({check[8:]}) / 未通过可见检查")
         else:
-            state = "not done / 未完成"
-        rows.append({"lesson": lesson, "exercise": name, "key": key,
-                     "done": not state.startswith("not"), "state": state})
+            mark, state = "?", "answered, check not run yet / 已作答，检查尚未运行"
+        rows.append({"lesson": lesson, "exercise": name, "key": key, "done": done,
+                     "passed": done and check == "passed", "mark": mark, "state": state,
+                     "points": points, "earned": points if done and check == "passed" else 0.0})
     if print_table:
         w = max([len(r["exercise"]) for r in rows] + [8])
-        print(f"{'课程 lesson':<14}{'练习 exercise':<{w + 4}}状态 status")
+        print(f"{'课程 lesson':<14}{'练习 exercise':<{w + 4}}{'分数 points':<14}状态 status")
         for r in rows:
-            mark = "✓" if r["done"] else "✗"
-            print(f"{r['lesson']:<14}{r['exercise']:<{w + 4}}{mark} {r['state']}")
+            pts = f"{r['earned']:g}/{r['points']:g}" if r["points"] else "-"
+            print(f"{r['lesson']:<14}{r['exercise']:<{w + 4}}{pts:<14}{r['mark']} {r['state']}")
         n = sum(r["done"] for r in rows)
-        print(f"已完成 {n}/{len(rows)} 个练习 / {n} of {len(rows)} exercises done")
+        ok = sum(r["passed"] for r in rows)
+        print(f"已完成 {n}/{len(rows)} 个练习，其中 {ok} 个通过可见检查（隐藏用例在评分时运行）/ "
+              f"{n} of {len(rows)} exercises done, {ok} pass their visible checks "
+              f"(hidden cases run at grading time)")
     return rows

@@ -43,7 +43,7 @@ def check_notebook(path: Path, timeout: int = 120) -> int:
         client.execute(env=env)
     except Exception as e:  # noqa: BLE001  (dead kernel, timeout)
         print(f"✗ notebook 运行失败 / the notebook failed to run: {type(e).__name__}: {e}")
-    failed = 0
+    failed, earned, total = 0, 0.0, 0.0
     for cell in nb.cells:
         m = _nbgrader_meta(cell)
         gid = m.get("grade_id", "")
@@ -51,16 +51,21 @@ def check_notebook(path: Path, timeout: int = 120) -> int:
             print(f"… {gid[3:]}: 尚未完成 / not done yet")
         if not m.get("grade"):
             continue
+        points = float(m.get("points") or 0)
+        total += points
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if errors:
             failed += 1
             msg = "\n    ".join(str(errors[0].get("evalue", "")).splitlines()[:8])
-            print(f"✗ {gid}: {errors[0].get('ename')}\n    {msg}")
+            print(f"✗ {gid} (0/{points:g}): {errors[0].get('ename')}\n    {msg}")
         elif cell.get("execution_count") is None:
             failed += 1
-            print(f"✗ {gid}: 没有运行 / did not run")
+            print(f"✗ {gid} (0/{points:g}): 没有运行（上面的单元格出错，Run All 停下了）/ "
+                  f"did not run (a cell above failed and stopped the run)")
         else:
-            print(f"✓ {gid}")
+            earned += points
+            print(f"✓ {gid} ({points:g}/{points:g})")
+    print(f"可见检查得分 / visible checks: {earned:g} / {total:g}")
     if failed:
         print(f"{failed} 个检查未通过 / {failed} check(s) failed")
         return 1

@@ -164,7 +164,8 @@ status()
     assert "from-notebook" in out
     assert "NOTDONE" in out and "00_setup" in out and "parse_driver_version" in out
     assert "练习尚未完成" in out and "Exercise not done yet" in out
-    assert "parse_cuda_version" in out and "not done / 未完成" in out and "✓" in out
+    assert "parse_cuda_version" in out and "not done / 未完成" in out
+    assert "answered, check not run yet" in out  # its notebook holds no check cell output
 
 
 def test_exercise_not_done_is_not_implemented_error():
@@ -200,3 +201,59 @@ def test_test_cells_show_no_true_and_nbgrader_partial_credit_still_works():
     assert determine_grade(full) == (5, 5)
     assert determine_grade(partial) == (2.5, 5)
     assert determine_grade(failed) == (0, 5)
+
+
+def test_not_done_in_a_notebook_is_one_short_bilingual_message_and_stops_run_all():
+    """An unfinished piece reached deep inside the library (the lesson-04 engine through
+    ``backward()``) shows the bilingual message and where Run All stopped — no traceback
+    through course_lib's internals — and the cells below do not run (issue 16 point 2)."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(
+            "import course_lib as torch\nfrom course_lib.exercises import implements\n"
+            "@implements('course_lib.autograd.engine.execute')\n"
+            "def execute(roots, retain_graph, run_node):\n    raise NotImplementedError()"),
+        nbformat.v4.new_code_cell("x = torch.ones(2, requires_grad=True)\n(x * 2).sum().backward()"),
+        nbformat.v4.new_code_cell("print('after')")])
+    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=60)
+    with pytest.raises(nbclient.exceptions.CellExecutionError):
+        client.execute(env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    (err,) = [o for o in nb.cells[1].outputs if o["output_type"] == "error"]
+    text = "\n".join(err["traceback"])
+    assert err["ename"] == "ExerciseNotDone" and "Exercise not done yet" in text
+    assert "练习尚未完成" in text and "Run All" in text and "did not run" in text
+    assert "Traceback" not in text and "File " not in text and "engine.py" not in text
+    assert len(text.splitlines()) <= 6
+    assert nb.cells[2].get("execution_count") is None
+
+
+def test_status_reports_the_saved_visible_checks_with_points(tmp_path, capsys, monkeypatch):
+    """course status: ✓ for an answer whose check cell ran clean, ✗ for one whose check failed
+    (as saved in the notebook), ✗ not done for a stub, with visible points (issue 16 point 3)."""
+    import json
+
+    from course_lib import exercises
+    src = json.loads((ROOT / "solutions" / "00_setup" / "00_setup.ipynb").read_text())
+    by_id = {(c.get("metadata") or {}).get("nbgrader", {}).get("grade_id"): c
+             for c in src["cells"]}
+    names = [g[3:] for g in by_id if g and g.startswith("ex_")]
+    assert len(names) >= 3
+    ok, bad, blank = names[:3]
+    by_id[f"test_{ok}"]["execution_count"] = 3
+    by_id[f"test_{ok}"]["outputs"] = []
+    by_id[f"test_{bad}"]["execution_count"] = 4
+    by_id[f"test_{bad}"]["outputs"] = [{"output_type": "error", "ename": "AssertionError",
+                                       "evalue": "✗", "traceback": []}]
+    by_id[f"ex_{blank}"]["source"] = "raise NotImplementedError()"
+    (tmp_path / "00_setup").mkdir()
+    (tmp_path / "00_setup" / "00_setup.ipynb").write_text(json.dumps(src))
+    monkeypatch.setenv("COURSE_LESSONS_DIR", str(tmp_path))
+    monkeypatch.setattr(exercises, "overrides", {})
+    rows = {r["exercise"]: r for r in exercises.status() if r["lesson"] == "00_setup"}
+    out = capsys.readouterr().out
+    assert rows[ok]["passed"] and rows[ok]["earned"] == rows[ok]["points"] > 0
+    assert rows[bad]["done"] and not rows[bad]["passed"] and rows[bad]["earned"] == 0
+    assert "fails its visible check (AssertionError)" in rows[bad]["state"]
+    assert not rows[blank]["done"] and rows[blank]["state"] == "not done / 未完成"
+    assert f"{rows[ok]['points']:g}/{rows[ok]['points']:g}" in out and "pass their visible checks" in out
