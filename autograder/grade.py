@@ -243,7 +243,7 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
             todo[ex] = value
     got = {}
     if todo:
-        got = grade_exercises(lesson, todo, case_files=hidden, siblings=answers,
+        got = grade_exercises(lesson, todo, case_files=hidden,
                               prelude=subm.setup_source(source_nb), mem_mb=mem_mb,
                               case_timeout=case_timeout, timeout=piece_timeout,
                               hide=(*hide, out))
@@ -383,8 +383,10 @@ def grade_many(lessons, submissions, out, *, jobs=1, db=None, progress=True, for
     """Several lessons; with several each gets ``OUT/<lesson>/``, with one OUT is used as is.
     Raises ``jail.JailUnavailable`` when the sandbox cannot run (and no ``--unsandboxed``)."""
     from . import jail
+    from .sandbox import jail_slots
     jail.require()
     jobs = max(1, int(jobs))
+    jail_slots.set(jobs)  # N jails at once: students side by side, a notebook's pieces too
     threading.Thread(target=_preload_gradebook, daemon=True).start()
     return {lesson: _grade_lesson(lesson, submissions,
                                   Path(out) / lesson if len(lessons) > 1 else Path(out),

@@ -5,9 +5,11 @@
 The score of an exercise is (hidden cases passed / hidden cases) × its points, rounded once
 to 2 decimals (:func:`score`). Reasons shown to students name the case by its title and say what
 the student's function returned; any text of the hidden sources that shows up in a reason is
-redacted. The sandbox imports the *grading build* of the lesson (:func:`grading_build`): a copy
-of course_lib in which the graded lesson's reference bodies are stubs, so no process that runs
-student code holds them; the references run here, in a process that never runs student code.
+redacted. Each piece is graded in isolation against the reference of everything else: its
+sandbox imports the *grading build* of that piece (:func:`grading_build`): a copy of course_lib
+in which only that piece's reference body is a stub, so no process that runs student code holds
+the reference of the piece it grades; the references run here, in a process that never runs
+student code. 每个练习单独评分，其余一切都是参考实现。
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import re
 import shutil
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import cases as _cases
@@ -37,47 +40,97 @@ def score(fraction: float, points: float) -> float:
     return round(fraction * points + 0.0, 2)
 
 
-def grading_build(lesson: str) -> tuple:
-    """``(folder, course_lib digest)`` of the grading build of ``lesson``: ``course_lib/``
-    with every other lesson revealed and ``lesson``'s pieces stubbed
-    (``release.build_lib``), plus the sandbox's own modules. Built once per content (cached
-    under ``.course/grading/``, made in a temp folder and renamed). 评分版 course_lib。"""
-    from .release import build_lib, lesson_ids
+def grading_build(lesson: str, key: str) -> tuple:
+    """``(folder, course_lib digest)`` of the grading build of piece ``key`` of ``lesson``:
+    ``course_lib/`` with every lesson revealed but ``key``'s regions stubbed
+    (``release.build_lib(..., hide={key})``), plus the sandbox's own modules. Built once per
+    content under ``.course/grading/``: the files that do not hold ``key`` are hard links into
+    one build with every piece revealed (never shown to a jail), the others are written and
+    byte-compiled again. 评分版 course_lib：除被评分组件外，其余组件均为参考实现。"""
+    from .release import lesson_ids, strip_solutions
     src = ROOT / "course_lib"
     with _BUILD_LOCK:
-        if lesson in _BUILT:  # once per lesson and process: made from what the references ran
-            return _BUILT[lesson]
+        if (lesson, key) in _BUILT:  # once per piece and process: made from what the references ran
+            return _BUILT[(lesson, key)]
         source_digest = _cases.course_lib_digest(src)
         if _DIGEST and _DIGEST[0] != source_digest:
             raise SandboxError("course_lib changed on disk during grading: the references and "
                                "the sandbox would differ; run again / 评分期间 course_lib 被修改，"
                                "请重新运行")
-        reveal = sorted(set(lesson_ids()) - {lesson})
-        h = hashlib.sha256(f"{lesson}\0{reveal}\0{source_digest}".encode())
+        reveal = sorted(lesson_ids())
+        h = hashlib.sha256(f"{key}\0{reveal}\0{source_digest}".encode())
         for m in (*SANDBOX_MODULES, "release.py"):  # release.py: how the build is made
             h.update((Path(__file__).parent / m).read_bytes())
-        key = h.hexdigest()[:16]
-        dest = BUILDS / f"{lesson}-{key}"
+        name = re.sub(r"[^A-Za-z0-9_]+", "_", key.removeprefix("course_lib."))[:60]
+        dest = BUILDS / f"{lesson}-{name}-{h.hexdigest()[:16]}"
         if not (dest / "ready").exists():
-            BUILDS.mkdir(parents=True, exist_ok=True)
+            base = _revealed_build(reveal, source_digest)
+            # the files that hold the piece (and _build.py, which names it) are written anew
+            own = {Path("course_lib") / f.relative_to(src) for f in src.rglob("*.py")
+                   if key in (text := f.read_text(encoding="utf-8"))
+                   and strip_solutions(text, reveal, str(f), (key,)) != strip_solutions(
+                       text, reveal, str(f))} | {Path("course_lib/_build.py")}
             tmp = Path(tempfile.mkdtemp(prefix=f".{lesson}-", dir=BUILDS))
-            build_lib(tmp / "course_lib", reveal=reveal)
-            (tmp / "autograder").mkdir()
-            for m in SANDBOX_MODULES:
-                shutil.copyfile(Path(__file__).parent / m, tmp / "autograder" / m)
-            import compileall  # the jail cannot write __pycache__: compile once here
-            compileall.compile_dir(str(tmp), quiet=1, workers=1)
-            for p in [tmp, *tmp.rglob("*")]:  # readable by the jail's own uid, writable by no one
-                os.chmod(p, 0o555 if p.is_dir() else 0o444)
-            (tmp / "ready").parent.chmod(0o755)
-            (tmp / "ready").write_text("ok")
-            tmp.chmod(0o555)
+            for f in sorted(base.rglob("*")):
+                rel = f.relative_to(base)
+                if f.is_dir() or rel == Path("ready") or rel in own or (
+                        f.parent.name == "__pycache__"
+                        and rel.parent.parent / (f.name.split(".")[0] + ".py") in own):
+                    continue
+                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(f, tmp / rel)
+                except OSError:
+                    shutil.copyfile(f, tmp / rel)
+            for rel in own:
+                text = (src / rel.relative_to("course_lib")).read_text(encoding="utf-8") \
+                    if rel.name != "_build.py" else None
+                (tmp / rel).write_text(
+                    strip_solutions(text, reveal, str(rel), (key,)) if text is not None else
+                    (base / rel).read_text(encoding="utf-8").replace(
+                        "HIDDEN = ()", f"HIDDEN = {(key,)!r}"), encoding="utf-8")
+            _seal(tmp)
             try:
                 os.rename(tmp, dest)
             except OSError:  # another run made it first
                 _rmtree_ro(tmp)
-        _BUILT[lesson] = (dest, _cases.course_lib_digest(dest / "course_lib"))
-        return _BUILT[lesson]
+        _BUILT[(lesson, key)] = (dest, _cases.course_lib_digest(dest / "course_lib"))
+        return _BUILT[(lesson, key)]
+
+
+def _revealed_build(reveal, source_digest) -> Path:
+    """course_lib with every piece revealed plus the sandbox's modules, byte-compiled: what the
+    per-piece builds link to (no jail ever sees this folder). 全部公开的版本，仅供链接。"""
+    from .release import build_lib
+    h = hashlib.sha256(f"{reveal}\0{source_digest}".encode())
+    for m in (*SANDBOX_MODULES, "release.py"):
+        h.update((Path(__file__).parent / m).read_bytes())
+    dest = BUILDS / f"revealed-{h.hexdigest()[:16]}"
+    if not (dest / "ready").exists():
+        BUILDS.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".revealed-", dir=BUILDS))
+        build_lib(tmp / "course_lib", reveal=reveal)
+        (tmp / "autograder").mkdir()
+        for m in SANDBOX_MODULES:
+            shutil.copyfile(Path(__file__).parent / m, tmp / "autograder" / m)
+        _seal(tmp)
+        try:
+            os.rename(tmp, dest)
+        except OSError:
+            _rmtree_ro(tmp)
+    return dest
+
+
+def _seal(tmp: Path) -> None:
+    """Byte-compile (the jail cannot write __pycache__) and make the folder read-only for
+    everyone (readable by the jail's own uid), then mark it ready."""
+    import compileall
+    compileall.compile_dir(str(tmp), quiet=1, workers=1)
+    for p in [tmp, *tmp.rglob("*")]:
+        os.chmod(p, 0o555 if p.is_dir() else 0o444)
+    tmp.chmod(0o755)
+    (tmp / "ready").write_text("ok")
+    tmp.chmod(0o555)
 
 
 def _rmtree_ro(p: Path) -> None:
@@ -162,24 +215,19 @@ def grade_exercise(lesson: str, name: str, answer, *, case_file: Path | None = N
 
 
 def grade_exercises(lesson: str, answers: dict, *, case_files: dict | None = None,
-                    siblings: dict | None = None, **sandbox) -> dict:
+                    **sandbox) -> dict:
     """``{exercise: ExerciseResult}`` for ``{exercise: answer-cell source or None}``.
 
-    Every answer that needs running runs in one sandbox session (one jail, one forked child
-    per exercise; see sandbox.py). ``siblings``: ``{exercise: source}`` of the student's
-    other finished answers of the lesson (default: those in ``answers``), which a case may
-    reach through the library (the grading build has no reference of this lesson's pieces).
+    Each piece is graded in isolation against the reference of everything else: its answer
+    runs in a sandbox session of its own (one jail, see sandbox.py) on its own grading build
+    (:func:`grading_build`: every other piece, of this lesson too, is the reference; this one
+    is a stub), so a wrong answer costs only its own points. The sessions of one notebook run
+    side by side within the jail slots (``sandbox.jail_slots``). 每个练习单独评分：其余组件
+    （包括同一课的其他练习）均为参考实现。
     """
     from course_lib.exercises import is_unfinished
     files = case_files or _cases.case_files(lesson)
     out, run, meta = {}, [], {}
-    sib = {}
-    for name, src in (answers if siblings is None else siblings).items():
-        if src is not None and not is_unfinished(src):
-            try:
-                sib[name] = (_cases.find_key(lesson, name), src)
-            except LookupError:
-                pass
     for name, answer in answers.items():
         source = Path(files[name]).read_text(encoding="utf-8")
         key, cs, refs = reference_results(lesson, name, source)
@@ -190,13 +238,19 @@ def grade_exercises(lesson: str, answers: dict, *, case_files: dict | None = Non
         if is_unfinished(answer):
             out[name] = _all_fail(lesson, name, cs, "not done / 未完成")
             continue
-        run.append((name, {"key": key, "answer": answer, "cases": source,
-                           "siblings": {k: s for n, (k, s) in sib.items() if n != name}}))
-    if run:
-        build, digest = grading_build(lesson)
-        gots = run_pieces([p for _, p in run], build=build, digest=digest, **sandbox)
-        for (name, _), got in zip(run, gots):
-            out[name] = _result(lesson, name, *meta[name], got)
+        run.append((name, {"key": key, "answer": answer, "cases": source},
+                    grading_build(lesson, key)))
+
+    def one(piece, build):
+        return run_pieces([piece], build=build[0], digest=build[1], **sandbox)[0]
+
+    if len(run) > 1:
+        with ThreadPoolExecutor(max_workers=len(run)) as pool:  # bounded by the jail slots
+            gots = list(pool.map(lambda r: one(*r[1:]), run))
+    else:
+        gots = [one(*r[1:]) for r in run]
+    for (name, _, _), got in zip(run, gots):
+        out[name] = _result(lesson, name, *meta[name], got)
     return {name: out[name] for name in answers}
 
 

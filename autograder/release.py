@@ -56,8 +56,9 @@ def solution_regions(text: str) -> list:
     return out
 
 
-def _exercise_lesson(fn) -> str | None:
-    """The lesson of an ``@exercise("LESSON", ...)`` decorator on ``fn``, else None."""
+def _exercise_of(fn) -> tuple | None:
+    """``(lesson, key)`` of an ``@exercise("LESSON", NAME, key=KEY)`` decorator on ``fn``, else
+    None (``key`` None when it is not a string literal)."""
     for d in fn.decorator_list:
         if not isinstance(d, ast.Call):
             continue
@@ -66,38 +67,48 @@ def _exercise_lesson(fn) -> str | None:
         if name != "exercise":
             continue
         arg = d.args[0] if d.args else next((k.value for k in d.keywords if k.arg == "lesson"), None)
-        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-            return arg.value
-        raise ValueError(f"line {d.lineno}: @exercise needs the lesson as a string literal")
+        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            raise ValueError(f"line {d.lineno}: @exercise needs the lesson as a string literal")
+        key = next((k.value for k in d.keywords if k.arg == "key"), None)
+        return arg.value, (key.value if isinstance(key, ast.Constant)
+                           and isinstance(key.value, str) else None)
     return None
 
 
-def region_lessons(text: str, filename: str = "<source>") -> list:
-    """``[(begin, end, lesson)]`` for each solution region: the lesson of the innermost
-    ``@exercise`` function or method that encloses it. A region outside one is an error."""
+def region_pieces(text: str, filename: str = "<source>") -> list:
+    """``[(begin, end, lesson, key)]`` for each solution region: the lesson and ``key=`` of the
+    innermost ``@exercise`` function or method that encloses it. A region outside one is an
+    error."""
     regions = solution_regions(text)
     if not regions:
         return []
-    spans = [(fn.lineno, fn.end_lineno, lesson) for fn in ast.walk(ast.parse(text, filename))
+    spans = [(fn.lineno, fn.end_lineno, *piece) for fn in ast.walk(ast.parse(text, filename))
              if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
-             and (lesson := _exercise_lesson(fn)) is not None]
+             and (piece := _exercise_of(fn)) is not None]
     out = []
     for b, e in regions:
         # a function's end_lineno is its last statement: the END marker comment lies after it
         inside = [s for s in spans if s[0] < b < s[1]]
         if not inside:
             raise ValueError(f"{filename}:{b}: solution region outside any @exercise function")
-        out.append((b, e, max(inside, key=lambda s: s[0])[2]))
+        out.append((b, e, *max(inside, key=lambda s: s[0])[2:]))
     return out
 
 
-def strip_solutions(text: str, reveal: Iterable[str] = (), filename: str = "<source>") -> str:
+def region_lessons(text: str, filename: str = "<source>") -> list:
+    """``[(begin, end, lesson)]`` for each solution region (see :func:`region_pieces`)."""
+    return [(b, e, lesson) for b, e, lesson, _ in region_pieces(text, filename)]
+
+
+def strip_solutions(text: str, reveal: Iterable[str] = (), filename: str = "<source>",
+                    hide: Iterable[str] = ()) -> str:
     """Replace every solution region (markers included) by an indented stub, except regions of
-    the lessons in ``reveal``: those keep their body and lose only the marker lines."""
-    reveal = set(reveal)
+    the lessons in ``reveal``: those keep their body and lose only the marker lines — unless
+    their piece's key is in ``hide`` (stubbed whatever its lesson)."""
+    reveal, hide = set(reveal), set(hide)
     lines = text.splitlines(keepends=True)
-    for b, e, lesson in reversed(region_lessons(text, filename)):
-        if lesson in reveal:
+    for b, e, lesson, key in reversed(region_pieces(text, filename)):
+        if lesson in reveal and key not in hide:
             lines[b - 1:e] = lines[b:e - 1]
         else:
             indent = lines[b - 1][: len(lines[b - 1]) - len(lines[b - 1].lstrip())]
@@ -105,15 +116,18 @@ def strip_solutions(text: str, reveal: Iterable[str] = (), filename: str = "<sou
     return "".join(lines)
 
 
-def build_lib(dest: Path, reveal: Iterable[str] = (), root: Path = ROOT) -> None:
+def build_lib(dest: Path, reveal: Iterable[str] = (), root: Path = ROOT,
+              hide: Iterable[str] = ()) -> None:
     """Copy course_lib to ``dest`` with every solution region replaced by the stub, except the
-    regions of pieces whose lesson is in ``reveal``; add ``_build.py`` (STUDENT_BUILD, REVEALED).
+    regions of pieces whose lesson is in ``reveal`` and whose key is not in ``hide``; add
+    ``_build.py`` (STUDENT_BUILD, REVEALED, HIDDEN).
 
-    ``build_lib(d)`` is the student build; ``build_lib(d, reveal=<every lesson but L>)`` is the
-    build that grades lesson L (the other lessons' references, L's pieces stubbed).
-    学生版：去掉所有参考答案；reveal 中课程的参考答案保留（截止后公开，或评分其他课程时使用）。
+    ``build_lib(d)`` is the student build; ``build_lib(d, reveal=<every lesson>, hide={K})`` is
+    the build that grades piece K (every other piece's reference, K stubbed).
+    学生版：去掉所有参考答案；reveal 中课程的参考答案保留（截止后公开，或评分时使用），
+    hide 中的组件（正在评分的那一个）仍是空壳。
     """
-    reveal = tuple(sorted(set(reveal)))
+    reveal, hide = tuple(sorted(set(reveal))), tuple(sorted(set(hide)))
     src, dest = Path(root) / "course_lib", Path(dest)
     if dest.exists():
         shutil.rmtree(dest)
@@ -124,15 +138,16 @@ def build_lib(dest: Path, reveal: Iterable[str] = (), root: Path = ROOT) -> None
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if f.suffix == ".py":
-            target.write_text(strip_solutions(f.read_text(encoding="utf-8"), reveal, str(f)),
+            target.write_text(strip_solutions(f.read_text(encoding="utf-8"), reveal, str(f), hide),
                               encoding="utf-8")
         else:
             shutil.copyfile(f, target)
     (dest / "_build.py").write_text(
         '"""学生版 course_lib（由 `course release` 生成，请勿编辑）/ Student build of course_lib '
         '(generated by `course release`; do not edit).\n\nREVEALED: lessons whose reference '
-        'pieces are published in this build. 已公开参考答案的课程。\n"""\n'
-        f"STUDENT_BUILD = True\nREVEALED = {reveal!r}\n", encoding="utf-8")
+        'pieces are published in this build. 已公开参考答案的课程。\nHIDDEN: pieces stubbed even '
+        'so (the piece being graded). 仍为空壳的组件（正在评分的组件）。\n"""\n'
+        f"STUDENT_BUILD = True\nREVEALED = {reveal!r}\nHIDDEN = {hide!r}\n", encoding="utf-8")
 
 
 def generate(lessons_dir: Path, root: Path = ROOT, db_url=None) -> None:

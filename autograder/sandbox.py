@@ -4,9 +4,10 @@
 
 :func:`run_pieces` starts one jail (``jail.py``: bubblewrap, own uid, own pid/net/ipc
 namespaces, read-only view of Python and of the grading build, a size-limited tmpfs) per
-notebook, holding one fresh interpreter: the *zygote* of ``sandbox_child.py``. It imports the
-grading build of course_lib (``build``: the graded lesson's reference bodies are stubs) and the
-instructor's setup cell once, then forks one child per exercise; the child gets resource limits
+session, holding one fresh interpreter: the *zygote* of ``sandbox_child.py``. It imports the
+grading build of course_lib (``build``: the graded pieces' reference bodies are stubs; the
+grader runs one session per piece on that piece's own build) and the instructor's setup cell
+once, then forks one child per exercise; the child gets resource limits
 and runs only that exercise's answer cell and cases. Each piece's answer and hidden cases
 travel in an unlinked file only its own child reads; each child writes its results (one JSON
 line per case, exact-type encoding) on its own pipe; the zygote reports start/end of each child
@@ -16,6 +17,7 @@ new one for the pieces that have not run yet, so one piece never costs another.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -24,6 +26,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -47,9 +50,9 @@ def run_piece(key: str, answer: str, case_source: str, *, build: Path, **kw) -> 
 def run_pieces(pieces, *, build: Path, timeout: float = 30.0, case_timeout: float = 10.0,
                mem_mb: int = 1024, max_output: int = 96 * 2**20, scratch_mb: int = 256,
                prelude: str = "", digest: str | None = None, hide=()) -> list:
-    """Grade each ``{"key", "answer", "cases", "siblings"}`` (answer-cell source, hidden-case
-    source, ``{key: source}`` of the student's other answers of the lesson) in one sandbox
-    session; ``build``: the grading build folder (``course_lib/`` + the sandbox's modules);
+    """Grade each ``{"key", "answer", "cases"}`` (answer-cell source, hidden-case source) in
+    one sandbox session; ``build``: the grading build folder (``course_lib/`` + the sandbox's
+    modules; it must hold no reference of these pieces, see ``hidden_grade.grading_build``);
     ``timeout`` is per piece; ``hide``: folders the jail must not show (see ``jail.wrap``).
 
     Returns, per piece, ``{"results": {index: encoded result}, "errors": {index: reason},
@@ -96,10 +99,39 @@ def mpl_cache() -> Path | None:
     return MPL_CACHE if MPL_CACHE.is_dir() else None
 
 
+class _Slots:
+    """At most ``n`` jails at once in this process (``course grade --jobs N``): the students
+    graded side by side and the pieces of one notebook share them. 同时运行的沙箱数上限。"""
+
+    def __init__(self, n: int):
+        self.n, self.busy, self.cond = n, 0, threading.Condition()
+
+    def set(self, n: int) -> None:
+        with self.cond:
+            self.n = max(1, int(n))
+            self.cond.notify_all()
+
+    @contextlib.contextmanager
+    def __call__(self):
+        with self.cond:
+            self.cond.wait_for(lambda: self.busy < self.n)
+            self.busy += 1
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.busy -= 1
+                self.cond.notify()
+
+
+#: the jail slots of this process (``grade_many`` sets them to ``--jobs``)
+jail_slots = _Slots(max(1, min(8, len(os.sched_getaffinity(0)))))
+
+
 def _session(pieces, todo, outs, build, logs, *, timeout, case_timeout, mem_mb, max_output,
              scratch_mb, prelude, digest, hide) -> list:
     """Run ``todo`` in one jail; return the indices still to run (after a kill)."""
-    with jail.uid_slot() as uid:
+    with jail_slots(), jail.uid_slot() as uid:
         return _session_as(uid, pieces, todo, outs, build, logs, timeout=timeout,
                            case_timeout=case_timeout, mem_mb=mem_mb, max_output=max_output,
                            scratch_mb=scratch_mb, prelude=prelude, digest=digest, hide=hide)
@@ -109,8 +141,8 @@ def _session_as(uid, pieces, todo, outs, build, logs, *, timeout, case_timeout, 
                 max_output, scratch_mb, prelude, digest, hide) -> list:
     ctl_r, ctl_w = os.pipe()
     pipes = {i: os.pipe() for i in todo}
-    inputs = {i: _input_file({"answer": pieces[i]["answer"], "cases": pieces[i]["cases"],
-                              "siblings": pieces[i].get("siblings") or {}}) for i in todo}
+    inputs = {i: _input_file({"answer": pieces[i]["answer"], "cases": pieces[i]["cases"]})
+              for i in todo}
     sandboxed = not jail.unsandboxed()
     scratch_root = jail.SCRATCH if sandboxed else tempfile.mkdtemp(prefix="course-scratch-")
     mpl = mpl_cache()

@@ -1,13 +1,13 @@
-"""Sandbox child side, inside the jail: one zygote per notebook, one forked child per exercise.
+"""Sandbox child side, inside the jail: one zygote per session, one forked child per exercise.
 
-沙箱子进程端（在 jail.py 的隔离环境中）：每份 notebook 一个“母进程”（导入一次评分版 course_lib 与
-setup 单元格），每个练习在其 fork 出的全新子进程中运行，互不影响。
+沙箱子进程端（在 jail.py 的隔离环境中）：每个会话一个“母进程”（导入一次评分版 course_lib 与
+setup 单元格；评分时每个练习一个会话），每个练习在其 fork 出的全新子进程中运行，互不影响。
 
 The zygote (started by :func:`autograder.sandbox.run_pieces` inside the jail) never runs student
 code: it makes itself non-dumpable (no ptrace, no ``/proc/<pid>/mem`` for its children), imports
-numpy and the *grading build* of course_lib (the graded lesson's reference bodies are stubs:
-there is nothing to find), runs the instructor's setup cell once, then for each piece forks a
-child and waits for it (wall-clock limit, SIGKILL) and wipes its scratch folder. The child closes
+numpy and the *grading build* of course_lib (the graded piece's reference body is a stub: there
+is nothing to find; every other piece is the reference, so a piece is graded in isolation),
+runs the instructor's setup cell once, then for each piece forks a child and waits for it (wall-clock limit, SIGKILL) and wipes its scratch folder. The child closes
 every descriptor but its own two (its input, an unlinked file it reads once, and its result
 pipe), sets its rlimits (CPU, address space, processes, file size, open files, no core), moves
 into its own scratch folder on the jail's size-limited tmpfs, compiles its hidden cases from the
@@ -265,30 +265,6 @@ def zygote_main():
     os._exit(0)
 
 
-def _siblings(sources, ns, exercises):
-    """The student's other answers of this lesson, exec'd only if a case calls them (the
-    grading build holds no reference of this lesson's pieces). 同一课的其他答案：用到时才运行。"""
-    for key, src in sources.items():
-        def lazy(*args, __key=key, __src=src, __box=[], **kwargs):
-            if not __box:
-                exercises.overrides.pop(__key, None)
-                exec(compile(__src, f"<answer {__key}>", "exec"), dict(ns))
-                f = exercises.overrides.get(__key)
-                __box.append(f if f is not None and f is not lazy_ref[__key] else None)
-                exercises.overrides[__key] = lazy_ref[__key]
-            if __box[0] is None:
-                from course_lib.exercises import ExerciseNotDone
-                lesson, name, _ = exercises.registry[__key]
-                raise ExerciseNotDone(lesson, name, __key)
-            return __box[0](*args, **kwargs)
-
-        lazy_ref[key] = lazy
-        exercises.overrides[key] = lazy
-
-
-lazy_ref: dict = {}
-
-
 def _piece(job, piece, scratch, ns, setup_error):
     """One exercise in the forked child (result pipe ``piece['fd']``)."""
     send = _writer(piece["fd"])
@@ -334,7 +310,6 @@ def _piece(job, piece, scratch, ns, setup_error):
     import linecache
     linecache.clearcache()
     exercises.overrides.clear()
-    _siblings(piece.pop("siblings", {}), ns, exercises)
     before = _snapshot()
     first_block = []
 
@@ -365,9 +340,9 @@ def _piece(job, piece, scratch, ns, setup_error):
               "raised": _type_name(e), "done": True})
         return
     piece_fn = exercises.overrides.get(key)
-    for other in [k for k in exercises.overrides if k != key and k not in lazy_ref]:
-        del exercises.overrides[other]  # every other piece is the build's
-    if piece_fn is None or piece_fn is lazy_ref.get(key):
+    for other in [k for k in exercises.overrides if k != key]:
+        del exercises.overrides[other]  # every other piece is the build's reference
+    if piece_fn is None:
         send({"fatal": f"the answer cell does not implement {key} (@implements missing) / "
                        f"答案单元格没有用 @implements 实现 {key}", "done": True})
         return

@@ -67,13 +67,10 @@ def test_cycle_solved_blank_mixed(lesson, tmp_path):
     got = _scores(tmp_path / "out")
     for student, exp in expected.items():
         for ex, score in exp.items():
-            if student == "mixed" and score:
-                # a solved piece that calls an unfinished one of the same lesson through the
-                # library uses the student's own (unfinished) version, as in their notebook:
-                # the grading build holds no reference of this lesson's pieces
-                assert 0 <= got[(student, ex)] <= score, (student, ex)
-            else:
-                assert got[(student, ex)] == pytest.approx(score), (student, ex)
+            # each piece is graded against the reference of everything else: a solved piece
+            # beside unfinished ones of its lesson keeps full marks
+            assert got[(student, ex)] == pytest.approx(score), (student, ex)
+        assert got[(student, "total")] == pytest.approx(sum(exp.values())), student
     assert got[("solved", "total")] == pytest.approx(100)
     assert got[("blank", "total")] == 0
     page = (tmp_path / "out" / "feedback" / "mixed" / f"{lesson}.html").read_text()

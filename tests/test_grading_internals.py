@@ -77,3 +77,47 @@ def test_answers_that_borrow_the_library_score_zero(tmp_path):
     wrong = [(s, ex, got.get((s, ex)), sc) for s, exp in expected.items()
              for ex, sc in exp.items() if got.get((s, ex)) != pytest.approx(sc)]
     assert not wrong
+
+
+#: (exercise, answer cell) — a wrong answer that the library's other pieces would run into
+WRONG = {
+    # contiguous() asks is_contiguous: this recurses until RecursionError
+    "recursive_is_contiguous": ("is_contiguous", '''
+@implements("course_lib.Tensor.is_contiguous")
+def is_contiguous(self, memory_format=None):
+    return self.contiguous() is self
+'''),
+    # every dtype pair promotes to float32: result_type builds on promote_types
+    "broken_promote_types": ("promote_types", '''
+@implements("course_lib.promote_types")
+def promote_types(type1, type2):
+    return torch.float32
+'''),
+}
+
+
+def test_each_piece_is_graded_against_the_reference_of_everything_else(tmp_path):
+    """Issue 13 point 7: a wrong answer costs only its own points. Its siblings of the same
+    lesson (flatten and item go through is_contiguous; result_type through promote_types)
+    run on the reference of every piece but their own, so they keep full marks.
+    一个错误答案只影响它自己的分数。"""
+    from autograder.grade import grade, make_template
+    course = make_template(LESSON)
+    src = json.loads((course / "source" / LESSON / f"{LESSON}.ipynb").read_text())
+    pts = fx.points(json.loads((course / "release" / LESSON / f"{LESSON}.ipynb").read_text()))
+    subs = tmp_path / "subs"
+    for student, (ex, code) in WRONG.items():
+        nb = copy.deepcopy(src)
+        _cell(nb, f"ex_{ex}")["source"] = code
+        d = subs / student / LESSON
+        d.mkdir(parents=True)
+        (d / f"{LESSON}.ipynb").write_bytes(fx.dump(nb))
+    out = tmp_path / "out"
+    grade(LESSON, subs, out, jobs=2, progress=False, case_timeout=10.0, piece_timeout=30.0)
+    with open(out / "grades.csv", newline="") as f:
+        got = {(r["student"], r["exercise"]): float(r["score"]) for r in csv.DictReader(f)}
+    assert got[("recursive_is_contiguous", "is_contiguous")] == 0
+    assert got[("broken_promote_types", "promote_types")] < pts["promote_types"] / 2
+    wrong = [(s, ex, got.get((s, ex)), p) for s, (bad, _) in WRONG.items()
+             for ex, p in pts.items() if ex != bad and got.get((s, ex)) != pytest.approx(p)]
+    assert not wrong  # flatten, item, result_type, … keep full marks

@@ -104,6 +104,62 @@ for key, (lesson, name, ref) in sorted(ex.registry.items()):
         assert how == ("notdone" if lesson == graded else "ref"), (lesson, key, how)
 
 
+def _piece_references(key):
+    """``[(where, lesson, region text, params)]`` of the solution regions of piece ``key``."""
+    import ast
+
+    from autograder.release import _params, region_pieces
+    out = []
+    for f in sorted((ROOT / "course_lib").rglob("*.py")):
+        text = f.read_text(encoding="utf-8")
+        fns = [n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.FunctionDef)]
+        for b, e, lesson, k in region_pieces(text, str(f)):
+            if k == key:
+                fn = max((n for n in fns if n.lineno < b < n.end_lineno), key=lambda n: n.lineno)
+                out.append((f"{f.name}:{b}", lesson, "\n".join(text.splitlines()[b:e - 1]),
+                            _params(fn)))
+    return out
+
+
+def test_grading_build_of_a_piece_hides_exactly_that_piece(tmp_path):
+    """The jail's build for piece K (``hidden_grade.grading_build``, hard links into a revealed
+    build) is ``build_lib(reveal=every lesson, hide={K})``: K's reference body is nowhere in it
+    (similarity scan), the other pieces of its lesson are there, and only K is a stub."""
+    from autograder.hidden_grade import grading_build
+    from autograder.release import _units, similar_bodies
+    lessons = _course_lessons()
+    key, sibling = "course_lib.Tensor.is_contiguous", "course_lib.Tensor.flatten"
+    mine, theirs = _piece_references(key), _piece_references(sibling)
+    assert mine and theirs and mine[0][1] == theirs[0][1] == "01_tensors"
+    jail_build = grading_build("01_tensors", key)[0] / "course_lib"
+    dest = tmp_path / "grading" / "course_lib"
+    build_lib(dest, reveal=set(lessons), hide={key})
+    files = sorted(p.relative_to(dest) for p in dest.rglob("*.py"))
+    assert files == sorted(p.relative_to(jail_build) for p in jail_build.rglob("*.py"))
+    for rel in files:
+        assert (jail_build / rel).read_text() == (dest / rel).read_text(), rel
+    stubs = sum(f.read_text().count("raise NotImplementedError  # 学生版") for f in dest.rglob("*.py"))
+    assert stubs == len(mine)
+    units = [u for f in sorted(jail_build.rglob("*.py")) for u in _units(f)]
+    assert not similar_bodies(units, mine)  # K's reference is nowhere, under no name
+    assert similar_bodies(units, theirs)  # its sibling's is (the scan can find one)
+    code = f"""
+import sys
+sys.path.insert(0, {str(jail_build.parent)!r})
+import inspect
+from course_lib import exercises as ex
+ex._import_all()
+for key, (lesson, name, ref) in sorted(ex.registry.items()):
+    print(key, "stub" if "NotImplementedError  # 学生版" in inspect.getsource(ref) else "ref")
+"""
+    env = {"PATH": "/usr/bin:/bin", "COURSE_LESSONS_DIR": str(tmp_path / "nothing")}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                       cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    rows = dict(ln.split() for ln in r.stdout.splitlines())
+    assert len(rows) > 20 and {k for k, how in rows.items() if how != "ref"} == {key}
+
+
 def test_leak_check_finds_planted_hidden_and_solution_text(tmp_path):
     hidden = sorted((ROOT / "autograder" / "hidden").rglob("test_*.py"))
     if not hidden:
