@@ -34,25 +34,12 @@ from .feedback import feedback_html as _feedback_html
 from .hidden_grade import grade_exercises, redactor, score
 from .cases import case_files
 from . import submission as subm
+from course_student.student import student_id_problem  # one rule for both sides
 
 ZIP_MAX = 300 * 2**20
 
 
 # ------------------------------------------------------------------ collecting submissions
-
-def student_id_problem(sid: str) -> str | None:
-    """Why ``sid`` cannot be a student id (bilingual), or None: it names folders and files."""
-    if not isinstance(sid, str) or not sid:
-        return "空的学生 ID / empty student id"
-    if len(sid) > 100:
-        return "学生 ID 过长 / student id too long"
-    if sid.startswith(".") or sid in (".", ".."):
-        return "学生 ID 不能以点开头 / a student id cannot start with a dot"
-    if any(c in sid for c in "/\\") or any(ord(c) < 32 or ord(c) == 127 for c in sid):
-        return "学生 ID 含有路径分隔符或控制字符 / a student id cannot hold path separators or " \
-               "control characters"
-    return None
-
 
 _NOT_SUBMISSIONS = {".ipynb_checkpoints", ".git", ".DS_Store", "__MACOSX"}  # skipped silently
 

@@ -19,8 +19,9 @@ def _check(args) -> int:
 
 def _submit(args) -> int:
     from .student import submit
-    return submit([Path(p) for p in args.notebooks], student=args.student, out=Path(args.out),
-                  exchange=args.exchange)
+    return submit([Path(p) for p in args.notebooks], student=args.student,
+                  out=Path(args.out) if args.out else None, exchange=args.exchange,
+                  run_checks=not args.no_check)
 
 
 def _status(args) -> int:
@@ -42,8 +43,14 @@ def add_student_commands(sub, lessons_default=None) -> None:
 
     s = sub.add_parser("submit", help="打包提交 / pack notebooks for submission")
     s.add_argument("notebooks", nargs="+", help="lesson notebooks / 课程 notebook")
-    s.add_argument("--student", default=None, help="学生 ID / student id (default: $USER)")
-    s.add_argument("--out", default=".", help="zip 的输出目录 / folder for the zip files")
+    s.add_argument("--student", default=None,
+                   help="学号 / student id (default: $COURSE_STUDENT, the course folder's "
+                        ".course-student, or asked for once)")
+    s.add_argument("--out", default=None,
+                   help="zip 的输出目录（默认：课程文件夹的 submissions/）/ folder for the zip files "
+                        "(default: the course folder's submissions/)")
+    s.add_argument("--no-check", action="store_true",
+                   help="不先运行可见检查 / do not run the visible checks first")
     s.add_argument("--exchange", action="store_true",
                    help="通过 nbgrader exchange 提交 / submit through the configured nbgrader exchange")
     s.set_defaults(func=_submit)

@@ -7,7 +7,8 @@ import the grader (``autograder``).
 """
 from __future__ import annotations
 
-import getpass
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -74,11 +75,50 @@ def check_notebook(path: Path, timeout: int = 120) -> int:
     return 0
 
 
-def submit(notebooks, student=None, out=Path("."), exchange=False) -> int:
+def student_id_problem(sid) -> str | None:
+    """Why ``sid`` cannot be a student id (bilingual), or None: it names folders and files on
+    the grader's side too (``course grade`` refuses the same ids)."""
+    if not isinstance(sid, str) or not sid:
+        return "空的学生 ID / empty student id"
+    if len(sid) > 100:
+        return "学生 ID 过长 / student id too long"
+    if sid.startswith(".") or sid in (".", ".."):
+        return "学生 ID 不能以点开头 / a student id cannot start with a dot"
+    if any(c in sid for c in "/\\") or any(ord(c) < 32 or ord(c) == 127 for c in sid):
+        return "学生 ID 含有路径分隔符或控制字符 / a student id cannot hold path separators or " \
+               "control characters"
+    if any(c.isspace() for c in sid):
+        return "学生 ID 不能含空格 / a student id cannot hold spaces"
+    return None
+
+
+ID_FILE = ".course-student"  # in the course folder: the id asked for once
+
+
+def _student_id(explicit, course: Path):
+    """The student id: --student, $COURSE_STUDENT, the course folder's .course-student, else
+    asked for on a terminal (and remembered there); None when there is no way to know."""
+    sid = explicit or os.environ.get("COURSE_STUDENT")
+    if not sid:
+        try:
+            sid = (course / ID_FILE).read_text(encoding="utf-8").strip() or None
+        except OSError:
+            sid = None
+    if not sid and sys.stdin is not None and sys.stdin.isatty():
+        sid = input("你的学号 / your student id: ").strip()
+        if sid and not student_id_problem(sid):
+            try:
+                (course / ID_FILE).write_text(sid + "\n", encoding="utf-8")
+            except OSError:
+                pass
+    return sid or None
+
+
+def submit(notebooks, student=None, out=None, exchange=False, run_checks=True) -> int:
     """``<student>_<lesson>.zip`` holding ``<lesson>.ipynb`` (what ``course grade`` and
-    ``nbgrader zip_collect`` read), or ``nbgrader submit`` into the configured exchange."""
-    explicit = student or os.environ.get("COURSE_STUDENT")
-    student = explicit or getpass.getuser()
+    ``nbgrader zip_collect`` read) in ``out`` (default: the course folder's git-ignored
+    ``submissions/``), or ``nbgrader submit`` into the configured exchange. The visible checks
+    run first, so the student knows what is unfinished or failing before handing it in."""
     code = 0
     for nbp in notebooks:
         nbp = Path(nbp)
@@ -87,11 +127,34 @@ def submit(notebooks, student=None, out=Path("."), exchange=False) -> int:
             print(f"✗ 找不到 / not found: {nbp}")
             code = 1
             continue
+        course = nbp.resolve().parent.parent
+        if run_checks:
+            print(f"— {lesson}: 先运行可见检查 / running the visible checks first —")
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                failed = check_notebook(nbp) != 0
+            report = buf.getvalue()
+            print(report, end="")
+            if failed or "not done yet" in report:
+                print(f"! {lesson}: 上面列出的练习尚未完成或未通过检查；仍然打包，改好后可以重新提交。/ "
+                      f"the exercises listed above are unfinished or fail their checks; packing "
+                      f"anyway — you can submit again after fixing them.")
         if exchange:
-            code = _submit_exchange(nbp, lesson, explicit) or code
+            code = _submit_exchange(nbp, lesson, student or os.environ.get("COURSE_STUDENT")) or code
             continue
-        out.mkdir(parents=True, exist_ok=True)
-        z = out / f"{student}_{lesson}.zip"
+        sid = _student_id(student, course)
+        if sid is None:
+            print("✗ 不知道你的学号：用 --student ID，或设置 COURSE_STUDENT，或在终端中运行以便输入。/ "
+                  "no student id: pass --student ID, set COURSE_STUDENT, or run it in a terminal "
+                  "to type it in.")
+            return 2
+        problem = student_id_problem(sid)
+        if problem:
+            print(f"✗ 学号无效 / not a valid student id: {sid!r} — {problem}")
+            return 2
+        dest = Path(out) if out is not None else course / "submissions"
+        dest.mkdir(parents=True, exist_ok=True)
+        z = dest / f"{sid}_{lesson}.zip"
         with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as f:
             f.write(nbp, f"{lesson}.ipynb")
         print(f"✓ {z}  （上传到课程平台 / upload it to the course platform）")

@@ -34,7 +34,7 @@ def test_submit_makes_a_zip_that_grade_collects(tmp_path):
     from autograder.grade import collect
     nb = tmp_path / "00_setup.ipynb"
     nb.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
-    assert main(["submit", str(nb), "--student", "s123", "--out", str(tmp_path / "z")]) == 0
+    assert main(["submit", str(nb), "--student", "s123", "--out", str(tmp_path / "z"), "--no-check"]) == 0
     found = collect("00_setup", tmp_path / "z", tmp_path / "work")
     assert list(found) == ["s123"]
     assert found["s123"].read_text() == nb.read_text()
@@ -119,7 +119,7 @@ def _submit_and_collect(tmp_path, monkeypatch):
     nb = home / "elsewhere" / f"{lesson}.ipynb"  # not in a folder named like the lesson
     nb.write_text(nb_text)
     monkeypatch.chdir(home)
-    assert main(["submit", str(nb), "--student", "s123", "--exchange"]) == 0
+    assert main(["submit", str(nb), "--student", "s123", "--exchange", "--no-check"]) == 0
     inbound = list((exchange / "c101" / "inbound").iterdir())
     assert [p.name.split("+")[:2] for p in inbound] == [["s123", lesson]]
     assert (inbound[0] / f"{lesson}.ipynb").read_text() == nb_text
@@ -173,7 +173,7 @@ def test_submit_zip_is_what_nbgrader_zip_collect_expects(tmp_path):
     nb.write_text(nb_text)
     archive = course / "downloaded" / lesson / "archive"
     for sid in ("s123", "jo_doe"):
-        assert main(["submit", str(nb), "--student", sid, "--out", str(archive)]) == 0
+        assert main(["submit", str(nb), "--student", sid, "--out", str(archive), "--no-check"]) == 0
     (course / "nbgrader_config.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
         "from autograder.config import nbgrader_config\n"
@@ -207,3 +207,33 @@ def test_version_help_and_bilingual_usage_errors(capsys):
         student_cli.main(["frobnicate"])
     err = capsys.readouterr().err
     assert "取值无效" in err and "invalid choice" in err and "course --help" in err
+
+
+def test_submit_checks_first_needs_a_valid_id_and_writes_to_submissions(tmp_path, capsys,
+                                                                         monkeypatch):
+    """course submit runs the visible checks and says what fails before packing; without an id
+    (no --student, no $COURSE_STUDENT, no terminal) it refuses instead of taking $USER; a bad id
+    is refused in both languages; the zip goes to the course folder's submissions/ (issue 16.4)."""
+    import json
+    monkeypatch.delenv("COURSE_STUDENT", raising=False)
+    monkeypatch.setattr(sys, "stdin", None)
+    course = tmp_path / "course"
+    (course / "00_setup").mkdir(parents=True)
+    nb = course / "00_setup" / "00_setup.ipynb"
+    src = json.loads((ROOT / "solutions" / "00_setup" / "00_setup.ipynb").read_text())
+    ex = next(c for c in src["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id", "")
+              .startswith("ex_"))
+    ex["source"] = "raise NotImplementedError()"  # one exercise left undone
+    nb.write_text(json.dumps(src))
+    assert main(["submit", str(nb), "--no-check"]) == 2
+    assert "no student id" in capsys.readouterr().out
+    assert main(["submit", str(nb), "--student", "../x", "--no-check"]) == 2
+    assert "学号无效" in capsys.readouterr().out
+    assert main(["submit", str(nb), "--student", "s42"]) == 0
+    out = capsys.readouterr().out
+    assert "running the visible checks first" in out and "not done yet" in out
+    assert "packing anyway" in out
+    assert (course / "submissions" / "s42_00_setup.zip").is_file()
+    (course / ".course-student").write_text("s43\n")  # asked once, remembered
+    assert main(["submit", str(nb), "--no-check"]) == 0
+    assert (course / "submissions" / "s43_00_setup.zip").is_file()
