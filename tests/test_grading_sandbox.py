@@ -1,6 +1,7 @@
-"""One sandbox session per notebook: a hostile answer costs only its own exercise.
+"""One sandbox session per piece (its own jail, its own grading build): a hostile answer costs
+only its own exercise.
 
-一份 notebook 一个沙箱会话（每个练习一个 fork 出的子进程）：恶意答案只影响它自己的练习。
+每个练习一个沙箱会话（自己的 jail 与评分版 course_lib）：恶意答案只影响它自己的练习。
 """
 import json
 import time
@@ -168,3 +169,4 @@ def {FIRST}(*args, **kwargs):
     patched = ANSWERS[FIRST] + "\nimport course_lib\ncourse_lib.nn.Linear.forward = lambda s, x: x\n"
     got = grade_exercises(LESSON, dict(ANSWERS, **{FIRST: patched}), prelude=PRELUDE, **FAST)
     assert got[FIRST].fraction == 0.0 and "tampering" in got[FIRST].fatal
+
