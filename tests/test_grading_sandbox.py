@@ -170,3 +170,23 @@ def {FIRST}(*args, **kwargs):
     got = grade_exercises(LESSON, dict(ANSWERS, **{FIRST: patched}), prelude=PRELUDE, **FAST)
     assert got[FIRST].fraction == 0.0 and "tampering" in got[FIRST].fatal
 
+
+
+def test_honest_imports_after_the_snapshot_are_not_tampering():
+    """A numpy submodule first imported by the answer (np.polynomial) and matplotlib.pyplot of
+    the setup cell, which the zygote imports lazily (sandbox_child.LAZY_IMPORTS) and the
+    answer's child loads on first use, are not tampering; a new function put into numpy still
+    is. 答案中首次导入的模块不算篡改。"""
+    honest = ANSWERS[FIRST] + """
+assert np.polynomial.Polynomial([1, 2])(3) == 7
+_fig, _ax = plt.subplots()
+_ax.plot([1, 2], [3, 4])
+assert type(plt).__name__ == "module" and len(_ax.lines) == 1
+"""
+    prelude = PRELUDE + "\nimport matplotlib.pyplot as plt"
+    got = grade_exercises(LESSON, {FIRST: honest}, prelude=prelude, **FAST)
+    assert got[FIRST].fraction == 1.0, got[FIRST].fatal
+    planted = ANSWERS[FIRST] + "\nnp.polynomial\nnp.lib.helper = lambda: 0\n"
+    got = grade_exercises(LESSON, {FIRST: planted}, prelude=prelude, **FAST)
+    assert got[FIRST].fraction == 0.0 and "np.lib.helper" not in got[FIRST].fatal \
+        and "numpy.lib.helper" in got[FIRST].fatal
