@@ -22,6 +22,15 @@ def _dims(x, dim):
     numpy none: reducing it over its dim is reducing over no axis."""
     if dim is None:
         return None
+    n = x.ndim
+    if type(dim) is tuple and n:  # fast path: distinct ints in range, as the library passes them
+        for d in dim:
+            if type(d) is not int or not -n <= d < n:
+                break
+        else:
+            dims = tuple(sorted([d % n for d in dim]))
+            if dims and len(set(dims)) == len(dims):
+                return dims
     if isinstance(dim, (tuple, list)):
         if len(dim) == 0:
             return None

@@ -45,7 +45,13 @@ class PermuteBackward0(Node):
     __slots__ = ("perm",)
 
     def backward(self, g):
-        return (g.transpose(np.argsort(self.perm)),)
+        perm = self.perm
+        if len(perm) == 2:  # t(): its own inverse (the common case: every nn.Linear)
+            return (g.T if perm[0] == 1 else g,)
+        inv = [0] * len(perm)
+        for i, p in enumerate(perm):
+            inv[p] = i
+        return (g.transpose(inv),)
 
 
 TBackward0 = type("TBackward0", (PermuteBackward0,), {"__slots__": ()})
