@@ -4,7 +4,7 @@
 # Environment: the active conda env when $CONDA_PREFIX is set (USE_CONDA=no to ignore it),
 # else .venv made with pip. 环境：若设置了 $CONDA_PREFIX 则用当前 conda 环境，否则用 pip 建 .venv。
 #   make lab [PORT=8888] [NO_BROWSER=1] [LANG_UI=zh|en]   (LANG_UI defaults to zh when LANG=zh_CN*)
-#   make test | make bench [BENCH_ARGS=--quick] [BENCH_N=20] | make release | make student-course
+#   make test | make test-fast | make bench [BENCH_ARGS=--quick] [BENCH_N=20] | make release | make student-course
 #   | make doctor | make clean
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -26,7 +26,7 @@ LANG_UI ?= $(if $(filter zh_CN% zh_SG% zh%,$(LANG)),zh,en)
 BENCH_ARGS ?=
 BENCH_SCRIPT ?= $(firstword $(wildcard benchmarks/run.py) benchmarks/bench.py)
 
-.PHONY: setup lab student-course test bench release doctor clean
+.PHONY: setup lab student-course test test-fast bench release doctor clean
 
 $(STAMP): pyproject.toml
 ifeq ($(USE_CONDA),yes)
@@ -72,10 +72,26 @@ lab: $(JUPYTER_STAMP) $(COURSE_STAMP)
 	$(BIN)/jupyter lab --config=autograder/jupyter/jupyter_lab_config.py --ServerApp.port_retries=0 \
 	   --port=$(PORT) $(if $(NO_BROWSER),--no-browser) $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# PyTorch is the test oracle (CPU build), not a course dependency: `make test` installs it into the
+# environment once. PyTorch 是测试用的对照（CPU 版），不是课程依赖：make test 会安装它。
+# TORCH_PIP_ARGS: extra pip arguments, e.g. the index of the CPU-only wheels where pip's default
+# index serves the CUDA build. 例如指定 CPU 版 wheel 的索引。
+TORCH_VERSION ?= 2.13.0
+TORCH_PIP_ARGS ?=
+TEST_STAMP := $(ENV)/.course-test-torch-$(TORCH_VERSION)
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q "torch==$(TORCH_VERSION)" $(TORCH_PIP_ARGS)
+	@touch $(TEST_STAMP)
+
 # One BLAS thread per pytest worker (2 workers on 2 cores; more threads only contend). 每个测试进程一个 BLAS 线程。
-test: $(STAMP)
-	PATH="$(abspath $(BIN)):$$PATH" OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} \
-	  $(BIN)/python -m pytest -n 2 tests
+PYTEST := PATH="$(abspath $(BIN)):$$PATH" OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} \
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(BIN)/python -m pytest -n 2
+test: $(TEST_STAMP)
+	$(PYTEST) tests
+
+# Quick loop: everything not marked slow. 快速回路：跳过标记为 slow 的测试。
+test-fast: $(TEST_STAMP)
+	$(PYTEST) -m "not slow" tests
 
 # Library speed (RESULTS.md), then lesson run times and grading throughput (GRADING.md).
 # 先测库的速度，再测每课运行时间与评分吞吐量（--jobs 1 对 2，BENCH_N 份提交）。

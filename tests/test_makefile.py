@@ -150,3 +150,16 @@ def test_readme_commands_exist():
         args = parser.parse_args(shlex.split(command))  # argparse exits (fails the test) on a bad one
         assert callable(args.func)
     assert "course check" in readme and "course submit" in readme and "course grade" in readme
+
+
+def test_make_test_installs_the_torch_oracle_and_has_a_fast_loop():
+    """`make test` installs PyTorch (the test oracle) itself, so no torch parity test skips on a
+    fresh machine; `make test-fast` leaves out the slow tests (issue 16 point 7)."""
+    import subprocess
+    for target in ("test", "test-fast"):
+        r = subprocess.run(["make", "-n", target, "USE_CONDA=no", "VENV=/nonexistent-venv"],
+                           cwd=ROOT, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert 'pip install -q "torch==' in r.stdout, r.stdout
+    assert '-m "not slow"' in subprocess.run(["make", "-n", "test-fast"], cwd=ROOT,
+                                              capture_output=True, text=True).stdout
