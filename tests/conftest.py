@@ -25,3 +25,14 @@ def student_course(tmp_path_factory) -> Path:
     """The student course as ``course release`` builds it (nbgrader generate_assignment)."""
     from autograder.release import build_student_course
     return build_student_course(tmp_path_factory.mktemp("release") / "student-course")
+
+
+@pytest.fixture
+def restore_overrides():
+    """Lets a test register (wrong) answers with ``implements``; puts ``exercises.overrides``
+    back as it was afterwards. 测试结束后恢复学生答案的注册表。"""
+    from course_lib import exercises
+    saved = dict(exercises.overrides)
+    yield exercises.overrides
+    exercises.overrides.clear()
+    exercises.overrides.update(saved)
