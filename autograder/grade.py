@@ -431,8 +431,9 @@ GRADER_ERRORS: dict = {}  # lesson → students the last run could not grade (gr
 
 
 def _run_all(lesson, todo, course, out, jobs, kw, results, bar, rec):
-    """``jobs`` students at once, each in its own sandbox (≈ one core each); the main thread
-    records every result as it arrives."""
+    """``jobs`` students at once; their pieces' jails share the ``jobs`` slots
+    (``sandbox.jail_slots``, ≈ one core each); the main thread records every result as it
+    arrives."""
     pool = cf.ThreadPoolExecutor(max_workers=jobs)
     failed = []
     try:
