@@ -56,3 +56,30 @@ def test_default_jobs_is_the_cores_at_most_8():
 
     from autograder.cli import _default_jobs
     assert _default_jobs() == max(1, min(8, len(os.sched_getaffinity(0))))
+
+
+@pytest.mark.parametrize("slots", [1, 2])
+def test_the_pieces_of_one_notebook_share_the_jail_slots(slots, monkeypatch):
+    """Each piece has a jail of its own; a notebook's jails run side by side, at most ``slots``
+    (``--jobs``) at once. 一份 notebook 的各练习并行评分，但不超过 --jobs 个沙箱。"""
+    import json
+
+    from autograder import jail, sandbox
+    from autograder.hidden_grade import grade_exercises
+    boxes = _Sandboxes()
+
+    def session(uid, pieces, todo, outs, *a, **kw):
+        boxes.hidden(None, {})
+        return []
+
+    monkeypatch.setattr(sandbox, "_session_as", session)
+    monkeypatch.setattr(jail, "require", lambda: None)
+    monkeypatch.setattr(sandbox.jail_slots, "n", slots)
+    lesson = "01_tensors"
+    nb = json.loads((ROOT / "solutions" / lesson / f"{lesson}.ipynb").read_text())
+    answers = {c["metadata"]["nbgrader"]["grade_id"][3:]: "".join(c["source"])
+               for c in nb["cells"]
+               if c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").startswith("ex_")}
+    assert len(answers) > slots
+    got = grade_exercises(lesson, answers)
+    assert set(got) == set(answers) and boxes.peak == slots, (boxes.peak, slots)
