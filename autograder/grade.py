@@ -505,6 +505,12 @@ def main(args) -> int:
         print("⚠ --unsandboxed：学生代码在没有操作系统隔离的情况下运行，可以读取答案、破坏成绩 / "
               "student code runs without OS isolation: it can read the answers and damage "
               "grades", file=sys.stderr)
+    elif os.geteuid() != 0:
+        print("⚠ 以普通用户评分：监狱用用户命名空间隔离，但无法限制一份提交的进程数（RLIMIT_NPROC 按真实用户计数）；"
+              "完全隔离请以 root 运行（监狱会切换到专用的 uid）/ grading as an ordinary user: the jail "
+              "isolates with a user namespace but cannot bound a submission's number of processes "
+              "(RLIMIT_NPROC counts per real user); run as root for full isolation (the jail then "
+              "drops to a uid of its own)", file=sys.stderr)
     try:
         res = grade_many(lessons, subs, args.out, jobs=args.jobs, db=args.db,
                          force=getattr(args, "force", False))
