@@ -112,6 +112,8 @@ def wrap(argv: list, *, ro: dict, uid: int, scratch_mb: int = 256, cwd: str = SC
     if not _is_root():  # an ordinary user: a user namespace (the instructor's uid, no caps)
         args += ["--unshare-user", "--disable-userns"]
     args += ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev"]
+    # the scratch first: a folder bound later under it (a venv in /tmp/…) lands on top of it
+    args += ["--size", str(int(scratch_mb) * 2**20), "--perms", "1777", "--tmpfs", SCRATCH]
     for link in ("bin", "lib", "lib64", "sbin"):
         p = f"/{link}"
         if os.path.islink(p):
@@ -136,8 +138,7 @@ def wrap(argv: list, *, ro: dict, uid: int, scratch_mb: int = 256, cwd: str = SC
         args += ["--tmpfs", m]
     for src, dest in ro.items():
         args += _dirs(str(dest) + "/x", made) + ["--ro-bind", str(src), str(dest)]
-    args += ["--size", str(int(scratch_mb) * 2**20), "--perms", "1777", "--tmpfs", SCRATCH,
-             "--chdir", cwd]
+    args += ["--chdir", cwd]
     for k, v in (env or {}).items():
         args += ["--setenv", k, str(v)]
     if _is_root():  # drop to the slot's own uid, no capabilities, no new privileges
@@ -145,6 +146,15 @@ def wrap(argv: list, *, ro: dict, uid: int, scratch_mb: int = 256, cwd: str = SC
                  f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
                  "--no-new-privs"]
     return args + ["--", *argv]
+
+
+def in_scratch(ro: dict, hide=()) -> set:
+    """Names in the scratch folder that are mount points (or lead to one) of what :func:`wrap`
+    binds there — a venv or checkout under /tmp: the scratch's wipe must leave them alone."""
+    targets = [*_python_roots(), *(str(d) for d in ro.values()), *_masked(), str(REPO),
+               *(os.path.realpath(h) for h in hide)]
+    prefix = SCRATCH.rstrip("/") + "/"
+    return {t[len(prefix):].split("/", 1)[0] for t in targets if t.startswith(prefix)}
 
 
 @contextlib.contextmanager

@@ -153,13 +153,14 @@ def _session_as(uid, pieces, todo, outs, build, logs, *, timeout, case_timeout, 
            "mpl_seed": (MPL_IN_JAIL if sandboxed else str(mpl)) if mpl else None,
            "pieces": [{"key": pieces[i]["key"], "fd": pipes[i][1], "input": inputs[i]}
                       for i in todo]}
+    ro = {build: BUILD_IN_JAIL}
+    if mpl:
+        ro[mpl] = MPL_IN_JAIL
+    job["keep"] = sorted(jail.in_scratch(ro, hide)) if sandboxed else []
     env = {"PATH": "/usr/bin:/bin", "HOME": scratch_root, "TMPDIR": scratch_root,
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "MPLBACKEND": "agg", "MPLCONFIGDIR": f"{scratch_root}/.mpl",
            "COURSE_LESSONS_DIR": f"{scratch_root}/no-lessons", "LANG": "C.UTF-8"}
-    ro = {build: BUILD_IN_JAIL}
-    if mpl:
-        ro[mpl] = MPL_IN_JAIL
     argv = jail.wrap([sys.executable, "-I", "-c", _BOOT,
                       BUILD_IN_JAIL if sandboxed else str(build)],
                      ro=ro, uid=uid, scratch_mb=scratch_mb, cwd=scratch_root, env=env,

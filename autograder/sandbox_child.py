@@ -291,8 +291,10 @@ def zygote_main():
                 memory = b"MemoryError" in f.read()
         except OSError:
             pass
+        keep = set(job.get("keep") or ())  # mount points of read-only binds (a venv in /tmp)
         for entry in os.listdir(job["scratch_root"]):  # the whole scratch: nothing carries over
-            _wipe(os.path.join(job["scratch_root"], entry))
+            if entry not in keep:
+                _wipe(os.path.join(job["scratch_root"], entry))
         _seed_mpl(job)
         ctl({"end": i, "rc": rc, "memory": memory})
     os._exit(0)

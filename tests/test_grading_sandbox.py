@@ -4,6 +4,8 @@ only its own exercise.
 每个练习一个沙箱会话（自己的 jail 与评分版 course_lib）：恶意答案只影响它自己的练习。
 """
 import json
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -190,3 +192,25 @@ assert type(plt).__name__ == "module" and len(_ax.lines) == 1
     got = grade_exercises(LESSON, {FIRST: planted}, prelude=prelude, **FAST)
     assert got[FIRST].fraction == 0.0 and "np.lib.helper" not in got[FIRST].fatal \
         and "numpy.lib.helper" in got[FIRST].fatal
+
+
+@pytest.mark.skipif(jail.probe() is not None, reason=f"no jail: {jail.probe()}")
+def test_a_python_under_tmp_is_still_seen_in_the_jail(tmp_path, monkeypatch):
+    """The scratch tmpfs is /tmp inside the jail; an interpreter or checkout that lives under
+    /tmp on the host (a CI clone) is bound on top of it, not hidden by it, and the scratch's
+    wipe leaves its mount point alone (CI failed with 'setpriv: failed to execute
+    /tmp/…/.venv/bin/python')."""
+    import subprocess
+    root = Path(tempfile.mkdtemp(prefix="course-fake-venv-", dir="/tmp"))
+    try:
+        (root / "marker").write_text("seen")
+        root.chmod(0o755)
+        (root / "marker").chmod(0o644)
+        monkeypatch.setattr(jail, "_python_roots", lambda: [str(root)])
+        assert jail.in_scratch({}) == {root.name}
+        with jail.uid_slot() as uid:
+            argv = jail.wrap(["/bin/cat", str(root / "marker")], ro={}, uid=uid, always=True)
+            r = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0 and r.stdout == "seen", r.stderr
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
