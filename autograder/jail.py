@@ -151,8 +151,10 @@ def wrap(argv: list, *, ro: dict, uid: int, scratch_mb: int = 256, cwd: str = SC
 def in_scratch(ro: dict, hide=()) -> set:
     """Names in the scratch folder that are mount points (or lead to one) of what :func:`wrap`
     binds there — a venv or checkout under /tmp: the scratch's wipe must leave them alone."""
-    targets = [*_python_roots(), *(str(d) for d in ro.values()), *_masked(), str(REPO),
-               *(os.path.realpath(h) for h in hide)]
+    roots = _python_roots()
+    secrets = [s for s in {str(REPO), *(os.path.realpath(h) for h in hide)}
+               if any(s.startswith(r.rstrip("/") + "/") for r in ["/usr", *roots])]
+    targets = [*roots, *(str(d) for d in ro.values()), *_masked(), *secrets]
     prefix = SCRATCH.rstrip("/") + "/"
     return {t[len(prefix):].split("/", 1)[0] for t in targets if t.startswith(prefix)}
 

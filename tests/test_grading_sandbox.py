@@ -207,7 +207,7 @@ def test_a_python_under_tmp_is_still_seen_in_the_jail(tmp_path, monkeypatch):
         root.chmod(0o755)
         (root / "marker").chmod(0o644)
         monkeypatch.setattr(jail, "_python_roots", lambda: [str(root)])
-        assert jail.in_scratch({}) == {root.name}
+        assert root.name in jail.in_scratch({})
         with jail.uid_slot() as uid:
             argv = jail.wrap(["/bin/cat", str(root / "marker")], ro={}, uid=uid, always=True)
             r = subprocess.run(argv, capture_output=True, text=True, timeout=30)
