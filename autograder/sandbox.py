@@ -84,7 +84,7 @@ def _input_file(data: dict) -> int:
 
 
 def mpl_cache() -> Path | None:
-    """matplotlib's font list, built once per machine (rebuilding it costs ≈0.2 s a sandbox)."""
+    """matplotlib's font list, built once per machine (not again in every sandbox)."""
     if not MPL_CACHE.is_dir():
         tmp = MPL_CACHE.with_name(f".mpl-{os.getpid()}-{time.monotonic_ns()}")
         try:

@@ -274,9 +274,8 @@ def main(argv=None):
                 "`F.linear` (addmm + t(), torch's graph) instead of a fused private linear, the "
                 "lesson-04 engine loop `execute` and formula rows, `sum_to_size` for every broadcast "
                 "gradient, the lesson-05 loss rows, `SGD.step`, `DataLoader.__iter__` and "
-                "`default_collate`, each through its dispatcher. On 4-wide layers (numpy work ≈ 0) a "
-                "step costs ≈ 200 µs of Python against ≈ 95 µs before (forward 23 → 52 µs, loss "
-                "16 → 30 µs, backward ≈ 56 → 117 µs): the small MLP is over its 1.25× target.",
+                "`default_collate`, each through its dispatcher; the per-phase breakdown is in the "
+                "commit messages and closing notes of that change.",
                 "- Per-op overhead is far below torch's (a Python graph without dispatcher layers)."]
         path = ROOT / "benchmarks" / "RESULTS.md"
         kept = []  # sections written by other tools (tools/gpu_check.py's real-GPU figures)

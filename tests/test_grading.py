@@ -173,17 +173,6 @@ def test_resume_into_another_gradebook_url(tmp_path):
         assert gb.find_submission(lesson, "a").score == pytest.approx(100)
 
 
-def _procs_mentioning(text):
-    found = []
-    for d in Path("/proc").iterdir():
-        try:
-            if d.name.isdigit() and text in (d / "cmdline").read_bytes().decode(errors="replace"):
-                found.append(d.name)
-        except OSError:
-            pass
-    return found
-
-
 def test_interrupted_run_resumes(tmp_path):
     """Ctrl-C during `course grade`: it stops soon, leaves no kernel behind, keeps who was
     finished; the same command again grades only the others and loses no grade."""
@@ -208,7 +197,7 @@ def test_interrupted_run_resumes(tmp_path):
     assert proc.returncode == 130, err.decode()
     assert "resume" in err.decode()
     time.sleep(1)
-    assert not _procs_mentioning(str(out))  # no worker or kernel left running
+    assert not fx.procs_mentioning(str(out))  # no worker or kernel left running
     finished = {p.stem: p.stat().st_mtime_ns for p in results.glob("*.json")}
     assert 1 <= len(finished) < 6
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)

@@ -217,19 +217,8 @@ def test_each_attack_scores_zero_on_its_exercise_only(run):
     assert run["seconds"] < 120
 
 
-def _procs_mentioning(text):
-    found = []
-    for d in Path("/proc").iterdir():
-        try:
-            if d.name.isdigit() and text in (d / "cmdline").read_bytes().decode(errors="replace"):
-                found.append(d.name)
-        except OSError:
-            pass
-    return found
-
-
 def test_nothing_outlives_the_run_and_nothing_was_forged(run):
-    assert _procs_mentioning(str(run["out"])) == []  # the delayed attackers' command lines
+    assert fx.procs_mentioning(str(run["out"])) == []  # the delayed attackers' command lines
     assert (run["out"] / "grades.csv").read_bytes() == run["after_run"]
     assert not Path(MARKER).exists() and not Path(MARKER + "-fork").exists()
     victim = run["subs"] / "victim" / LESSON / f"{LESSON}.ipynb"
