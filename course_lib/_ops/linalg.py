@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.functions import linalg as F
+from ..autograd.functions.shape import SqueezeBackward4, UnsafeViewBackward0
 from ..autograd.node import attach
 from ._util import STATE, Tensor, _wrap, prep
 
@@ -99,15 +100,15 @@ def matmul(input, other, *, out=None):
     res = _wrap(r)
     if STATE[0] and (input._requires_grad or other._requires_grad):
         if x.ndim == 1 and y.ndim == 1:
-            cls = F.DotBackward0
+            _node(res, F.DotBackward0, (input, other), (x, y))
         elif y.ndim == 1 and x.ndim == 2:
-            cls = F.MvBackward0
-        elif x.ndim == 1 and y.ndim == 2:
-            cls = F.SqueezeMatmul
-        else:
-            cls = F.UnsafeViewMatmul
-        kw = {"shapes": (x.shape, y.shape)} if cls in (F.SqueezeMatmul, F.UnsafeViewMatmul) else {}
-        _node(res, cls, (input, other), (x, y), **kw)
+            _node(res, F.MvBackward0, (input, other), (x, y))
+        else:  # torch's view node (SqueezeBackward4 / UnsafeViewBackward0) over the product's
+            _node(res, F.BmmBackward0, (input, other), (x, y), shapes=(x.shape, y.shape))
+            view = (SqueezeBackward4 if x.ndim == 1 and y.ndim == 2 else UnsafeViewBackward0)()
+            view.shape = r.shape  # the product has the result's shape: the view passes g on
+            view.next_functions = ((res._grad_fn, 0),)
+            res._grad_fn = view
     if out is not None:
         return _write_out(out, res)
     return res

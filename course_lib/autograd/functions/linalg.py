@@ -80,12 +80,7 @@ class BmmBackward0(Node):
             g2 = np.expand_dims(g2, -1)
         ga = g2 @ np.swapaxes(b2, -1, -2)
         gb = np.swapaxes(a2, -1, -2) @ g2
-        if a.ndim == 1:
-            ga = unbroadcast(ga, (1,) + sa)
-        if b.ndim == 1:
-            gb = unbroadcast(gb, sb + (1,))
-        return unbroadcast(ga, sa).reshape(sa), unbroadcast(gb, sb).reshape(sb)
+        # a 1-D operand took part as a row (1, k) / column (k, 1): sum to that, then drop it
+        return (unbroadcast(ga, (1,) + sa if a.ndim == 1 else sa).reshape(sa),
+                unbroadcast(gb, sb + (1,) if b.ndim == 1 else sb).reshape(sb))
 
-
-UnsafeViewMatmul = type("UnsafeViewBackward0", (BmmBackward0,), {"__slots__": ()})
-SqueezeMatmul = type("SqueezeBackward4", (BmmBackward0,), {"__slots__": ()})
