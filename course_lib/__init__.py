@@ -54,6 +54,9 @@ from ._tensor_str import set_printoptions
 from . import accelerator, cuda, random, version  # noqa: F401
 from . import nn, optim, utils  # noqa: F401,E402
 from .serialization import load, save  # noqa: E402
+from ._plotting import install as _install_cjk_font  # noqa: E402
+
+_install_cjk_font()  # Chinese in plots: set up when matplotlib loads its fonts, not now
 
 
 from ._missing import module_getattr as _module_getattr  # noqa: E402
