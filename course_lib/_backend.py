@@ -147,6 +147,8 @@ def xp_of(a):
     t = type(a)
     if t is ndarray or t is SimulatedCudaArray or isinstance(a, (np.ndarray, np.generic)):
         return np
+    if getattr(t, "is_tarray", False):  # create_graph's Tensor-backed array: its data's module
+        return xp_of(a.t._data)
     return _state["cupy"]
 
 

@@ -14,6 +14,7 @@ from .node import Node
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "no_grad", "enable_grad",
            "set_grad_enabled", "inference_mode", "is_grad_enabled", "Node", "gradcheck",
+           "gradgradcheck",
            "detect_anomaly", "set_detect_anomaly"]
 
 
@@ -72,23 +73,48 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
 
     从 ``tensors`` 反向传播，梯度累加到叶子张量的 ``.grad``。
     """
-    if create_graph:
-        raise NotImplementedError(
-            "course_lib 不支持高阶导数（create_graph=True）。\n"
-            "course_lib does not support double backward (create_graph=True).")
     outputs = _tensors(tensors)
     grads = _root_grads(outputs, grad_tensors, "backward")
     if retain_graph is None:
         retain_graph = create_graph
+    if create_graph:
+        grads = _graph_grads(grads, grad_tensors)
     if inputs is not None:
         ins = _tensors(inputs)
-        got = grad(outputs, ins, grads and [_wrap_arr(g) for g in grads],
-                   retain_graph=retain_graph, allow_unused=True)
+        got = grad(outputs, ins, grads if create_graph else grads and [_wrap_arr(g) for g in grads],
+                   retain_graph=retain_graph, create_graph=create_graph, allow_unused=True)
         for t, g in zip(ins, got):
             if g is not None:
-                t._grad = g if t._grad is None else _wrap_arr(t._grad._data + g._data)
+                if create_graph:
+                    t._grad = g if t._grad is None else t._grad + g
+                else:
+                    t._grad = g if t._grad is None else _wrap_arr(t._grad._data + g._data)
         return
-    run_backward(outputs, grads, retain_graph=bool(retain_graph))
+    run_backward(outputs, grads, retain_graph=bool(retain_graph), create_graph=create_graph)
+
+
+def _graph_grads(arrays, grad_tensors):
+    """create_graph: the root gradients as Tensors; a given grad_output keeps its own graph
+    (gradgradcheck differentiates through it)."""
+    from .._tensor import Tensor
+
+    given = ([grad_tensors] if isinstance(grad_tensors, Tensor) else
+             list(grad_tensors) if grad_tensors is not None else [None] * len(arrays))
+    out = []
+    for a, g in zip(arrays, given):
+        if isinstance(g, Tensor) and g._data is a:
+            out.append(g)
+        elif isinstance(g, Tensor) and g._requires_grad:
+            out.append(g.to(_dtype_of(a)))
+        else:
+            out.append(_wrap_arr(a))
+    return out
+
+
+def _dtype_of(a):
+    from .._dtype import _by_np
+
+    return _by_np[a.dtype]
 
 
 def _wrap_arr(a):
@@ -106,21 +132,22 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     from .._tensor import _wrap
     from .node import accumulator
 
-    if create_graph:
-        raise NotImplementedError(
-            "course_lib 不支持高阶导数（create_graph=True）。\n"
-            "course_lib does not support double backward (create_graph=True).")
     outs = _tensors(outputs)
     ins = _tensors(inputs)
     for i, t in enumerate(ins):
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     grads = _root_grads(outs, grad_outputs, "grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if create_graph:
+        grads = _graph_grads(grads, grad_outputs)
     capture = {}
     for i, t in enumerate(ins):
         key = (t.grad_fn, t._output_nr) if t.grad_fn is not None else (accumulator(t), 0)
         capture[key] = i
-    got = run_backward(outs, grads, retain_graph=bool(retain_graph), capture=capture)
+    got = run_backward(outs, grads, retain_graph=bool(retain_graph), capture=capture,
+                       create_graph=create_graph)
     result = []
     for i, t in enumerate(ins):
         if i not in got:
@@ -129,12 +156,15 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                                    "been used in the graph. Set allow_unused=True if this is the "
                                    "desired behavior.")
             result.append(_wrap(_ones_like(t._data) * 0) if materialize_grads else None)
+        elif create_graph:
+            result.append(got[i].t)
         else:
             result.append(_wrap(got[i].copy()))
     return tuple(result)
 
 
-from .gradcheck import gradcheck  # noqa: E402  (the function, like torch.autograd.gradcheck)
+from .gradcheck import gradcheck, gradgradcheck  # noqa: E402  (functions, as in torch)
+from . import functional  # noqa: E402,F401
 from . import graph  # noqa: E402,F401
 
 _ = grad_mode

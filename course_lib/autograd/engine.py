@@ -14,13 +14,20 @@ import course_lib as torch
 
 from ..exercises import exercise
 from .anomaly_mode import ANOMALY, checked_backward
+from .create_graph import TArray, run_formula
 from .node import ERR_FREED, FREED, AccumulateGrad, _writeable, accumulator
 
 __all__ = ["run_backward", "execute"]
 
 
 def _as_tensor(a):
-    return _wrap(a)
+    return a.t if type(a) is TArray else _wrap(a)
+
+
+def _from_hook(r, like):
+    """A hook's returned Tensor as the engine's gradient (an array, or a TArray with
+    create_graph)."""
+    return TArray(r) if type(like) is TArray else r._data
 
 
 _wrap = None  # set by course_lib._tensor (circular import)
@@ -106,13 +113,18 @@ def execute(roots, retain_graph, run_node):
     ### END SOLUTION
 
 
-def run_backward(roots, grads, retain_graph=False, capture=None, engine=None):
+def run_backward(roots, grads, retain_graph=False, capture=None, engine=None,
+                 create_graph=False):
     """Backpropagate ``grads`` (arrays) from the ``roots`` (tensors) with :func:`execute`.
 
     ``capture``: for ``autograd.grad`` — ``{(node, output_nr): slot}``; the gradients
     reaching those points are returned in a dict and no ``.grad`` is accumulated.
     ``engine``: a function to run instead of the current ``execute`` (the grader's cases).
+    ``create_graph``: ``grads`` are Tensors and every formula runs on Tensors (recorded), so
+    the gradients have a graph of their own (``create_graph.py``).
     """
+    if create_graph:
+        grads = [TArray(g) for g in grads]
     starts = []
     for t, g in zip(roots, grads):
         node = t.grad_fn
@@ -141,7 +153,13 @@ def run_backward(roots, grads, retain_graph=False, capture=None, engine=None):
                     g = _leaf_hooks(node, g)
                 leaves.append((node, g))
             return ()
-        if anomaly:
+        if create_graph:
+            if node.saved is FREED:
+                raise RuntimeError(ERR_FREED)
+            if node._versions:
+                node._check_saved()
+            outs = run_formula(node, g)
+        elif anomaly:
             outs = checked_backward(node, g)  # detect_anomaly(): checks + warning
         else:
             if node.saved is FREED:
@@ -197,18 +215,20 @@ def _run_pre_hooks(node, grads):
         if grads[nr] is not None:
             r = fn(_as_tensor(grads[nr]))
             if r is not None:
-                grads[nr] = r._data
+                grads[nr] = _from_hook(r, grads[nr])
     for nr, ref in hooks.get("retain", ()):
         t = ref()
         if t is not None and grads[nr] is not None:
-            if t._grad is None:
+            if type(grads[nr]) is TArray:
+                t._grad = grads[nr].t if t._grad is None else t._grad + grads[nr].t
+            elif t._grad is None:
                 t._grad = _as_tensor(grads[nr].copy())
             else:
                 t._grad = _as_tensor(t._grad._data + grads[nr])
     for fn in hooks.get("pre", ()):
         r = fn(tuple(None if g is None else _as_tensor(g) for g in grads))
         if r is not None:
-            grads = [None if g is None else g._data for g in r]
+            grads = [None if g is None else _from_hook(g, o) for g, o in zip(r, grads)]
     return grads
 
 
@@ -217,7 +237,7 @@ def _leaf_hooks(node, g):
     for fn in v._hooks or ():
         r = fn(_as_tensor(g))
         if r is not None:
-            g = r._data
+            g = _from_hook(r, g)
     return g
 
 

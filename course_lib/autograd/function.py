@@ -22,6 +22,7 @@ import course_lib as torch
 
 from ..exercises import exercise
 from . import grad_mode
+from .create_graph import TArray
 from .node import FREED, ERR_FREED, Node, edge, fit
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "run_forward", "gradient_edge",
@@ -85,12 +86,13 @@ class BackwardCFunction(FunctionCtx, Node):
 
         cls = self._forward_cls
         gs = g if self.n_outputs > 1 else [g]
+        graph = any(type(x) is TArray for x in gs)  # create_graph: Tensors with a graph
         grads = []
         for x, m in zip(gs, self._out_meta):
             if x is None and self.materialize_grads:
                 from .._backend import xp_of
                 x = xp_of(self._like).zeros(m[0], m[1])
-            grads.append(None if x is None else _wrap(x))
+            grads.append(None if x is None else x.t if type(x) is TArray else _wrap(x))
         res = cls.backward(self, *grads)
         if not isinstance(res, tuple):
             res = (res,)
@@ -105,7 +107,7 @@ class BackwardCFunction(FunctionCtx, Node):
             if r is None:
                 out.append(None)
                 continue
-            a = r._data
+            a = TArray(r) if graph else r._data
             if a.shape != m[0]:
                 try:
                     a = fit(a, m[0], m[1])

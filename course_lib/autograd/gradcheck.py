@@ -19,7 +19,7 @@ import course_lib as torch  # the body below reads like torch code (and runs on 
 
 from ..exercises import exercise
 
-__all__ = ["gradcheck", "GradcheckError", "as_tuple", "check_inputs", "mismatch_message"]
+__all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "as_tuple", "check_inputs", "mismatch_message"]
 
 
 class GradcheckError(RuntimeError):
@@ -103,3 +103,36 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 raise GradcheckError(mismatch_message(o, i, n, analytical))
     return True
     ### END SOLUTION
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  gen_non_contig_grad_outputs=False, raise_exception=True, **_unused):
+    """Check second derivatives: :func:`gradcheck` of the first gradients of ``func``
+    (computed with ``create_graph=True``) with respect to the inputs and the grad_outputs.
+
+    二阶导数检验：对 ``create_graph=True`` 得到的一阶梯度再做 gradcheck（torch.autograd.gradgradcheck）。
+    """
+    inputs = as_tuple(inputs)
+    check_inputs(inputs)
+    outs = [y for y in as_tuple(func(*inputs)) if isinstance(y, torch.Tensor) and y.requires_grad]
+    if grad_outputs is None:
+        gen = torch.Generator().manual_seed(0)
+        grad_outputs = tuple(torch.randn(y.shape, generator=gen, dtype=y.dtype,
+                                         device=y.device).requires_grad_() for y in outs)
+    grad_outputs = as_tuple(grad_outputs)
+    n_in = len(inputs)
+    needs = [isinstance(x, torch.Tensor) and x.requires_grad for x in inputs]
+
+    def first_gradients(*args):
+        with torch.enable_grad():
+            xs = [a.detach().requires_grad_() if need and not a.requires_grad else a
+                  for a, need in zip(args[:n_in], needs)]
+            ys = [y for y in as_tuple(func(*xs)) if isinstance(y, torch.Tensor)
+                  and y.requires_grad]
+            diff = [x for x, need in zip(xs, needs) if need]
+            gs = torch.autograd.grad(ys, diff, args[n_in:], create_graph=True,
+                                     allow_unused=True)
+        return tuple(g for g in gs if g is not None)
+
+    return gradcheck(first_gradients, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception)

@@ -41,6 +41,7 @@ import numpy as np
 
 from . import anomaly_mode
 from .anomaly_mode import ANOMALY, forward_stack
+from .create_graph import TArray
 
 __all__ = ["Node", "AccumulateGrad", "attach", "fit", "unbroadcast", "FREED"]
 
@@ -57,6 +58,16 @@ ERR_FREED = (
     "they have already been freed). Saved intermediate values of the graph are freed when you call "
     ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
     "graph a second time or if you need to access saved tensors after calling backward.")
+
+
+class SavedOut:
+    """The entry of ``_versions`` for the node's own saved output: its array (create_graph
+    makes it a tensor whose ``grad_fn`` is the node again)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data):
+        self.data = data
 
 
 class Node:
@@ -79,11 +90,12 @@ class Node:
 
         ``inputs``: saved input tensors; ``out``: the output tensor when it is saved too.
         """
-        # weak references: a tensor saved here may be this node's own output (a cycle
-        # otherwise); the tensor is only needed to describe it in the error message
-        v = [(t._ver, t._ver[0], weakref.ref(t)) for t in inputs]
+        # a saved input is kept as its graph edge and array (torch's SavedVariable) and a weak
+        # reference (an in-place op's input becomes its output: a cycle otherwise); the edge
+        # rebuilds the tensor for create_graph, the tensor describes it in the error message
+        v = [(t._ver, t._ver[0], (edge(t), t._data, weakref.ref(t))) for t in inputs]
         if out is not None:
-            v.append((out._ver, out._ver[0], None))
+            v.append((out._ver, out._ver[0], SavedOut(out._data)))
         self._versions = v
 
     # -- torch's public Node API -------------------------------------------------------
@@ -162,6 +174,13 @@ class _Handle:
 
 
 def _raise_version(node, now, expected, t):
+    if isinstance(t, tuple):  # (edge, array, weakref) of a saved input
+        (fn, nr), data, ref = t
+        if ref() is None:  # described as it was saved
+            _raise_saved_input(node, now, expected, fn, nr, data)
+        t = ref  # described as it is now (torch: its current grad_fn)
+    if type(t) is SavedOut:
+        t = None
     if isinstance(t, weakref.ref):
         t = t()
         if t is None:
@@ -181,6 +200,18 @@ def _raise_version(node, now, expected, t):
         fn = t.grad_fn
         what = f"which is output {t._output_nr} of {short(fn)}" if fn is not None else ""
         desc = f"[{type_name(t)} {list(t._data.shape)}]"
+    where = ", ".join(x for x in (desc, what) if x)
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: {where}{',' if what else ''} is at version {now}; expected version "
+        f"{expected} instead. {_hint()}")
+
+
+def _raise_saved_input(node, now, expected, fn, nr, data):
+    from .views import short_name as short
+
+    desc = f"[{_array_type_name(data)} {list(data.shape)}]"
+    what = "" if fn is None or type(fn) is AccumulateGrad else f"which is output {nr} of {short(fn)}"
     where = ", ".join(x for x in (desc, what) if x)
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
@@ -218,6 +249,12 @@ class AccumulateGrad(Node):
 
     def backward(self, g):
         v = self.variable
+        if type(g) is TArray:  # create_graph: .grad is a tensor with a graph
+            g = g.t
+            if g._data.dtype != v._data.dtype:
+                g = g.to(v.dtype)
+            v._grad = g if v._grad is None else _add_recorded(v._grad, g)
+            return ()
         if type(g) is not type(v._data):  # a numpy scalar, or a gradient from another device
             from .._backend import device_of, transfer
             g = transfer(np.asarray(g) if isinstance(g, np.generic) else g, device_of(v._data))
@@ -237,6 +274,12 @@ class AccumulateGrad(Node):
                 old._data = d + g
             old._ver[0] += 1
         return ()
+
+
+def _add_recorded(a, b):
+    from .create_graph import _rec
+
+    return _rec(lambda x, y: x + y, a, b)
 
 
 _wrap = None  # set by course_lib._tensor (circular import)
@@ -309,6 +352,9 @@ def unbroadcast(g, shape):
     broadcasting op's backward goes through it; equal shapes need no sum)."""
     if g.shape == shape:
         return g
+    if type(g) is TArray:  # create_graph: the same piece, recorded
+        from .create_graph import _rec
+        return TArray(_rec(g.t.sum_to_size, shape))
     return _wrap(g).sum_to_size(shape)._data
 
 

@@ -267,7 +267,7 @@ def fix_saved(node, t, res):
         new = []
         for v, n, who in vs:
             if v is res._ver:  # the saved output is now ``t``
-                new.append((t._ver, None, None))
+                new.append((t._ver, None, who))
             elif not needed and v is t._ver and _is(who, t):
                 needed = True  # t's original value: now a private copy
             else:
@@ -283,10 +283,12 @@ def finish_saved(node, t):
     """After the version bump: the saved output is ``t`` at its new version."""
     vs = node._versions
     if vs:
-        node._versions = [(v, t._ver[0], None) if n is None else (v, n, w) for v, n, w in vs]
+        node._versions = [(v, t._ver[0], w) if n is None else (v, n, w) for v, n, w in vs]
 
 
 def _is(who, t):
+    if isinstance(who, tuple):  # (edge, array) of a saved input
+        return who[1] is t._data
     if isinstance(who, weakref.ref):
         who = who()
     return who is t

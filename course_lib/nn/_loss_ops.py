@@ -112,9 +112,10 @@ def mse_loss_vjp(x, y, weight, reduction, xp):
 
 # ---------------------------------------------------------------- their nodes
 class NllLossBackward0(Node):
-    """``saved``: the row's ``backward``; ``shape``/``dtype``: the input's (rows → (N, C, d…))."""
+    """``saved``: the row's ``backward``; ``shape``/``dtype``: the input's (rows → (N, C, d…));
+    ``rerun``: (row on the inputs, their arrays) — create_graph runs the row again on Tensors."""
 
-    __slots__ = ("shape", "dtype", "cdim")
+    __slots__ = ("shape", "dtype", "cdim", "rerun")
 
     def backward(self, g):
         shape, cdim = self.shape, self.cdim
@@ -132,9 +133,10 @@ class NllLossBackward0(Node):
 
 
 class MseLossBackward0(Node):
-    """``saved``: the row's ``backward``; ``meta``: the inputs' (shape, dtype) pairs."""
+    """``saved``: the row's ``backward``; ``meta``: the inputs' (shape, dtype) pairs;
+    ``rerun`` as NllLossBackward0's."""
 
-    __slots__ = ("meta",)
+    __slots__ = ("meta", "rerun")
 
     @_keep_device
     def backward(self, g):
@@ -156,6 +158,7 @@ def log_softmax(input, dim):
     if STATE[0] and input._requires_grad:
         node = LogSoftmaxBackward0()
         node.saved, node.shape, node.dims = backward, x.shape, (dim,)
+        node.rerun = (lambda a: log_softmax_vjp(a, dim if x.ndim else None, np), (x,))
         node.save_versions(out=res)  # torch saves the result: an in-place change is an error
         attach1(res, node, input)
     return res
@@ -172,10 +175,14 @@ def nll_loss(input, target, weight, ignore_index, reduction, logp_node=None):
     t = target._data
     w = None if weight is None else weight._data
     cdim = None
+    as_rows = None
     if x.ndim != 2:  # one sample (C,), or (N, C, d1, …): rows of classes
         cdim = 0 if x.ndim == 1 else 1
         c = x.shape[cdim]
-        rows = x.reshape(1, c) if x.ndim == 1 else xp_of(x).moveaxis(x, 1, -1).reshape(-1, c)
+
+        def as_rows(a):
+            return a.reshape(1, c) if a.ndim == 1 else xp_of(a).moveaxis(a, 1, -1).reshape(-1, c)
+        rows = as_rows(x)
         with np.errstate(invalid="ignore", divide="ignore"):
             out, backward = nll_loss_vjp(rows, t.reshape(-1), w, ignore_index, reduction, xp_of(x))
         if reduction == "none":  # one sample: 0-d, as torch (its target may be (1,))
@@ -190,6 +197,9 @@ def nll_loss(input, target, weight, ignore_index, reduction, logp_node=None):
     if STATE[0] and (logp_node is not None or input._requires_grad):
         node = NllLossBackward0()
         node.saved, node.shape, node.dtype, node.cdim = backward, x.shape, x.dtype, cdim
+        node.rerun = (lambda a: nll_loss_vjp(a if as_rows is None else as_rows(a),
+                                             t if as_rows is None else t.reshape(-1), w,
+                                             ignore_index, reduction, np), (x, None))
         if logp_node is None:
             node.save_versions(input)  # torch saves the input: an in-place change is an error
             attach2(res, node, input, None)
@@ -213,6 +223,7 @@ def cross_entropy(input, target, weight, ignore_index, reduction, cdim):
     if STATE[0] and input._requires_grad:
         lsm = LogSoftmaxBackward0()
         lsm.saved, lsm.shape, lsm.dims = backward, x.shape, (cdim,)
+        lsm.rerun = (lambda a: log_softmax_vjp(a, cdim, np), (x,))
         lsm.next_functions = (edge(input),)
     if lsm is None:
         return nll_loss(_wrap(logp, x), target, weight, ignore_index, reduction)
@@ -238,6 +249,8 @@ def mse_loss(input, target, weight, reduction):
     if STATE[0] and (input._requires_grad or target._requires_grad):
         node = MseLossBackward0()
         node.saved = backward
+        node.rerun = (lambda a, b: mse_loss_vjp(a.astype(dt, copy=False), b.astype(dt, copy=False),
+                                                w, reduction, np), (input._data, target._data))
         node.meta = ((x.shape, input._data.dtype if input._requires_grad else None),
                      (y.shape, target._data.dtype if target._requires_grad else None))
         node.save_versions(input, target)

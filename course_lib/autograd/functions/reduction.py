@@ -171,9 +171,10 @@ class SoftmaxBackward0(_Reduce):
 
 
 class LogSoftmaxBackward0(_Reduce):
-    """``saved``: the ``backward`` of lesson 05's row ``nn._loss_ops.log_softmax_vjp``."""
+    """``saved``: the ``backward`` of lesson 05's row ``nn._loss_ops.log_softmax_vjp``;
+    ``rerun``: (the row on the input, its array) — create_graph runs it again on a Tensor."""
 
-    __slots__ = ()
+    __slots__ = ("rerun",)
 
     def backward(self, g):
         return (self.saved(g),)

@@ -1,0 +1,536 @@
+"""``create_graph=True``: the nodes' backward formulas run on Tensors, so gradients have a graph.
+
+高阶导数（``create_graph=True``）：节点的反向公式在张量上运行，得到的梯度本身带有计算图。
+
+Every node's ``backward`` is one formula written against numpy's array API (operators, ``.T``,
+``.sum(axis=…)``, ``np.where``, ``np.exp`` …) — like lesson 04's rows, whose source runs on arrays
+and on Tensors alike. With ``create_graph=True`` the engine hands each formula a :class:`TArray`
+instead of an array: a Tensor seen through numpy's array API (``__array_ufunc__`` /
+``__array_function__``), whose every operation is the differentiable course_lib op. The formula is
+not copied anywhere: the same row computes the first derivative (on arrays, fast) and, when asked,
+builds the graph of it (on Tensors), so double backward, ``autograd.functional.hessian`` and
+gradgradcheck work for every op.
+
+What a node saved becomes a Tensor connected to the graph again (torch's SavedVariable): a saved
+input is matched to the tensor it came from (the entries of ``node._versions``: the tensor, or its
+graph edge and data), the saved output is the node's own output (``grad_fn`` = the node). Anything
+else a node saved (masks, indices) is a constant. A formula that leaves this API (a write into a
+numpy buffer, ``np.asarray``) fails loudly instead of silently losing the graph.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .grad_mode import STATE
+
+__all__ = ["TArray", "tensor_of", "run_formula", "saved_tensors"]
+
+_T = None  # course_lib, imported lazily (circular import)
+
+
+def _torch():
+    global _T
+    if _T is None:
+        import course_lib
+        _T = course_lib
+    return _T
+
+
+def _rec(fn, *args, **kwargs):
+    """Run a course_lib op with graph recording on (the engine runs formulas under no_grad)."""
+    prev = STATE[0]
+    STATE[0] = True
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        STATE[0] = prev
+
+
+def tensor_of(x, like=None):
+    """The Tensor behind ``x`` (a TArray, a Tensor, or a constant array / number)."""
+    t = type(x)
+    if t is TArray:
+        return x.t
+    T = _torch()
+    if isinstance(x, T.Tensor):
+        return x
+    if isinstance(x, (np.ndarray, np.generic)) or hasattr(x, "__array_priority__"):
+        from .._tensor import _wrap
+        return _wrap(x if isinstance(x, np.ndarray) or type(x).__module__ != "numpy"
+                     else np.asarray(x))
+    return x  # a Python number
+
+
+def _t(x):
+    return x.t if type(x) is TArray else x
+
+
+def _wrap_out(r):
+    T = _torch()
+    if isinstance(r, T.Tensor):
+        return TArray(r)
+    if isinstance(r, (tuple, list)):
+        return type(r)(_wrap_out(x) for x in r)
+    return r
+
+
+class TArray:
+    """A Tensor ``t`` behind numpy's array API: what a node's formula receives with
+    ``create_graph=True``. Operations are course_lib ops (recorded); comparisons give plain
+    boolean arrays (they have no gradient)."""
+
+    __slots__ = ("t",)
+    __array_priority__ = 1000
+    is_tarray = True
+
+    def __init__(self, t):
+        self.t = t
+
+    # -- metadata -------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return tuple(self.t._data.shape)
+
+    @property
+    def dtype(self):
+        return self.t._data.dtype
+
+    @property
+    def ndim(self):
+        return self.t._data.ndim
+
+    @property
+    def size(self):
+        return self.t._data.size
+
+    @property
+    def data(self):
+        return self.t._data
+
+    flags = property(lambda self: self.t._data.flags)
+    base = None
+
+    def __len__(self):
+        return len(self.t._data)
+
+    def __repr__(self):
+        return f"TArray({self.t!r})"
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(
+            "这个反向公式把张量变回了数组，无法在 create_graph=True 下求高阶导数。\n"
+            "This backward formula turns its tensor into an array: it cannot build the graph "
+            "that create_graph=True asks for.")
+
+    # -- arithmetic -----------------------------------------------------------------------
+    def _bin(self, other, op, rev=False):
+        o = tensor_of(other)
+        a, b = (o, self.t) if rev else (self.t, o)
+        return TArray(_rec(_BIN[op], a, b))
+
+    __add__ = lambda s, o: s._bin(o, "add")
+    __radd__ = lambda s, o: s._bin(o, "add", True)
+    __sub__ = lambda s, o: s._bin(o, "sub")
+    __rsub__ = lambda s, o: s._bin(o, "sub", True)
+    __mul__ = lambda s, o: s._bin(o, "mul")
+    __rmul__ = lambda s, o: s._bin(o, "mul", True)
+    __truediv__ = lambda s, o: s._bin(o, "div")
+    __rtruediv__ = lambda s, o: s._bin(o, "div", True)
+    __matmul__ = lambda s, o: s._bin(o, "matmul")
+    __rmatmul__ = lambda s, o: s._bin(o, "matmul", True)
+    __pow__ = lambda s, o: s._bin(o, "pow")
+    __rpow__ = lambda s, o: s._bin(o, "pow", True)
+
+    def __neg__(self):
+        return TArray(_rec(lambda x: -x, self.t))
+
+    def __pos__(self):
+        return self
+
+    # comparisons and logic: data only (no gradient flows through a mask)
+    def _cmp(self, other, fn):
+        o = other.t._data if type(other) is TArray else (
+            other._data if isinstance(other, _torch().Tensor) else other)
+        return fn(self.t._data, o)
+
+    __gt__ = lambda s, o: s._cmp(o, np.greater)
+    __ge__ = lambda s, o: s._cmp(o, np.greater_equal)
+    __lt__ = lambda s, o: s._cmp(o, np.less)
+    __le__ = lambda s, o: s._cmp(o, np.less_equal)
+    __eq__ = lambda s, o: s._cmp(o, np.equal)
+    __ne__ = lambda s, o: s._cmp(o, np.not_equal)
+    __hash__ = None
+
+    # -- methods of numpy arrays ----------------------------------------------------------
+    @property
+    def T(self):
+        return TArray(_rec(self.t.permute, *range(self.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self):
+        return TArray(_rec(self.t.transpose, -2, -1))
+
+    def astype(self, dtype, copy=True):
+        from .._dtype import _by_np
+        dt = _by_np[np.dtype(dtype)]
+        if dt._np == self.dtype:
+            return TArray(_rec(self.t.clone)) if copy else self
+        return TArray(_rec(self.t.to, dt))
+
+    def copy(self):
+        return TArray(_rec(self.t.clone))
+
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False):
+        return TArray(_rec(_torch().sum, self.t, dim=_dims(axis), keepdim=keepdims))
+
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False):
+        return TArray(_rec(_torch().mean, self.t, dim=_dims(axis), keepdim=keepdims))
+
+    def reshape(self, *shape, order="C"):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return TArray(_rec(self.t.reshape, *shape))
+
+    def transpose(self, *axes):
+        if not axes:
+            return self.T
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return TArray(_rec(self.t.permute, *axes))
+
+    def swapaxes(self, a, b):
+        return TArray(_rec(self.t.transpose, a, b))
+
+    def squeeze(self, axis=None):
+        if axis is None:
+            return TArray(_rec(self.t.squeeze))
+        return TArray(_rec(self.t.squeeze, axis))
+
+    def ravel(self):
+        return self.reshape(-1)
+
+    def __getitem__(self, idx):
+        return TArray(_rec(self.t.__getitem__, _index(idx)))
+
+    def __setitem__(self, idx, value):
+        _rec(self.t.__setitem__, _index(idx), tensor_of(value))
+
+    # -- numpy's protocols ----------------------------------------------------------------
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        name = ufunc.__name__
+        if method != "__call__" or kwargs.get("out") is not None:
+            if method == "at" and name == "add" and type(inputs[0]) is TArray:
+                target, idx, val = inputs
+                _rec(target.t.index_put_, _index_tuple(idx), tensor_of(val), accumulate=True)
+                return None
+            raise TypeError(f"create_graph: numpy.{name}.{method} has no graph / 无法建图")
+        if name in _DATA_UFUNCS:
+            return ufunc(*[_data(x) for x in inputs], **kwargs)
+        if name in _OPERATOR_UFUNCS:
+            a, b = inputs
+            if type(a) is TArray:
+                return a._bin(b, _OPERATOR_UFUNCS[name])
+            return b._bin(a, _OPERATOR_UFUNCS[name], rev=True)
+        fn = _UFUNC_OPS.get(name)
+        if fn is None:
+            raise TypeError(f"create_graph: numpy.{name} has no course_lib op / 无对应运算")
+        args = [tensor_of(x) for x in inputs]
+        return _wrap_out(_rec(fn, *args))
+
+    def __array_function__(self, func, types, args, kwargs):
+        impl = _FUNCTIONS.get(func.__name__)
+        if impl is None:
+            raise TypeError(f"create_graph: numpy.{func.__name__} has no course_lib op / "
+                            "无对应运算")
+        return _wrap_out(_rec(impl, *args, **kwargs))
+
+
+def _data(x):
+    if type(x) is TArray:
+        return x.t._data
+    T = _torch()
+    return x._data if isinstance(x, T.Tensor) else x
+
+
+def _dims(axis):
+    if axis is None:
+        return None
+    return tuple(axis) if isinstance(axis, (tuple, list)) else axis
+
+
+def _index(idx):
+    """A numpy index for a Tensor: arrays become (constant) tensors."""
+    if isinstance(idx, tuple):
+        return tuple(_index(i) for i in idx)
+    if type(idx) is TArray:
+        return idx.t
+    if isinstance(idx, np.ndarray):
+        return tensor_of(idx)
+    return idx
+
+
+def _index_tuple(idx):
+    idx = idx if isinstance(idx, tuple) else (idx,)
+    return tuple(tensor_of(np.asarray(i)) if not isinstance(i, slice) else i for i in idx)
+
+
+_BIN = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "matmul": lambda a, b: a @ b,
+    "pow": lambda a, b: a ** b,
+}
+_OPERATOR_UFUNCS = {"add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "div",
+                    "divide": "div", "matmul": "matmul", "power": "pow"}
+_DATA_UFUNCS = {"greater", "greater_equal", "less", "less_equal", "equal", "not_equal",
+                "logical_and", "logical_or", "logical_not", "logical_xor", "isfinite", "isnan",
+                "isinf", "signbit", "bitwise_and", "bitwise_or", "invert", "floor_divide"}
+
+
+def _ufunc_ops():
+    T = _torch()
+    same = ["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sinh", "cosh", "expm1", "log1p",
+            "exp2", "log2", "log10", "reciprocal", "square", "maximum", "minimum", "logaddexp"]
+    ops = {n: getattr(T, n) for n in same}
+    ops.update(negative=T.neg, absolute=T.abs, arctan=T.atan, arcsin=T.asin, arccos=T.acos,
+               sign=lambda x: T.sign(x.detach()), floor=lambda x: T.floor(x.detach()),
+               ceil=lambda x: T.ceil(x.detach()), trunc=lambda x: T.trunc(x.detach()),
+               rint=lambda x: T.round(x.detach()), positive=lambda x: x,
+               arctan2=T.atan2, hypot=T.hypot)
+    return ops
+
+
+def _zeros_like(a, dtype=None, shape=None, **kw):
+    T = _torch()
+    t = tensor_of(a)
+    return T.zeros(t.shape if shape is None else shape,
+                   dtype=t.dtype if dtype is None else _dt(dtype), device=t.device)
+
+
+def _ones_like(a, dtype=None, shape=None, **kw):
+    T = _torch()
+    t = tensor_of(a)
+    return T.ones(t.shape if shape is None else shape,
+                  dtype=t.dtype if dtype is None else _dt(dtype), device=t.device)
+
+
+def _dt(np_dtype):
+    from .._dtype import _by_np
+    return _by_np[np.dtype(np_dtype)]
+
+
+def _where(cond, a, b):
+    T = _torch()
+    ta, tb = tensor_of(a), tensor_of(b)
+    like = ta if isinstance(ta, T.Tensor) else tb
+    if not isinstance(ta, T.Tensor):
+        ta = T.tensor(ta, dtype=like.dtype, device=like.device)
+    if not isinstance(tb, T.Tensor):
+        tb = T.tensor(tb, dtype=like.dtype, device=like.device)
+    return T.where(tensor_of(_data(cond)), ta, tb)
+
+
+def _sum(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+    return _torch().sum(tensor_of(a), dim=_dims(axis), keepdim=keepdims)
+
+
+def _expand_dims(a, axis):
+    t = tensor_of(a)
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    nd = t.ndim + len(axes)
+    for ax in sorted(x % nd for x in axes):
+        t = t.unsqueeze(ax)
+    return t
+
+
+def _functions():
+    T = _torch()
+    tens = lambda xs: [tensor_of(x) for x in xs]  # noqa: E731
+    return {
+        "where": _where,
+        "zeros_like": _zeros_like,
+        "ones_like": _ones_like,
+        "empty_like": _zeros_like,
+        "sum": _sum,
+        "mean": lambda a, axis=None, keepdims=False, **kw: T.mean(tensor_of(a), dim=_dims(axis),
+                                                                    keepdim=keepdims),
+        "expand_dims": _expand_dims,
+        "broadcast_to": lambda a, shape, **kw: tensor_of(a).expand(*shape),
+        "reshape": lambda a, shape, **kw: tensor_of(a).reshape(shape),
+        "transpose": lambda a, axes=None: (tensor_of(a).permute(*axes) if axes is not None
+                                           else tensor_of(a).permute(*range(a.ndim - 1, -1, -1))),
+        "swapaxes": lambda a, x, y: tensor_of(a).transpose(x, y),
+        "moveaxis": lambda a, s, d: T.moveaxis(tensor_of(a), s, d),
+        "squeeze": lambda a, axis=None: (tensor_of(a).squeeze() if axis is None
+                                         else tensor_of(a).squeeze(axis)),
+        "matmul": lambda a, b, **kw: tensor_of(a) @ tensor_of(b),
+        "dot": lambda a, b, **kw: tensor_of(a) @ tensor_of(b),
+        "outer": lambda a, b, **kw: T.outer(tensor_of(a).reshape(-1), tensor_of(b).reshape(-1)),
+        "einsum": lambda eq, *ops, **kw: T.einsum(eq, *tens(ops)),
+        "concatenate": lambda xs, axis=0, **kw: T.cat(tens(xs), dim=axis),
+        "stack": lambda xs, axis=0, **kw: T.stack(tens(xs), dim=axis),
+        "flip": lambda a, axis=None: T.flip(tensor_of(a), _flip_dims(a, axis)),
+        "roll": lambda a, shift, axis=None: T.roll(tensor_of(a), shift, axis),
+        "tril": lambda a, k=0: T.tril(tensor_of(a), k),
+        "triu": lambda a, k=0: T.triu(tensor_of(a), k),
+        "cumsum": lambda a, axis=None, **kw: T.cumsum(tensor_of(a), axis),
+        "trace": lambda a, **kw: T.trace(tensor_of(a)),
+        "amax": lambda a, axis=None, keepdims=False, **kw: T.amax(
+            tensor_of(a), dim=() if axis is None else axis, keepdim=keepdims),
+        "copy": lambda a, **kw: tensor_of(a).clone(),
+        "negative": lambda a: -tensor_of(a),
+        "take_along_axis": lambda a, idx, axis: T.gather(tensor_of(a), axis, tensor_of(_data(idx))),
+        "tile": lambda a, reps: tensor_of(a).repeat(*((reps,) if isinstance(reps, int) else reps)),
+        "split": lambda a, idx, axis=0: list(T.tensor_split(tensor_of(a), idx, axis)),
+        "diagonal": lambda a, offset=0, axis1=0, axis2=1: T.diagonal(tensor_of(a), offset,
+                                                                      axis1, axis2),
+        "nan_to_num": lambda a, copy=True, nan=0.0, posinf=None, neginf=None: T.nan_to_num(
+            tensor_of(a), nan, posinf, neginf),
+        "clip": lambda a, lo, hi, **kw: T.clamp(tensor_of(a), lo, hi),
+        "ascontiguousarray": lambda a, **kw: tensor_of(a).contiguous(),
+        "asanyarray": lambda a, **kw: tensor_of(a),
+        "may_share_memory": lambda a, b, **kw: np.may_share_memory(_data(a), _data(b)),
+        "shape": lambda a: tuple(tensor_of(a).shape),
+        "ndim": lambda a: tensor_of(a).ndim,
+        "result_type": lambda *xs: np.result_type(*[_data(x) for x in xs]),
+        "broadcast_shapes": np.broadcast_shapes,
+    }
+
+
+def _flip_dims(a, axis):
+    if axis is None:
+        return tuple(range(a.ndim))
+    return tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+
+
+class _Lazy(dict):
+    def __init__(self, make):
+        super().__init__()
+        self._make = make
+
+    def get(self, k, default=None):
+        if not len(self):
+            self.update(self._make())
+        return dict.get(self, k, default)
+
+
+_UFUNC_OPS = _Lazy(_ufunc_ops)
+_FUNCTIONS = _Lazy(_functions)
+
+
+# -- the saved values as Tensors again --------------------------------------------------------
+def saved_tensors(node):
+    """``node.saved`` with each saved input or output array replaced by its TArray."""
+    saved = node.saved
+    if type(saved) is not tuple or not saved:
+        return saved
+    from .._tensor import _wrap
+    from .node import AccumulateGrad, SavedOut
+
+    by_id = {}
+    for entry in node._versions or ():
+        who = entry[2]
+        if who is None:
+            continue
+        if type(who) is SavedOut:  # the node's own output: grad_fn is the node again
+            t = _wrap(who.data)
+            t._grad_fn, t._requires_grad, t._output_nr = node, True, 0
+            by_id[id(who.data)] = t
+            continue
+        if isinstance(who, tuple):  # (edge, data, weakref) of a saved input
+            (fn, nr), data = who[0], who[1]
+            if fn is None:
+                t = _wrap(data)
+            elif type(fn) is AccumulateGrad:
+                t = fn.variable
+            else:
+                t = _wrap(data)
+                t._grad_fn, t._requires_grad, t._output_nr = fn, True, nr
+            by_id[id(data)] = t
+        else:  # the input tensor itself
+            by_id[id(who._data)] = who
+    out = []
+    for s in saved:
+        t = by_id.get(id(s))
+        if t is not None:
+            out.append(TArray(t))
+        elif isinstance(s, (tuple, list)) and s and any(id(x) in by_id for x in s):
+            out.append(type(s)(TArray(by_id[id(x)]) if id(x) in by_id else x for x in s))
+        else:
+            out.append(_cast_match(s, node))
+    return tuple(out)
+
+
+def _cast_match(s, node):
+    """A saved array that is a dtype cast of a saved input (``float32 * float64`` saves the
+    promoted copy): the differentiable cast of that input; anything else is a constant."""
+    from .node import SavedOut
+
+    shape = getattr(s, "shape", None)
+    if shape is None or not hasattr(s, "dtype"):
+        return s
+    for entry in node._versions or ():
+        who = entry[2]
+        if who is None or type(who) is SavedOut:
+            continue
+        t = who if not isinstance(who, tuple) else None
+        data = t._data if t is not None else who[1]
+        if data.shape == shape and data.dtype != s.dtype and np.array_equal(
+                data.astype(s.dtype), s, equal_nan=True):
+            if t is None:
+                from .._tensor import _wrap
+                from .node import AccumulateGrad
+                (fn, nr) = who[0]
+                if fn is None:
+                    return s
+                if type(fn) is AccumulateGrad:
+                    t = fn.variable
+                else:
+                    t = _wrap(data)
+                    t._grad_fn, t._requires_grad, t._output_nr = fn, True, nr
+            return TArray(_rec(t.to, _dt(s.dtype)))
+    return s
+
+
+def _input_tensor(edge, data):
+    """The input along ``edge`` whose array is ``data``, as a TArray in the graph."""
+    from .._tensor import _wrap
+    from .node import AccumulateGrad
+
+    fn, nr = edge
+    if fn is None:
+        return TArray(_wrap(data))
+    if type(fn) is AccumulateGrad and fn.variable._data is data:
+        return TArray(fn.variable)
+    t = _wrap(data)
+    t._grad_fn, t._requires_grad, t._output_nr = fn, True, nr
+    return TArray(t)
+
+
+def run_formula(node, g):
+    """``node.backward(g)`` with Tensors: ``g`` is a TArray (or a list of them); returns
+    TArrays (or None), one per edge."""
+    saved = node.saved
+    rerun = getattr(node, "rerun", None)
+    if rerun is not None:  # a lesson-05 row: run it again on the inputs as Tensors
+        fn, arrays = rerun
+        ins = [_input_tensor(e, a) for e, a in zip(node.next_functions, arrays) if a is not None]
+        prev = STATE[0]
+        STATE[0] = True
+        try:
+            node.saved = fn(*ins)[1]
+        finally:
+            STATE[0] = prev
+    else:
+        node.saved = saved_tensors(node)
+    prev = STATE[0]
+    STATE[0] = True
+    try:
+        outs = node.backward(g)
+    finally:
+        STATE[0] = prev
+        node.saved = saved
+    return tuple(None if r is None else (r if type(r) is TArray else TArray(tensor_of(r)))
+                 for r in outs)
