@@ -1,0 +1,326 @@
+"""create_graph=True for every op: double backward checked by gradgradcheck and against torch.
+
+Every grad_fn the library defines has a row below (an expression that builds it). For each row:
+the graph really contains that node; ``gradgradcheck`` (finite differences of the first
+gradients, float64) passes; first gradients and Hessian-vector products equal torch's.
+"""
+import numpy as np
+import pytest
+
+import course_lib
+from course_lib.autograd import gradgradcheck
+
+torch = pytest.importorskip("torch")
+
+# grad_fn name -> expression (torch's syntax; T is the library, F its nn.functional)
+CASES = {
+    "AbsBackward0": "a.abs()",
+    "AcosBackward0": "u.acos()",
+    "AdaptiveAvgPool2DBackward0": "F.adaptive_avg_pool2d(img, 2)",
+    "AddBackward0": "a + b",
+    "AddmmBackward0": "F.linear(a, w, c)",
+    "AliasBackward0": "a.alias() * a",
+    "AmaxBackward0": "a.amax(1)",
+    "AminBackward0": "a.amin(1)",
+    "AsStridedBackward0": "a.as_strided((2, 2), (1, 2)) * 2",
+    "AsinBackward0": "u.asin()",
+    "Atan2Backward0": "a.atan2(p)",
+    "AtanBackward0": "a.atan()",
+    "AvgPool2DBackward0": "F.avg_pool2d(img, 2)",
+    "BernoulliBackward2": "a.clone().bernoulli_(0.5) * 0 + a * a",
+    "BinaryCrossEntropyBackward0": "F.binary_cross_entropy(pr, t01)",
+    "BinaryCrossEntropyWithLogitsBackward0": "F.binary_cross_entropy_with_logits(a, t01, pos_weight=c3)",
+    "BmmBackward0": "T.bmm(a3, b3)",
+    "CatBackward0": "T.cat([a, b], 1) * T.cat([b, a], 1)",
+    "CeilBackward0": "a.ceil() + a * a",
+    "CeluBackward0": "F.celu(a)",
+    "ClampBackward1": "a.clamp(-0.5, 0.5) * a",
+    "CloneBackward0": "a.clone() * a",
+    "ConstantPadNdBackward0": "F.pad(a, (1, 1)) ** 2",
+    "ConvolutionBackward0": "F.conv2d(img, k, kb)",
+    "CopyBackwards": "T.zeros(2, 3, dtype=T.float64).copy_(a) * a",
+    "CopySlices": "set_row(a.clone() * a, b)",
+    "CosBackward0": "a.cos()",
+    "CoshBackward0": "a.cosh()",
+    "CumsumBackward0": "a.cumsum(1) * a",
+    "DivBackward0": "a / p",
+    "DotBackward0": "T.dot(v, v2)",
+    "EinsumBackward0": "T.einsum('ij,jk->ik', a, m)",
+    "EluBackward0": "F.elu(a)",
+    "EmbeddingBackward0": "F.embedding(T.tensor([[0, 2], [1, 0]]), emb) ** 2",
+    "ErfBackward0": "a.erf()",
+    "ErfinvBackward0": "u.erfinv()",
+    "Exp2Backward0": "a.exp2()",
+    "ExpBackward0": "a.exp()",
+    "ExpandBackward0": "v.expand(2, 3) * a",
+    "Expm1Backward0": "a.expm1()",
+    "FillBackward2": "a.clone().fill_(2.0) * a",
+    "FillBackward3": "a.clone().fill_(T.tensor(2.0)) * a",
+    "FlipBackward0": "a.flip(0) * a",
+    "FloorBackward0": "a.floor() + a * a",
+    "FracBackward0": "a.frac() * a",
+    "GatherBackward0": "a.gather(1, T.tensor([[0, 1], [2, 2]])) ** 2",
+    "GeluBackward0": "F.gelu(a)",
+    "HardsigmoidBackward0": "F.hardsigmoid(a * 2) * a",
+    "HardswishBackward0": "F.hardswish(a * 2)",
+    "HardtanhBackward0": "F.hardtanh(a * 2) * a",
+    "HypotBackward0": "a.hypot(b)",
+    "IndexBackward0": "a[[0, 1, 1], [1, 2, 2]] ** 2",
+    "IndexPutBackward0": "a.index_put((T.tensor([0, 1]), T.tensor([2, 0])), v[:2] * v[1:]) ** 2",
+    "IndexSelectBackward0": "a.index_select(1, T.tensor([0, 2, 2])) ** 2",
+    "LeakyReluBackward0": "F.leaky_relu(a, 0.1) * a",
+    "LerpBackward0": "a.lerp(b, 0.3) ** 2",
+    "LinalgVectorNormBackward0": "a.norm()",
+    "Log10Backward0": "p.log10()",
+    "Log1PBackward0": "p.log1p()",
+    "Log2Backward0": "p.log2()",
+    "LogBackward0": "p.log()",
+    "LogSigmoidBackward0": "F.logsigmoid(a)",
+    "LogSoftmaxBackward0": "a.log_softmax(1)",
+    "LogsumexpBackward0": "a.logsumexp(1)",
+    "MaskedFillBackward0": "a.masked_fill(a > 0, 0.0) * a",
+    "MaskedSelectBackward0": "a.masked_select(a > 0) ** 2",
+    "MaxBackward0": "a.max(dim=1)[0] ** 2",
+    "MaxBackward1": "a.max() ** 2",
+    "MaxPool2DWithIndicesBackward0": "F.max_pool2d(img, 2) ** 2",
+    "MaximumBackward0": "a.maximum(b) ** 2",
+    "MeanBackward0": "a.mean() ** 2",
+    "MeanBackward1": "a.mean(1) ** 2",
+    "MinBackward0": "a.min(dim=1)[0] ** 2",
+    "MinBackward1": "a.min() ** 2",
+    "MinimumBackward0": "a.minimum(b) ** 2",
+    "MishBackward0": "F.mish(a)",
+    "MmBackward0": "a @ m",
+    "MseLossBackward0": "F.mse_loss(a, b)",
+    "MulBackward0": "a * b",
+    "MvBackward0": "a @ v",
+    "NanToNumBackward0": "a.nan_to_num() ** 2",
+    "NativeBatchNormBackward0": "F.batch_norm(a, None, None, c3, c3 * 2, training=True)",
+    "NativeGroupNormBackward0": "F.group_norm(img2, 2, c2, c2 * 3)",
+    "NativeLayerNormBackward0": "F.layer_norm(a, (3,), c3, c3 * 2)",
+    "NegBackward0": "-a * a",
+    "NllLossBackward0": "F.nll_loss(a ** 2, T.tensor([0, 2]))",
+    "NormalBackward0": "a.clone().normal_() * 0 + a * a",
+    "PermuteBackward0": "a.permute(1, 0) ** 2",
+    "PowBackward0": "p ** 2.5",
+    "PowBackward1": "p ** b",
+    "PowBackward2": "2 ** a",
+    "ProdBackward0": "a.prod()",
+    "ProdBackward1": "a.prod(1)",
+    "RandomBackward0": "a.clone().random_() * 0 + a * a",
+    "RandomBackward1": "a.clone().random_(5) * 0 + a * a",
+    "RandomBackward2": "a.clone().random_(1, 5) * 0 + a * a",
+    "ReciprocalBackward0": "p.reciprocal()",
+    "ReflectionPad1DBackward0": "F.pad(a3, (1, 1), mode='reflect') ** 2",
+    "ReflectionPad2DBackward0": "F.pad(img, (1, 1, 1, 1), mode='reflect') ** 2",
+    "ReflectionPad3DBackward0": "F.pad(vol, (1, 1, 1, 1, 1, 1), mode='reflect') ** 2",
+    "ReluBackward0": "a.relu() * a",
+    "RemainderBackward0": "a.remainder(p * 3) * a",
+    "RepeatBackward0": "a.repeat(2, 1) ** 2",
+    "ReplicationPad1DBackward0": "F.pad(a3, (1, 1), mode='replicate') ** 2",
+    "ReplicationPad2DBackward0": "F.pad(img, (1, 1, 1, 1), mode='replicate') ** 2",
+    "ReplicationPad3DBackward0": "F.pad(vol, (1, 1, 1, 1, 1, 1), mode='replicate') ** 2",
+    "ReshapeAliasBackward0": "a.t().reshape(6) ** 2",
+    "RollBackward0": "a.roll(1, 1) * a",
+    "RoundBackward0": "a.round() + a * a",
+    "RsqrtBackward0": "p.rsqrt()",
+    "RsubBackward1": "(1 - a) ** 2",
+    "SelectBackward0": "a[0] ** 2",
+    "SigmoidBackward0": "a.sigmoid()",
+    "SignBackward0": "a.sign() + a * a",
+    "SiluBackward0": "F.silu(a)",
+    "SinBackward0": "a.sin()",
+    "SinhBackward0": "a.sinh()",
+    "SliceBackward0": "a[:, 1:] ** 2",
+    "SoftmaxBackward0": "a.softmax(1)",
+    "SoftplusBackward0": "F.softplus(a)",
+    "SortBackward0": "a.sort(1)[0] ** 2",
+    "SplitBackward0": "a.split(1)[0] ** 2",
+    "SplitWithSizesBackward0": "a.split([1, 2], 1)[1] ** 2",
+    "SqrtBackward0": "p.sqrt()",
+    "SqueezeBackward0": "a[None].squeeze() ** 2",
+    "SqueezeBackward1": "a[None].squeeze(0) ** 2",
+    "SqueezeBackward4": "T.matmul(v, m)",
+    "StackBackward0": "T.stack([a, b]) ** 2",
+    "StdBackward0": "a.std()",
+    "SubBackward0": "(a - b) ** 2",
+    "SumBackward0": "a.sum() ** 2",
+    "SumBackward1": "a.sum(1) ** 2",
+    "TBackward0": "a.t() ** 2",
+    "TanBackward0": "u.tan()",
+    "TanhBackward0": "a.tanh()",
+    "ToCopyBackward0": "a.to(T.float64, copy=True) ** 2",
+    "TopkBackward0": "a.topk(2, 1)[0] ** 2",
+    "TraceBackward0": "sq.trace() ** 2",
+    "TransposeBackward0": "a.transpose(0, 1) ** 2",
+    "TrilBackward0": "sq.tril() ** 2",
+    "TriuBackward0": "sq.triu() ** 2",
+    "TruncBackward0": "a.trunc() + a * a",
+    "UnbindBackward0": "a.unbind(0)[1] ** 2",
+    "UniformBackward0": "a.clone().uniform_() * 0 + a * a",
+    "UnsafeViewBackward0": "T.matmul(a3, m)",
+    "UnsqueezeBackward0": "a.unsqueeze(0) ** 2",
+    "VarBackward0": "a.var(0)",
+    "ViewBackward0": "a.view(6) ** 2",
+    "WhereBackward0": "T.where(a > 0, a, b) ** 2",
+    "ZeroBackward0": "a.clone().zero_() + a * a",
+}
+# nodes that are no op of their own: the leaf accumulator and the bases of user Functions
+# (a user Function's double backward is checked below with its own backward formula)
+NOT_OPS = {"AccumulateGrad", "BackwardCFunction", "FunctionBackward"}
+
+
+def _env(T, seed=0):
+    g = np.random.default_rng(seed)
+
+    def t(*shape, low=None, high=None, grad=True):
+        x = g.uniform(low, high, shape) if low is not None else g.standard_normal(shape)
+        return T.tensor(x, dtype=T.float64, requires_grad=grad)
+
+    def set_row(z, src):
+        z[0] = src[1] * src[1]
+        return z
+
+    return {
+        "T": T, "F": T.nn.functional, "set_row": set_row,
+        "a": t(2, 3), "b": t(2, 3), "m": t(3, 2), "v": t(3), "v2": t(3), "w": t(4, 3), "c": t(4),
+        "c2": t(2), "c3": t(3), "p": t(2, 3, low=0.5, high=2.0), "u": t(2, 3, low=-0.8, high=0.8),
+        "pr": t(2, 3, low=0.1, high=0.9), "t01": t(2, 3, low=0.0, high=1.0, grad=False),
+        "a3": t(2, 3, 4), "b3": t(2, 4, 2), "sq": t(3, 3), "emb": t(3, 2),
+        "img": t(1, 1, 4, 4), "img2": t(1, 4, 2, 2), "vol": t(1, 1, 2, 3, 3),
+        "k": t(2, 1, 2, 2), "kb": t(2),
+    }
+
+
+def _names(fn, seen=None):
+    seen = set() if seen is None else seen
+    stack = [fn]
+    while stack:
+        f = stack.pop()
+        if f is None or f in seen:
+            continue
+        seen.add(f)
+        stack.extend(n for n, _ in getattr(f, "next_functions", ()))
+    return {type(f).__name__ for f in seen}
+
+
+def _leaves(expr, env):
+    return [n for n, x in env.items() if n in expr.replace("(", " ").replace(")", " ")
+            .replace(",", " ").replace("[", " ").replace("]", " ").replace("*", " ")
+            .replace(".", " ").split() and getattr(x, "requires_grad", False)]
+
+
+def _func(expr, env, names):
+    def f(*xs):
+        return eval(expr, {**env, **dict(zip(names, xs))})
+    return f
+
+
+def test_every_node_has_a_row():
+    import importlib
+    import pkgutil
+
+    for mod in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
+        importlib.import_module(mod.name)
+    from course_lib.autograd.node import Node
+
+    seen, stack = set(), [Node]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+    ops = {c.__name__ for c in seen if not c.__name__.startswith("_")
+           and c.__module__.startswith("course_lib")} - NOT_OPS
+    assert sorted(ops - set(CASES)) == []
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_gradgradcheck(name):
+    expr = CASES[name]
+    env = _env(course_lib)
+    out = eval(expr, env)
+    assert name in _names(out.grad_fn), f"{expr} does not build {name}"
+    names = _leaves(expr, env)
+    assert gradgradcheck(_func(expr, env, names), tuple(env[n] for n in names))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_second_derivatives_like_torch(name):
+    """First gradients and a Hessian-vector product, course_lib vs torch (float64)."""
+    expr = CASES[name]
+    got = []
+    for T in (course_lib, torch):
+        env = _env(T)
+        names = _leaves(expr, env)
+        xs = [env[n] for n in names]
+        if name in ("NormalBackward0", "UniformBackward0", "BernoulliBackward2") or \
+                name.startswith("RandomBackward"):
+            T.manual_seed(0)
+        out = eval(expr, env)
+        gen = np.random.default_rng(1)
+        go = T.tensor(gen.standard_normal(tuple(out.shape)), dtype=T.float64)
+        gs = T.autograd.grad(out, xs, go, create_graph=True, allow_unused=True)
+        vs = [T.tensor(gen.standard_normal(tuple(x.shape)), dtype=T.float64) for x in xs]
+        dot = sum((g * v).sum() for g, v in zip(gs, vs) if g is not None and g.requires_grad)
+        hv = (T.autograd.grad(dot, xs, allow_unused=True) if isinstance(dot, T.Tensor)
+              else (None,) * len(xs))
+        got.append(([None if g is None else g.detach().numpy() for g in gs],
+                    [None if h is None else h.numpy() for h in hv]))
+    (g1, h1), (g2, h2) = got
+    for x, y in zip(g1 + h1, g2 + h2):
+        if x is None or y is None:  # torch and course_lib may differ on None vs zeros
+            z = x if y is None else y
+            assert z is None or not np.any(z), name
+        else:
+            np.testing.assert_allclose(x, y, rtol=1e-7, atol=1e-10, err_msg=name)
+
+
+class Cube(course_lib.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return 3 * g * x * x
+
+
+def test_user_function_double_backward():
+    x = course_lib.tensor([0.5, -1.0, 2.0], dtype=course_lib.float64, requires_grad=True)
+    assert gradgradcheck(Cube.apply, (x,))
+    (g,) = course_lib.autograd.grad(Cube.apply(x).sum(), x, create_graph=True)
+    (h,) = course_lib.autograd.grad(g.sum(), x)
+    np.testing.assert_allclose(h.numpy(), 6 * x.detach().numpy())
+
+
+def test_hessian_of_a_small_mlp_equals_torch():
+    g = np.random.default_rng(0)
+    arrays = [g.standard_normal(s) for s in [(5, 4), (5,), (3, 5), (3,)]]
+    data, target = g.standard_normal((6, 4)), np.array([0, 2, 1, 1, 0, 2])
+    hs = []
+    for T in (course_lib, torch):
+        F = T.nn.functional
+        x, y = T.tensor(data), T.tensor(target)
+
+        def loss(w1, b1, w2, b2):
+            h = F.linear(x, w1, b1).tanh()
+            return F.cross_entropy(F.linear(h, w2, b2), y) + (w1 * w1).sum() * 1e-2
+
+        ps = tuple(T.tensor(a) for a in arrays)
+        hs.append(T.autograd.functional.hessian(loss, ps))
+    for i in range(4):
+        for j in range(4):
+            np.testing.assert_allclose(hs[0][i][j].numpy(), hs[1][i][j].numpy(),
+                                       rtol=1e-9, atol=1e-12)
+
+
+def test_grad_of_grad_has_torch_graph_and_grad_field():
+    x = course_lib.tensor([1.0, 2.0], dtype=course_lib.float64, requires_grad=True)
+    y = (x ** 3).sum()
+    y.backward(create_graph=True)
+    assert x.grad.requires_grad and x.grad.grad_fn is not None
+    (h,) = course_lib.autograd.grad(x.grad.sum(), x)
+    np.testing.assert_allclose(h.numpy(), [6.0, 12.0])
