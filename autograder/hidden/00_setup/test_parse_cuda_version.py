@@ -55,3 +55,8 @@ def build_only(piece, torch, np):
 @case("空字符串 → None / empty string → None")
 def empty(piece, torch, np):
     return piece("")
+
+
+@case("中文系统的报错 → None / an error message in Chinese → None")
+def localised(piece, torch, np):
+    return piece("找不到命令 “nvcc”，但可以通过以下软件包安装：\nsudo apt install nvidia-cuda-toolkit")

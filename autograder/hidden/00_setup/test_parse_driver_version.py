@@ -68,3 +68,13 @@ def not_found(piece, torch, np):
 @case("空字符串 → None / empty string → None")
 def empty(piece, torch, np):
     return piece("")
+
+
+@case("Windows 换行符 \\r\\n / Windows line endings")
+def windows_newlines(piece, torch, np):
+    return piece(_RTX3090.replace("\n", "\r\n"))
+
+
+@case("中文系统的报错 → None / an error message in Chinese → None")
+def localised(piece, torch, np):
+    return piece("bash: nvidia-smi：未找到命令\n错误：无法与 NVIDIA 驱动通信")
