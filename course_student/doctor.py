@@ -5,8 +5,13 @@ CUDA 运行时（CuPy / nvcc -V）、GPU 与显存、版本是否匹配、Jupyte
 
 Exit status 1 only when something REQUIRED is missing (Python, numpy, course_lib, JupyterLab,
 nbgrader). The GPU is optional: without one the report explains why CUDA is unavailable and the
-exit status stays 0 (unless ``--require-gpu``). The doctor parses tool output itself, so it never
-depends on the student's lesson-00 answers. ``python -m course_student.doctor [--json]`` works too.
+exit status stays 0 (unless ``--require-gpu``). The doctor probes with its own code and needs neither
+numpy nor course_lib (it must explain a broken install), so its required checks never depend on the
+student's answers. Two verdicts are lesson 00's pieces (``course_lib.utils.collect_env``): whether the
+CUDA runtime fits the driver (``cuda_compatible``) and whether the course's requirements are met
+(``parse_package_list`` / ``compare_versions`` / ``check_requirements``); while those are not done, or
+course_lib does not import, the doctor says so and reports what it observed instead (does CuPy run).
+``python -m course_student.doctor [--json]`` works too.
 """
 from __future__ import annotations
 
@@ -274,6 +279,21 @@ def check_grading_sandbox(r: Report):
               "and allow user namespaces.")
 
 
+def ask_lesson00(piece, *args):
+    """``(answer, None)`` from lesson 00's ``piece`` in course_lib, or ``(None, why)`` (bilingual)
+    when course_lib does not import (e.g. no numpy), the piece is not done or it fails."""
+    try:
+        from course_lib.utils import collect_env
+    except Exception as e:  # noqa: BLE001  (a broken install is what the doctor explains)
+        return None, f"course_lib 无法导入 / cannot import course_lib: {type(e).__name__}"
+    try:
+        return getattr(collect_env, piece)(*args), None
+    except NotImplementedError:  # ExerciseNotDone
+        return None, f"第 00 课练习 {piece} 未完成 / lesson 00's {piece} not done"
+    except Exception as e:  # noqa: BLE001  (a student's piece that crashes)
+        return None, f"{piece}: {type(e).__name__}: {e}"[:200]
+
+
 def _extra_for(driver_cuda):
     return "cuda13" if driver_cuda and version_tuple(driver_cuda) >= (13, 0) else "cuda12"
 
@@ -324,24 +344,52 @@ def check_gpu(r: Report, require_gpu=False):
         r.add("nvcc (CUDA toolkit)", INFO, f"{nvcc}（pip/conda 的 CuPy 自带运行时，nvcc 不是必需的 / "
               "CuPy from pip/conda brings its own runtime; nvcc is optional)")
 
-    # Do the versions fit together?  版本是否匹配？
+    # Do the versions fit together? NVIDIA's rule is lesson 00's cuda_compatible.  版本是否匹配？
     runtime = cp["runtime_cuda"] or (f"{cp['cupy_wheel_cuda']}.0" if cp["cupy_wheel_cuda"] else None)
-    if smi["driver_cuda"] and runtime:
-        if version_tuple(runtime) <= version_tuple(smi["driver_cuda"]):
-            r.add("driver ↔ runtime", OK, f"runtime CUDA {runtime} ≤ driver CUDA {smi['driver_cuda']}")
-        else:
+    drv, drv_cuda = smi["driver"], smi["driver_cuda"]
+    if drv_cuda and runtime:
+        verdict, why = ask_lesson00("cuda_compatible", drv_cuda, runtime, drv)
+        r.facts["runtime_fits_driver"] = verdict or why
+        if verdict == "yes":
+            r.add("driver ↔ runtime", OK, f"runtime CUDA {runtime} ≤ driver CUDA {drv_cuda}")
+        elif verdict == "minor":
+            r.add("driver ↔ runtime", OK, f"runtime CUDA {runtime} > driver CUDA {drv_cuda}: "
+                  "次版本兼容 / minor-version compatibility", False,
+                  f"CUDA 11 起，同一主版本内较新的运行时可以在较旧的驱动上运行（NVIDIA 的次版本兼容），但 CUDA "
+                  f"{runtime} 新增的功能和需要驱动即时编译的 PTX 可能要求更新的驱动；遇到 "
+                  "cudaErrorCallRequiresNewerDriver 或 PTX 错误时请升级驱动。",
+                  f"Since CUDA 11 a newer runtime of the same major runs on an older driver (NVIDIA's "
+                  f"minor-version compatibility), but features new in CUDA {runtime} and PTX the driver must "
+                  "JIT-compile may need a newer driver; on cudaErrorCallRequiresNewerDriver or PTX errors, "
+                  "update the driver.")
+        elif verdict == "no":
             r.add("driver ↔ runtime", bad,
-                  f"mismatch: runtime CUDA {runtime} > driver CUDA {smi['driver_cuda']}", require_gpu,
-                  f"驱动 {smi['driver']} 太旧，只支持 CUDA ≤ {smi['driver_cuda']}，而 CuPy 需要 CUDA {runtime}："
-                  f"把驱动升级到支持 CUDA {runtime} 的版本，或安装与驱动相符的 CuPy（`pip install -e '.[cuda12]'`）。",
-                  f"Driver {smi['driver']} is too old: it supports CUDA ≤ {smi['driver_cuda']} but CuPy "
-                  f"needs CUDA {runtime}. Update the driver to one that supports CUDA {runtime}, or install "
-                  "the CuPy that fits the driver (`pip install -e '.[cuda12]'`).")
-    if nvcc and smi["driver_cuda"] and version_tuple(nvcc) > version_tuple(smi["driver_cuda"]):
-        r.add("driver ↔ nvcc", WARN, f"mismatch: nvcc CUDA {nvcc} > driver CUDA {smi['driver_cuda']}",
-              False, "用 nvcc 编译的程序会报 “driver version is insufficient”：升级驱动或换用较旧的工具包。",
-              "Programs built with this nvcc fail with 'driver version is insufficient': update the "
-              "driver or use an older toolkit.")
+                  f"mismatch: runtime CUDA {runtime} > driver CUDA {drv_cuda}", require_gpu,
+                  f"驱动 {drv}（CUDA {drv_cuda}）跑不了 CUDA {runtime} 的运行时：把驱动升级到支持 CUDA {runtime} "
+                  f"的版本，或安装与驱动相符的 CuPy（`pip install -e '.[{_extra_for(drv_cuda)}]'`）。",
+                  f"Driver {drv} (CUDA {drv_cuda}) is too old for the CUDA {runtime} runtime: update the "
+                  f"driver to one that supports CUDA {runtime}, or install the CuPy that fits the driver "
+                  f"(`pip install -e '.[{_extra_for(drv_cuda)}]'`).")
+        elif cp["cupy"] and not cp["cupy_error"]:
+            r.add("driver ↔ runtime", OK, f"runtime CUDA {runtime}, driver CUDA {drv_cuda}: "
+                  f"CuPy 能运行 / CuPy runs ({why})")
+        else:
+            r.add("driver ↔ runtime", INFO, f"runtime CUDA {runtime}, driver CUDA {drv_cuda} ({why})", False,
+                  "完成第 00 课的 cuda_compatible 后，这里按 NVIDIA 的规则判断二者是否兼容。",
+                  "Once lesson 00's cuda_compatible is done, this line applies NVIDIA's rule to the two.")
+    if nvcc and drv_cuda:
+        verdict, _ = ask_lesson00("cuda_compatible", drv_cuda, nvcc, drv)
+        if verdict == "no":
+            r.add("driver ↔ nvcc", WARN, f"mismatch: nvcc CUDA {nvcc} > driver CUDA {drv_cuda}", False,
+                  "用 nvcc 编译的程序会报 “driver version is insufficient”：升级驱动或换用较旧的工具包。",
+                  "Programs built with this nvcc fail with 'driver version is insufficient': update the "
+                  "driver or use an older toolkit.")
+        elif verdict == "minor":
+            r.add("driver ↔ nvcc", INFO, f"nvcc CUDA {nvcc} > driver CUDA {drv_cuda}: "
+                  "次版本兼容 / minor-version compatibility", False,
+                  "用这个 nvcc 编译成机器码（cubin）的程序能运行；只带 PTX、需要驱动即时编译的程序要更新的驱动。",
+                  "Programs this nvcc compiles to machine code (cubin) run; programs shipping only PTX for "
+                  "the driver to JIT-compile need a newer driver.")
 
     usable = bool(cp["cupy"] and not cp["cupy_error"] and cp["cupy_devices"])
     r.facts["cuda_available"] = usable
@@ -366,10 +414,33 @@ def check_gpu(r: Report, require_gpu=False):
           "COURSE_LIB_SIMULATE_CUDA=1).")
 
 
+def check_course_requirements(r: Report):
+    """The course's requirements (pyproject) against ``pip list``, through lesson 00's pieces."""
+    try:
+        from course_lib.utils import collect_env
+    except Exception:  # noqa: BLE001  (no numpy / course_lib: the required checks above say so)
+        return
+    unmet, why = collect_env.requirements_report()
+    if why:
+        r.add("course requirements", INFO, why, False,
+              "完成第 00 课的练习 1–3（parse_package_list、compare_versions、check_requirements）后，这里逐条检查"
+              "课程的依赖。",
+              "Once lesson 00's exercises 1–3 (parse_package_list, compare_versions, check_requirements) "
+              "are done, this line checks each of the course's requirements.")
+    elif unmet:
+        r.add("course requirements", WARN, "; ".join(unmet), False,
+              "在课程文件夹中运行 `pip install -e .`（conda：`conda env update -f environment.yml`）装上或升级它们。",
+              "Run `pip install -e .` in the course folder (conda: `conda env update -f environment.yml`) "
+              "to install or upgrade them.")
+    else:
+        r.add("course requirements", OK, "全部满足 / all met")
+
+
 def diagnose(require_gpu=False) -> Report:
     r = Report()
     check_python(r)
     check_python_packages(r)
+    check_course_requirements(r)
     check_extensions(r)
     check_gpu(r, require_gpu)
     check_grading_sandbox(r)

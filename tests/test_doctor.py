@@ -1,4 +1,5 @@
-"""course doctor: real run on this machine, and faked GPU stacks (stub nvidia-smi / nvcc / cupy)."""
+"""course doctor: real run on this machine, faked GPU stacks (stub nvidia-smi / nvcc / cupy), no numpy,
+and lesson 00's pieces (NVIDIA's compatibility rule, the course's requirements) done or not."""
 import json
 import os
 import subprocess
@@ -138,7 +139,16 @@ def test_broken_driver_and_missing_cupy_give_fixes(tmp_path):
     assert rc == 0
     assert checks["CuPy"]["status"] == "warn" and "'.[cuda13]'" in checks["CuPy"]["fix_en"]
     assert "有 NVIDIA 驱动，但没有安装 CuPy" in checks["CUDA"]["fix_zh"]
-    assert checks["driver ↔ nvcc"]["status"] == "warn" and "13.1 > driver CUDA 13.0" in checks["driver ↔ nvcc"]["value"]
+    nv = checks["driver ↔ nvcc"]  # same major: NVIDIA's minor-version compatibility, not a mismatch
+    assert nv["status"] == "info" and "13.1 > driver CUDA 13.0" in nv["value"] and "PTX" in nv["fix_en"]
+
+    newer_major = tmp_path / "cuda12"
+    newer_major.mkdir()
+    fake_smi(newer_major, driver="550.54.15", cuda="12.4")
+    fake_nvcc(newer_major, "13.0")
+    _, _, checks = run_doctor(newer_major)
+    nv = checks["driver ↔ nvcc"]
+    assert nv["status"] == "warn" and "mismatch: nvcc CUDA 13.0 > driver CUDA 12.4" in nv["value"]
 
 
 def test_missing_required_package_exits_1(monkeypatch, capsys):
@@ -174,3 +184,75 @@ def test_disabled_nbgrader_extensions_are_reported(tmp_path, monkeypatch):
 def test_version_tuple(text, expected):
     assert doctor.version_tuple(text) == expected
     assert doctor.version_tuple("12.10") > doctor.version_tuple("12.9")
+
+
+def test_newer_minor_runtime_runs_by_minor_version_compatibility(tmp_path):
+    """The H200 of benchmarks/RESULTS.md: driver 580.159.04 shows CUDA 13.0, cupy's runtime 13.2 runs."""
+    fake_smi(tmp_path, driver="580.159.04", cuda="13.0", gpus=((0, "NVIDIA H200", 143771),))
+    fake_cupy(tmp_path, runtime=13020, driver=13000)
+    rc, out, checks = run_doctor(tmp_path, "--require-gpu")
+    assert rc == 0, checks
+    fit = checks["driver ↔ runtime"]
+    assert fit["status"] == "ok" and "13.2 > driver CUDA 13.0" in fit["value"] and "minor-version" in fit["value"]
+    assert "PTX" in fit["fix_en"] and "次版本兼容" in fit["fix_zh"]
+    assert out["facts"]["runtime_fits_driver"] == "minor"
+
+
+def test_without_numpy_the_doctor_still_runs_and_reports_what_it_sees(tmp_path):
+    """No numpy → course_lib does not import: numpy fails (exit 1), the GPU lines use what CuPy does."""
+    fake_smi(tmp_path, driver="580.159.04", cuda="13.0")
+    fake_cupy(tmp_path, runtime=13020, driver=13000)
+    (tmp_path / "pylib" / "numpy").mkdir()
+    (tmp_path / "pylib" / "numpy" / "__init__.py").write_text("raise ImportError('numpy is broken here')\n")
+    rc, out, checks = run_doctor(tmp_path)
+    assert rc == 1 and checks["numpy"]["status"] == "fail" and "course requirements" not in checks
+    fit = checks["driver ↔ runtime"]
+    assert fit["status"] == "ok" and "CuPy runs" in fit["value"] and "cannot import course_lib" in fit["value"]
+
+
+def _fake_gpu(monkeypatch, runtime="13.2", cupy_error=None):
+    monkeypatch.setattr(doctor, "probe_nvidia_smi", lambda: {
+        "nvidia_smi_rc": 0, "driver": "580.159.04", "driver_cuda": "13.0", "gpus": [], "nvidia_smi_error": None})
+    monkeypatch.setattr(doctor, "probe_nvcc", lambda: None)
+    monkeypatch.setattr(doctor, "probe_cupy", lambda: {
+        "cupy": "14.2.0", "cupy_error": cupy_error, "cupy_wheel_cuda": "13", "runtime_cuda": runtime,
+        "cupy_driver_cuda": "13.0", "cupy_devices": [] if cupy_error else [{"index": 0}]})
+
+
+def test_lesson00_pieces_not_done_are_named_and_observation_stands_in(monkeypatch):
+    from course_lib import exercises
+    base = "course_lib.utils.collect_env."
+
+    def not_done(*args):
+        raise exercises.ExerciseNotDone("00_setup", "x", "k")
+
+    for name in ("cuda_compatible", "parse_package_list"):
+        monkeypatch.setitem(exercises.overrides, base + name, not_done)
+    _fake_gpu(monkeypatch)
+    r = doctor.Report()
+    doctor.check_gpu(r)
+    doctor.check_course_requirements(r)
+    checks = {c.name: c for c in r.checks}
+    fit, req = checks["driver ↔ runtime"], checks["course requirements"]
+    assert fit.status == "ok" and "CuPy runs" in fit.value and "cuda_compatible not done" in fit.value
+    assert req.status == "info" and "exercise not done" in req.value and "check_requirements" in req.fix_en
+    _fake_gpu(monkeypatch, cupy_error="CUDARuntimeError: cudaErrorInsufficientDriver")
+    r = doctor.Report()
+    doctor.check_gpu(r)
+    fit = {c.name: c for c in r.checks}["driver ↔ runtime"]
+    assert fit.status == "info" and "cuda_compatible" in fit.fix_en and r.exit_code == 0
+    # a student's wrong rule is what the doctor reports (it is their tool), and it is only a warning
+    monkeypatch.setitem(exercises.overrides, base + "cuda_compatible", lambda *a: "no")
+    r = doctor.Report()
+    doctor.check_gpu(r)
+    assert {c.name: c for c in r.checks}["driver ↔ runtime"].status == "warn" and r.exit_code == 0
+
+
+def test_unmet_course_requirements_are_listed_with_the_fix(monkeypatch):
+    from course_lib.utils import collect_env
+    monkeypatch.setattr(collect_env, "course_requirements", lambda: ["numpy>=1.26", "numpy<1", "absent-pkg-x"])
+    r = doctor.Report()
+    doctor.check_course_requirements(r)
+    [c] = r.checks
+    assert c.status == "warn" and "needs numpy<1" in c.value and "absent-pkg-x 未安装 / missing" in c.value
+    assert "pip install -e ." in c.fix_en and r.exit_code == 0
