@@ -100,7 +100,7 @@ def test_dataloader_batches_len_drop_last_and_shuffle_seed():
                                                    generator=cl.Generator().manual_seed(seed))
                           for v in yb.tolist()]
     assert order(1) == order(1) and sorted(order(1)) == list(range(10)) and order(1) != order(2)
-    # the fast gather path and the generic path give the same batches
+    # a TensorDataset's batches are the same as any dataset's with those samples
     class Plain(Dataset):
         def __len__(self):
             return 10
@@ -110,6 +110,36 @@ def test_dataloader_batches_len_drop_last_and_shuffle_seed():
     slow = list(DataLoader(Plain(), 4))
     for (a, b), (c, d) in zip(batches, slow):
         assert a.tolist() == c.tolist() and b.tolist() == d.tolist() and a.dtype == c.dtype
+
+
+@pytest.mark.parametrize("n,bs,drop_last", [(10, 4, False), (10, 4, True), (8, 4, True),
+                                            (3, 5, False), (3, 5, True), (1, 1, False)])
+def test_tensor_dataset_batches_like_torch(n, bs, drop_last):
+    torch = pytest.importorskip("torch")
+    x = np.arange(n * 3, dtype=np.float32).reshape(n, 3)
+    y = np.arange(n) % 4
+    ours = [[t.tolist() for t in b] for b in DataLoader(
+        TensorDataset(cl.tensor(x), cl.tensor(y)), bs, drop_last=drop_last)]
+    theirs = [[t.tolist() for t in b] for b in torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.tensor(x), torch.tensor(y)), bs, drop_last=drop_last)]
+    assert ours == theirs
+
+
+def test_tensor_dataset_batches_go_through_default_collate(restore_overrides):
+    """No private gather for a TensorDataset: the lesson-06 collate makes every batch (a wrong
+    answer changes them), from samples fetched one by one (the student's __iter__)."""
+    ds = TensorDataset(cl.arange(12, dtype=cl.float32).reshape(6, 2), cl.arange(6))
+    assert [b[1].tolist() for b in DataLoader(ds, 4)] == [[0, 1, 2, 3], [4, 5]]
+    seen = []
+
+    @cl.exercises.implements("course_lib.utils.data.default_collate")
+    def reversed_collate(batch):
+        seen.append(len(batch))
+        return [cl.stack([s[k] for s in batch[::-1]]) for k in range(len(batch[0]))]
+
+    assert [b[1].tolist() for b in DataLoader(ds, 4)] == [[3, 2, 1, 0], [5, 4]]
+    assert [b[1].tolist() for b in DataLoader(ds, 4, shuffle=True)] != []
+    assert seen == [4, 2, 4, 2]
 
 
 def test_dataloader_dicts_collate_fn_and_no_batching():

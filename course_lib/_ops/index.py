@@ -119,6 +119,11 @@ def _numpy_index_error(e, x, dim=None, adv=()):
 def getitem(self, idx):
     """``self[idx]``: one numpy indexing when possible, else torch's step-by-step chain."""
     x = self._data
+    if type(idx) is int and x.ndim and not (STATE[0] and self._requires_grad):
+        try:  # x[i] without a graph (a dataset's sample): one view, as the general path makes
+            return _view_of(x[idx, ...], self)
+        except IndexError:
+            pass  # torch's message from the general path
     index, advanced, node_cls = _index(idx, x)
     if not advanced and not (STATE[0] and self._requires_grad):
         try:

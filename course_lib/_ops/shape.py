@@ -232,25 +232,30 @@ def _check_same(tensors, what):
         if what == "stack":
             raise RuntimeError("stack expects a non-empty TensorList")
         raise ValueError(f"course_lib.{what}(): expected a non-empty list of Tensors")
-    for i, t in enumerate(tensors):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
-                            f"{type(t).__name__}")
-    from .._dtype import promote_types, result_type
+    try:
+        arrs = [t._data for t in tensors]
+    except AttributeError:
+        arrs = None
+    if arrs is None or not all(isinstance(t, Tensor) for t in tensors):
+        for i, t in enumerate(tensors):
+            if not isinstance(t, Tensor):
+                raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                                f"{type(t).__name__}")
+    from .._dtype import _by_np, promote_types, result_type
     from ._util import same_device
 
-    arrs = [t._data for t in tensors]
+    dtypes = {a.dtype for a in arrs}
     if len(tensors) > 1:  # torch: the result dtype of all inputs (the lesson-01 pieces)
         d = result_type(tensors[0], tensors[1])
-        for t in tensors[2:]:
-            d = promote_types(d, t.dtype)
+        for t in dict.fromkeys(a.dtype for a in arrs[2:]):  # each further dtype once
+            d = promote_types(d, _by_np[t])
         dt = d._np
     else:
         dt = arrs[0].dtype
-    for t in tensors[1:]:
-        if type(t._data) is not type(arrs[0]):
+    if len({type(a) for a in arrs}) > 1:
+        for t in tensors[1:]:
             same_device(tensors[0], t)
-    return [a.astype(dt, copy=False) for a in arrs]
+    return arrs if dtypes == {dt} else [a.astype(dt, copy=False) for a in arrs]
 
 
 def cat(tensors, dim=0, *, out=None):
@@ -289,10 +294,12 @@ def stack(tensors, dim=0, *, out=None):
     """Join tensors along a new dim. 沿新维度堆叠。"""
     arrs = _check_same(tensors, "stack")
     tensors = list(tensors)
-    for i, a in enumerate(arrs):
-        if a.shape != arrs[0].shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
-                               f"{list(arrs[0].shape)} at entry 0 and {list(a.shape)} at entry {i}")
+    if len({a.shape for a in arrs}) > 1:
+        for i, a in enumerate(arrs):
+            if a.shape != arrs[0].shape:
+                raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                                   f"{list(arrs[0].shape)} at entry 0 and {list(a.shape)} at "
+                                   f"entry {i}")
     d = _dim(dim, arrs[0].ndim + 1)
     res = _wrap(np.stack(arrs, axis=d))
     if STATE[0] and any(t._requires_grad for t in tensors):

@@ -119,13 +119,6 @@ def randint(low, high, size, generator=None):
     return _cl().randint(low, high, size, generator=generator)
 
 
-def gather_rows(t, idx):
-    a = t._data
-    if not _backend.is_cpu(a) and xp_of(a) is not np:
-        idx = xp_of(a).asarray(idx)
-    return _wrap(a[idx])
-
-
 def clone_tensor(value, like=None):
     a = value._data
     if like is not None:

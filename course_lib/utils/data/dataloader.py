@@ -1,16 +1,14 @@
 """``DataLoader``: iterate a dataset in (shuffled) mini-batches.
 
 ``DataLoader``：按（可打乱的）小批次遍历数据集。``generator=`` 让打乱可复现。
-Iteration (``__iter__``) and collation (``default_collate``) are lesson-06 pieces. One fast
-path: a ``TensorDataset`` with the default collate and the built-in samplers, whose batches
-are fixed by the inputs — the rows of each tensor — is gathered with one index per tensor.
+Iteration (``__iter__``) and collation (``default_collate``) are lesson-06 pieces: every batch
+is made by them (samples fetched one by one, then collated), as torch's map-style fetcher does
+for datasets without ``__getitems__`` (``TensorDataset`` has none in torch either).
 """
 from __future__ import annotations
 
 from ...exercises import exercise
-from ...nn import _glue as G
 from .collate import default_collate, default_convert
-from .dataset import TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = ["DataLoader"]
@@ -49,7 +47,6 @@ class DataLoader:
         self.pin_memory = pin_memory
         self.timeout = timeout
         self.worker_init_fn = worker_init_fn
-        self._default_collate = collate_fn is None
         if collate_fn is None:
             collate_fn = (default_collate if batch_size is not None or batch_sampler is not None
                           else default_convert)
@@ -64,13 +61,6 @@ class DataLoader:
             return len(self.batch_sampler)
         return len(self.sampler)
 
-    def _fast(self):
-        """TensorDataset + default collate + built-in samplers: batches are rows, gathered."""
-        return (type(self.dataset) is TensorDataset and self._default_collate
-                and self._auto_collation and len(self.dataset) > 0
-                and type(self.batch_sampler) is BatchSampler
-                and type(self.sampler) in (RandomSampler, SequentialSampler))
-
     @exercise("06_training", "dataloader_iter", key="course_lib.utils.data.DataLoader.__iter__")
     def __iter__(self):
         """Yield the batches of one epoch. 产出一个 epoch 的所有批次。
@@ -82,9 +72,6 @@ class DataLoader:
         None) each index of ``self.sampler`` gives one sample, passed to ``collate_fn`` alone.
         ``batch_sampler`` 产出下标列表；取出这些样本，用 ``collate_fn`` 合成一个批次。
         """
-        if self._fast():  # TensorDataset rows: the same batches, one gather per tensor
-            yield from self._iter_fast()
-            return
         ### BEGIN SOLUTION
         if self.batch_sampler is None:
             for index in self.sampler:
@@ -93,27 +80,6 @@ class DataLoader:
         for indices in self.batch_sampler:
             yield self.collate_fn([self.dataset[i] for i in indices])
         ### END SOLUTION
-
-    def _iter_fast(self):
-        import numpy as np
-        n = len(self.dataset)
-        order = self.sampler.indices() if type(self.sampler) is RandomSampler else None
-        total = n if order is None else len(order)
-        bs = self.batch_size
-        stop = total - (total % bs if self.drop_last else 0)
-        ds = self.dataset
-        wrap = G._wrap
-        # in order on the CPU: each batch is a slice copied (new memory, like stacking samples)
-        sliced = order is None and all(type(t._data) is np.ndarray for t in ds.tensors)
-        for s in range(0, stop, bs):
-            if sliced:
-                yield [wrap(t._data[s:s + bs].copy()) for t in ds.tensors]
-                continue
-            if order is None:
-                idx = np.arange(s, min(s + bs, total))
-            else:
-                idx = order[s:s + bs]
-            yield [G.gather_rows(t, idx) for t in ds.tensors]
 
     def __repr__(self):
         return object.__repr__(self)

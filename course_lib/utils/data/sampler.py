@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+import itertools
+
 from ...nn import _glue as G
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "BatchSampler"]
@@ -46,7 +48,7 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def indices(self):
-        """This epoch's indices as a host integer array (private fast path)."""
+        """This epoch's indices as a host integer array."""
         n = len(self.data_source)
         if self.replacement:
             return G.to_host(G.array(G.randint(0, n, (self.num_samples,), self.generator)))
@@ -76,13 +78,13 @@ class BatchSampler(Sampler):
         self.sampler, self.batch_size, self.drop_last = sampler, batch_size, drop_last
 
     def __iter__(self):
-        batch = []
-        for idx in self.sampler:
-            batch.append(idx)
-            if len(batch) == self.batch_size:
-                yield batch
-                batch = []
-        if batch and not self.drop_last:
+        it = iter(self.sampler)
+        while True:
+            batch = list(itertools.islice(it, self.batch_size))
+            if len(batch) < self.batch_size:
+                if batch and not self.drop_last:
+                    yield batch
+                return
             yield batch
 
     def __len__(self):
