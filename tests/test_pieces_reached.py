@@ -5,7 +5,8 @@ Each piece gets a recorder as its implementation (the slot a student's answer ta
 tutorial scripts of tests/parity_scripts/ run with course_lib injected as ``torch``. A piece no
 tutorial reaches is a dead end: a student's wrong answer there would change nothing downstream.
 Only tools that nothing calls by nature stand alone (docs/ARCHITECTURE.md lists them with the
-reason): lesson 00's nvidia-smi / nvcc parsers and gradcheck; lesson 06's training loop is
+reason): lesson 00's environment tools (pip/conda lists, versions, requirements, nvidia-smi / nvcc,
+the CUDA compatibility rule) and gradcheck; lesson 06's training loop is
 course-only (torch has none, so no tutorial reaches it; lesson 06's final model trains with it).
 """
 import json
@@ -38,5 +39,6 @@ def test_every_piece_is_reached_by_tutorial_code(tmp_path):
 
 def test_architecture_lists_the_standalone_tools():
     doc = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
-    for name in ("gradcheck", "parse_driver_version"):
+    for name in ("gradcheck", "parse_package_list", "compare_versions", "check_requirements",
+                 "parse_driver_version", "parse_cuda_version", "cuda_compatible"):
         assert name in doc.split("stand alone", 1)[-1], name
