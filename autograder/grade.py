@@ -30,7 +30,7 @@ import zipfile
 from pathlib import Path
 
 from .config import ROOT, ensure_bin_on_path, nbgrader_config
-from .feedback import feedback_html as _feedback_html
+from .feedback import exercise_texts as _exercise_texts, feedback_html as _feedback_html
 from .hidden_grade import grade_exercises, redactor, score
 from .cases import case_files
 from . import submission as subm
@@ -243,7 +243,7 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
                                   for o in r.outcomes]}
     rows = {ex: rows[ex] for ex in points}
     redact = redactor([p.read_text(encoding="utf-8") for p in hidden.values()])
-    page = _feedback_html(lesson, student, rows, answers, redact)
+    page = _feedback_html(lesson, student, rows, answers, redact, _exercise_texts(release_nb))
     fdir = out / "feedback" / student
     fdir.mkdir(parents=True, exist_ok=True)
     _atomic_write(fdir / f"{lesson}.html", page)

@@ -7,11 +7,12 @@ back through nbgrader's exchange.
 Works for submissions made through the exchange (`course submit --exchange` or JupyterLab's
 Assignments tab, then `nbgrader collect LESSON`): each holds ``timestamp.txt`` and
 ``submission_secret.txt``, from which nbgrader names the feedback file so that only that student
-can fetch it. Our page (nbgrader's feedback + the hidden-case section) is laid out as nbgrader's
-``feedback/STUDENT/LESSON/NOTEBOOK.html`` in ``OUT/work/handback`` and released by
-``nbgrader release_feedback``, run in the current folder so that its nbgrader_config.py
-(``Exchange.root``, ``CourseDirectory.course_id``) applies. Students graded from LMS zip files
-have no secret: their pages stay in ``OUT/feedback/`` to hand back by hand.
+can fetch it. Our page (``feedback.py``: scores, hidden cases, each exercise's text with its
+maths as MathML, the answers; no script, so it also shows in JupyterLab's HTML viewer, offline)
+is laid out as nbgrader's ``feedback/STUDENT/LESSON/NOTEBOOK.html`` in ``OUT/work/handback`` and
+released by ``nbgrader release_feedback``, run in the current folder so that its
+nbgrader_config.py (``Exchange.root``, ``CourseDirectory.course_id``) applies. Students graded
+from LMS zip files have no secret: their pages stay in ``OUT/feedback/`` to hand back by hand.
 """
 from __future__ import annotations
 
