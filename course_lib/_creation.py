@@ -21,7 +21,7 @@ from .random import rng
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "empty", "full",
            "rand", "randn", "randint", "randperm", "arange", "linspace", "eye", "zeros_like",
            "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
-           "normal"]
+           "normal", "set_default_device", "get_default_device"]
 
 _PY_TYPES = {builtins.float: _f64, builtins.int: _i64, builtins.bool: _bool}
 
@@ -46,7 +46,56 @@ def _dev(device):
     return d
 
 
+# ---- the default device: ``set_default_device`` and ``with torch.device(...)`` (torch's
+# DeviceContext). Factories given no ``device=`` create there; ops never look (no cost per op).
+_GLOBAL = [None]   # set_default_device's device (None: cpu)
+_WITH = []         # the devices of the ``with`` blocks now open, innermost last
+_DEFAULT = [None]  # what factories use: the innermost ``with``, else the global; None for cpu
+
+
+def _refresh():
+    d = _WITH[-1] if _WITH else _GLOBAL[0]
+    _DEFAULT[0] = None if d is None or d.type == "cpu" else d
+
+
+def set_default_device(device):
+    """Factories without ``device=`` create on ``device`` from now on (None: back to cpu).
+
+    设置默认设备：之后不写 ``device=`` 的创建函数（zeros、tensor、nn.Linear 的参数……）都在这个
+    设备上创建；``from_numpy``、``*_like`` 不受影响。临时切换用 ``with torch.device("cuda"):``。
+    """
+    _GLOBAL[0] = None if device is None else _device(device)
+    _refresh()
+
+
+def get_default_device():
+    """The device factories create on (``cuda`` comes with its index, as torch). 默认设备。"""
+    d = _WITH[-1] if _WITH else _GLOBAL[0]
+    if d is None:
+        return CPU
+    if d.type == "cuda" and d.index is None:
+        from .cuda import current_device
+        return _device("cuda", current_device())
+    return d
+
+
+def _enter(self):
+    _WITH.append(self)
+    _refresh()
+    return self
+
+
+def _exit(self, exc_type, exc_value, traceback):
+    _WITH.pop()
+    _refresh()
+
+
+_device.__enter__, _device.__exit__ = _enter, _exit
+
+
 def _finish(arr, dtype, device, requires_grad):
+    if device is None:
+        device = _DEFAULT[0]
     if dtype is not None and arr.dtype != dtype._np:
         arr = arr.astype(dtype._np)
     if device is not None:
@@ -144,6 +193,8 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    if device is None:
+        device = _DEFAULT[0]
     t = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype, device)
     return t.requires_grad_(True) if requires_grad else t
 
@@ -253,7 +304,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     a = rng(generator).normal(mean, std, _size((size,) if isinstance(size, int) else (size,)))
-    return _finish(a.astype(_float_dt(dtype)), None, device, False)
+    return _finish(a.astype(_float_dt(dtype)), None, CPU if device is None else device, False)
 
 
 def _num(x):

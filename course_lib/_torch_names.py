@@ -266,6 +266,24 @@ NAMES = {
         "set_rng_state set_rng_state_all set_stream set_sync_debug_mode sparse stream streams "
         "synchronize temperature threading torch traceback tunable use_mem_pool utilization warnings "
     ).split()),
+    "course_lib.backends": frozenset((
+        "cpu cuda cudnn cusparselt kleidiai m mha miopen mkl mkldnn mps nnpack openmp opt_einsum "
+        "python_native quantized "
+    ).split()),
+    "course_lib.backends.cuda": frozenset((
+        "Any SDPAParams SDPBackend allow_fp16_bf16_reduction_math_sdp blas_workspace_size "
+        "can_use_cudnn_attention can_use_efficient_attention can_use_flash_attention contextlib "
+        "cuBLASModule cuFFTPlanCache cuFFTPlanCacheAttrContextProp cuFFTPlanCacheManager "
+        "cublas_workspace_size cublaslt_workspace_size cudnn_sdp_enabled cufft_plan_cache deprecated "
+        "enable_cudnn_sdp enable_flash_sdp enable_math_sdp enable_mem_efficient_sdp flash_sdp_enabled "
+        "fp16_bf16_reduction_math_sdp_allowed is_built is_ck_sdpa_available "
+        "is_flash_attention_available math_sdp_enabled matmul mem_efficient_sdp_enabled "
+        "preferred_blas_library preferred_linalg_library preferred_rocm_fa_library sdp_kernel torch "
+    ).split()),
+    "course_lib.backends.mps": frozenset((
+        "Optional TYPE_CHECKING get_core_count get_name is_available is_built is_macos13_or_newer "
+        "is_macos_or_newer torch "
+    ).split()),
     "Tensor": frozenset((
         "H T abs abs_ absolute absolute_ acos acos_ acosh acosh_ add add_ addbmm addbmm_ addcdiv "
         "addcdiv_ addcmul addcmul_ addmm addmm_ addmv addmv_ addr addr_ adjoint all allclose amax "

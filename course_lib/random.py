@@ -36,7 +36,7 @@ class Generator:
         from ._creation import tensor
 
         st = self._rng.bit_generator.state
-        return tensor(list(np.frombuffer(repr(st).encode(), np.uint8)), dtype=None)
+        return tensor(list(np.frombuffer(repr(st).encode(), np.uint8)), dtype=None, device="cpu")
 
     def set_state(self, state):
         import ast

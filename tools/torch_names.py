@@ -17,7 +17,9 @@ MODULES = {  # course_lib module → torch module
     "course_lib.nn.functional": "torch.nn.functional", "course_lib.nn.init": "torch.nn.init",
     "course_lib.optim": "torch.optim", "course_lib.optim.lr_scheduler": "torch.optim.lr_scheduler",
     "course_lib.utils.data": "torch.utils.data", "course_lib.autograd": "torch.autograd",
-    "course_lib.cuda": "torch.cuda", "Tensor": "torch.Tensor",
+    "course_lib.cuda": "torch.cuda", "course_lib.backends": "torch.backends",
+    "course_lib.backends.cuda": "torch.backends.cuda", "course_lib.backends.mps": "torch.backends.mps",
+    "Tensor": "torch.Tensor",
 }
 
 

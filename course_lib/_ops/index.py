@@ -16,10 +16,57 @@ from ..autograd.node import attach1, edge
 from ._util import STATE, Tensor, _wrap, same_device
 
 
+NON_TUPLE = ("Using a non-tuple sequence for multidimensional indexing is deprecated and will "
+             "be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 "
+             "this will be interpreted as tensor index, x[torch.tensor(seq)], which will result "
+             "either in an error or a different result")
+UINT8_MASK = ("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool "
+              "instead.")
+_ONE = (Tensor, int, slice, np.ndarray, np.integer, type(Ellipsis))
+
+
+def _is_sequence(o):
+    """Python's PySequence_Check: a type with ``__getitem__`` that is not a mapping (a dict,
+    or a numpy scalar, whose C type has only mapping subscripts)."""
+    return hasattr(type(o), "__getitem__") and not isinstance(o, (dict, np.generic))
+
+
+def _as_tuple(seq):
+    """torch's treatSequenceAsTuple (numpy's old heuristic): a short list holding a tensor,
+    sequence, slice, ``...`` or None indexes several dims (with torch's deprecation warning);
+    any other sequence (``range(n)``, ``[0, 2]``) is one index along the first dim."""
+    if not _is_sequence(seq):
+        return (seq,)
+    try:
+        n = len(seq)
+    except TypeError:
+        return (seq,)
+    if n >= 32:
+        return (seq,)
+    for o in seq:
+        if isinstance(o, (Tensor, slice)) or o is None or o is Ellipsis or _is_sequence(o):
+            import warnings
+            warnings.warn(NON_TUPLE, UserWarning, stacklevel=4)
+            return tuple(seq)
+    return (seq,)
+
+
+def _sequence_index(seq):
+    """torch's sequenceToVariable: the index tensor of a sequence (``range``, list, ndarray),
+    bool or uint8 when its data is, else int64 (floats truncated, as torch)."""
+    if isinstance(seq, np.ndarray):
+        a = seq
+    else:
+        from .._creation import _infer_np
+        from .._dtype import int64
+        a = _infer_np(seq if isinstance(seq, (list, tuple)) else list(seq), int64)[0]
+    return a if a.dtype.kind == "b" or a.dtype == np.uint8 else a.astype(np.int64)
+
+
 def _index(idx, x):
     """numpy index for ``idx``; returns (index, advanced?, node class)."""
     if not isinstance(idx, tuple):
-        idx = (idx,)
+        idx = (idx,) if idx is None or isinstance(idx, _ONE) else _as_tuple(idx)
     out = []
     advanced = False
     last = None
@@ -33,6 +80,8 @@ def _index(idx, x):
             if a.dtype.kind not in "iub":
                 raise IndexError("tensors used as indices must be long, int, byte or bool "
                                  "tensors")
+            if a.dtype == np.uint8:
+                a = _uint8_mask(a)
             if type(a) is not type(x):
                 dx = _backend.device_of(x)
                 if dx.type == "cpu":
@@ -40,13 +89,6 @@ def _index(idx, x):
                                        "as the indexed tensor (cpu)")
                 a = _backend.transfer(a, dx)
             out.append(a)
-            advanced = True
-        elif isinstance(i, (list, np.ndarray)):
-            a = np.asarray(i)
-            if a.dtype.kind not in "iub":
-                raise IndexError("tensors used as indices must be long, int, byte or bool "
-                                 "tensors")
-            out.append(a if _backend.is_cpu(x) else _backend.transfer(a, _backend.device_of(x)))
             advanced = True
         elif isinstance(i, bool):
             out.append(i)
@@ -68,8 +110,14 @@ def _index(idx, x):
             last = F.UnsqueezeBackward0
         elif i is Ellipsis:
             out.append(i)
-        elif isinstance(i, str):
+        elif isinstance(i, (str, bytes)):
             raise TypeError(f"new(): invalid data type '{type(i).__name__}'")
+        elif isinstance(i, np.ndarray) or _is_sequence(i):
+            a = _sequence_index(i)
+            if a.dtype == np.uint8:
+                a = _uint8_mask(a)
+            out.append(a if _backend.is_cpu(x) else _backend.transfer(a, _backend.device_of(x)))
+            advanced = True
         else:
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
                              "byte Variables are valid indices (got "
@@ -79,6 +127,12 @@ def _index(idx, x):
     elif last is None:
         last = F.AliasBackward0
     return tuple(out), advanced, last
+
+
+def _uint8_mask(a):
+    import warnings
+    warnings.warn(UINT8_MASK, UserWarning, stacklevel=4)
+    return a.astype(bool)
 
 
 def _numpy_index_error(e, x, dim=None, adv=()):

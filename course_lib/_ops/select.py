@@ -66,7 +66,7 @@ def _check_index(what, x, d, idx):
     """torch's errors for a gather/scatter index: integer dtype, same ndim, within bounds."""
     if idx.dtype.kind not in "iu":
         raise RuntimeError(f"{what}(): Expected dtype int32/int64 for index")
-    if idx.ndim != x.ndim and x.ndim and idx.ndim:
+    if max(idx.ndim, 1) != max(x.ndim, 1):  # torch counts a 0-d tensor as one dim here
         raise RuntimeError("Index tensor must have the same number of dimensions as "
                            f"{'input' if what == 'gather' else 'self'} tensor")
     n = x.shape[d] if x.ndim else 1
@@ -87,6 +87,10 @@ def gather(input, dim, index):
             raise RuntimeError("index 1 is out of bounds for dimension 0 with size 1")
         from .shape import expand
         return expand(input, idx.shape) if idx.shape else _scalar_pick(input, "GatherBackward0")
+    if idx.ndim == 0:  # a 0-d index of a 1-d input: one element, a 0-d result
+        idx = idx.reshape(1)
+        return _node(_wrap(x[idx].reshape(())), input, F.GatherBackward0, (idx,),
+                     shape=x.shape, dim=d)
     vals = np.take_along_axis(x, idx, axis=d) if idx.shape == x.shape else \
         x[F._along(idx, d)]
     return _node(_wrap(vals), input, F.GatherBackward0, (idx,), shape=x.shape, dim=d)
@@ -108,6 +112,7 @@ def index_select(input, dim, index):
     if x.ndim == 0:  # torch: the 0-d tensor itself (index must be [0] or 0)
         return _node(_wrap(np.take(x.reshape(1), idx.reshape(-1)).reshape(())), input,
                      F.IndexSelectBackward0, (idx.reshape(()),), shape=x.shape, dim=0)
+    idx = idx.reshape(-1)  # a 0-d index picks like a one-element vector (torch keeps the dim)
     res = _wrap(np.take(x, idx, axis=d))
     return _node(res, input, F.IndexSelectBackward0, (idx,), shape=x.shape, dim=d)
 
@@ -294,19 +299,27 @@ def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
     if diff:
         raise NotImplementedError("course_lib: scatter_ 不支持求导 / scatter_ does not support "
                                   "autograd; use one_hot or where instead.")
-    d = _dim(dim, self._data.ndim)
-    _check_index("scatter", self._data, d, index._data)
+    x = self._data
+    d = _dim(dim, x.ndim)
+    _check_index("scatter", x, d, index._data)
     v = src if src is not None else value
     v = v._data if isinstance(v, Tensor) else v
-    idx = F._along(index._data, d)
+    ix = index._data
+    if ix.ndim == 0:  # 0-d index (and 0-d/1-d self): one element, as a one-element vector
+        ix = ix.reshape(1)
+        if x.ndim == 0:
+            x = x.reshape(1)  # a view: the writes reach self
+        if hasattr(v, "shape"):
+            v = v.reshape(-1)
+    idx = F._along(ix, d)
     if isinstance(v, np.ndarray) or hasattr(v, "shape"):
-        v = v[tuple(slice(0, n) for n in index._data.shape)]
+        v = v[tuple(slice(0, n) for n in ix.shape)]
     if reduce == "add":
-        np.add.at(self._data, idx, v)
+        np.add.at(x, idx, v)
     elif reduce == "multiply":
-        np.multiply.at(self._data, idx, v)
+        np.multiply.at(x, idx, v)
     else:
-        self._data[idx] = v
+        x[idx] = v
     self._ver[0] += 1
     return self
 
