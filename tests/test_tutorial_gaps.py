@@ -375,3 +375,22 @@ def test_variable_shares_memory_and_is_a_new_leaf():
         with T.no_grad():
             x.add_(1)
         assert t[0, 0].item() == 2.0  # the same memory
+
+
+def test_tutorial_patterns_on_the_simulated_device(simulated):
+    """The same patterns on ``cuda`` (simulated): results stay on the device, values as on cpu."""
+    data = np.arange(12.).reshape(3, 4)
+    x = cl.tensor(data, device="cuda", requires_grad=True)
+    t = cl.tensor([1, 0, 3], device="cuda")
+    y = x[range(3), t]
+    assert y.device.type == "cuda" and y.tolist() == [1., 4., 11.]
+    y.sum().backward()
+    assert x.grad.device.type == "cuda"
+    np.testing.assert_array_equal(x.grad.cpu().numpy(), np.eye(4)[[1, 0, 3]])
+    one_hot = cl.zeros(10, device="cuda").scatter_(0, cl.tensor(3, device="cuda"), value=1)
+    assert one_hot.device.type == "cuda" and one_hot.argmax().item() == 3
+    w = x.detach().clone()
+    w[range(2)] = 0.
+    assert w.device.type == "cuda" and w.cpu().numpy()[:2].sum() == 0
+    picked = x.detach().index_select(1, cl.tensor(2, device="cuda"))
+    assert picked.device.type == "cuda" and picked.shape == (3, 1)
