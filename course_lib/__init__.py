@@ -54,7 +54,7 @@ from ._tensor_str import set_printoptions
 from . import accelerator, cuda, random, version  # noqa: F401
 from . import nn, optim, utils  # noqa: F401,E402
 from .serialization import load, save  # noqa: E402
-from ._creation import get_default_device, set_default_device  # noqa: E402
+from ._default_device import get_default_device, set_default_device  # noqa: E402
 from . import backends  # noqa: F401,E402
 from ._plotting import install as _install_cjk_font  # noqa: E402
 

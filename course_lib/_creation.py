@@ -9,6 +9,7 @@ import builtins
 import numpy as np
 
 from . import _backend
+from ._default_device import DEFAULT as _DEFAULT
 from ._device import CPU, device as _device
 from ._dtype import _by_np, _default, _from_np, dtype as _dtype, float64 as _f64, int64 as _i64
 from ._dtype import bool as _bool
@@ -21,7 +22,7 @@ from .random import rng
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "empty", "full",
            "rand", "randn", "randint", "randperm", "arange", "linspace", "eye", "zeros_like",
            "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
-           "normal", "set_default_device", "get_default_device"]
+           "normal"]
 
 _PY_TYPES = {builtins.float: _f64, builtins.int: _i64, builtins.bool: _bool}
 
@@ -44,53 +45,6 @@ def _dev(device):
         if d.index is not None and d.index >= _backend.device_count():
             raise RuntimeError("CUDA error: invalid device ordinal")
     return d
-
-
-# ---- the default device: ``set_default_device`` and ``with torch.device(...)`` (torch's
-# DeviceContext). Factories given no ``device=`` create there; ops never look (no cost per op).
-_GLOBAL = [None]   # set_default_device's device (None: cpu)
-_WITH = []         # the devices of the ``with`` blocks now open, innermost last
-_DEFAULT = [None]  # what factories use: the innermost ``with``, else the global; None for cpu
-
-
-def _refresh():
-    d = _WITH[-1] if _WITH else _GLOBAL[0]
-    _DEFAULT[0] = None if d is None or d.type == "cpu" else d
-
-
-def set_default_device(device):
-    """Factories without ``device=`` create on ``device`` from now on (None: back to cpu).
-
-    设置默认设备：之后不写 ``device=`` 的创建函数（zeros、tensor、nn.Linear 的参数……）都在这个
-    设备上创建；``from_numpy``、``*_like`` 不受影响。临时切换用 ``with torch.device("cuda"):``。
-    """
-    _GLOBAL[0] = None if device is None else _device(device)
-    _refresh()
-
-
-def get_default_device():
-    """The device factories create on (``cuda`` comes with its index, as torch). 默认设备。"""
-    d = _WITH[-1] if _WITH else _GLOBAL[0]
-    if d is None:
-        return CPU
-    if d.type == "cuda" and d.index is None:
-        from .cuda import current_device
-        return _device("cuda", current_device())
-    return d
-
-
-def _enter(self):
-    _WITH.append(self)
-    _refresh()
-    return self
-
-
-def _exit(self, exc_type, exc_value, traceback):
-    _WITH.pop()
-    _refresh()
-
-
-_device.__enter__, _device.__exit__ = _enter, _exit
 
 
 def _finish(arr, dtype, device, requires_grad):

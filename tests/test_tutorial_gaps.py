@@ -5,6 +5,7 @@ old ``torch.autograd.Variable``.
 
 教程里常见、曾在 course_lib 上失败的写法，逐一与 torch 对比（结果、dtype、形状、报错与警告）。
 """
+import importlib
 import importlib.util
 import warnings
 
@@ -313,7 +314,7 @@ def test_get_and_set_default_device(simulated, default_device_restored):
     cl.set_default_device(None)
     assert cl.get_default_device() == cl.device("cpu") and cl.zeros(1).device.type == "cpu"
     for T in (cl, torch):
-        T.set_default_device("cpu:0")
+        T.set_default_device(device="cpu:0")
         assert repr(T.get_default_device()) == "device(type='cpu', index=0)"
         assert T.zeros(1).device.type == "cpu"
         T.set_default_device(None)
@@ -337,7 +338,8 @@ def test_default_device_costs_ops_nothing():
     import inspect
     from course_lib._ops import pointwise, reduce, linalg
     for mod in (pointwise, reduce, linalg):
-        assert "_DEFAULT" not in inspect.getsource(mod)
+        assert "_default_device" not in inspect.getsource(mod)
+    assert "_default_device" in inspect.getsource(importlib.import_module("course_lib._creation"))
 
 
 VARIABLE = [
