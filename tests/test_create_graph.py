@@ -19,10 +19,10 @@ CASES = {
     "AdaptiveAvgPool2DBackward0": "F.adaptive_avg_pool2d(img, 2)",
     "AddBackward0": "a + b",
     "AddmmBackward0": "F.linear(a, w, c)",
-    "AliasBackward0": "a.alias() * a",
+    "AliasBackward0": "a[...] * a",
     "AmaxBackward0": "a.amax(1)",
     "AminBackward0": "a.amin(1)",
-    "AsStridedBackward0": "a.as_strided((2, 2), (1, 2)) * 2",
+    "AsStridedBackward0": "view_after_inplace(a)",
     "AsinBackward0": "u.asin()",
     "Atan2Backward0": "a.atan2(p)",
     "AtanBackward0": "a.atan()",
@@ -66,7 +66,7 @@ CASES = {
     "HardtanhBackward0": "F.hardtanh(a * 2) * a",
     "HypotBackward0": "a.hypot(b)",
     "IndexBackward0": "a[[0, 1, 1], [1, 2, 2]] ** 2",
-    "IndexPutBackward0": "a.index_put((T.tensor([0, 1]), T.tensor([2, 0])), v[:2] * v[1:]) ** 2",
+    "IndexPutBackward0": "put_adv(a * 1, v[:2] * v[1:]) ** 2",
     "IndexSelectBackward0": "a.index_select(1, T.tensor([0, 2, 2])) ** 2",
     "LeakyReluBackward0": "F.leaky_relu(a, 0.1) * a",
     "LerpBackward0": "a.lerp(b, 0.3) ** 2",
@@ -96,7 +96,7 @@ CASES = {
     "MvBackward0": "a @ v",
     "NanToNumBackward0": "a.nan_to_num() ** 2",
     "NativeBatchNormBackward0": "F.batch_norm(a, None, None, c3, c3 * 2, training=True)",
-    "NativeGroupNormBackward0": "F.group_norm(img2, 2, c2, c2 * 3)",
+    "NativeGroupNormBackward0": "F.group_norm(img2, 2, c, c * 3)",
     "NativeLayerNormBackward0": "F.layer_norm(a, (3,), c3, c3 * 2)",
     "NegBackward0": "-a * a",
     "NllLossBackward0": "F.nll_loss(a ** 2, T.tensor([0, 2]))",
@@ -107,9 +107,9 @@ CASES = {
     "PowBackward2": "2 ** a",
     "ProdBackward0": "a.prod()",
     "ProdBackward1": "a.prod(1)",
-    "RandomBackward0": "a.clone().random_() * 0 + a * a",
+    "RandomBackward0": "a.clone().random_(1, 5) * 0 + a * a",
     "RandomBackward1": "a.clone().random_(5) * 0 + a * a",
-    "RandomBackward2": "a.clone().random_(1, 5) * 0 + a * a",
+    "RandomBackward2": "a.clone().random_() * 0 + a * a",
     "ReciprocalBackward0": "p.reciprocal()",
     "ReflectionPad1DBackward0": "F.pad(a3, (1, 1), mode='reflect') ** 2",
     "ReflectionPad2DBackward0": "F.pad(img, (1, 1, 1, 1), mode='reflect') ** 2",
@@ -120,7 +120,7 @@ CASES = {
     "ReplicationPad1DBackward0": "F.pad(a3, (1, 1), mode='replicate') ** 2",
     "ReplicationPad2DBackward0": "F.pad(img, (1, 1, 1, 1), mode='replicate') ** 2",
     "ReplicationPad3DBackward0": "F.pad(vol, (1, 1, 1, 1, 1, 1), mode='replicate') ** 2",
-    "ReshapeAliasBackward0": "a.t().reshape(6) ** 2",
+    "ReshapeAliasBackward0": "a.t().reshape(3, 2) ** 2",
     "RollBackward0": "a.roll(1, 1) * a",
     "RoundBackward0": "a.round() + a * a",
     "RsqrtBackward0": "p.rsqrt()",
@@ -158,7 +158,7 @@ CASES = {
     "TruncBackward0": "a.trunc() + a * a",
     "UnbindBackward0": "a.unbind(0)[1] ** 2",
     "UniformBackward0": "a.clone().uniform_() * 0 + a * a",
-    "UnsafeViewBackward0": "T.matmul(a3, m)",
+    "UnsafeViewBackward0": "T.matmul(a3, m4)",
     "UnsqueezeBackward0": "a.unsqueeze(0) ** 2",
     "VarBackward0": "a.var(0)",
     "ViewBackward0": "a.view(6) ** 2",
@@ -181,15 +181,32 @@ def _env(T, seed=0):
         z[0] = src[1] * src[1]
         return z
 
+    def put_adv(z, val):
+        z[T.tensor([0, 1]), T.tensor([2, 0])] = val
+        return z
+
+    def view_after_inplace(x):
+        z = x.clone()
+        row = z[0]
+        z.mul_(2)  # the view's grad_fn becomes AsStridedBackward0
+        return row * row
+
     return {
-        "T": T, "F": T.nn.functional, "set_row": set_row,
+        "T": T, "F": T.nn.functional, "set_row": set_row, "put_adv": put_adv,
+        "view_after_inplace": view_after_inplace,
         "a": t(2, 3), "b": t(2, 3), "m": t(3, 2), "v": t(3), "v2": t(3), "w": t(4, 3), "c": t(4),
         "c2": t(2), "c3": t(3), "p": t(2, 3, low=0.5, high=2.0), "u": t(2, 3, low=-0.8, high=0.8),
         "pr": t(2, 3, low=0.1, high=0.9), "t01": t(2, 3, low=0.0, high=1.0, grad=False),
-        "a3": t(2, 3, 4), "b3": t(2, 4, 2), "sq": t(3, 3), "emb": t(3, 2),
+        "a3": t(2, 3, 4), "b3": t(2, 4, 2), "m4": t(4, 2), "sq": t(3, 3), "emb": t(3, 2),
         "img": t(1, 1, 4, 4), "img2": t(1, 4, 2, 2), "vol": t(1, 1, 2, 3, 3),
         "k": t(2, 1, 2, 2), "kb": t(2),
     }
+
+
+def _array(t):
+    """A gradient as numpy (torch may return a lazy ZeroTensor: force it)."""
+    t = t.detach()
+    return t.numpy(force=True) if isinstance(t, torch.Tensor) else t.numpy()
 
 
 def _names(fn, seen=None):
@@ -230,8 +247,10 @@ def test_every_node_has_a_row():
             if sub not in seen:
                 seen.add(sub)
                 stack.append(sub)
+    from course_lib.autograd.function import BackwardCFunction
+
     ops = {c.__name__ for c in seen if not c.__name__.startswith("_")
-           and c.__module__.startswith("course_lib")} - NOT_OPS
+           and not issubclass(c, BackwardCFunction)} - NOT_OPS
     assert sorted(ops - set(CASES)) == []
 
 
@@ -265,8 +284,8 @@ def test_second_derivatives_like_torch(name):
         dot = sum((g * v).sum() for g, v in zip(gs, vs) if g is not None and g.requires_grad)
         hv = (T.autograd.grad(dot, xs, allow_unused=True) if isinstance(dot, T.Tensor)
               else (None,) * len(xs))
-        got.append(([None if g is None else g.detach().numpy() for g in gs],
-                    [None if h is None else h.numpy() for h in hv]))
+        got.append(([None if g is None else _array(g) for g in gs],
+                    [None if h is None else _array(h) for h in hv]))
     (g1, h1), (g2, h2) = got
     for x, y in zip(g1 + h1, g2 + h2):
         if x is None or y is None:  # torch and course_lib may differ on None vs zeros

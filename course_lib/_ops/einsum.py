@@ -46,7 +46,9 @@ def _grad_for(k, terms, out_term, g, data):
     elsewhere = set(out_term).union(*(t for t, _ in others))
     kept = [c for c in letters if c in elsewhere]
     spec = ",".join([out_term] + [t for t, _ in others]) + "->" + "".join(kept)
-    r = xp.asanyarray(xp.einsum(spec, g, *(d for _, d in others)))
+    r = xp.einsum(spec, g, *(d for _, d in others))
+    if not getattr(r, "is_tarray", False):  # create_graph's TArray is already an array
+        r = xp.asanyarray(r)
     for i, c in enumerate(letters):  # letters only in s_k: constant along them
         if c not in elsewhere:
             r = xp.expand_dims(r, i)
@@ -55,7 +57,8 @@ def _grad_for(k, terms, out_term, g, data):
     if axes:  # x_k was broadcast along these letters
         r = r.sum(axis=axes, keepdims=True)
     if len(letters) == len(sk):
-        return fit(xp.ascontiguousarray(r), shape, data[k].dtype)
+        return fit(r if getattr(r, "is_tarray", False) else xp.ascontiguousarray(r), shape,
+                   data[k].dtype)
     out = xp.zeros_like(data[k])  # a repeated letter: the gradient is on the diagonal
     strides = tuple(sum(out.strides[p] for p, d in enumerate(sk) if d == c) for c in letters)
     xp.lib.stride_tricks.as_strided(out, r.shape, strides)[...] = r

@@ -97,6 +97,13 @@ def _node(res, x, cls, shape, dims=None, keepdim=False, count=None, saved=None):
     node.shape, node.dims, node.keepdim, node.count = shape, dims, keepdim, count
     if saved is not None:
         node.saved = saved
+        # what it saved of the input / the result: watched for in-place changes (torch's
+        # error) and rebuilt as graph tensors by create_graph
+        d, r = x._data, res._data
+        xin = builtins.any(a is d for a in saved)
+        out = res if builtins.any(a is r for a in saved) else None
+        if xin or out is not None:
+            node.save_versions(*((x,) if xin else ()), out=out)
     attach1(res, node, x)
     return res
 
@@ -159,7 +166,7 @@ def _extreme(input, dim, keepdim, other, is_max):
         res = _wrap(r)
         if STATE[0] and input._requires_grad:
             _node(res, input, F.MaxBackward1 if is_max else F.MinBackward1, x.shape,
-                  saved=(x, r))
+                  saved=(x, res._data))
         return res
     d = _dim(dim, x.ndim)
     if x.size == 0:
@@ -201,7 +208,7 @@ def amax(input, dim=(), keepdim=False, *, keepdims=None):
     r = x.max(axis=dims, keepdims=keepdim)
     res = _wrap(r)
     if STATE[0] and input._requires_grad:
-        _node(res, input, F.AmaxBackward0, x.shape, dims, keepdim, saved=(x, r))
+        _node(res, input, F.AmaxBackward0, x.shape, dims, keepdim, saved=(x, res._data))
     return res
 
 
@@ -212,7 +219,7 @@ def amin(input, dim=(), keepdim=False):
     r = x.min(axis=dims, keepdims=keepdim)
     res = _wrap(r)
     if STATE[0] and input._requires_grad:
-        _node(res, input, F.AminBackward0, x.shape, dims, keepdim, saved=(x, r))
+        _node(res, input, F.AminBackward0, x.shape, dims, keepdim, saved=(x, res._data))
     return res
 
 
@@ -289,7 +296,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
         r = (xc * xc).sum(axis=dims, keepdims=keepdim) / builtins.max(n - c, 0)
     res = _wrap(r.astype(x.dtype, copy=False))
     if STATE[0] and input._requires_grad:
-        _node(res, input, F.VarBackward0, x.shape, dims, keepdim, n - c, saved=(xc,))
+        _node(res, input, F.VarBackward0, x.shape, dims, keepdim, n - c, saved=(x,))
     return res
 
 
@@ -308,7 +315,8 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
         r = np.sqrt((xc * xc).sum(axis=dims, keepdims=keepdim) / builtins.max(n - c, 0))
     res = _wrap(r.astype(x.dtype, copy=False))
     if STATE[0] and input._requires_grad:
-        _node(res, input, F.StdBackward0, x.shape, dims, keepdim, n - c, saved=(xc, r))
+        _node(res, input, F.StdBackward0, x.shape, dims, keepdim, n - c,
+              saved=(x, res._data))
     return res
 
 
@@ -344,7 +352,7 @@ def softmax(input, dim, dtype=None):
     y = e / e.sum(axis=d, keepdims=True)
     res = _wrap(y)
     if STATE[0] and input._requires_grad:
-        _node(res, input, F.SoftmaxBackward0, x.shape, (d,), saved=(y,))
+        _node(res, input, F.SoftmaxBackward0, x.shape, (d,), saved=(res._data,))
     return res
 
 
@@ -365,7 +373,7 @@ def logsumexp(input, dim, keepdim=False):
         r = r.squeeze(dims)
     res = _wrap(r)
     if STATE[0] and input._requires_grad:
-        _node(res, input, F.LogsumexpBackward0, x.shape, dims, keepdim, saved=(x, r))
+        _node(res, input, F.LogsumexpBackward0, x.shape, dims, keepdim, saved=(x, res._data))
     return res
 
 
@@ -391,7 +399,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         r = np.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
         res = _wrap(r)
         if STATE[0] and input._requires_grad:
-            _node(res, input, F.LinalgVectorNormBackward0, x.shape, dims, keepdim, saved=(x, r))
+            _node(res, input, F.LinalgVectorNormBackward0, x.shape, dims, keepdim,
+                  saved=(x, res._data))
         return res
     from .pointwise import abs as _abs
 

@@ -106,10 +106,10 @@ def _binary(name, node_cls, fn, save_result):
         res = _wrap(r)
         if STATE[0] and (input._requires_grad or other._requires_grad):
             node = node_cls()
-            node.saved = (x, y, r) if save_result else (x, y)
+            node.saved = (x, y, res._data) if save_result else (x, y)
             node.meta = tuple((t._data.shape, t._data.dtype if t._data.dtype.kind == "f"
                                else r.dtype) for t in (input, other))
-            node.save_versions(input, other)
+            node.save_versions(input, other, out=res if save_result else None)
             attach(res, node, (input, other))
         if out is not None:
             from .checks import write_out

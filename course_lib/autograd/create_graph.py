@@ -209,6 +209,24 @@ class TArray:
     def ravel(self):
         return self.reshape(-1)
 
+    def flatten(self):
+        return self.reshape(-1)
+
+    def prod(self, axis=None, dtype=None, out=None, keepdims=False):
+        return TArray(_rec(_prod, self, axis, keepdims))
+
+    def take(self, indices, axis=None):
+        t = self.t if axis is not None else self.t.reshape(-1)
+        ax = 0 if axis is None else axis % self.ndim
+        if isinstance(indices, (int, np.integer)):
+            return TArray(_rec(t.select, ax, int(indices)))
+        idx = np.asarray(list(indices) if isinstance(indices, range) else _data(indices))
+        return TArray(_rec(t.__getitem__, (slice(None),) * ax + (tensor_of(idx),)))
+
+    @property
+    def device(self):
+        return getattr(self.t._data, "device", None)
+
     def __getitem__(self, idx):
         return TArray(_rec(self.t.__getitem__, _index(idx)))
 
@@ -221,8 +239,11 @@ class TArray:
         if method != "__call__" or kwargs.get("out") is not None:
             if method == "at" and name == "add" and type(inputs[0]) is TArray:
                 target, idx, val = inputs
-                _rec(target.t.index_put_, _index_tuple(idx), tensor_of(val), accumulate=True)
+                _scatter_add(target, idx, val)
                 return None
+            if method == "outer" and name == "multiply":
+                a, b = (tensor_of(x) for x in inputs)
+                return TArray(_rec(lambda x, y: x.reshape(*x.shape, *(1,) * y.ndim) * y, a, b))
             raise TypeError(f"create_graph: numpy.{name}.{method} has no graph / 无法建图")
         if name in _DATA_UFUNCS:
             return ufunc(*[_data(x) for x in inputs], **kwargs)
@@ -269,9 +290,75 @@ def _index(idx):
     return idx
 
 
-def _index_tuple(idx):
-    idx = idx if isinstance(idx, tuple) else (idx,)
-    return tuple(tensor_of(np.asarray(i)) if not isinstance(i, slice) else i for i in idx)
+def _positions(shape, index):
+    """The flat positions that ``z[index]`` reads, for ``z`` of ``shape`` (a constant array)."""
+    return np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)[index]
+
+
+def _dense_scatter(shape, pos, values):
+    """zeros(shape) with ``values`` added at flat positions ``pos`` (repeats add up), as a
+    product with a constant one-hot matrix — differentiable again, unlike numpy's add.at."""
+    T = _torch()
+    v = tensor_of(values)
+    pos = np.broadcast_to(pos, np.broadcast_shapes(pos.shape, tuple(v.shape)))
+    v = _rec(lambda t: t.expand(*pos.shape).reshape(-1), v)
+    n = int(np.prod(shape))
+    onehot = (pos.reshape(-1)[:, None] == np.arange(n)[None, :]).astype(v._data.dtype)
+    return _rec(lambda t: (t @ T.tensor(onehot, device=t.device)).reshape(*shape), v)
+
+
+def _scatter_add(target, index, values):
+    """``np.add.at(target, index, values)`` for a TArray target: rebinds its tensor."""
+    add = _dense_scatter(target.shape, _positions(target.shape, index), values)
+    target.t = _rec(lambda a, b: a + b, target.t, add)
+
+
+def _put_along_axis(arr, idx, values, axis):
+    """``np.put_along_axis`` for a TArray ``arr``: the picked positions get ``values``."""
+    pos = np.take_along_axis(np.arange(arr.size, dtype=np.int64).reshape(arr.shape),
+                             _data(idx), axis)
+    mask = np.zeros(arr.size, bool)
+    mask[pos.reshape(-1)] = True
+    keep = np.where(mask.reshape(arr.shape), 0, 1).astype(arr.dtype)
+    add = _dense_scatter(arr.shape, pos, values)
+    arr.t = _rec(lambda a, b: a * tensor_of(keep) + b, arr.t, add)
+
+
+def _tensordot(a, b, axes=2):
+    """``np.tensordot`` by permute + reshape + matmul (recorded)."""
+    ta, tb = tensor_of(a), tensor_of(b)
+    if isinstance(axes, int):
+        ax_a = list(range(ta.ndim - axes, ta.ndim))
+        ax_b = list(range(axes))
+    else:
+        ax_a, ax_b = ([x] if isinstance(x, int) else list(x) for x in axes)
+    ax_a = [x % ta.ndim for x in ax_a]
+    ax_b = [x % tb.ndim for x in ax_b]
+    free_a = [i for i in range(ta.ndim) if i not in ax_a]
+    free_b = [i for i in range(tb.ndim) if i not in ax_b]
+    k = int(np.prod([ta.shape[i] for i in ax_a]))
+    ma = ta.permute(*free_a, *ax_a).reshape(-1, k)
+    mb = tb.permute(*ax_b, *free_b).reshape(k, -1)
+    return (ma @ mb).reshape(*[ta.shape[i] for i in free_a], *[tb.shape[i] for i in free_b])
+
+
+def _prod(a, axis=None, keepdims=False, **kw):
+    T = _torch()
+    t = tensor_of(a)
+    if axis is None:
+        r = T.prod(t.reshape(-1))
+        return r.reshape(*(1,) * t.ndim) if keepdims else r
+    return T.prod(t, axis, keepdim=keepdims)
+
+
+def _split(a, idx, axis=0):
+    T = _torch()
+    t = tensor_of(a)
+    n = t.shape[axis]
+    if isinstance(idx, int):
+        return list(T.split(t, n // idx, axis))
+    bounds = [0, *idx, n]
+    return list(T.split(t, [bounds[i + 1] - bounds[i] for i in range(len(bounds) - 1)], axis))
 
 
 _BIN = {
@@ -292,7 +379,8 @@ _DATA_UFUNCS = {"greater", "greater_equal", "less", "less_equal", "equal", "not_
 def _ufunc_ops():
     T = _torch()
     same = ["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sinh", "cosh", "expm1", "log1p",
-            "exp2", "log2", "log10", "reciprocal", "square", "maximum", "minimum", "logaddexp"]
+            "exp2", "log2", "log10", "reciprocal", "square", "maximum", "minimum", "logaddexp",
+            "erf"]
     ops = {n: getattr(T, n) for n in same}
     ops.update(negative=T.neg, absolute=T.abs, arctan=T.atan, arcsin=T.asin, arccos=T.acos,
                sign=lambda x: T.sign(x.detach()), floor=lambda x: T.floor(x.detach()),
@@ -383,7 +471,11 @@ def _functions():
         "negative": lambda a: -tensor_of(a),
         "take_along_axis": lambda a, idx, axis: T.gather(tensor_of(a), axis, tensor_of(_data(idx))),
         "tile": lambda a, reps: tensor_of(a).repeat(*((reps,) if isinstance(reps, int) else reps)),
-        "split": lambda a, idx, axis=0: list(T.tensor_split(tensor_of(a), idx, axis)),
+        "split": _split,
+        "put_along_axis": _put_along_axis,
+        "tensordot": _tensordot,
+        "prod": _prod,
+        "take": lambda a, idx, axis=None: TArray(tensor_of(a)).take(idx, axis).t,
         "diagonal": lambda a, offset=0, axis1=0, axis2=1: T.diagonal(tensor_of(a), offset,
                                                                       axis1, axis2),
         "nan_to_num": lambda a, copy=True, nan=0.0, posinf=None, neginf=None: T.nan_to_num(

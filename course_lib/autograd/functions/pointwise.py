@@ -260,4 +260,7 @@ class ToCopyBackward0(Node):
     def backward(self, g):
         from ..._backend import transfer
 
+        if getattr(g, "is_tarray", False):  # create_graph: the recorded .to()
+            from ..create_graph import TArray, _dt, _rec
+            return (TArray(_rec(g.t.to, self.src_device, _dt(self.src_dtype))),)
         return (transfer(g, self.src_device).astype(self.src_dtype, copy=False),)

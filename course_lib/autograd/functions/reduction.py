@@ -109,6 +109,11 @@ AminBackward0 = type("AminBackward0", (AmaxBackward0,), {"__slots__": ()})
 
 def _prod_others(x, axis):
     """Product of all other elements along ``axis`` (zero-safe, by exclusive cumprods)."""
+    if getattr(x, "is_tarray", False):  # create_graph: products of an n×n masked copy
+        n = x.shape[axis]
+        xm = np.expand_dims(np.moveaxis(x, axis, -1), -2)  # (…, 1, n)
+        others = np.where(np.eye(n, dtype=bool), 1, xm).prod(axis=-1)  # (…, n)
+        return np.moveaxis(others, -1, axis)
     ones = np.ones_like(x.take([0], axis=axis))
     left = np.cumprod(np.concatenate([ones, x.take(range(x.shape[axis] - 1), axis=axis)],
                                      axis=axis), axis=axis)
@@ -138,13 +143,19 @@ class ProdBackward1(_Reduce):
         return (_expand(g, self.shape, self.dims, self.keepdim) * _prod_others(x, self.dims[0]),)
 
 
+def _centred(x, dims):
+    """x minus its mean over ``dims`` (None: all)."""
+    return x - x.mean(axis=dims, keepdims=True)
+
+
 class VarBackward0(_Reduce):
-    """``count`` = N - correction; saved (x - mean,)."""
+    """``count`` = N - correction; saved (x,)."""
 
     __slots__ = ()
 
     def backward(self, g):
-        (xc,) = self.saved
+        (x,) = self.saved
+        xc = _centred(x, self.dims)
         g = _expand(g, self.shape, self.dims, self.keepdim)
         return (g * 2 * xc / self.count,)
 
@@ -153,7 +164,8 @@ class StdBackward0(_Reduce):
     __slots__ = ()
 
     def backward(self, g):
-        xc, std = self.saved
+        x, std = self.saved
+        xc = _centred(x, self.dims)
         if self.dims is not None and not self.keepdim:
             std = np.expand_dims(std, self.dims)
         g = _expand(g, self.shape, self.dims, self.keepdim)

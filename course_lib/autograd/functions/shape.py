@@ -164,6 +164,8 @@ class CopySlices(Node):
         if fn._versions:
             fn._check_saved()
         geo = self.geom
+        if getattr(g, "is_tarray", False):  # create_graph: never write into the caller's g
+            g = g.copy()
         buf = geo.to_mem(g)
         res = fn.backward(geo.get(buf))
         r0 = res[0]
