@@ -31,6 +31,10 @@ to ``save_versions(out=out)``. ``attach1``/``attach2`` are faster ``attach`` for
 The gradient ``g`` may be a read-only broadcast view: never write into it in place.
 The engine runs ``backward`` with grad mode off; the returned arrays may be adopted as a leaf's
 ``.grad`` when nothing else holds them, so do not keep references to them in the node.
+With ``create_graph=True`` the same ``backward`` runs on TArrays (``create_graph.py``): write
+it with numpy's array API (operators, methods, ``np.*`` functions) and no numpy buffers written
+in place, and declare every saved input / output array through ``save_versions`` (that is how
+they become graph tensors again); ``tests/test_create_graph.py`` has a row per node.
 """
 from __future__ import annotations
 
