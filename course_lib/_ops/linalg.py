@@ -161,8 +161,15 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     m = a @ b
     if alpha != 1:
         m = m * alpha
+    if (beta == 1 and type(c) is type(m) and c.dtype == m.dtype
+            and (c.shape == m.shape or (c.ndim == 1 and c.shape[0] == m.shape[1]))):
+        m += c  # the bias broadcast into the fresh product (nn.Linear's case): no temporary
+        r = m
+    else:
+        r = None
     try:
-        r = m + (c if beta == 1 else beta * c)
+        if r is None:
+            r = m + (c if beta == 1 else beta * c)
     except ValueError:
         raise RuntimeError(f"The expanded size of the tensor ({m.shape[-1]}) must match the "
                            f"existing size ({c.shape[-1]}) at non-singleton dimension 1.  "
@@ -173,8 +180,11 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
                            f"existing size ({c.shape[-1]}) at non-singleton dimension 1")
     res = _wrap(r.astype(a.dtype, copy=False))
     if STATE[0] and (input._requires_grad or mat1._requires_grad or mat2._requires_grad):
-        _node(res, F.AddmmBackward0, (input, mat1, mat2), (a, b), bias_shape=c.shape,
-              alpha=alpha, beta=beta)
+        node = F.AddmmBackward0()
+        node.saved = (a, b)
+        node.bias_shape, node.alpha, node.beta = c.shape, alpha, beta
+        node.save_versions(mat1, mat2)  # torch saves the two matrices, not the bias
+        attach(res, node, (input, mat1, mat2))
     if out is not None:
         return _write_out(out, res)
     return res

@@ -139,8 +139,15 @@ def t(self):
     d = self._data
     if d.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {d.ndim}D")
-    perm = tuple(range(d.ndim))[::-1]
-    return _graph(_view_of(d.transpose(perm), self), self, F.TBackward0, perm=perm)
+    res = _view_of(d.T, self)
+    if STATE[0] and self._requires_grad:
+        node = F.TBackward0()
+        node.perm = _T_PERMS[d.ndim]
+        attach1(res, node, self)
+    return res
+
+
+_T_PERMS = ((), (0,), (1, 0))  # t()'s permutation by rank
 
 
 def _T(self):

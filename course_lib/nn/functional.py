@@ -66,11 +66,8 @@ def relu(input, inplace=False):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    if input._data.dtype.kind != "f":
-        raise NotImplementedError(f'"leaky_relu_cpu" not implemented for '
-                                  f"'{G.dtype_name(input)}'")
-    out = G.where(input > 0, input, input * negative_slope)
-    return G.assign_inplace(input, out) if inplace else out
+    from ._activation_ops import leaky_relu
+    return leaky_relu(input, negative_slope, inplace)
 
 
 def sigmoid(input):
@@ -260,7 +257,7 @@ def _smoothed(nll, logp, target, weight, ignore_index, reduction, eps, cdim):
     return (1 - eps) * nll + smooth * (eps / c)
 
 
-_I64, _U8 = np.dtype("int64"), np.dtype("uint8")
+_I64, _U8, _U64 = np.dtype("int64"), np.dtype("uint8"), np.dtype("uint64")
 
 
 def _class_target(input, target, what):
@@ -327,7 +324,8 @@ def _nll_checks(input, target, weight, reduction, ignore_index):
     if weight is not None:
         _ops._check_weight(input, weight)
     c = x.shape[0 if x.ndim == 1 else 1]
-    if t.size and (int(t.min()) < 0 or int(t.max()) >= c):
+    u = t.view(_U64) if t.dtype == _I64 else t  # one pass: a negative class reads as huge
+    if t.size and int(u.max()) >= c:
         bad = t[(t != ignore_index) & ((t < 0) | (t >= c))]
         if bad.size:
             raise IndexError(f"Target {int(bad.reshape(-1)[0])} is out of bounds.")
