@@ -159,8 +159,8 @@ def test_exercises(path):
         elif meta.get("grade"):
             assert gid.startswith("test_"), f"{lesson}: test cell id {gid!r} must be test_<exercise id>"
             tests[gid[5:]] = (cell.source, meta.get("points", 0))
-    # 4–7 pieces per lesson (issue 13); lesson 00 keeps its three nvidia-smi parsers
-    assert 3 <= len(answers) <= 7, f"{lesson}: {len(answers)} exercises, need 3 to 7"
+    # 4–7 pieces per lesson (issue 13)
+    assert 4 <= len(answers) <= 7, f"{lesson}: {len(answers)} exercises, need 4 to 7"
     assert set(answers) == set(tests), f"{lesson}: answer cells {sorted(answers)} vs test cells {sorted(tests)}"
     assert sum(p for _, p in tests.values()) == 100, f"{lesson}: points sum to {sum(p for _, p in tests.values())}"
     if table:
@@ -174,6 +174,11 @@ def test_exercises(path):
             assert table[ex] in keys, f"{lesson}/{ex}: implements {keys}, ARCHITECTURE.md says {table[ex]}"
         why = bilingual_problem(_instructions(source), min_words=2)
         assert why is None, f"{lesson}/{ex}: instructions in the answer cell: {why}"
+        # points by the work (issue 13): a piece of a few lines is worth at most 10 points
+        body = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", source, re.S).group(1)
+        lines = [ln for ln in body.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+        if ex in tests and len(lines) <= 3:
+            assert tests[ex][1] <= 10, f"{lesson}/{ex}: {len(lines)} lines worth {tests[ex][1]} points"
     for ex, (source, points) in tests.items():
         assert points > 0, f"{lesson}/test_{ex}: no points"
         titles = _check_titles(source)
