@@ -1,5 +1,5 @@
 """More activation functions, each one graph node with torch's name: GELU, SiLU, ELU/SELU,
-CELU, Softplus, Mish, LogSigmoid, Hardtanh/ReLU6, Hardswish, Hardsigmoid.
+CELU, Softplus, Mish, LogSigmoid, Hardtanh/ReLU6, Hardswish, Hardsigmoid, LeakyReLU.
 
 更多激活函数：每个都是计算图中的一个节点（名字与 torch 相同），前向与导数公式写在一起。
 
@@ -9,12 +9,14 @@ node multiplies the incoming gradient by the derivative (elementwise).
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 
 from .._backend import xp_of
+from ..autograd.functions.pointwise import LeakyReluBackward0
 from ..autograd.grad_mode import STATE
-from ..autograd.node import Node, attach1
+from ..autograd.node import Node, attach1, edge
 from . import _glue as G
 from .._ops.pointwise import _sigmoid  # the overflow-free one of Tensor.sigmoid
 from .._ops.special import _sp as _special  # scipy / cupyx special functions
@@ -134,6 +136,9 @@ ACTIVATIONS = {
 
 
 class _ActivationBackward(Node):
+    """``saved``: (x, y); the formula uses x (a saved input, so create_graph differentiates
+    the derivative again: the rows are written with numpy functions TArray maps)."""
+
     __slots__ = ("kw",)
     derivative = None
 
@@ -164,8 +169,32 @@ def activation(fn, input, inplace=False, **kw):
     out = _wrap(y, x)
     if STATE[0] and input._requires_grad:
         node = _NODES[fn]()
-        node.saved, node.kw = (x.copy() if inplace else x, y), kw  # in place: x is overwritten
-        if not inplace:
-            node.save_versions(input)
+        node.saved, node.kw = (_save_input(node, input, inplace), y), kw
+        attach1(out, node, input)
+    return G.assign_inplace(input, out) if inplace else out
+
+
+def _save_input(node, input, inplace):
+    """The input's array for ``node.saved``, registered as a saved input (create_graph finds
+    its tensor). In place, the input is overwritten: a copy is saved, linked to the input's
+    graph edge as it was before the op (its version cannot change: nothing else holds it)."""
+    if not inplace:
+        node.save_versions(input)
+        return input._data
+    x = input._data.copy()
+    node._versions = [([0], 0, (edge(input), x, weakref.ref(input)))]
+    return x
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """max(x, 0) + negative_slope · min(x, 0), one LeakyReluBackward0 node."""
+    x = input._data
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f'"leaky_relu_cpu" not implemented for '
+                                  f"'{G.dtype_name(input)}'")
+    out = _wrap(xp_of(x).where(x > 0, x, x * negative_slope), x)
+    if STATE[0] and input._requires_grad:
+        node = LeakyReluBackward0()
+        node.saved = (_save_input(node, input, inplace), negative_slope)
         attach1(out, node, input)
     return G.assign_inplace(input, out) if inplace else out

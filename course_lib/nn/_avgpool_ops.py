@@ -6,7 +6,8 @@ Both are "sum over a rectangle / divisor" for every output (N, C, i, j). The rec
 given per output row and column (start, end) in input coordinates, so one implementation
 serves both: window sums come from an integral image (cumulative sums in float64, so float32
 inputs lose nothing), and the backward spreads g / divisor back over each rectangle with a
-2-D difference array (add at the corners, cumulative-sum back). Rules (torch's):
+2-D difference array (add at the corners, cumulative-sum back); with create_graph the same
+spread is R_hᵀ·g·R_w with 0/1 window matrices (products: differentiable again). Rules (torch's):
 avg_pool2d: start = o·s − p, end = min(start + k, H + p); the divisor counts that clipped
 window (count_include_pad) or only its part inside the input; windows are then clipped to the
 input. adaptive: start = ⌊i·H/out⌋, end = ⌈(i+1)·H/out⌉.
@@ -57,13 +58,25 @@ def _spread(g, shape, hs, he, ws, we):
     return diff.cumsum(-2).cumsum(-1)[..., :h, :w]
 
 
+def _spread_matmul(g, shape, hs, he, ws, we):
+    """_spread as R_hᵀ · g · R_w with the 0/1 matrices R[i, r] = [start_i ≤ r < end_i]: the
+    same map written with differentiable products (what create_graph runs)."""
+    xp = xp_of(g)
+
+    def rects(start, end, size):
+        pos = np.arange(size)[None, :]
+        return xp.asarray(((pos >= start[:, None]) & (pos < end[:, None])).astype(g.dtype))
+    return rects(hs, he, shape[-2]).T @ g @ rects(ws, we, shape[-1])
+
+
 class _PoolBackward(Node):
     __slots__ = ("meta",)
 
     @_keep_device
     def backward(self, g):
         shape, dtype, hs, he, ws, we, div = self.meta
-        return (_spread(g / div, shape, hs, he, ws, we).astype(dtype),)
+        spread = _spread_matmul if getattr(g, "is_tarray", False) else _spread
+        return (spread(g / div, shape, hs, he, ws, we).astype(dtype),)
 
 
 class AvgPool2DBackward0(_PoolBackward):

@@ -73,6 +73,19 @@ def conv2d_forward(xp, x, weight, bias, stride, padding, dilation, groups=1):
     return out.reshape(n, o, ho, wo), cols
 
 
+def im2col(xp, x, kernel, stride, padding, dilation, ho, wo):
+    """The columns (N, C·kh·kw, Ho·Wo) of conv2d_forward by slicing and stacking: no strided
+    view, so it runs on create_graph's TArray too (the columns then depend on x in the graph)."""
+    n, c, h, w = x.shape
+    ph, pw = padding
+    xpad = x
+    if ph or pw:
+        xpad = xp.zeros_like(x, shape=(n, c, h + 2 * ph, w + 2 * pw))
+        xpad[:, :, ph:ph + h, pw:pw + w] = x
+    cols = xp.stack([xpad[at] for at in _offsets(kernel, stride, dilation, ho, wo)], axis=2)
+    return cols.reshape(n, c * kernel[0] * kernel[1], ho * wo)
+
+
 def conv2d_backward(xp, g, x_shape, weight, cols, stride, padding, dilation,
                     need_x=True, need_w=True, need_b=True, groups=1):
     n, c, h, w = x_shape
@@ -167,11 +180,18 @@ def max_pool2d_forward(xp, x, kernel, stride, padding, dilation, ceil_mode):
 
 def _pool_views(xpad, kernel, stride, dilation, ho, wo):
     """For each kernel offset (i, j): the strided view (N, C, Ho, Wo) of the elements it sees."""
+    for at in _offsets(kernel, stride, dilation, ho, wo):
+        yield xpad[at]
+
+
+def _offsets(kernel, stride, dilation, ho, wo):
+    """For each kernel offset (i, j): the index (N, C, Ho, Wo) of the elements it sees."""
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     for i in range(kh):
         for j in range(kw):
             r0, c0 = i * dh, j * dw
-            yield xpad[:, :, r0:r0 + sh * (ho - 1) + 1:sh, c0:c0 + sw * (wo - 1) + 1:sw]
+            yield (slice(None), slice(None), slice(r0, r0 + sh * (ho - 1) + 1, sh),
+                   slice(c0, c0 + sw * (wo - 1) + 1, sw))
 
 
 def max_pool2d_backward(xp, g, x_shape, saved, kernel, stride, padding, dilation):
@@ -181,20 +201,23 @@ def max_pool2d_backward(xp, g, x_shape, saved, kernel, stride, padding, dilation
     (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
     ho, wo = g.shape[2], g.shape[3]
     tiles = (sh, sw) == (kh, kw) and (dh, dw) == (1, 1)
+    graph = getattr(g, "is_tarray", False)  # create_graph: g is a Tensor, no writes into views
     gxp = xp.zeros_like(g, shape=xpad.shape)
     free = None  # windows whose maximum has not been claimed yet
-    for view, gview in zip(_pool_views(xpad, kernel, stride, dilation, ho, wo),
-                           _pool_views(gxp, kernel, stride, dilation, ho, wo)):
-        hit = view == out
+    for at in _offsets(kernel, stride, dilation, ho, wo):
+        hit = xpad[at] == out
         if free is None:
             free = ~hit
         else:
             hit &= free
             free &= ~hit
-        if tiles:  # windows do not overlap: plain assignment
-            xp.multiply(g, hit, out=gview)
+        if graph:  # a Tensor's item assignment
+            gxp[at] += g * hit
+        elif tiles:  # windows do not overlap: plain assignment
+            xp.multiply(g, hit, out=gxp[at])
         else:
-            gview += g * hit
+            view = gxp[at]
+            view += g * hit
     if tuple(xpad.shape) == tuple(x_shape):
         return gxp
     return gxp[:, :, ph:ph + h, pw:pw + w].copy()

@@ -14,14 +14,20 @@ from ._ops import _C_NAMES, _keep_device, _needs, _rg, _same_device, _wrap
 
 # ---------------------------------------------------------------- conv / pool
 class ConvolutionBackward0(Node):
+    """``saved``: (columns of the input, weight, input); create_graph (``g`` a TArray, the
+    saved weight and input Tensors again) rebuilds the columns from the input by slicing, so
+    the weight's gradient depends on the input in the graph; the formulas are the same."""
+
     __slots__ = ("meta",)
 
     @_keep_device
     def backward(self, g):
-        cols, w = self.saved
+        cols, w, x = self.saved
         xshape, stride, padding, dilation, flags, dts, batched, groups = self.meta
         if not batched:
             g = g[None]
+        if flags[1] and getattr(g, "is_tarray", False):
+            cols = CK.im2col(xp_of(g), x, w.shape[2:], stride, padding, dilation, *g.shape[2:])
         gx, gw, gb = CK.conv2d_backward(xp_of(g), g, xshape, w, cols, stride, padding, dilation,
                                         *flags, groups=groups)
         if gx is not None:
@@ -56,10 +62,10 @@ def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
     res = _wrap(out if batched else out[0], x)
     if _needs(input, weight, bias):
         node = ConvolutionBackward0()
-        node.saved = (cols, w)
+        node.saved = (cols, w, x)
         node.meta = (x.shape, stride, padding, dilation, (_rg(input), _rg(weight), _rg(bias)),
                      (x.dtype, w.dtype), batched, groups)
-        node.save_versions(weight)
+        node.save_versions(weight, input)
         attach(res, node, (input, weight, bias))
     return res
 

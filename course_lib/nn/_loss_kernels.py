@@ -28,7 +28,7 @@ def _grad_of_reduction(xp, g, shape, reduction, dtype, denom=None):
         return g
     if reduction == "mean":
         g = g / (denom if denom is not None else max(1, _size(shape)))
-    return xp.broadcast_to(xp.asarray(g, dtype=dtype), shape)
+    return xp.broadcast_to(g.astype(dtype, copy=False), shape)  # a TArray too (create_graph)
 
 
 def _size(shape):
@@ -56,6 +56,14 @@ def bce_bwd(xp, g, p, y, weight, reduction):
     return gx if weight is None else gx * weight
 
 
+def bce_target_bwd(xp, g, p, weight, reduction):
+    """∂L/∂y = log(1 − p) − log(p) (torch: −logit(p)), times the weight."""
+    gl = _grad_of_reduction(xp, g, p.shape, reduction, p.dtype)
+    with _quiet(xp):
+        gy = gl * (xp.log1p(-p) - xp.log(p))
+    return gy if weight is None else gy * weight
+
+
 def bce_logits_fwd(xp, x, y, weight, pos_weight, reduction):
     sp = xp.logaddexp(0, -x)  # softplus(-x) = log(1 + e^{-x}), stable
     if pos_weight is not None:
@@ -76,6 +84,15 @@ def bce_logits_bwd(xp, g, x, y, weight, pos_weight, reduction):
         d = (1 - y) - lw * (1 - s)
     else:
         d = s - y
+    if weight is not None:
+        d = d * weight
+    return gl * d
+
+
+def bce_logits_target_bwd(xp, g, x, y, weight, pos_weight, reduction):
+    """∂L/∂y = −x + (pos_weight − 1) · softplus(−x) (−x without pos_weight), times the weight."""
+    gl = _grad_of_reduction(xp, g, xp.broadcast_shapes(x.shape, y.shape), reduction, x.dtype)
+    d = -x if pos_weight is None else (pos_weight - 1) * xp.logaddexp(0, -x) - x
     if weight is not None:
         d = d * weight
     return gl * d

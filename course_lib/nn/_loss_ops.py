@@ -322,13 +322,33 @@ def _check_weight(input, weight):
 
 
 # ---------------------------------------------------------------- binary cross entropy
+# Edges (input, target) as torch; the formulas are the array kernels of ``_loss_kernels``, which
+# use only operators and numpy functions TArray maps, so create_graph differentiates them again
+# (the saved input and target are registered with ``save_versions``).
 class BinaryCrossEntropyBackward0(Node):
     __slots__ = ("meta",)
 
     @_keep_device
     def backward(self, g):
         p, y, w = self.saved
-        return (LK.bce_bwd(xp_of(g), g, p, y, w, self.meta).astype(p.dtype, copy=False), None, None)
+        reduction, needs = self.meta
+        xp = xp_of(g)
+        gp = gy = None
+        if needs[0]:
+            gp = LK.bce_bwd(xp, g, p, y, w, reduction).astype(p.dtype, copy=False)
+        if needs[1]:
+            gy = LK.bce_target_bwd(xp, g, p, w, reduction).astype(y.dtype, copy=False)
+        return gp, gy
+
+
+def _not_differentiable(fn, **extras):
+    """torch's error for a weight that requires grad (the BCE losses do not differentiate it)."""
+    if STATE[0]:
+        for name, t in extras.items():
+            if t is not None and t._requires_grad:
+                raise RuntimeError(f"The function '{fn}' is not differentiable with respect to "
+                                   f"argument '{name}'. This input cannot have requires_grad "
+                                   "True.")
 
 
 def _bce(input, target, weight=None, reduction="mean"):
@@ -338,13 +358,16 @@ def _bce(input, target, weight=None, reduction="mean"):
     if p.shape != y.shape:
         raise ValueError(f"Using a target size ({G.size_of(target)}) that is different to the input "
                          f"size ({G.size_of(input)}) is deprecated. Please ensure they have the same size.")
+    _not_differentiable("binary_cross_entropy", weight=weight)
     xp = xp_of(p)
     w = None if weight is None else weight._data
     res = _wrap(xp.asarray(LK.bce_fwd(xp, p, y, w, reduction), dtype=p.dtype), p)
-    if _needs(input):
+    if _needs(input, target):
         node = BinaryCrossEntropyBackward0()
-        node.saved, node.meta = (p, y, w), reduction
-        attach(res, node, (input, None, None))
+        node.saved, node.meta = (p, y, w), (reduction, (input._requires_grad,
+                                                        target._requires_grad))
+        node.save_versions(input, target)
+        attach2(res, node, input, target)
     return res
 
 
@@ -354,8 +377,14 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
     @_keep_device
     def backward(self, g):
         x, y, w, pw = self.saved
-        gx = LK.bce_logits_bwd(xp_of(g), g, x, y, w, pw, self.meta)
-        return (fit(gx, x.shape, x.dtype), None)
+        reduction, needs = self.meta
+        xp = xp_of(g)
+        gx = gy = None
+        if needs[0]:
+            gx = fit(LK.bce_logits_bwd(xp, g, x, y, w, pw, reduction), x.shape, x.dtype)
+        if needs[1]:
+            gy = fit(LK.bce_logits_target_bwd(xp, g, x, y, w, pw, reduction), y.shape, y.dtype)
+        return gx, gy
 
 
 def _bce_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
@@ -365,12 +394,15 @@ def _bce_with_logits(input, target, weight=None, reduction="mean", pos_weight=No
     if x.shape != y.shape:
         raise ValueError(f"Target size ({G.size_of(target)}) must be the same as input size "
                          f"({G.size_of(input)})")
+    _not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
     xp = xp_of(x)
     w = None if weight is None else weight._data
     pw = None if pos_weight is None else pos_weight._data
     res = _wrap(xp.asarray(LK.bce_logits_fwd(xp, x, y, w, pw, reduction), dtype=x.dtype), x)
-    if _needs(input):
+    if _needs(input, target):
         node = BinaryCrossEntropyWithLogitsBackward0()
-        node.saved, node.meta = (x, y, w, pw), reduction
-        attach(res, node, (input, None))
+        node.saved, node.meta = (x, y, w, pw), (reduction, (input._requires_grad,
+                                                            target._requires_grad))
+        node.save_versions(input, target)
+        attach2(res, node, input, target)
     return res

@@ -37,8 +37,12 @@ def _standardize_grad(gh, xhat, rstd, axes):
                    - xhat * (gh * xhat).mean(axis=axes, keepdims=True))
 
 
-def _affine(input, xhat, rstd, weight, bias, wshape, node_cls, meta):
-    """y = x̂·w + b (w, b seen as ``wshape``), and the node (saved x̂, r, w; meta + (needs,))."""
+def _affine(input, xhat, rstd, weight, bias, wshape, node_cls, meta, stats):
+    """y = x̂·w + b (w, b seen as ``wshape``), and the node (saved x̂, r, w; meta + (needs,)).
+
+    ``stats(x) -> (x̂, r)`` recomputes x̂ and r: create_graph re-runs it on the input as a
+    Tensor (``node.rerun``), so the saved x̂ and r depend on x again in the graph of the
+    gradient (the backward formulas themselves are unchanged)."""
     x = input._data
     w = weight._data if weight is not None else None
     y = xhat.reshape(x.shape)
@@ -51,6 +55,7 @@ def _affine(input, xhat, rstd, weight, bias, wshape, node_cls, meta):
     if STATE[0] and any(needs):
         node = node_cls()
         node.saved, node.meta = (xhat, rstd, w), meta + (needs,)
+        node.rerun = (lambda xt, wt=None: (None, stats(xt) + (wt,)), (x, w, None))
         node.save_versions(*(t for t in (input, weight) if t is not None))
         attach(out, node, (input, weight, bias))
     return out
@@ -62,7 +67,7 @@ def _channels(g):
 
 
 class NativeLayerNormBackward0(Node):
-    __slots__ = ("meta",)
+    __slots__ = ("meta", "rerun")
 
     @_keep_device
     def backward(self, g):
@@ -91,12 +96,16 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
                                f"got {name} of shape {list(p.shape)} and normalized_shape = "
                                f"{list(shape)}")
     axes = tuple(range(x.ndim - len(shape), x.ndim))
-    xhat, rstd, _, _ = _standardize(x, axes, eps)
-    return _affine(input, xhat, rstd, weight, bias, shape, NativeLayerNormBackward0, (axes,))
+
+    def stats(a):
+        return _standardize(a, axes, eps)[:2]
+    xhat, rstd = stats(x)
+    return _affine(input, xhat, rstd, weight, bias, shape, NativeLayerNormBackward0, (axes,),
+                   stats)
 
 
 class NativeBatchNormBackward0(Node):
-    __slots__ = ("meta",)
+    __slots__ = ("meta", "rerun")
 
     @_keep_device
     def backward(self, g):
@@ -124,6 +133,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                          f"course_lib.Size({list(x.shape)})")
     batch_stats = training or running_mean is None
     if batch_stats:
+        def stats(a):
+            return _standardize(a, axes, eps)[:2]
         xhat, rstd, mean, var = _standardize(x, axes, eps)
         if training and running_mean is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -133,15 +144,19 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             rv[...] = (1 - momentum) * rv + momentum * unbiased
             running_mean._ver[0] += 1
             running_var._ver[0] += 1
-    else:
-        xhat, rstd, _, _ = _standardize(x, axes, eps, running_mean._data.reshape(_channels(x)),
-                                        running_var._data.reshape(_channels(x)))
+    else:  # the running statistics as they are now (constants of this node)
+        rm = running_mean._data.reshape(_channels(x)).copy()
+        rv = running_var._data.reshape(_channels(x)).copy()
+
+        def stats(a):
+            return _standardize(a, axes, eps, rm, rv)[:2]
+        xhat, rstd = stats(x)
     return _affine(input, xhat, rstd, weight, bias, _channels(x), NativeBatchNormBackward0,
-                   (axes, batch_stats))
+                   (axes, batch_stats), stats)
 
 
 class NativeGroupNormBackward0(Node):
-    __slots__ = ("meta",)
+    __slots__ = ("meta", "rerun")
 
     @_keep_device
     def backward(self, g):
@@ -163,9 +178,19 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if x.ndim < 2 or x.shape[1] % num_groups:
         raise RuntimeError("Expected number of channels in input to be divisible by num_groups, "
                            f"but got input of shape {list(x.shape)} and num_groups={num_groups}")
-    xhat, rstd, _, _ = _standardize(x.reshape(x.shape[0], num_groups, -1), (-1,), eps)
+    for name, p in (("weight", weight), ("bias", bias)):
+        if p is not None and (p.ndim != 1 or p.shape[0] != x.shape[1]):
+            shown = [0] if weight is None else list(weight.shape)  # torch shows the weight's
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
+                               f"channels in input, but got {name} of shape "
+                               f"{list(p.shape) if name == 'weight' else shown} and input of "
+                               f"shape {list(x.shape)}")
+
+    def stats(a):
+        return _standardize(a.reshape(a.shape[0], num_groups, -1), (-1,), eps)[:2]
+    xhat, rstd = stats(x)
     return _affine(input, xhat, rstd, weight, bias, _channels(x), NativeGroupNormBackward0,
-                   (num_groups,))
+                   (num_groups,), stats)
 
 
 class EmbeddingBackward0(Node):
@@ -176,12 +201,12 @@ class EmbeddingBackward0(Node):
         (idx,) = self.saved
         num, padding_idx = self.meta
         xp = xp_of(g)
-        gw = xp.zeros((num, g.shape[-1]), dtype=g.dtype)
+        gw = xp.zeros_like(g, shape=(num, g.shape[-1]))  # a Tensor too under create_graph
         flat, rows = idx.reshape(-1), g.reshape(-1, g.shape[-1])
         if padding_idx is not None:
             keep = flat != padding_idx
             flat, rows = flat[keep], rows[keep]
-        if xp is np:
+        if xp is np or getattr(g, "is_tarray", False):
             np.add.at(gw, flat, rows)
         else:  # pragma: no cover - needs a GPU
             import cupyx
