@@ -121,7 +121,8 @@ def compare_versions(a, b):
     raises ``ValueError``. ``packaging.version.Version`` is the oracle.
     """
     ### BEGIN SOLUTION
-    def sort_key(version):
+    keys = []
+    for version in (a, b):
         m = re.fullmatch(r"v?(\d+(?:\.\d+)*)(?:(a|b|rc)(\d*))?(?:\.post(\d+))?(?:\.dev(\d+))?"
                          r"(?:\+[0-9a-z]+(?:\.[0-9a-z]+)*)?", str(version).strip().lower())
         if m is None:
@@ -138,10 +139,9 @@ def compare_versions(a, b):
             pre_key = (3, 0)             # a final release comes after its pre-releases
         post_key = -1 if post is None else int(post)
         dev_key = float("inf") if dev is None else int(dev)
-        return tuple(release), pre_key, post_key, dev_key
-
-    ka, kb = sort_key(a), sort_key(b)
-    return (ka > kb) - (ka < kb)
+        keys.append((tuple(release), pre_key, post_key, dev_key))
+    first, second = keys
+    return (first > second) - (first < second)
     ### END SOLUTION
 
 
