@@ -1,0 +1,159 @@
+"""create_graph=True for the nn ops beyond tests/test_create_graph.py's one row each: the
+variants that take other code paths (stride, padding, dilation, groups, overlapping and padded
+pooling windows, eval-mode batch norm, in-place activations, BCE targets), first gradients and a
+Hessian-vector product against torch in float64; and the torch errors these ops gained.
+"""
+import numpy as np
+import pytest
+
+import course_lib
+from course_lib.autograd import gradgradcheck
+
+torch = pytest.importorskip("torch")
+
+
+def _env(T):
+    g = np.random.default_rng(0)
+
+    def t(*shape, kind="normal", grad=True):
+        x = g.uniform(0.1, 0.9, shape) if kind == "unit" else g.standard_normal(shape)
+        return T.tensor(x, dtype=T.float64, requires_grad=grad)
+
+    return {
+        "T": T, "F": T.nn.functional,
+        "x": t(2, 2, 5, 6), "k": t(3, 2, 3, 2), "kg": t(4, 1, 3, 3), "b": t(3), "b4": t(4),
+        "xw": t(1, 2, 6, 10), "xu": t(2, 5, 6), "x3": t(4, 3, 2), "w3": t(3), "w32": t(3, 2),
+        "x4": t(2, 4, 3, 3), "rm": t(3, grad=False), "rv": t(3, kind="unit", grad=False),
+        "emb": t(5, 3), "idx": T.tensor(g.integers(0, 5, (2, 4))), "a": t(2, 3),
+        "p": t(2, 3, kind="unit"), "y": t(2, 3, kind="unit"), "wc": t(3, kind="unit", grad=False),
+        "xs": t(1, 2, 4, 4), "ks": t(2, 1, 3, 3), "bs": t(2), "x4s": t(1, 4, 2, 2),
+    }
+
+
+CASES = [
+    # conv: stride/padding, dilation, groups, the wide (Wo >= 8) path, 'same' with an even kernel,
+    # unbatched, one side constant
+    "F.conv2d(x, k, b, stride=2, padding=1)",
+    "F.conv2d(x, k, None, stride=(1, 2), padding=(2, 1), dilation=(2, 1))",
+    "F.conv2d(x, kg, b4, groups=2, padding=1)",
+    "F.conv2d(xw, k, b, padding=1) ** 2",
+    "F.conv2d(xw, k, b, padding='same')",
+    "F.conv2d(xu, k, b)",
+    "F.conv2d(x.detach(), k, b)",
+    "F.conv2d(x, k.detach())",
+    # pooling: overlapping, padded, ceil mode, dilation, unbatched
+    "F.max_pool2d(x, 3, 1, 1) ** 2",
+    "F.max_pool2d(x, 2, 2, 1, ceil_mode=True) ** 2",
+    "F.max_pool2d(x, (2, 3), (1, 2), dilation=(2, 1)) * x.sum()",
+    "F.max_pool2d(xu, 2) ** 2",
+    "F.avg_pool2d(x, 3, 2, 1) ** 2",
+    "F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False) ** 2",
+    "F.avg_pool2d(x, 2, divisor_override=3) * x.mean()",
+    "F.adaptive_avg_pool2d(x, (3, 4)) ** 2",
+    "F.adaptive_avg_pool2d(xu, 4) ** 2",
+    # norms: no affine, 2-D normalized shape, eval and training batch norm, group norm
+    "F.layer_norm(x3, (2,))",
+    "F.layer_norm(x3, (3, 2), w32, w32 * 2) ** 2",
+    "F.batch_norm(x3, rm, rv, w3, b, training=False) ** 2",
+    "F.batch_norm(x3, None, None, training=True) ** 2",
+    "F.batch_norm(x3, rm.clone(), rv.clone(), w3, b, training=True) ** 3",
+    "F.group_norm(x4, 2, b4, b4) ** 2",
+    "F.group_norm(x4, 4) ** 2",
+    "F.embedding(idx, emb, padding_idx=1) ** 2",
+    # activations, also in place (the saved input is a copy linked to the input's old graph)
+    "F.gelu(a * 2, approximate='tanh') * a",
+    "F.leaky_relu(a * 2, 0.3) * a",
+    "(lambda z: (F.elu(z, inplace=True), z)[1])(a * 2) * a",
+    "(lambda z: (F.mish(z, inplace=True), z)[1])(a * 2) * a",
+    "(lambda z: (F.leaky_relu(z, 0.2, inplace=True), z)[1])(a * 2) * a",
+    # binary cross entropy: the target's gradient too, weights, every reduction
+    "F.binary_cross_entropy(p, y)",
+    "F.binary_cross_entropy(p, y, weight=wc, reduction='none')",
+    "F.binary_cross_entropy_with_logits(a, y, reduction='sum')",
+    "F.binary_cross_entropy_with_logits(a, y, weight=wc, pos_weight=wc * 3, reduction='none')",
+]
+
+
+def _leaves(expr, env):
+    words = set(expr.replace("(", " ").replace(")", " ").replace(",", " ").replace("*", " ")
+                .replace(".", " ").replace("=", " ").split())
+    return [n for n, x in env.items() if n in words and getattr(x, "requires_grad", False)]
+
+
+def _array(t):
+    return None if t is None else np.array(t.detach().tolist())
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@pytest.mark.parametrize("expr", CASES)
+def test_first_and_second_derivatives_like_torch(expr):
+    got = []
+    for T in (course_lib, torch):
+        env = _env(T)
+        xs = [env[n] for n in _leaves(expr, env)]
+        out = eval(expr, env)
+        gen = np.random.default_rng(1)
+        go = T.tensor(gen.standard_normal(tuple(out.shape)), dtype=T.float64)
+        gs = T.autograd.grad(out, xs, go, create_graph=True, allow_unused=True)
+        vs = [T.tensor(gen.standard_normal(tuple(x.shape)), dtype=T.float64) for x in xs]
+        dot = sum((g * v).sum() for g, v in zip(gs, vs) if g is not None and g.requires_grad)
+        hv = (T.autograd.grad(dot, xs, allow_unused=True) if isinstance(dot, T.Tensor)
+              else (None,) * len(xs))  # first gradients that do not depend on the inputs
+        got.append(([_array(g) for g in gs] + [_array(h) for h in hv], out.grad_fn.name()))
+    (mine, name), (theirs, torch_name) = got
+    assert name == torch_name
+    for x, y in zip(mine, theirs):
+        if x is None or y is None:
+            z = x if y is None else y
+            assert z is None or not np.any(z), expr
+        else:
+            np.testing.assert_allclose(x, y, rtol=1e-7, atol=1e-10, err_msg=expr)
+
+
+@pytest.mark.parametrize("expr", [
+    "F.conv2d(xs, ks, bs, stride=2, padding=1, groups=2)",
+    "F.max_pool2d(xs, 3, 1, 1)",
+    "F.layer_norm(x3, (3, 2), None, w32)",  # torch's own double backward fails on this one
+    "F.group_norm(x4s, 2, b4, b4)",
+])
+def test_gradgradcheck_variants(expr):
+    env = _env(course_lib)
+    names = _leaves(expr, env)
+
+    def f(*xs):
+        return eval(expr, {**env, **dict(zip(names, xs))})
+    assert gradgradcheck(f, tuple(env[n] for n in names))
+
+
+@pytest.mark.parametrize("expr", [
+    "F.binary_cross_entropy(p, y, weight=w3)",
+    "F.binary_cross_entropy_with_logits(a, y, weight=w3)",
+    "F.binary_cross_entropy_with_logits(a, y, pos_weight=w3)",
+    "F.group_norm(x4, 2, w3)",
+    "F.group_norm(x4, 2, None, w3)",
+    "F.group_norm(x4, 2, b4, b4.reshape(2, 2))",
+    "conv_then_inplace(x.detach(), k)",
+])
+def test_same_error_as_torch(expr):
+    errors = []
+    for T in (course_lib, torch):
+        env = _env(T)
+
+        def conv_then_inplace(x, k):
+            y = T.nn.functional.conv2d(x, k)
+            x.add_(1)  # the saved input changed: backward refuses
+            y.sum().backward()
+        env["conv_then_inplace"] = conv_then_inplace
+        with pytest.raises(RuntimeError) as e:
+            eval(expr, env)
+        errors.append(str(e.value).replace("torch.", "course_lib."))
+    assert errors[0] == errors[1]
+
+
+def test_weights_without_grad_mode_are_fine():
+    for T in (course_lib, torch):
+        env = _env(T)
+        with T.no_grad():
+            out = T.nn.functional.binary_cross_entropy_with_logits(env["a"], env["y"],
+                                                                    pos_weight=env["w3"])
+        assert out.grad_fn is None
