@@ -60,6 +60,10 @@ CASES = [
     "F.group_norm(x4, 2, b4, b4) ** 2",
     "F.group_norm(x4, 4) ** 2",
     "F.embedding(idx, emb, padding_idx=1) ** 2",
+    # padding: constant with a crop (its gradient pads), circular (slice copies, as torch)
+    "F.pad(x3, (-1, 2, 1, 0), value=2.0) ** 2",
+    "F.pad(x, (1, 2, 2, 1), mode='circular') ** 2",
+    "F.pad(x, (-1, 2, 1, 0), mode='circular') ** 2",
     # activations, also in place (the saved input is a copy linked to the input's old graph)
     "F.gelu(a * 2, approximate='tanh') * a",
     "F.leaky_relu(a * 2, 0.3) * a",

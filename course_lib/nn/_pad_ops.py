@@ -9,8 +9,9 @@ padding is dropped, a crop gets zeros); the other modes copy input elements to s
 positions along each padded axis, a separable map ``out[i…] = in[m₁(i₁), m₂(i₂), …]``, so the
 gradient is summed back axis by axis with the one-hot matrix of each map. grad_fn names are
 torch's: ``ConstantPadNdBackward0``, ``ReflectionPad{1,2,3}DBackward0``,
-``ReplicationPad{1,2,3}DBackward0``; circular padding is ``CopySlices`` in torch (it is built
-from slice copies there) and here.
+``ReplicationPad{1,2,3}DBackward0``; circular padding is built from slice copies, as torch
+builds it (its grad_fn is autograd's ``CopySlices``). With create_graph the formulas run on
+Tensors (the one-hot product is a matmul; constant padding's gradient is the op itself).
 """
 from __future__ import annotations
 
@@ -30,7 +31,10 @@ class ConstantPadNdBackward0(Node):
 
     @_keep_device
     def backward(self, g):
-        return (_constant(g, [-p for p in self.pads]),)
+        back = [-p for p in self.pads]
+        if getattr(g, "is_tarray", False):  # create_graph: the op itself, recorded
+            return (type(g)(pad(g.t, back)),)
+        return (_constant(g, back),)
 
 
 class _MapPadBackward(Node):
@@ -55,7 +59,6 @@ def _named(name):
 _NODES = {(mode, k): _named(f"{base}{k}DBackward0")
           for mode, base in (("reflect", "ReflectionPad"), ("replicate", "ReplicationPad"))
           for k in (1, 2, 3)}
-_CIRCULAR = _named("CopySlices")
 
 
 def _pairs(pad, ndim):
@@ -123,6 +126,8 @@ def pad(input, pad, mode="constant", value=None):
     (N, C, H, W) with ``pad=(1, 1, 2, 2)`` → (N, C, H + 4, W + 2).
     """
     _check(input, pad, mode, value)
+    if mode == "circular":
+        return _circular(input, _pairs(list(pad), input.ndim))
     a, pad = input._data, list(pad)
     if mode == "constant":
         out = _constant(a, pad, 0 if value is None else value)
@@ -138,10 +143,35 @@ def pad(input, pad, mode="constant", value=None):
         out = xp.pad(a[crop], width, mode=_NP_MODE[mode])
         node = None
         if STATE[0] and input._requires_grad:
-            node = (_CIRCULAR if mode == "circular" else _NODES[mode, len(pad) // 2])()
+            node = _NODES[mode, len(pad) // 2]()
             node.maps = {ax: (np.pad(np.arange(*keep[ax]), width[ax], mode=_NP_MODE[mode]),
                               a.shape[ax]) for ax, (b, e) in pairs.items() if b or e}
     res = _wrap(out, a)
     if node is not None:
         attach1(res, node, input)
     return res
+
+
+def _circular(input, pairs):
+    """Circular padding as torch builds it: the (cropped) input copied into the middle of a new
+    tensor, then, last axis first, each side copied from the opposite end (item assignments:
+    the graph is autograd's CopySlices)."""
+    shape = input.shape
+    size = {ax: shape[ax] + b + e for ax, (b, e) in pairs.items()}
+    out = input.new_zeros([size.get(ax, n) for ax, n in enumerate(shape)])
+    mid = tuple(slice(max(pairs[ax][0], 0), size[ax] - max(pairs[ax][1], 0)) if ax in pairs
+                else slice(None) for ax in range(len(shape)))
+    src = tuple(slice(max(-pairs[ax][0], 0), shape[ax] - max(-pairs[ax][1], 0)) if ax in pairs
+                else slice(None) for ax in range(len(shape)))
+    out[mid].copy_(input[src])  # views even when nothing is padded, as torch's
+
+    def along(ax, lo, hi):
+        return (slice(None),) * ax + (slice(lo, hi),)
+    for ax in sorted(pairs, reverse=True):
+        b, e = pairs[ax]
+        n, right = size[ax], max(e, 0)
+        if b > 0:  # (a copy: the source is part of ``out`` itself)
+            out[along(ax, 0, b)] = out[along(ax, n - b - right, n - right)].clone()
+        if e > 0:
+            out[along(ax, n - e, n)] = out[along(ax, max(b, 0), max(b, 0) + e)].clone()
+    return out
