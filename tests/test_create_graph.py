@@ -125,6 +125,8 @@ CASES = {
     "RoundBackward0": "a.round() + a * a",
     "RsqrtBackward0": "p.rsqrt()",
     "RsubBackward1": "(1 - a) ** 2",
+    "ScatterBackward0": "a.scatter(1, T.tensor([[2, 0], [1, 2]]), b[:, :2] * b[:, 1:]) ** 2",
+    "ScatterBackward1": "a.scatter(1, T.tensor([[2], [0]]), 0.5) ** 2",
     "SelectBackward0": "a[0] ** 2",
     "SigmoidBackward0": "a.sigmoid()",
     "SignBackward0": "a.sign() + a * a",

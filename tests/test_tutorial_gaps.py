@@ -396,3 +396,25 @@ def test_tutorial_patterns_on_the_simulated_device(simulated):
     assert w.device.type == "cuda" and w.cpu().numpy()[:2].sum() == 0
     picked = x.detach().index_select(1, cl.tensor(2, device="cuda"))
     assert picked.device.type == "cuda" and picked.shape == (3, 1)
+
+
+@pytest.mark.parametrize("dim,index,use_src", [
+    (0, [[0, 1, 2, 0], [2, 0, 0, 1], [1, 2, 1, 2]], True),
+    (1, [[3, 0], [1, 1], [0, 2]], False),
+    (1, [[3, 0, 1, 2], [1, 0, 2, 3], [0, 2, 3, 1]], True),
+])
+def test_out_of_place_scatter_is_differentiable_like_torch(dim, index, use_src):
+    """``scatter`` (not in place) builds ScatterBackward0/1 with torch's gradients."""
+    import torch
+
+    got = []
+    for M in (torch, cl):
+        x = M.tensor(np.arange(12.).reshape(3, 4), requires_grad=True)
+        idx = M.tensor(index)
+        src = M.tensor(np.arange(10., 10 + idx.numel()).reshape(tuple(idx.shape)),
+                       requires_grad=True)
+        r = x.scatter(dim, idx, src) if use_src else x.scatter(dim, idx, 2.5)
+        (r * M.tensor(np.arange(12.).reshape(3, 4)) ** 2).sum().backward()
+        got.append((r.grad_fn.name(), r.tolist(), x.grad.tolist(),
+                    src.grad.tolist() if use_src else None))
+    assert got[0] == got[1]

@@ -325,10 +325,32 @@ def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
 
 
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+    """Out of place ``scatter_``; differentiable in ``input`` and ``src`` (torch's
+    ScatterBackward0 / ScatterBackward1 for a value) when nothing is reduced."""
     from .shape import clone
 
+    src_t = isinstance(src, Tensor)
+    diff = STATE[0] and (input._requires_grad or (src_t and src._requires_grad))
     with _no_grad():
-        return scatter_(clone(input), dim, index, src, value, reduce=reduce)
+        res = scatter_(clone(input), dim, index, src, value, reduce=reduce)
+    if diff:
+        if reduce is not None:
+            raise NotImplementedError(
+                "course_lib: scatter(reduce=...) 不支持求导 / scatter with reduce does not "
+                "support autograd.")
+        d = _dim(dim, input._data.ndim)
+        ix = index._data
+        if ix.ndim == 0:  # one element, as scatter_ reads it
+            ix = ix.reshape(1)
+        node = (F.ScatterBackward0 if src_t else F.ScatterBackward1)()
+        node.saved, node.dim = (ix,), d
+        node.src_shape = tuple(src._data.shape) if src_t and src._requires_grad else None
+        if input._data.ndim == 0 or (src_t and src._data.ndim == 0):
+            raise NotImplementedError(
+                "course_lib: 0 维张量的 scatter 不支持求导 / scatter on 0-d tensors does not "
+                "support autograd.")
+        attach(res, node, (input, src if src_t else None))
+    return res
 
 
 def _no_grad():

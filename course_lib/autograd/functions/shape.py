@@ -293,6 +293,29 @@ def _along(idx, dim):
     return tuple(grids)
 
 
+class ScatterBackward0(Node):
+    """``input.scatter(dim, index, src)``: inputs (input, src); saved (index,). The written
+    positions take nothing back to ``input``; ``src`` gets ``g`` gathered at them."""
+
+    __slots__ = ("dim", "src_shape")
+
+    def backward(self, g):
+        (idx,) = self.saved
+        gx = g.copy()
+        gx[_along(idx, self.dim)] = 0
+        gs = None
+        if self.src_shape is not None:
+            gs = np.take_along_axis(g, idx, self.dim)
+            if gs.shape != self.src_shape:  # src larger than index: torch refuses too
+                raise RuntimeError(
+                    f"Function ScatterBackward0 returned an invalid gradient at index 1 - got "
+                    f"{list(gs.shape)} but expected shape compatible with {list(self.src_shape)}")
+        return gx, gs
+
+
+ScatterBackward1 = type("ScatterBackward1", (ScatterBackward0,), {"__slots__": ()})
+ScatterBackward1.__doc__ = "``input.scatter(dim, index, value)``: only ``input`` has a gradient."
+
 SortBackward0 = type("SortBackward0", (_ScatterBack,), {"__slots__": ()})
 TopkBackward0 = type("TopkBackward0", (_ScatterBack,), {"__slots__": ()})
 GatherBackward0 = type("GatherBackward0", (_ScatterBack,), {"__slots__": ()})
