@@ -87,3 +87,77 @@ def test_nn_mlp_graph_matches_torch():
                           params=dict(model.named_parameters())).labels
 
     assert Counter(build(course_lib)) == Counter(build(torch))
+
+
+def diamond(T):
+    """h = exp(x) feeds two ops (fan-out, h used twice by h * h): L = sum(h * h + sigmoid(h))."""
+    x = T.tensor([0.5, -1.0, 2.0], dtype=T.float64, requires_grad=True)
+    h = x.exp()
+    a = h * h
+    s = h.sigmoid()
+    L = (a + s).sum()
+    return dict(x=x, h=h, a=a, s=s, L=L)
+
+
+def test_values_and_backward_numbers_equal_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = diamond(course_lib), diamond(torch)
+    pic = graph.draw(ours["L"], params=ours, values=True, backward=True)
+    ref = graph.draw(theirs["L"], params=theirs, values=True, backward=True)
+    assert Counter(pic.labels) == Counter(ref.labels)  # same values and gradients as torch's
+    for t in theirs.values():
+        t.retain_grad()
+    theirs["L"].backward()
+    for name in "xhas":  # the gradient written in each named box is torch's, to 3 digits
+        want = "[" + ", ".join(f"{v:.3g}" for v in theirs[name].grad.numpy()) + "]"
+        assert any(f"∂L/∂{name} = {want}" in lab for lab in pic.labels), name
+    assert "output ()\nL = " + f"{theirs['L'].item():.3g}" in pic.labels
+    assert ours["x"].grad is None  # draw ran autograd.grad: no .grad accumulated
+
+
+def test_backward_numbers_are_the_engines_order(restore_overrides):
+    """The badges number the nodes in the order the (student's) execute ran them, a reverse
+    topological order; hooks are removed afterwards and the graph stays usable."""
+    from course_lib import exercises
+    from course_lib.exercises import implements
+
+    key = "course_lib.autograd.engine.execute"
+    reference = exercises.registry[key][2]
+    ran = []
+
+    @implements(key)
+    def execute(roots, retain_graph, run_node):  # the reference, recording what it runs
+        def recording(node, g):
+            ran.append(type(node).__name__)
+            return run_node(node, g)
+        return reference(roots, retain_graph, recording)
+
+    t = diamond(course_lib)
+    pic = graph.draw(t["L"], params=t, backward=True)
+    first_lines = [lab.split("\n")[0] for lab in pic.order]
+    assert first_lines == ["x" if n == "AccumulateGrad" else n for n in ran]
+    pos = {n: i for i, n in enumerate(first_lines)}
+    assert pos["SumBackward0"] < pos["AddBackward0"] < min(pos["MulBackward0"], pos["SigmoidBackward0"])
+    assert max(pos["MulBackward0"], pos["SigmoidBackward0"]) < pos["ExpBackward0"] < pos["x"]
+    seen = []
+    t["h"].register_hook(lambda g: seen.append(1))
+    t["L"].backward()  # draw's hooks are gone; the retained graph still runs
+    hn = np.exp([0.5, -1.0, 2.0])
+    sn = 1 / (1 + np.exp(-hn))
+    np.testing.assert_allclose(t["x"].grad.numpy(), (2 * hn + sn * (1 - sn)) * hn, rtol=1e-12)
+    assert seen == [1] and len(ran) == 12  # draw's 6 nodes, then backward's 6
+
+
+def test_fan_out_arrows_and_value_text():
+    t = diamond(course_lib)
+    pic = graph.draw(t["L"], params={"x": t["x"]})
+    arrows = [a for a in pic.figure.axes[0].texts if getattr(a, "arrow_patch", None) is not None]
+    assert len(arrows) == 8  # x→Exp, Exp→Mul twice (h * h), Exp→Sigmoid, →Add twice, →Sum, →out
+    styles = [a.arrow_patch.get_connectionstyle().rad for a in arrows]
+    assert sorted(styles, key=abs)[-1] != 0 and sum(r != 0 for r in styles) == 1
+    assert graph._fmt(course_lib.tensor(3.14159)) == "3.14"
+    assert graph._fmt(course_lib.tensor([1.0, -0.5])) == "[1, -0.5]"
+    assert graph._fmt(course_lib.arange(64.0)) == "[0, 1, 2, … 64 values]"
+    leaf = course_lib.ones(2, requires_grad=True)
+    assert graph.draw(leaf, values=True, backward=True).labels == [
+        "tensor (2,)\nrequires_grad=True\nout = [1, 1]"]
