@@ -122,8 +122,6 @@ ACTIVATIONS = {
     "silu": ("SiluBackward0", lambda x: x * _sigmoid(x),
              lambda x, y: _sigmoid(x) * (1 + x * (1 - _sigmoid(x)))),
     "elu": ("EluBackward0", _elu, _delu),
-    "selu": ("EluBackward0", lambda x: _elu(x, SELU_ALPHA, SELU_SCALE),
-             lambda x, y: _delu(x, y, SELU_ALPHA, SELU_SCALE)),
     "celu": ("CeluBackward0", _celu, _dcelu),
     "softplus": ("SoftplusBackward0", _softplus_f, _dsoftplus),
     "mish": ("MishBackward0", _mish, _dmish),
@@ -150,19 +148,22 @@ class _ActivationBackward(Node):
         return ((g * d).astype(x.dtype, copy=False),)
 
 
-# one node class per function, named as torch names it (selu's is EluBackward0 too)
+# one node class per grad_fn name, as torch names it (selu is elu with fixed constants: the
+# same EluBackward0)
 _NODES = {fn: type(name, (_ActivationBackward,), {"__slots__": (), "derivative": staticmethod(df)})
           for fn, (name, _, df) in ACTIVATIONS.items()}
 
 
 def activation(fn, input, inplace=False, **kw):
-    """``fn`` (a key of ACTIVATIONS) applied to ``input``; ``inplace`` writes into it."""
+    """``fn`` (a key of ACTIVATIONS, or "selu") applied to ``input``; ``inplace`` writes into it."""
     if not isinstance(input, G.Tensor):
         raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
     x = input._data
     if x.dtype.kind != "f":
         raise NotImplementedError(f'"{fn}_cpu" not implemented for \'{G.dtype_name(input)}\'')
+    if fn == "selu":
+        fn, kw = "elu", {"alpha": SELU_ALPHA, "scale": SELU_SCALE}
     _, f, _ = ACTIVATIONS[fn]
     with np.errstate(over="ignore", invalid="ignore"):
         y = xp_of(x).asarray(f(x, **kw), dtype=x.dtype)
