@@ -161,3 +161,18 @@ def test_fan_out_arrows_and_value_text():
     leaf = course_lib.ones(2, requires_grad=True)
     assert graph.draw(leaf, values=True, backward=True).labels == [
         "tensor (2,)\nrequires_grad=True\nout = [1, 1]"]
+
+
+def test_backward_numbers_need_the_graph():
+    """As torch: numbering a graph whose saved values backward() already freed raises; the
+    hooks draw added are removed even then."""
+    for T in (course_lib, pytest.importorskip("torch")):
+        t = diamond(T)
+        t["L"].backward()
+        with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+            graph.draw(t["L"], params=t, backward=True)
+        if T is course_lib:
+            nodes, _, _ = graph._collect(t["L"].grad_fn, 100)
+            assert len(nodes) == 6
+            assert not any((n._hooks or {}).get("pre") for n in nodes)
+            assert not t["x"]._hooks

@@ -185,6 +185,8 @@ def draw(tensor, params=None, *, max_nodes=150, values=False, backward=False):
     ``backward=True``：用 ``autograd.grad`` 跑一次反向（保留计算图，不改 ``.grad``），按引擎运行
     的顺序给节点编号，并写出每个节点收到的梯度 / number the nodes in the order the backward
     engine ran them, with the gradient each one received (the seed is ``ones_like(tensor)``).
+    Draw before ``backward()`` (or after ``backward(retain_graph=True)``): a freed graph raises
+    torch's "backward through the graph a second time" error / 要在 backward() 之前画。
     """
     from matplotlib.figure import Figure
 
