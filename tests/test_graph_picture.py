@@ -36,7 +36,7 @@ def test_mlp_picture_renders_png_and_svg():
     svg = pic._repr_svg_()
     assert isinstance(svg, str) and "<svg" in svg
     assert "w1\n(8, 4)" in pic.labels and "b2\n(3,)" in pic.labels
-    assert pic.labels[-1] == "output ()"  # the output sits in the bottom layer
+    assert pic.labels[-1] == "输出 output ()"  # the output sits in the bottom layer
     assert {"MeanBackward0", "PowBackward0", "ReluBackward0", "TBackward0"} <= set(pic.labels)
 
 
@@ -50,8 +50,8 @@ def test_same_nodes_as_torch_graph():
 
 def test_leaf_and_plain_tensors():
     leaf = course_lib.ones(2, 3, requires_grad=True)
-    assert graph.draw(leaf).labels == ["tensor (2, 3)\nrequires_grad=True"]
-    assert graph.draw(course_lib.ones(4)).labels == ["tensor (4,)\nno graph"]
+    assert graph.draw(leaf).labels == ["张量 tensor (2, 3)\nrequires_grad=True"]
+    assert graph.draw(course_lib.ones(4)).labels == ["张量 tensor (4,)\n无计算图 no graph"]
 
 
 def test_deep_graph_is_cut_not_recursed():
@@ -111,7 +111,7 @@ def test_values_and_backward_numbers_equal_torch():
     for name in "xhas":  # the gradient written in each named box is torch's, to 3 digits
         want = "[" + ", ".join(f"{v:.3g}" for v in theirs[name].grad.numpy()) + "]"
         assert any(f"∂L/∂{name} = {want}" in lab for lab in pic.labels), name
-    assert "output ()\nL = " + f"{theirs['L'].item():.3g}" in pic.labels
+    assert "输出 output ()\nL = " + f"{theirs['L'].item():.3g}" in pic.labels
     assert ours["x"].grad is None  # draw ran autograd.grad: no .grad accumulated
 
 
@@ -160,7 +160,7 @@ def test_fan_out_arrows_and_value_text():
     assert graph._fmt(course_lib.arange(64.0)) == "[0, 1, 2, … 64 values]"
     leaf = course_lib.ones(2, requires_grad=True)
     assert graph.draw(leaf, values=True, backward=True).labels == [
-        "tensor (2,)\nrequires_grad=True\nout = [1, 1]"]
+        "张量 tensor (2,)\nrequires_grad=True\nout = [1, 1]"]
 
 
 def test_backward_numbers_need_the_graph():

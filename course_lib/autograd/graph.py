@@ -190,6 +190,8 @@ def draw(tensor, params=None, *, max_nodes=150, values=False, backward=False):
     """
     from matplotlib.figure import Figure
 
+    from .._plotting import cjk_family
+
     params = params or {}
     names = {id(p): n for n, p in params.items() if getattr(p, "grad_fn", None) is None}
     inner = {id(p.grad_fn): n for n, p in params.items()  # named intermediate tensors
@@ -222,10 +224,11 @@ def draw(tensor, params=None, *, max_nodes=150, values=False, backward=False):
     def label(n):
         if n is out:
             if root is None:
-                state = "requires_grad=True" if getattr(tensor, "requires_grad", False) else "no graph"
-                lines = [f"tensor {_shape(tensor)}", state]
+                state = ("requires_grad=True" if getattr(tensor, "requires_grad", False)
+                         else "无计算图 no graph")
+                lines = [f"张量 tensor {_shape(tensor)}", state]
             else:
-                lines = [f"output {_shape(tensor)}"]
+                lines = [f"输出 output {_shape(tensor)}"]
             if values:
                 lines.append(f"{out_name} = {_fmt(tensor)}")
             return "\n".join(lines), "output"
@@ -243,6 +246,8 @@ def draw(tensor, params=None, *, max_nodes=150, values=False, backward=False):
         return "\n".join(lines + grad_line(n, name)), "op"
 
     boxes = {id(n): label(n) for n in nodes}
+    cjk = cjk_family()  # Chinese glyphs fall back from the monospace font to the CJK one
+    family = ["monospace"] + ([cjk] if cjk else [])
     tall = max(text.count("\n") + 1 for text, _ in boxes.values())
     wide = max(len(line) for text, _ in boxes.values() for line in text.split("\n"))
     width = max(len(layer) for layer in layers)
@@ -260,7 +265,7 @@ def draw(tensor, params=None, *, max_nodes=150, values=False, backward=False):
             labels.append(text)
             x = (i - (len(layer) - 1) / 2) * width / max(len(layer), 1)
             texts[id(n)] = ax.text(x, -row, text, ha="center", va="center", fontsize=9,
-                                   family="monospace", zorder=3,
+                                   family=family, zorder=3,
                                    bbox=dict(boxstyle="round,pad=0.4", fc=_COLORS[kind],
                                              ec="#555555", lw=0.8))
     uses = {}
