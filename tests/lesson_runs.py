@@ -5,7 +5,8 @@
 The run is test_lessons_run's: nbclient, CPU, torch hidden (a ``torch`` package whose import
 raises), course_lib from this checkout. An IPython startup file wraps
 ``IPython.core.pylabtools.print_figure`` — what the inline backend calls to turn a figure into the
-PNG a notebook keeps — and appends, per figure, the cell's execution count, every text label by
+PNG a notebook keeps — and ``Figure.savefig`` (a picture that renders itself, as the autograd graph's
+``_repr_png_``), and appends, per PNG, the cell's execution count, every text label by
 role (title, xlabel, ylabel, legend, suptitle, text) and the warnings matplotlib gave while drawing
 it ("Glyph … missing from font(s)" = a character drawn as a box) to a JSON-lines log.
 
@@ -32,7 +33,7 @@ MAIN_FIGURE_TAG = "main-figure"  # cell tag naming a lesson's main figure (else 
 
 FIGURE_HOOK = r'''
 """Test hook (tests/lesson_runs.py): log what every figure shown inline holds."""
-import json as _json, os as _os, warnings as _warnings
+import json as _json, os as _os, sys as _sys, warnings as _warnings
 from IPython import get_ipython as _get_ipython
 from IPython.core import pylabtools as _pylabtools
 
@@ -67,20 +68,39 @@ def _labels(fig):
     return out
 
 
-def print_figure(fig, *args, **kwargs):
+def _drawn(draw, fig, png, *args, **kwargs):
+    """Run ``draw``; log the figure's labels and the warnings drawing gave when it makes a PNG."""
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always")
-        result = _print_figure(fig, *args, **kwargs)
+        result = draw(fig, *args, **kwargs)
     for w in caught:  # still shown to the reader, as without the hook
         _warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-    if kwargs.get("fmt", args[0] if args else "png") == "png":
+    if png:
         with open(_os.environ["COURSE_FIGURE_LOG"], "a", encoding="utf-8") as log:
-            log.write(_json.dumps({"execution_count": _get_ipython().execution_count,
+            # IPython counts the running cell before it runs: its number is one less
+            log.write(_json.dumps({"execution_count": _get_ipython().execution_count - 1,
                                    "labels": _labels(fig),
                                    "warnings": [str(w.message) for w in caught]}) + "\n")
     return result
 
 
+def print_figure(fig, *args, **kwargs):  # the inline backend's figures
+    return _drawn(_print_figure, fig, kwargs.get("fmt", args[0] if args else "png") == "png", *args, **kwargs)
+
+
+def _hook_savefig(*_):
+    """Figures a library renders itself (``_repr_png_`` → ``Figure.savefig``), once matplotlib is in."""
+    figure = _sys.modules.get("matplotlib.figure")
+    if figure is not None and not hasattr(figure.Figure.savefig, "_logged"):
+        savefig = figure.Figure.savefig
+
+        def logged(fig, *args, **kwargs):
+            return _drawn(savefig, fig, kwargs.get("format") == "png", *args, **kwargs)
+        logged._logged = True
+        figure.Figure.savefig = logged
+
+
+_get_ipython().events.register("pre_run_cell", _hook_savefig)
 _pylabtools.print_figure = print_figure
 '''
 

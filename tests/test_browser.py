@@ -7,6 +7,7 @@ the student build of course_lib first on PYTHONPATH. Chromium is Debian's (`apt-
 chromium`), driven by Playwright for Python through ``executable_path``; set COURSE_CHROMIUM to
 use another binary. A screenshot is kept in test-artifacts/.
 """
+import contextlib
 import json
 import os
 import re
@@ -61,40 +62,68 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def lab_server(tmp_path, student_build):
-    lessons = tmp_path / "lessons"
-    finished_lesson(lessons)
+@contextlib.contextmanager
+def jupyterlab(root: Path, tmp: Path, pythonpath: list[Path], ui_lang: str = "en"):
+    """JupyterLab as `make lab` starts it, serving ``root`` on 127.0.0.1 (free port, token), kernels
+    importing from ``pythonpath``; yields (base url, token). 按 `make lab` 的方式启动 JupyterLab。"""
     port, token = free_port(), secrets.token_hex(16)
-    env = dict(os.environ, COURSE_LESSONS_DIR=str(lessons), COURSE_UI_LANG="en",
-               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "user-settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
-               JUPYTER_TOKEN=token, PYTHONPATH=os.pathsep.join([str(student_build), str(ROOT)]),
+    env = dict(os.environ, COURSE_LESSONS_DIR=str(root), COURSE_UI_LANG=ui_lang,
+               JUPYTERLAB_SETTINGS_DIR=str(tmp / "user-settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+               JUPYTER_TOKEN=token, PYTHONPATH=os.pathsep.join(map(str, pythonpath)),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
            f"--config={ROOT / 'autograder' / 'jupyter' / 'jupyter_lab_config.py'}"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
-    log = open(tmp_path / "server.log", "w")
+    log = open(tmp / "server.log", "w")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("JupyterLab did not start:\n" + (tmp_path / "server.log").read_text())
-            time.sleep(0.3)
-    yield base, token, lessons / LESSON / f"{LESSON}.ipynb"
-    proc.terminate()
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not start:\n" + (tmp / "server.log").read_text())
+                time.sleep(0.3)
+        yield base, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@contextlib.contextmanager
+def chromium_page(viewport=(1400, 1000)):
+    """A page of headless Chromium (skips the test when Chromium or playwright is missing)."""
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("未找到 Chromium / Chromium not found: `apt-get install -y chromium` "
+                    "(or set COURSE_CHROMIUM=/path/to/chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (pip) is not installed")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True,
+                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
+        try:
+            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+            page.set_default_timeout(30_000)
+            yield page
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def lab_server(tmp_path, student_build):
+    lessons = tmp_path / "lessons"
+    finished_lesson(lessons)
+    with jupyterlab(lessons, tmp_path, [student_build, ROOT]) as (base, token):
+        yield base, token, lessons / LESSON / f"{LESSON}.ipynb"
 
 
 def wait_for_saved_run(page, path, timeout):
@@ -129,20 +158,11 @@ def shown_outputs(page):
 
 
 def test_lesson00_runs_in_chromium(lab_server):
-    chromium = find_chromium()
-    if chromium is None:
-        pytest.skip("未找到 Chromium / Chromium not found: `apt-get install -y chromium` "
-                    "(or set COURSE_CHROMIUM=/path/to/chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (pip) is not installed")
     base, token, notebook_path = lab_server
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "browser_00_setup.png"
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True,
-                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
+    with chromium_page() as page:
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(30_000)
             page.goto(f"{base}/lab/tree/{LESSON}/{LESSON}.ipynb?token={token}")
             page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for()
             # the kernel is up (status bar "Python 3 (ipykernel) | Idle") 内核已就绪
@@ -199,6 +219,4 @@ def test_lesson00_runs_in_chromium(lab_server):
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "browser_00_setup_failure.png"))
             raise
-        finally:
-            browser.close()
     assert shot.stat().st_size > 10_000
