@@ -132,14 +132,19 @@ def lesson_runs_dir(tmp_path_factory) -> Path:
     return folder
 
 
+def _write(path: Path, text: str) -> None:
+    """Write whole or not at all: another worker's kernel may be reading the file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        temporary = path.with_name(f"{path.name}.{os.getpid()}")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+
+
 def _environment(folder: Path, log: Path) -> dict:
     hide = folder / "hide_torch" / "torch"
-    hide.mkdir(parents=True, exist_ok=True)
-    (hide / "__init__.py").write_text(
-        'raise ImportError("torch is hidden for this test / 测试中隐藏了 torch")\n')
-    startup = folder / "ipython" / "profile_default" / "startup"
-    startup.mkdir(parents=True, exist_ok=True)
-    (startup / "00-log-figures.py").write_text(FIGURE_HOOK, encoding="utf-8")
+    _write(hide / "__init__.py", 'raise ImportError("torch is hidden for this test / 测试中隐藏了 torch")\n')
+    _write(folder / "ipython" / "profile_default" / "startup" / "00-log-figures.py", FIGURE_HOOK)
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("COURSE_LIB_", "COURSE_LESSONS_DIR", "MPLBACKEND"))}
     env.update(PYTHONPATH=os.pathsep.join([str(hide.parent), str(ROOT)]), IPYTHONDIR=str(folder / "ipython"),

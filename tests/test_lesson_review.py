@@ -325,3 +325,29 @@ def test_progress_bars_saved_at_100_percent(lesson, lesson_runs_dir):
     bad = [f"cell {i}: {_bar_outputs(c)[-300:]!r}" for i, c in cells if "100%" not in _bar_outputs(c)]
     assert not bad, (f"{lesson}: a progress bar saved without its final state / 进度条没有保存为最终状态 "
                      "(use `from course_lib.training import tqdm`):\n" + "\n".join(bad))
+
+
+def test_figure_log_sees_labels_and_missing_glyphs(tmp_path):
+    """The run's figure record: labels by role and cell, and a CJK title drawn without a CJK font
+    gives matplotlib's "Glyph … missing from font(s)" warning (what test_lesson_figures rejects)."""
+    from lesson_runs import _execute
+    lesson = tmp_path / "99_probe"
+    lesson.mkdir()
+    draw = ("fig, ax = plt.subplots(figsize=(3, 2))\n"
+            "ax.set_title('损失 · loss'); ax.set_xlabel('step'); ax.plot([1, 2], label='训练 train'); ax.legend()\n"
+            "plt.show()")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import course_lib as torch\nimport matplotlib.pyplot as plt"),
+        nbformat.v4.new_markdown_cell("中文 · English"),
+        nbformat.v4.new_code_cell(draw),
+        nbformat.v4.new_code_cell("import matplotlib\nwith matplotlib.rc_context({'font.family': ['DejaVu Sans']}):\n"
+                                  + "\n".join("    " + line for line in draw.splitlines()))])
+    nbformat.write(nb, lesson / "99_probe.ipynb")
+    got = _execute(lesson / "99_probe.ipynb", tmp_path)
+    assert got["error"] is None, got["error"]
+    with_font, without = got["figures"]
+    assert with_font["cell"] == 2 and without["cell"] == 3
+    assert with_font["labels"] == [["title", "损失 · loss"], ["xlabel", "step"], ["legend", "训练 train"]]
+    assert not with_font["warnings"]
+    assert any("missing from font" in w for w in without["warnings"]), without["warnings"]
+    assert label_problem("step") and not label_problem("损失 · loss")
