@@ -410,6 +410,10 @@ def _legacy_new(cls, args, device):
         src = args[0]
         if isinstance(src, Tensor):
             return src if cls is Tensor else _wrap(src._data, cls=cls)
+        if src is None or isinstance(src, (bool, float, complex, np.generic)):  # not a sequence
+            kind = type(src)
+            name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+            raise TypeError(f"new(): data must be a sequence (got {name})")
         arr = src if isinstance(src, np.ndarray) else _infer_np(src)[0]
         t = _wrap(np.array(arr, dtype=np.float32), cls=cls)
     else:
