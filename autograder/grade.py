@@ -10,14 +10,18 @@ OUT/grades.csv: student, lesson, exercise, score, max_score (+ a ``total`` row p
 OUT/grades_wide.csv: one row per student, one column per exercise and the total (for an LMS);
 OUT/feedback/<student>/<lesson>.html: the bilingual feedback page (feedback.py);
 OUT/work/results/<student>.json: per-student results, HMAC-signed with OUT/work/.secret.
+--db URL: the gradebook (default SQLite OUT/gradebook.db); ``postgresql://user@host/db`` for one
+that several `course grade` processes, on one machine or many, write at once.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import csv
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 import secrets
@@ -263,7 +267,7 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-# ------------------------------------------------------------------ the single writer
+# ------------------------------------------------------------------ importing nbgrader
 
 _NB_IMPORT = threading.Lock()
 
@@ -286,44 +290,151 @@ def _preload_gradebook():
         pass
 
 
+# ------------------------------------------------------------------ the gradebook database
+
+def gradebook_url(db: str) -> str:
+    """``--db`` as SQLAlchemy takes it: ``postgresql://`` (or ``postgres://``) is PostgreSQL
+    through psycopg 3, the driver this course installs, whichever driver this SQLAlchemy
+    release defaults to; any other URL as given (``sqlite:////abs/path.db``)."""
+    scheme, sep, rest = db.partition("://")
+    return f"postgresql+psycopg://{rest}" if sep and scheme in ("postgresql", "postgres") else db
+
+
+def shown_url(db_url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+    try:
+        return make_url(db_url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001  (an unparsable URL: SQLAlchemy says so itself later)
+        return "<URL>"
+
+
+_STRUCTURE_LOCK = int.from_bytes(hashlib.sha256(b"course grade: gradebook structure")
+                                 .digest()[:8], "big", signed=True)
+
+
+@contextlib.contextmanager
+def structure_lock(db_url: str):
+    """One grader at a time, across processes and machines, changes the gradebook's structure:
+    nbgrader creates the tables, the course and an assignment by check-then-insert, and
+    regenerating an assignment removes its notebook while it has no submission yet. On
+    PostgreSQL a session advisory lock (released when its connection closes, even if the grader
+    dies); elsewhere (SQLite: one machine, its own file lock) nothing. 修改成绩库结构时加锁。"""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+    if make_url(db_url).get_backend_name() != "postgresql":
+        yield
+        return
+    engine = create_engine(db_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _STRUCTURE_LOCK})
+            yield
+    finally:
+        engine.dispose()
+
+
+def gradebook_problem(db_url: str) -> str | None:
+    """Why the gradebook at ``db_url`` cannot be reached (bilingual), or None."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+    try:
+        engine = create_engine(db_url)
+    except ModuleNotFoundError as e:
+        return (f"缺少数据库驱动 / no database driver: {e.name} (PostgreSQL: "
+                f"pip install 'psycopg[binary]')")
+    except ArgumentError as e:
+        return f"成绩库 URL 无效 / not a database URL: {e}"
+    try:
+        with engine.connect():
+            return None
+    except DBAPIError as e:
+        why = str(e.orig).strip().splitlines()[0] if e.orig else type(e).__name__
+        return f"无法连接成绩库 / cannot reach the gradebook {shown_url(db_url)}: {why}"
+    finally:
+        engine.dispose()
+
+
+def open_gradebook(db_url: str):
+    """nbgrader's ``Gradebook`` on ``db_url`` (its tables made if missing, under the lock)."""
+    import_nbgrader()
+    ensure_bin_on_path()  # a new gradebook asks the `alembic` command for its version
+    from nbgrader.api import Gradebook
+    with structure_lock(db_url):
+        return Gradebook(db_url)
+
+
+class _HandledRollback(logging.Filter):
+    """nbgrader logs a traceback for every insert that lost a race to another grader; the
+    Recorder handles those (it writes the student again), so they are not shown."""
+
+    def filter(self, record):
+        return not str(record.msg).startswith("Rolling back session due to database error")
+
+
 class Recorder:
-    """The single gradebook writer (the main thread): each result as it arrives, so the
-    writes overlap the grading of the others. 唯一写成绩库的对象（主线程）。"""
+    """The gradebook writer of one `course grade` (its main thread): each result as it arrives,
+    so the writes overlap the grading of the others. Other graders may write the same gradebook
+    at once (PostgreSQL): a student's writes that meet another grader's (both creating the same
+    student or submission: a unique-key conflict; a deadlock; SQLite's "database is locked")
+    are rolled back and done again, and nbgrader's unique keys keep one submission per student
+    and lesson. 成绩库写入者：与其他评分进程冲突时回滚并重写，每名学生每课只有一份提交。"""
+
+    RETRIES = 8
 
     def __init__(self, lesson: str, db_url: str):
         self.lesson, self.db_url, self.gb = lesson, db_url, None
 
     def add(self, results: list) -> None:
-        import warnings
-
         if not results:
             return
-        import_nbgrader()
-        from nbgrader.api import Gradebook, MissingEntry
         if self.gb is None:
-            self.gb = Gradebook(self.db_url)
-        gb, lesson = self.gb, self.lesson
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # nbgrader's own SAWarnings in add_submission
+            self.gb = open_gradebook(self.db_url)
+        quiet = _HandledRollback()
+        log = logging.getLogger("tornado.application")  # nbgrader's app_log
+        log.addFilter(quiet)
+        try:
             for res in results:
-                gb.update_or_create_student(res["student"])
-                try:
-                    gb.find_submission(lesson, res["student"])
-                except MissingEntry:
-                    gb.add_submission(lesson, res["student"])
-                for r in res["exercises"]:
-                    g = gb.find_grade(f"test_{r['exercise']}", lesson, lesson, res["student"])
-                    g.auto_score = float(r["score"])
-            gb.db.commit()
+                self._write(res)
+        finally:
+            log.removeFilter(quiet)
+
+    def _write(self, res: dict) -> None:
+        import random
+        import warnings
+        from nbgrader.api import InvalidEntry, MissingEntry
+        from sqlalchemy.exc import IntegrityError, OperationalError
+        gb, lesson, student = self.gb, self.lesson, res["student"]
+        for attempt in range(self.RETRIES):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # nbgrader's own SAWarnings in add_submission
+                    gb.update_or_create_student(student)
+                    try:
+                        gb.find_submission(lesson, student)
+                    except MissingEntry:
+                        gb.add_submission(lesson, student)
+                    for r in res["exercises"]:
+                        g = gb.find_grade(f"test_{r['exercise']}", lesson, lesson, student)
+                        g.auto_score = float(r["score"])
+                    gb.db.commit()
+                return
+            except (InvalidEntry, IntegrityError, OperationalError):
+                gb.db.rollback()
+                if attempt + 1 == self.RETRIES:
+                    raise
+                time.sleep(random.uniform(0, 0.05 * 2 ** attempt))  # apart, not in step again
 
     def close(self) -> None:
         if self.gb is not None:
             self.gb.close()
+            self.gb.engine.dispose()
             self.gb = None
 
 
 def record(results: list, lesson: str, db_url: str, course: Path | None = None) -> None:
-    """Write the scores into the gradebook (one writer, idempotent)."""
+    """Write the scores into the gradebook (idempotent)."""
     rec = Recorder(lesson, db_url)
     try:
         rec.add(results)
@@ -386,7 +497,7 @@ def _grade_lesson(lesson, submissions, out, jobs, db, progress, force, kw) -> li
     work = out / "work"
     out.mkdir(parents=True, exist_ok=True)
     course = make_template(lesson)
-    db_url = db or f"sqlite:///{out / 'gradebook.db'}"
+    db_url = gradebook_url(db) if db else f"sqlite:///{out / 'gradebook.db'}"
     if not db and not (out / "gradebook.db").exists():
         shutil.copyfile(course / "gradebook.db", out / "gradebook.db")
     elif db:
@@ -457,22 +568,46 @@ def _run_all(lesson, todo, course, out, jobs, kw, results, bar, rec):
 
 
 def _ensure_assignment(lesson, db_url, course):
-    """Create ``lesson`` in another gradebook (``--db``), from a throw-away copy of the
-    template's source (the cached template itself is never regenerated)."""
-    import_nbgrader(apps=True)
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
+    """Create ``lesson`` in another gradebook (``--db``) unless it is there with the template's
+    cells, from a throw-away copy of the template's source (the cached template itself is never
+    regenerated). Under ``structure_lock``: graders starting at once create it once, and none
+    regenerates it under another's feet."""
+    template = f"sqlite:///file:{course / 'gradebook.db'}?mode=ro&uri=true"
+    with structure_lock(db_url):
+        if _cells_of(db_url, lesson) == _cells_of(template, lesson):
+            return
+        import_nbgrader(apps=True)
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+        ensure_bin_on_path()
+        tmp = Path(tempfile.mkdtemp(prefix="course-assignment-"))
+        try:
+            shutil.copytree(course / "source", tmp / "source")
+            c = nbgrader_config(tmp, db_url, source="source", release="release")
+            res = NbGraderAPI(CourseDirectory(config=c), config=c).generate_assignment(
+                lesson, force=True, create=True)
+            if not res.get("success"):
+                raise RuntimeError(res.get("log", ""))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _cells_of(db_url, lesson):
+    """The cells of ``lesson``'s notebook in a gradebook, what its grades hang on (None: not
+    there)."""
+    import_nbgrader()
     ensure_bin_on_path()
-    tmp = Path(tempfile.mkdtemp(prefix="course-assignment-"))
-    try:
-        shutil.copytree(course / "source", tmp / "source")
-        c = nbgrader_config(tmp, db_url, source="source", release="release")
-        res = NbGraderAPI(CourseDirectory(config=c), config=c).generate_assignment(
-            lesson, force=True, create=True)
-        if not res.get("success"):
-            raise RuntimeError(res.get("log", ""))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    from nbgrader.api import Gradebook, MissingEntry
+    with Gradebook(db_url) as gb:
+        try:
+            nb = gb.find_notebook(lesson, lesson)
+        except MissingEntry:
+            return None
+        cells = ({(c.name, c.max_score, c.cell_type) for c in nb.grade_cells},
+                 {c.name for c in nb.solution_cells}, {c.name for c in nb.task_cells},
+                 {(c.name, c.checksum) for c in nb.source_cells})
+    gb.engine.dispose()
+    return cells
 
 
 def _nearest(word, options) -> str:
@@ -511,6 +646,10 @@ def main(args) -> int:
               "isolates with a user namespace but cannot bound a submission's number of processes "
               "(RLIMIT_NPROC counts per real user); run as root for full isolation (the jail then "
               "drops to a uid of its own)", file=sys.stderr)
+    why = args.db and gradebook_problem(gradebook_url(args.db))
+    if why:
+        print(f"✗ {why}", file=sys.stderr)
+        return 2
     try:
         res = grade_many(lessons, subs, args.out, jobs=args.jobs, db=args.db,
                          force=getattr(args, "force", False))
