@@ -17,7 +17,7 @@ from lesson_runs import LESSON_IDS, MAIN_FIGURE_TAG, ROOT, lesson_run, lesson_ru
 from test_browser import ARTIFACTS, chromium_page, jupyterlab
 from test_lessons_bilingual import CJK
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 def _figure_notebook(run, cell_index: int) -> nbformat.NotebookNode:
@@ -29,11 +29,11 @@ def _figure_notebook(run, cell_index: int) -> nbformat.NotebookNode:
     return nb
 
 
-def test_main_figures_render_in_jupyterlab(tmp_path, lesson_runs_dir):
-    root = tmp_path / "figures"
-    problems, shown = [], {}
+def main_figures(runs_dir) -> tuple[list[str], dict[str, nbformat.NotebookNode]]:
+    """What is wrong with the lessons' figures, and each lesson's main-figure notebook."""
+    problems, notebooks = [], {}
     for lesson in LESSON_IDS:
-        run = lesson_run(lesson, lesson_runs_dir)
+        run = lesson_run(lesson, runs_dir)
         if run.error:
             problems.append(f"{lesson}: the lesson does not run / 本课运行失败:\n{run.error[-500:]}")
             continue
@@ -49,27 +49,42 @@ def test_main_figures_render_in_jupyterlab(tmp_path, lesson_runs_dir):
             problems.append(f"{lesson} cell {main['cell']}: the main figure has no Chinese label / 主图没有中文标注: "
                             + ", ".join(repr(t) for _, t in main["labels"][:6]))
         nb = _figure_notebook(run, main["cell"])
-        pngs = [o for o in nb.cells[1].outputs if "image/png" in o.get("data", {})]
-        if not pngs:
+        if not any("image/png" in o.get("data", {}) for o in nb.cells[1].outputs):
             problems.append(f"{lesson} cell {main['cell']}: no PNG output saved / 没有保存图片输出")
             continue
+        notebooks[lesson] = nb
+    return problems, notebooks
+
+
+def test_lesson_figures_draw_chinese(lesson_runs_dir):
+    """No glyph of any figure drawn as a box; each main figure is saved and labelled in Chinese too."""
+    problems, _ = main_figures(lesson_runs_dir)
+    assert not problems, "每课的图 / lesson figures:\n" + "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_main_figures_render_in_jupyterlab(tmp_path, lesson_runs_dir):
+    _, notebooks = main_figures(lesson_runs_dir)
+    assert notebooks, "no lesson figure to show / 没有可显示的图"
+    root = tmp_path / "figures"
+    for lesson, nb in notebooks.items():
         (root / lesson).mkdir(parents=True)
         nbformat.write(nb, root / lesson / f"{lesson}.ipynb")
-        shown[lesson] = main["cell"]
-
+    problems = []
     ARTIFACTS.mkdir(exist_ok=True)
-    with jupyterlab(root, tmp_path, [ROOT]) as (base, token), chromium_page((1200, 1000)) as page:
-        for lesson, cell in shown.items():
-            page.goto(f"{base}/lab/tree/{lesson}/{lesson}.ipynb?token={token}")
-            image = page.locator(".jp-NotebookPanel .jp-CodeCell .jp-RenderedImage img").first
+    with jupyterlab(root, tmp_path, [ROOT]) as (base, token), chromium_page((1200, 1800)) as page:
+        for lesson in notebooks:
+            # ?reset: no notebook of the previous page is restored next to this one
+            page.goto(f"{base}/lab/tree/{lesson}/{lesson}.ipynb?reset&token={token}")
+            panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+            image = panel.locator(".jp-CodeCell .jp-RenderedImage img").first
             image.wait_for()
             page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
-            output = page.locator(".jp-NotebookPanel .jp-CodeCell .jp-OutputArea").first
+            output = panel.locator(".jp-CodeCell .jp-OutputArea").first
             output.scroll_into_view_if_needed()
             shot = ARTIFACTS / f"figure_{lesson}.png"
             output.screenshot(path=str(shot))
             width = image.evaluate("img => img.naturalWidth")
             if width < 200 or shot.stat().st_size < 5_000:
-                problems.append(f"{lesson} cell {cell}: JupyterLab shows a {width}px picture / 图片没有正常显示")
-    assert shown, "no lesson figure to show / 没有可显示的图"
-    assert not problems, "每课主图 / lesson figures:\n" + "\n".join(problems)
+                problems.append(f"{lesson}: JupyterLab shows a {width}px picture / 图片没有正常显示")
+    assert not problems, "\n".join(problems)
