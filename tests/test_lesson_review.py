@@ -21,7 +21,7 @@ import tokenize
 
 import pytest
 
-from lesson_runs import LESSON_IDS, LESSON_LIMIT_S, SOLUTIONS, lesson_run, lesson_runs_dir  # noqa: F401
+from lesson_runs import LESSON_IDS, LESSON_LIMIT_S, ROOT, SOLUTIONS, lesson_run, lesson_runs_dir  # noqa: F401
 from test_lessons_bilingual import CJK, EN_RUN, WORD, _prose
 
 import nbformat
@@ -305,7 +305,7 @@ def test_progress_bar_is_saved_as_text(tmp_path):
         nbformat.v4.new_code_cell("from course_lib.training import tqdm\n" + loop),
         nbformat.v4.new_code_cell("from tqdm.auto import tqdm\n" + loop)])
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURSE_LIB_")}
-    env["PYTHONPATH"] = str(SOLUTIONS[0].parents[2])
+    env["PYTHONPATH"] = str(ROOT)
     nbclient.NotebookClient(nb, timeout=60, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}}).execute(env=env)
     ours, widget = nb.cells[0], nb.cells[1]
