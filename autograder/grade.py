@@ -342,8 +342,8 @@ def gradebook_problem(db_url: str) -> str | None:
     try:
         engine = create_engine(db_url)
     except ModuleNotFoundError as e:
-        return (f"缺少数据库驱动 / no database driver: {e.name} (PostgreSQL: "
-                f"pip install 'psycopg[binary]')")
+        hint = " (pip install 'psycopg[binary]')" if db_url.startswith("postgres") else ""
+        return f"缺少数据库驱动 / no database driver: {e.name}{hint}"
     except ArgumentError as e:
         return f"成绩库 URL 无效 / not a database URL: {e}"
     try:

@@ -61,7 +61,8 @@ class PgServer:
 
     def __init__(self, bindir: Path):
         self.bindir = bindir
-        self.root = Path(tempfile.mkdtemp(prefix="course-pg-"))  # /tmp: reachable by nobody
+        self.root = Path(tempfile.mkdtemp(prefix="course-pg-",  # reachable by nobody
+                                          dir="/tmp" if os.geteuid() == 0 else None))
         self.data, self.log = self.root / "data", self.root / "server.log"
         self.port = None
         self.as_user: list = []
@@ -132,11 +133,14 @@ class PgServer:
         return f"host=127.0.0.1 port={self.port} user={self.USER} dbname={db}"
 
     def new_database(self, name: str) -> str:
-        """An empty database; its ``postgresql://`` URL, as an instructor writes it."""
+        """An empty database owned by ``teacher``, an ordinary role (as autograder/README.md sets
+        one up); its ``postgresql://`` URL, as an instructor writes it."""
         import psycopg
         with psycopg.connect(self.dsn(), autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{name}"')
-        return f"postgresql://{self.USER}@127.0.0.1:{self.port}/{name}"
+            if not c.execute("SELECT 1 FROM pg_roles WHERE rolname = 'teacher'").fetchone():
+                c.execute("CREATE ROLE teacher LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+            c.execute(f'CREATE DATABASE "{name}" OWNER teacher')
+        return f"postgresql://teacher@127.0.0.1:{self.port}/{name}"
 
 
 # ------------------------------------------------------------------ fixtures
@@ -289,6 +293,8 @@ def test_two_graders_at_once(pg, gradebook, tmp_path):
         ["s1", "s2", "s3"]
 
 
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's add_submission;
+# the Recorder silences them, but warnings.catch_warnings is process-wide, not per thread
 def test_recorders_racing_on_the_same_students(pg, gradebook):
     """Four gradebook writers (two per lesson) record the same 24 students at the same moment:
     each creates students and submissions the others create too (unique-key conflicts). Every
@@ -334,3 +340,19 @@ def test_recorders_racing_on_the_same_students(pg, gradebook):
                 for r in results[lesson]}
         assert _gradebook_scores(gradebook, lesson) == _expect(want)
     _one_row_each(pg, gradebook)
+
+
+def test_unreachable_gradebook_is_said_before_grading(pg, tmp_path):
+    """A server that does not answer (or a wrong database): `course grade` says so in both
+    languages, without the password, and grades no one."""
+    lesson = LESSONS[0]
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    _submit(subs, lesson, {"a": fx.blank})
+    for url in (f"postgresql://grader:s3cret-pw@127.0.0.1:{_free_port()}/gb",
+                f"postgresql://grader:s3cret-pw@127.0.0.1:{pg.port}/no_such_database"):
+        p = _course_grade(lesson, subs, out, url)
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 2, err
+        assert "无法连接成绩库 / cannot reach the gradebook" in err and "s3cret-pw" not in err
+        assert "Traceback" not in err
+        assert not (out / "work" / "results").exists()
