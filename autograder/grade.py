@@ -295,9 +295,22 @@ def _preload_gradebook():
 def gradebook_url(db: str) -> str:
     """``--db`` as SQLAlchemy takes it: ``postgresql://`` (or ``postgres://``) is PostgreSQL
     through psycopg 3, the driver this course installs, whichever driver this SQLAlchemy
-    release defaults to; any other URL as given (``sqlite:////abs/path.db``)."""
+    release defaults to; a relative SQLite path is made absolute (nbgrader changes folder before
+    it opens the gradebook); any other URL as given."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
     scheme, sep, rest = db.partition("://")
-    return f"postgresql+psycopg://{rest}" if sep and scheme in ("postgresql", "postgres") else db
+    if sep and scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    try:
+        url = make_url(db)
+    except ArgumentError:
+        return db  # gradebook_problem says why
+    path = url.database or ""
+    if url.get_backend_name() == "sqlite" and path and path != ":memory:" \
+            and not path.startswith("file:") and not os.path.isabs(path):
+        return url.set(database=str(Path(path).resolve())).render_as_string(hide_password=False)
+    return db
 
 
 def shown_url(db_url: str) -> str:
@@ -336,7 +349,8 @@ def structure_lock(db_url: str):
 
 
 def gradebook_problem(db_url: str) -> str | None:
-    """Why the gradebook at ``db_url`` cannot be reached (bilingual), or None."""
+    """Why the gradebook server at ``db_url`` cannot be reached (bilingual), or None; a SQLite
+    file is made where it is named (its folder may be ``--out``, made later)."""
     from sqlalchemy import create_engine
     from sqlalchemy.exc import ArgumentError, DBAPIError
     try:
@@ -346,6 +360,9 @@ def gradebook_problem(db_url: str) -> str | None:
         return f"缺少数据库驱动 / no database driver: {e.name}{hint}"
     except ArgumentError as e:
         return f"成绩库 URL 无效 / not a database URL: {e}"
+    if engine.dialect.name == "sqlite":
+        engine.dispose()
+        return None
     try:
         with engine.connect():
             return None

@@ -356,3 +356,19 @@ def test_unreachable_gradebook_is_said_before_grading(pg, tmp_path):
         assert "无法连接成绩库 / cannot reach the gradebook" in err and "s3cret-pw" not in err
         assert "Traceback" not in err
         assert not (out / "work" / "results").exists()
+
+
+@needs_jail
+def test_relative_sqlite_url_is_where_the_command_ran(tmp_path):
+    """`--db sqlite:///gb.db` is gb.db in the folder `course grade` ran in (nbgrader itself
+    changes folder before it opens the gradebook)."""
+    from nbgrader.api import Gradebook
+    lesson = LESSONS[0]
+    (tmp_path / "subs" / "a" / lesson).mkdir(parents=True)  # a student who sent nothing
+    r = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", lesson, "--submissions",
+                        "subs", "--out", "out", "--db", "sqlite:///gb.db", "--jobs", "1"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert r.returncode == 0, r.stderr
+    with Gradebook(f"sqlite:///{tmp_path / 'gb.db'}") as gb:
+        assert gb.find_submission(lesson, "a").score == 0
