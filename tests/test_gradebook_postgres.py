@@ -201,7 +201,11 @@ def _course_grade(lesson, subs, out, db) -> subprocess.Popen:
 
 
 def _finished(proc: subprocess.Popen, timeout=300) -> str:
-    out, err = proc.communicate(timeout=timeout)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
     assert proc.returncode == 0, f"{out}\n{err}"
     assert "Traceback" not in err and "✗" not in err, err  # ✗: a grader error
     assert not re.search(r"\b(dead)?lock", err, re.I), err
