@@ -241,7 +241,7 @@ def test_one_term_per_concept(path):
 # Words that read the same in both languages: names of functions, devices, tools (besides words
 # with a capital inside: CUDA, cuDNN, PyTorch, RMSprop).
 NAMES = {"cpu", "gpu", "cuda", "numpy", "torch", "pytorch", "sgd", "adam", "relu", "sigmoid", "tanh", "softmax",
-         "sin", "cos", "exp", "log", "max", "min", "mse", "lr", "nvidia", "nvcc", "pip", "conda", "dtype",
+         "sin", "cos", "exp", "log", "max", "min", "mse", "lr", "nvidia", "nvcc", "pip", "conda", "dtype", "python",
          "autograd"}
 CODE = re.compile(r"\$[^$]*\$|\b[A-Za-z_]\w*(?=\s*=|[(\[.])|(?<=\.)\w+|\b\w*[\d_]\w*\b|'[^']*'|\"[^\"]*\"")
 
@@ -261,7 +261,7 @@ def test_label_checker():
     for both in ["损失 loss", "批次 / batch", "训练 train", "9 → 5", "σ(x)", "SGD lr=0.01", "$e^{-x}$",
                  "x = torch.ones(3)\nx.device: cpu", "relu'(x) = [r > 0]", "float32", "cuda (模拟 simulated)",
                  "cuDNN 8.9, cuBLAS", "PyTorch / CuPy / course_lib", "torch.version.cuda / nvcc -V",
-                 "AddBackward0\ngrad = [1, 1]"]:
+                 "AddBackward0\ngrad = [1, 1]", "CPU（Python）"]:
         assert label_problem(both) is None, both
     for one in ["train", "cross-entropy loss", "训练", "paths on the Rosenbrock function", "storage (12 numbers)",
                 "GPU hardware (e.g. RTX 3090)"]:
