@@ -3,11 +3,17 @@ variants that take other code paths (stride, padding, dilation, groups, overlapp
 pooling windows, eval-mode batch norm, in-place activations, BCE targets), first gradients and a
 Hessian-vector product against torch in float64; and the torch errors these ops gained.
 """
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import course_lib
 from course_lib.autograd import gradgradcheck
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
+from second_order import assert_same, derivatives, leaves  # noqa: E402
 
 torch = pytest.importorskip("torch")
 
@@ -78,40 +84,13 @@ CASES = [
 ]
 
 
-def _leaves(expr, env):
-    words = set(expr.replace("(", " ").replace(")", " ").replace(",", " ").replace("*", " ")
-                .replace(".", " ").replace("=", " ").split())
-    return [n for n, x in env.items() if n in words and getattr(x, "requires_grad", False)]
-
-
-def _array(t):
-    return None if t is None else np.array(t.detach().tolist())
-
-
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
 @pytest.mark.parametrize("expr", CASES)
 def test_first_and_second_derivatives_like_torch(expr):
-    got = []
-    for T in (course_lib, torch):
-        env = _env(T)
-        xs = [env[n] for n in _leaves(expr, env)]
-        out = eval(expr, env)
-        gen = np.random.default_rng(1)
-        go = T.tensor(gen.standard_normal(tuple(out.shape)), dtype=T.float64)
-        gs = T.autograd.grad(out, xs, go, create_graph=True, allow_unused=True)
-        vs = [T.tensor(gen.standard_normal(tuple(x.shape)), dtype=T.float64) for x in xs]
-        dot = sum((g * v).sum() for g, v in zip(gs, vs) if g is not None and g.requires_grad)
-        hv = (T.autograd.grad(dot, xs, allow_unused=True) if isinstance(dot, T.Tensor)
-              else (None,) * len(xs))  # first gradients that do not depend on the inputs
-        got.append(([_array(g) for g in gs] + [_array(h) for h in hv], out.grad_fn.name()))
-    (mine, name), (theirs, torch_name) = got
+    (gs, hv, name), (tgs, thv, torch_name) = (derivatives(T, expr, _env(T))
+                                              for T in (course_lib, torch))
     assert name == torch_name
-    for x, y in zip(mine, theirs):
-        if x is None or y is None:
-            z = x if y is None else y
-            assert z is None or not np.any(z), expr
-        else:
-            np.testing.assert_allclose(x, y, rtol=1e-7, atol=1e-10, err_msg=expr)
+    assert_same(gs + hv, tgs + thv, expr)
 
 
 @pytest.mark.parametrize("expr", [
@@ -122,7 +101,7 @@ def test_first_and_second_derivatives_like_torch(expr):
 ])
 def test_gradgradcheck_variants(expr):
     env = _env(course_lib)
-    names = _leaves(expr, env)
+    names = leaves(expr, env)
 
     def f(*xs):
         return eval(expr, {**env, **dict(zip(names, xs))})
