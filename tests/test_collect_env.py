@@ -72,10 +72,12 @@ def test_parse_package_list_reads_this_pythons_real_pip_list():
     if rc != 0:
         pytest.skip(f"no pip here: {err}")
     found = collect_env.parse_package_list(out.replace("\n", "\r\n"))
-    dists = {re.sub(r"[-_.]+", "-", d.metadata["Name"]).lower(): d.version for d in md.distributions()}
+    dists = {}  # name -> every version on the path (a vendored copy may sit beside the real one)
+    for d in md.distributions():
+        dists.setdefault(re.sub(r"[-_.]+", "-", d.metadata["Name"]).lower(), set()).add(d.version)
     assert found["numpy"] == md.version("numpy") and len(found) >= 20
-    assert all(dists.get(name) == v for name, v in found.items()), \
-        {n: (v, dists.get(n)) for n, v in found.items() if dists.get(n) != v}
+    assert all(v in dists.get(name, ()) for name, v in found.items()), \
+        {n: (v, dists.get(n)) for n, v in found.items() if v not in dists.get(n, ())}
     conda = "# packages in environment\n#\n_libgcc_mutex  0.1  conda_forge  conda-forge\n" \
             "typing_extensions 4.12.2 pyha770c72_0 conda-forge\n错误：找不到命令\nWARNING: x\n"
     assert collect_env.parse_package_list(conda) == {"typing-extensions": "4.12.2"}

@@ -122,7 +122,7 @@ def test_publish_zip_git_and_exchange(student_course, tmp_path):
 
 def test_fresh_venv_install_holds_no_answer(student_course, tmp_path):
     """The student wheel installed into a fresh venv (no instructor site-packages; numpy only,
-    linked from this environment): every module imports, no module holds a reference body or
+    and tqdm linked from this environment): every module imports, no module holds a reference body or
     hidden-case text, and no grader or solutions file is installed."""
     import numpy
     wheel, _ = build_packages(student_course, tmp_path / "dist")
@@ -135,9 +135,10 @@ def test_fresh_venv_install_holds_no_answer(student_course, tmp_path):
         [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip())
     deps = tmp_path / "numpy-only"
     deps.mkdir()
-    for name in ("numpy", "numpy.libs"):
-        if (Path(numpy.__file__).parent.parent / name).exists():
-            (deps / name).symlink_to(Path(numpy.__file__).parent.parent / name)
+    import tqdm  # course_lib.training's progress bar: a declared dependency too
+    for mod, name in ((numpy, "numpy"), (numpy, "numpy.libs"), (tqdm, "tqdm")):
+        if (Path(mod.__file__).parent.parent / name).exists():
+            (deps / name).symlink_to(Path(mod.__file__).parent.parent / name)
     (site / "numpy-only.pth").write_text(f"{deps}\n")
     ours = {p.name for p in site.iterdir()} - {p.name for p in site.glob("pip*")} \
         - {p.name for p in site.glob("setuptools*")} - {p.name for p in site.glob("_distutils*")} \
