@@ -46,23 +46,18 @@ def _rec(fn, *args, **kwargs):
         STATE[0] = prev
 
 
-def tensor_of(x, like=None):
+def tensor_of(x):
     """The Tensor behind ``x`` (a TArray, a Tensor, or a constant array / number)."""
-    t = type(x)
-    if t is TArray:
+    if type(x) is TArray:
         return x.t
-    T = _torch()
-    if isinstance(x, T.Tensor):
+    if isinstance(x, _torch().Tensor):
         return x
-    if isinstance(x, (np.ndarray, np.generic)) or hasattr(x, "__array_priority__"):
+    if isinstance(x, np.generic):
+        x = np.asarray(x)
+    if isinstance(x, np.ndarray) or hasattr(x, "__array_priority__"):  # numpy / cupy
         from .._tensor import _wrap
-        return _wrap(x if isinstance(x, np.ndarray) or type(x).__module__ != "numpy"
-                     else np.asarray(x))
+        return _wrap(x)
     return x  # a Python number
-
-
-def _t(x):
-    return x.t if type(x) is TArray else x
 
 
 def _wrap_out(r):
@@ -128,18 +123,11 @@ class TArray:
         a, b = (o, self.t) if rev else (self.t, o)
         return TArray(_rec(_BIN[op], a, b))
 
-    __add__ = lambda s, o: s._bin(o, "add")
-    __radd__ = lambda s, o: s._bin(o, "add", True)
-    __sub__ = lambda s, o: s._bin(o, "sub")
-    __rsub__ = lambda s, o: s._bin(o, "sub", True)
-    __mul__ = lambda s, o: s._bin(o, "mul")
-    __rmul__ = lambda s, o: s._bin(o, "mul", True)
-    __truediv__ = lambda s, o: s._bin(o, "div")
-    __rtruediv__ = lambda s, o: s._bin(o, "div", True)
-    __matmul__ = lambda s, o: s._bin(o, "matmul")
-    __rmatmul__ = lambda s, o: s._bin(o, "matmul", True)
-    __pow__ = lambda s, o: s._bin(o, "pow")
-    __rpow__ = lambda s, o: s._bin(o, "pow", True)
+    for _name, _op in (("add", "add"), ("sub", "sub"), ("mul", "mul"), ("truediv", "div"),
+                       ("matmul", "matmul"), ("pow", "pow")):
+        locals()[f"__{_name}__"] = lambda s, o, op=_op: s._bin(o, op)
+        locals()[f"__r{_name}__"] = lambda s, o, op=_op: s._bin(o, op, True)
+    del _name, _op
 
     def __neg__(self):
         return TArray(_rec(lambda x: -x, self.t))
@@ -513,36 +501,44 @@ _FUNCTIONS = _Lazy(_functions)
 
 
 # -- the saved values as Tensors again --------------------------------------------------------
-def saved_tensors(node):
-    """``node.saved`` with each saved input or output array replaced by its TArray."""
-    saved = node.saved
-    if type(saved) is not tuple or not saved:
-        return saved
+def _graph_tensor(edge, data):
+    """The tensor whose array is ``data`` and whose gradient flows along ``edge`` (a saved
+    input rebuilt as torch's SavedVariable unpacks it; a constant when the edge is empty)."""
     from .._tensor import _wrap
-    from .node import AccumulateGrad, SavedOut
+    from .node import AccumulateGrad
 
-    by_id = {}
+    fn, nr = edge
+    if type(fn) is AccumulateGrad and fn.variable._data is data:
+        return fn.variable
+    t = _wrap(data)
+    if fn is not None:
+        t._grad_fn, t._requires_grad, t._output_nr = fn, True, nr
+    return t
+
+
+def _saved_inputs(node):
+    """(array, tensor) of each saved input and of the saved output, from ``node._versions``."""
+    from .node import SavedOut
+
     for entry in node._versions or ():
         who = entry[2]
         if who is None:
             continue
         if type(who) is SavedOut:  # the node's own output: grad_fn is the node again
-            t = _wrap(who.data)
-            t._grad_fn, t._requires_grad, t._output_nr = node, True, 0
-            by_id[id(who.data)] = t
-            continue
-        if isinstance(who, tuple):  # (edge, data, weakref) of a saved input
-            (fn, nr), data = who[0], who[1]
-            if fn is None:
-                t = _wrap(data)
-            elif type(fn) is AccumulateGrad:
-                t = fn.variable
-            else:
-                t = _wrap(data)
-                t._grad_fn, t._requires_grad, t._output_nr = fn, True, nr
-            by_id[id(data)] = t
+            yield who.data, _graph_tensor((node, 0), who.data)
+        elif isinstance(who, tuple):  # (edge, array, weakref) of a saved input
+            yield who[1], _graph_tensor(who[0], who[1])
         else:  # the input tensor itself
-            by_id[id(who._data)] = who
+            yield who._data, who
+
+
+def saved_tensors(node):
+    """``node.saved`` with each saved input or output array replaced by its TArray."""
+    saved = node.saved
+    if type(saved) is not tuple or not saved:
+        return saved
+    known = list(_saved_inputs(node))
+    by_id = {id(a): t for a, t in known}
     out = []
     for s in saved:
         t = by_id.get(id(s))
@@ -551,54 +547,20 @@ def saved_tensors(node):
         elif isinstance(s, (tuple, list)) and s and any(id(x) in by_id for x in s):
             out.append(type(s)(TArray(by_id[id(x)]) if id(x) in by_id else x for x in s))
         else:
-            out.append(_cast_match(s, node))
+            out.append(_cast_match(s, known))
     return tuple(out)
 
 
-def _cast_match(s, node):
+def _cast_match(s, known):
     """A saved array that is a dtype cast of a saved input (``float32 * float64`` saves the
     promoted copy): the differentiable cast of that input; anything else is a constant."""
-    from .node import SavedOut
-
-    shape = getattr(s, "shape", None)
-    if shape is None or not hasattr(s, "dtype"):
+    if getattr(s, "shape", None) is None or not hasattr(s, "dtype"):
         return s
-    for entry in node._versions or ():
-        who = entry[2]
-        if who is None or type(who) is SavedOut:
-            continue
-        t = who if not isinstance(who, tuple) else None
-        data = t._data if t is not None else who[1]
-        if data.shape == shape and data.dtype != s.dtype and np.array_equal(
+    for data, t in known:
+        if data.shape == s.shape and data.dtype != s.dtype and np.array_equal(
                 data.astype(s.dtype), s, equal_nan=True):
-            if t is None:
-                from .._tensor import _wrap
-                from .node import AccumulateGrad
-                (fn, nr) = who[0]
-                if fn is None:
-                    return s
-                if type(fn) is AccumulateGrad:
-                    t = fn.variable
-                else:
-                    t = _wrap(data)
-                    t._grad_fn, t._requires_grad, t._output_nr = fn, True, nr
-            return TArray(_rec(t.to, _dt(s.dtype)))
+            return TArray(_rec(t.to, _dt(s.dtype))) if t.requires_grad else s
     return s
-
-
-def _input_tensor(edge, data):
-    """The input along ``edge`` whose array is ``data``, as a TArray in the graph."""
-    from .._tensor import _wrap
-    from .node import AccumulateGrad
-
-    fn, nr = edge
-    if fn is None:
-        return TArray(_wrap(data))
-    if type(fn) is AccumulateGrad and fn.variable._data is data:
-        return TArray(fn.variable)
-    t = _wrap(data)
-    t._grad_fn, t._requires_grad, t._output_nr = fn, True, nr
-    return TArray(t)
 
 
 def run_formula(node, g):
@@ -608,7 +570,8 @@ def run_formula(node, g):
     rerun = getattr(node, "rerun", None)
     if rerun is not None:  # a lesson-05 row: run it again on the inputs as Tensors
         fn, arrays = rerun
-        ins = [_input_tensor(e, a) for e, a in zip(node.next_functions, arrays) if a is not None]
+        ins = [TArray(_graph_tensor(e, a)) for e, a in zip(node.next_functions, arrays)
+               if a is not None]
         prev = STATE[0]
         STATE[0] = True
         try:
