@@ -135,7 +135,7 @@ def _submit_and_collect(tmp_path, monkeypatch):
 
 def test_feedback_goes_back_through_the_exchange(tmp_path, monkeypatch):
     """submit → collect → course grade → course feedback → the student's nbgrader
-    fetch_feedback gets our page (nbgrader's feedback + the hidden-case section)."""
+    fetch_feedback gets our own feedback page (feedback.py: scores and hidden-case results)."""
     home, instructor, lesson = _submit_and_collect(tmp_path, monkeypatch)
     monkeypatch.chdir(instructor)
     assert main(["grade", lesson, "--submissions", "submitted", "--out", "grading", "--jobs",

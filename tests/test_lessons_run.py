@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from lesson_runs import LESSON_LIMIT_S as LIMIT_S  # one limit for every lesson run (issue 15)
 
 nbclient = pytest.importorskip("nbclient")
 from nbclient.exceptions import CellExecutionError  # noqa: E402
@@ -27,7 +28,6 @@ SOLUTIONS = sorted(ROOT.glob("solutions/*/*.ipynb"))
 LESSON_IDS = [p.parent.name for p in SOLUTIONS]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-LIMIT_S = 60.0
 
 pytestmark = pytest.mark.slow
 
