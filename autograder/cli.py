@@ -2,7 +2,7 @@
 
     course release [--out DIR] [--reveal LESSON] [--zip] [--git] [--exchange] [--check]
                                         build (and publish) the student course
-    course grade LESSON --submissions DIR --out DIR [--jobs N] [--db URL]
+    course grade LESSON --submissions DIR --out DIR [--jobs N] [--db URL] [--cluster ADDRESS]
     course feedback LESSON --submissions DIR --out DIR   hand feedback back (nbgrader exchange)
     course check | status | submit | doctor   the student commands (course_student.cli)
 
@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: this machine's cores, at most 8; %(default)s here)")
     s.add_argument("--db", default=None, help="SQLAlchemy URL of the gradebook "
                                               "(default: sqlite in OUT)")
+    s.add_argument("--cluster", default=None, metavar="ADDRESS",
+                   help="在 Dask 集群上评分：调度器地址 tcp://host:port、调度器文件（JSON）或 local[:N]"
+                        "（本机 N 个单线程工作进程）；工作进程以 --nthreads 1 启动 / grade on Dask "
+                        "distributed: a scheduler address, a scheduler file (JSON) or local[:N] "
+                        "(N single-threaded worker processes here); start workers with "
+                        "--nthreads 1 --nworkers K (autograder/README.md)")
     s.add_argument("--force", action="store_true",
                    help="全部重新评分（默认只评新的或改变了的提交）/ regrade everyone (default: only "
                         "new or changed submissions)")

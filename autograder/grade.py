@@ -1,4 +1,4 @@
-"""`course grade LESSON --submissions DIR --out DIR [--jobs N] [--db URL] [--force]`.
+"""`course grade LESSON --submissions DIR --out DIR [--jobs N] [--db URL] [--cluster ADDRESS] [--force]`.
 
 批量评分（唯一的评分路径）：每份提交的每个练习在沙箱（jail.py + sandbox.py）中用隐藏用例运行学生的
 答案单元格，得分 = 通过的用例数 / 用例总数 × 分值（保留两位小数）；成绩通过 nbgrader 的 Gradebook
@@ -12,6 +12,8 @@ OUT/feedback/<student>/<lesson>.html: the bilingual feedback page (feedback.py);
 OUT/work/results/<student>.json: per-student results, HMAC-signed with OUT/work/.secret.
 --db URL: the gradebook (default SQLite OUT/gradebook.db); ``postgresql://user@host/db`` for one
 that several `course grade` processes, on one machine or many, write at once.
+--cluster ADDRESS: one task per student and lesson on Dask workers (cluster.py); this process
+still writes every file and the gradebook.
 """
 from __future__ import annotations
 
@@ -115,6 +117,32 @@ def make_template(lesson: str, course: Path | None = None) -> Path:
         if f.is_file() and ".ipynb_checkpoints" not in f.parts:
             digest.update(str(f.relative_to(src)).encode() + f.read_bytes())
     cache = ROOT / ".course" / "templates" / f"{lesson}-{digest.hexdigest()[:16]}"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with file_lock(cache.parent / f".{lesson}.lock"):  # one builder per machine (workers)
+        _build_template(lesson, src, cache)
+    if course is None:
+        return cache
+    if not (course / "ready").exists():
+        if course.exists():
+            shutil.rmtree(course)
+        shutil.copytree(cache, course)
+    return course
+
+
+@contextlib.contextmanager
+def file_lock(path: Path):
+    """An exclusive lock on ``path`` across the processes of this machine (``flock``, released
+    when the holder ends, even killed): two cluster workers on one machine build a cache once."""
+    import fcntl
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _build_template(lesson: str, src: Path, cache: Path) -> None:
     if not (cache / "ready").exists() or not (cache / "release" / lesson /
                                               f"{lesson}.ipynb").is_file():
         shutil.rmtree(cache, ignore_errors=True)  # half made or damaged: made again
@@ -136,13 +164,6 @@ def make_template(lesson: str, course: Path | None = None) -> Path:
             os.rename(tmp, cache)
         except OSError:  # another run made it first
             shutil.rmtree(tmp, ignore_errors=True)
-    if course is None:
-        return cache
-    if not (course / "ready").exists():
-        if course.exists():
-            shutil.rmtree(course)
-        shutil.copytree(cache, course)
-    return course
 
 
 # ------------------------------------------------------------------ signed results
@@ -206,9 +227,17 @@ def grader_digest(lesson: str, course: Path) -> str:
 # ------------------------------------------------------------------ one student
 
 def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *,
-                  mem_mb=2048, case_timeout=10.0, piece_timeout=60.0, nb_digest=None,
-                  grader=None, hide=()) -> dict:
+                  hide=(), **kw) -> dict:
     """Grade one student in the sandbox; write the signed result and the feedback page."""
+    result, page = assess(lesson, student, nb_path, course, hide=(*hide, out), **kw)
+    keep(out, result, page)
+    return result
+
+
+def assess(lesson: str, student: str, nb_path, course: Path, *, mem_mb=2048, case_timeout=10.0,
+           piece_timeout=60.0, nb_digest=None, grader=None, hide=()) -> tuple:
+    """``(result, feedback page)`` of one student, graded in the sandbox; nothing written
+    (``hide``: folders no jail may see). A cluster worker runs this alone (cluster.py)."""
     release_nb = json.loads((course / "release" / lesson / f"{lesson}.ipynb").read_text())
     source_nb = json.loads((course / "source" / lesson / f"{lesson}.ipynb").read_text())
     points = subm.exercises_of(release_nb)
@@ -236,8 +265,7 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
     if todo:
         got = grade_exercises(lesson, todo, case_files=hidden,
                               prelude=subm.setup_source(source_nb), mem_mb=mem_mb,
-                              case_timeout=case_timeout, timeout=piece_timeout,
-                              hide=(*hide, out))
+                              case_timeout=case_timeout, timeout=piece_timeout, hide=hide)
     for ex, pts in points.items():
         if ex in got:
             r = got[ex]
@@ -248,15 +276,17 @@ def grade_student(lesson: str, student: str, nb_path, course: Path, out: Path, *
     rows = {ex: rows[ex] for ex in points}
     redact = redactor([p.read_text(encoding="utf-8") for p in hidden.values()])
     page = _feedback_html(lesson, student, rows, answers, redact, _exercise_texts(release_nb))
-    fdir = out / "feedback" / student
-    fdir.mkdir(parents=True, exist_ok=True)
-    _atomic_write(fdir / f"{lesson}.html", page)
     result = {"student": student, "lesson": lesson, "exercises": list(rows.values()),
               "total": round(sum(r["score"] for r in rows.values()), 2),
               "max_score": sum(points.values()), "notebook": nb_digest or notebook_digest(nb_path),
               "grader": grader, "seconds": round(time.monotonic() - t0, 2)}
+    return result, page
+
+
+def keep(out: Path, result: dict, page: str) -> None:
+    """Write a student's feedback page and signed result (the one writer: this process)."""
+    _atomic_write(out / "feedback" / result["student"] / f"{result['lesson']}.html", page)
     save_result(out / "work", result)
-    return result
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -494,8 +524,10 @@ def grade(lesson, submissions, out, *, jobs=1, db=None, progress=True, **kw) -> 
 
 
 def grade_many(lessons, submissions, out, *, jobs=1, db=None, progress=True, force=False,
-               **kw) -> dict:
+               cluster=None, **kw) -> dict:
     """Several lessons; with several each gets ``OUT/<lesson>/``, with one OUT is used as is.
+    ``cluster``: a Dask scheduler address, scheduler file or ``local[:N]`` (cluster.py) grades
+    there, one task per student and lesson, instead of ``jobs`` jails here.
     Raises ``jail.JailUnavailable`` when the sandbox cannot run (and no ``--unsandboxed``)."""
     from . import jail
     from .sandbox import jail_slots
@@ -503,12 +535,25 @@ def grade_many(lessons, submissions, out, *, jobs=1, db=None, progress=True, for
     jobs = max(1, int(jobs))
     jail_slots.set(jobs)  # N jails at once: students side by side, a notebook's pieces too
     threading.Thread(target=_preload_gradebook, daemon=True).start()
-    return {lesson: _grade_lesson(lesson, submissions,
-                                  Path(out) / lesson if len(lessons) > 1 else Path(out),
-                                  jobs, db, progress, force, kw) for lesson in lessons}
+    outs = {lesson: Path(out) / lesson if len(lessons) > 1 else Path(out) for lesson in lessons}
+    if cluster is not None:
+        from . import cluster as dask_cluster
+        plans = [_prepare(lesson, submissions, outs[lesson], db, force) for lesson in lessons]
+        failed = dask_cluster.run(cluster, plans, kw, progress=progress)
+        return {p.lesson: _finish(p, failed[p.lesson]) for p in plans}
+    return {lesson: _grade_lesson(lesson, submissions, outs[lesson], jobs, db, progress,
+                                  force, kw) for lesson in lessons}
 
 
-def _grade_lesson(lesson, submissions, out, jobs, db, progress, force, kw) -> list:
+class Plan:
+    """One lesson of a `course grade` run, ready to grade: ``todo`` = ``[(student, notebook
+    path or None, notebook digest)]``, ``results`` = those finished in an earlier run."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+def _prepare(lesson, submissions, out, db, force) -> Plan:
     out = Path(out).resolve()
     submissions = Path(submissions).resolve()
     work = out / "work"
@@ -525,34 +570,46 @@ def _grade_lesson(lesson, submissions, out, jobs, db, progress, force, kw) -> li
         print(f"✗ {name}: {why}（未评分 / not graded）", file=sys.stderr)
     grader = grader_digest(lesson, course)
     _secret(work)  # made once, before the grading threads sign with it
-    done, todo, results = [], [], []
+    todo, results = [], []
     for s, nb in students.items():
         digest = notebook_digest(nb)
         res = None if force else load_result(work, s)
         if res is not None and res.get("student") == s and res.get("lesson") == lesson \
                 and res.get("notebook") == digest and res.get("grader") == grader:
             results.append(res)  # finished in an earlier run, same notebook (resume)
-            done.append(s)
         else:
             todo.append((s, nb, digest))
+    return Plan(lesson=lesson, out=out, submissions=submissions, course=course, db_url=db_url,
+                grader=grader, todo=todo, results=results, students=len(students))
+
+
+def _grade_lesson(lesson, submissions, out, jobs, db, progress, force, kw) -> list:
+    plan = _prepare(lesson, submissions, out, db, force)
     from tqdm import tqdm
-    bar = tqdm(total=len(students), initial=len(done), desc=f"grading {lesson}",
+    bar = tqdm(total=plan.students, initial=len(plan.results), desc=f"grading {lesson}",
                disable=not progress, unit="student")
-    rec = Recorder(lesson, db_url)
+    rec = Recorder(lesson, plan.db_url)
     try:
-        failed = _run_all(lesson, todo, course, out, jobs,
-                          dict(kw, grader=grader, hide=(submissions,)), results, bar, rec)
+        failed = _run_all(lesson, plan.todo, plan.course, plan.out, jobs,
+                          dict(kw, grader=plan.grader, hide=(plan.submissions,)), plan.results,
+                          bar, rec)
     finally:
         rec.close()
         bar.close()
-    write_csv(out / "grades.csv", results)
+    return _finish(plan, failed)
+
+
+def _finish(plan: Plan, failed: list) -> list:
+    """grades.csv of a lesson, and the students it could not grade said (and kept)."""
+    lesson = plan.lesson
+    write_csv(plan.out / "grades.csv", plan.results)
     if failed:
         print(f"✗ {lesson}: {len(failed)} 名学生因评分工具错误未评分，修复后再次运行同一命令 / "
               f"{len(failed)} student(s) not graded because of a grader error (above); fix it "
               f"and run the same command again: {', '.join(sorted(failed)[:10])}",
               file=sys.stderr)
     GRADER_ERRORS[lesson] = failed
-    return results
+    return plan.results
 
 
 GRADER_ERRORS: dict = {}  # lesson → students the last run could not grade (grader errors)
@@ -669,10 +726,22 @@ def main(args) -> int:
         return 2
     try:
         res = grade_many(lessons, subs, args.out, jobs=args.jobs, db=args.db,
-                         force=getattr(args, "force", False))
+                         force=getattr(args, "force", False),
+                         cluster=getattr(args, "cluster", None))
     except jail.JailUnavailable as e:
         print(f"✗ {e}", file=sys.stderr)
         return 3
+    except ImportError as e:
+        if not getattr(args, "cluster", None) or e.name not in ("distributed", "dask"):
+            raise
+        print(f"✗ --cluster 需要 Dask distributed / needs Dask distributed: pip install "
+              f"'distributed' ({e})", file=sys.stderr)
+        return 2
+    except RuntimeError as e:
+        if type(e).__name__ != "ClusterUnavailable":
+            raise
+        print(f"✗ {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("已中断：已完成的学生已保存，再次运行同一命令即可继续 / interrupted: finished "
               "students are saved; run the same command again to resume", file=sys.stderr)
