@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from autograder import jail
+from tests.fixtures.dask_cluster import BIN, dask_cluster, free_port, kill_a_busy_worker
 from tests.fixtures.grading_fixtures import blank, mixed, solved
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 LESSON = "00_setup"
 
 
@@ -42,57 +41,12 @@ def _needs():
         _unavailable("Dask distributed is not installed (pip install distributed)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _spawn(*args, log: Path) -> subprocess.Popen:
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
-               PATH=f"{BIN}:{os.environ.get('PATH', '')}")
-    return subprocess.Popen([str(BIN / "dask"), *args], cwd=ROOT, env=env,
-                            stdout=open(log, "wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)  # own process group: killed with its jails
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait(timeout=30)
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """A scheduler (address, scheduler file) and two single-threaded workers without nannies
     (a killed worker stays dead), all on 127.0.0.1, stopped at the end."""
-    from distributed import Client
-    tmp = tmp_path_factory.mktemp("dask")
-    port, sfile = _free_port(), tmp / "scheduler.json"
-    procs = [_spawn("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard",
-                    "--scheduler-file", str(sfile), log=tmp / "scheduler.log")]
-    try:
-        address = f"tcp://127.0.0.1:{port}"
-        for k in range(2):
-            procs.append(_spawn("worker", address, "--nthreads", "1", "--no-nanny",
-                                "--no-dashboard", "--host", "127.0.0.1", "--name", f"w{k}",
-                                log=tmp / f"worker{k}.log"))
-        deadline = time.monotonic() + 60
-        while not sfile.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        client = Client(address, timeout=30)
-        try:
-            client.wait_for_workers(2, timeout=60)
-            pids = client.run(os.getpid)  # worker address → its process
-            yield {"address": address, "file": sfile, "client": client, "pids": pids,
-                   "workers": procs[1:], "logs": tmp}
-        finally:
-            client.close()
-    finally:
-        for p in reversed(procs):
-            _stop(p)
+    with dask_cluster(tmp_path_factory.mktemp("dask"), ROOT, 2) as (procs, client):
+        yield procs, client
 
 
 def _submissions(root: Path) -> dict:
@@ -118,7 +72,7 @@ def _submissions(root: Path) -> dict:
     return expected
 
 
-def _course(*args, timeout=240):
+def _course(*args):
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PATH=f"{BIN}:{os.environ['PATH']}")
     return subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", *map(str, args)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -134,35 +88,19 @@ def _long(out: Path) -> list:
     return sorted((out / "grades.csv").read_text().splitlines())
 
 
-def _executing(client, address) -> list:
-    """Keys the worker at ``address`` is running right now (from the worker's own state)."""
-    try:
-        got = client.run(lambda dask_worker: [str(ts.key) for ts in dask_worker.state.executing],
-                         workers=[address], on_error="return")
-    except Exception:  # noqa: BLE001  (gone already)
-        return []
-    keys = got.get(address)
-    return keys if isinstance(keys, list) else []
-
-
 def test_cluster_grades_every_student_once_with_a_worker_killed_mid_task(cluster, tmp_path):
     subs = tmp_path / "subs"
     expected = _submissions(subs)
-    client = cluster["client"]
+    procs, client = cluster
     out = tmp_path / "out-cluster"
-    proc = _course(LESSON, "--submissions", subs, "--out", out, "--cluster", cluster["address"])
+    proc = _course(LESSON, "--submissions", subs, "--out", out, "--cluster", procs.address)
     killed = None
     try:
         deadline = time.monotonic() + 120
         while killed is None and proc.poll() is None and time.monotonic() < deadline:
             # after the first result is in, the next worker seen executing a task is killed
             if any((out / "work" / "results").glob("*.json")):
-                for address, pid in cluster["pids"].items():
-                    keys = _executing(client, address)
-                    if keys:
-                        os.kill(pid, signal.SIGKILL)
-                        killed = (address, pid, keys)
-                        break
+                killed = kill_a_busy_worker(client, procs)
             time.sleep(0.02)
         stdout, stderr = proc.communicate(timeout=180)
     finally:
@@ -171,7 +109,7 @@ def test_cluster_grades_every_student_once_with_a_worker_killed_mid_task(cluster
             proc.wait()
     assert killed is not None, f"no worker was seen executing a task:\n{stderr[-3000:]}"
     address, pid, keys = killed
-    worker = next(p for p in cluster["workers"] if p.pid == pid)
+    worker = next(p for p in procs.workers if p.pid == pid)
     assert worker.wait(timeout=30) == -signal.SIGKILL  # it really died ...
     assert any(k.startswith(f"course-grade-{LESSON}-") for k in keys)  # ... grading someone
     victim = keys[0].split(f"course-grade-{LESSON}-")[1].rsplit("-", 1)[0]
@@ -201,10 +139,11 @@ def test_cluster_grades_every_student_once_with_a_worker_killed_mid_task(cluster
 
 def test_scheduler_file_and_bad_addresses(cluster, tmp_path):
     from autograder.cluster import ClusterUnavailable, connect
-    client, local = connect(str(cluster["file"]))
+    procs, _ = cluster
+    client, local = connect(str(procs.scheduler_file))
     try:
         assert local is None
-        assert client.scheduler.address == cluster["address"]
+        assert client.scheduler.address == procs.address
     finally:
         client.close()
     with pytest.raises(ClusterUnavailable, match="scheduler file not found"):
@@ -212,7 +151,7 @@ def test_scheduler_file_and_bad_addresses(cluster, tmp_path):
     with pytest.raises(ClusterUnavailable, match="needs a number"):
         connect("local:two")
     with pytest.raises(ClusterUnavailable, match="cannot reach the Dask scheduler"):
-        connect(f"tcp://127.0.0.1:{_free_port()}", timeout=2)
+        connect(f"tcp://127.0.0.1:{free_port()}", timeout=2)
 
 
 def test_local_cluster_has_n_single_threaded_workers():
