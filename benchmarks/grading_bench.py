@@ -4,12 +4,22 @@
     python benchmarks/grading_bench.py jobs --n 100     # N submissions of one lesson, jobs 1 vs 2
     python benchmarks/grading_bench.py lessons          # each solution notebook, top to bottom
     python benchmarks/grading_bench.py all --n 20       # lessons, seven and jobs (what `make bench` runs)
+    python benchmarks/grading_bench.py scale --n 1000   # N generated submissions on a Dask cluster
     ... --snapshot                                      # grade with a copy of git HEAD
 
 ``seven``: ``course grade LESSON`` as its own command for each of the seven lessons (what an
 instructor types, every start-up cost included), then ``course grade all`` (one command).
 ``jobs``: ``--jobs 1`` then ``--jobs 2`` on the same N submissions (``--lesson``, default
 00_setup). Submissions are the solution notebooks (every exercise passes).
+``scale``: N submissions across the seven lessons (honest, partial, blank, broken, hostile; each
+unique, each a copy of one of a few templates whose grade is taken by grading the template once
+on the local path), graded by ``course grade all --cluster`` on a scheduler and two worker
+subprocesses here; one worker is SIGKILLed mid-task at ``--kill-at`` of the run and a
+replacement started ``--replace-after`` seconds later. Checks every grade against its template
+and the gradebooks for missing or doubled rows; measures throughput, seconds per task per lesson,
+the scheduler's overhead per task (no-op tasks) and the client's writes per result, and checks a
+model of the wall time against the run (benchmarks/GRADING.md). Take the machine's lock:
+``flock /tmp/cpu-heavy.lock python benchmarks/grading_bench.py scale --n 1000 --snapshot``.
 The template course of each lesson is built beforehand (cached in .course/templates), as it
 is for an instructor who grades more than once. Each figure comes with the load average and
 the CPU time the grading used (its processes that were waited for: a jail's processes are
@@ -181,8 +191,14 @@ def _in_snapshot() -> int:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("mode", choices=["seven", "jobs", "lessons", "all"])
-    p.add_argument("--n", type=int, default=100, help="submissions (jobs mode)")
+    p.add_argument("mode", choices=["seven", "jobs", "lessons", "all", "scale"])
+    p.add_argument("--n", type=int, default=100, help="submissions (jobs and scale modes)")
+    p.add_argument("--kill-at", type=float, default=0.3,
+                   help="scale: SIGKILL a busy worker when this share of tasks is done")
+    p.add_argument("--replace-after", type=float, default=20.0,
+                   help="scale: start a replacement worker this many seconds after the kill "
+                        "(negative: none)")
+    p.add_argument("--noop", type=int, default=5000, help="scale: no-op tasks timed")
     p.add_argument("--lesson", default="00_setup", help="lesson (jobs mode)")
     p.add_argument("--snapshot", action="store_true",
                    help="grade with a copy of git HEAD (immune to edits of course_lib during "
@@ -197,6 +213,10 @@ def main() -> None:
             seven(Path(tmp))
         if a.mode in ("jobs", "all"):
             jobs(Path(tmp), a.lesson, a.n)
+        if a.mode == "scale":
+            from scale_bench import scale
+            scale(Path(tmp), a.n, kill_at=a.kill_at, replace_after=a.replace_after,
+                  noop=a.noop)
 
 
 if __name__ == "__main__":
