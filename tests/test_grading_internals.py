@@ -121,3 +121,12 @@ def test_each_piece_is_graded_against_the_reference_of_everything_else(tmp_path)
     wrong = [(s, ex, got.get((s, ex)), p) for s, (bad, _) in WRONG.items()
              for ex, p in pts.items() if ex != bad and got.get((s, ex)) != pytest.approx(p)]
     assert not wrong  # flatten, item, result_type, … keep full marks
+
+
+def test_an_object_array_from_the_student_is_a_wrong_answer_not_a_grader_error():
+    """A piece returning ``np.array([None, ...])`` (or a tensor over one) fails its case."""
+    import numpy as np
+    from autograder.results import compare, encode
+    reason = compare(encode(np.zeros(2)), encode(np.array([None, None])))
+    assert reason and "non-numeric" in reason
+    assert compare(encode(np.zeros(2)), encode(np.zeros(2))) is None
