@@ -252,6 +252,7 @@ c.Spawner.http_timeout = 90
                 groups.add(os.getpgid(p.pid))
             except OSError:
                 pass
+        groups.discard(os.getpgrp())  # never pytest's own
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
