@@ -13,8 +13,9 @@ this environment's, linked by a .pth file (no network), while this repository is
 Walk: the instructor runs ``course release --exchange`` in a kernel of their server; each student
 fetches lesson 00 through the Assignments API, a student kernel shows it imports the student build
 (no reference answer anywhere), s1 answers one exercise and s2 leaves it blank, both submit through
-the API; the instructor runs ``nbgrader collect``, ``course grade`` (real jail) and ``course feedback``
-in their kernel; each student fetches their feedback through the API and reads their own score.
+the API; the instructor runs ``nbgrader collect``, ``course grade`` (real jail) and
+``course feedback`` in their kernel; each student fetches their feedback through the API and reads
+their own score.
 
 JupyterHub 端到端测试：真实启动 deploy/ 中的配置（npm 的代理），两名学生与一名教师，全部经 HTTP。
 Without the proxy or the jail this test skips, saying why; on CI (CI=true) that is a failure.
@@ -26,6 +27,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -47,6 +49,7 @@ CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 LESSON, EXERCISE, COURSE_ID = "00_setup", "parse_driver_version", "c101"
 STUDENTS, INSTRUCTOR = ("s1", "s2"), "teacher"
 
+
 def _unavailable(why: str):
     """Skip locally; on CI a hub test that cannot run is a failure (.ci/run installs the proxy)."""
     if os.environ.get("CI", "").lower() == "true":
@@ -59,7 +62,6 @@ def _proxy() -> str | None:
     local = ROOT / "build" / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
     if local.exists():
         return str(local)
-    import shutil
     return shutil.which("configurable-http-proxy")
 
 
@@ -235,9 +237,8 @@ c.Spawner.http_timeout = 90
                          data={"course_id": COURSE_ID, "assignment_id": LESSON})
         assert r.status_code == 200, r.text
         body = r.json()
-        assert body.get("success", True) is not False and isinstance(body.get("value", body), list), \
-            body
-        return body["value"] if isinstance(body, dict) else body
+        assert body.get("success") and isinstance(body.get("value"), list), body
+        return body["value"]
 
     def stop(self):
         """Stop the hub (it stops the servers and the proxy), then kill every process group it
