@@ -182,6 +182,8 @@ def test_a_worker_with_another_grader_version_is_rejected(tmp_path, capsys):
             self.value = value
 
         def result(self):
+            if isinstance(self.value, BaseException):
+                raise self.value
             return self.value
 
     plan = Plan(lesson=LESSON, out=tmp_path, grader="another-version", results=[])
@@ -189,4 +191,23 @@ def test_a_worker_with_another_grader_version_is_rejected(tmp_path, capsys):
                                   result={"grader": digest, "student": "alice",
                                           "lesson": LESSON})), plan, "alice", None)
     assert "another version of the course" in why and "评分版本" in why
+    assert plan.results == [] and not (tmp_path / "feedback").exists()
+
+
+def test_a_task_that_killed_workers_is_a_grader_error_of_that_student(tmp_path):
+    """KilledWorker (more deaths than distributed.scheduler.allowed-failures) is said for that
+    student, in both languages, and nothing is written for them."""
+    import dask
+    from distributed import KilledWorker
+    from autograder import cluster
+    from autograder.grade import Plan
+
+    class Dead:
+        def result(self):
+            raise KilledWorker("course-grade-00_setup-bob-x", None, 3)
+
+    plan = Plan(lesson=LESSON, out=tmp_path, grader="g", results=[])
+    with dask.config.set({"distributed.scheduler.allowed-failures": 2}):
+        why = cluster._take(Dead(), plan, "bob", None)
+    assert "took down 3 workers" in why and "崩溃" in why
     assert plan.results == [] and not (tmp_path / "feedback").exists()
