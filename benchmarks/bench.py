@@ -89,7 +89,9 @@ class NumpyMLP:
         self.p = [w.copy() for w in weights]
         self.lr = np.float32(lr)
 
-    def step(self, x, y):
+    def step(self, x, y, marks=None):
+        """One SGD step; ``marks`` (a list): perf_counter() appended after the forward, the
+        loss with its gradient, and the backward (bench's per-phase table)."""
         p = self.p
         n_layers = len(p) // 2
         acts = [x]
@@ -101,6 +103,8 @@ class NumpyMLP:
                 np.maximum(z, 0, out=z)
             acts.append(z)
             h = z
+        if marks is not None:
+            marks.append(time.perf_counter())
         m = h.max(axis=1, keepdims=True)
         e = np.exp(h - m)
         s = e.sum(axis=1, keepdims=True)
@@ -109,6 +113,9 @@ class NumpyMLP:
         g = e / s
         g[np.arange(n), y] -= 1
         g /= n
+        if marks is not None:
+            marks.append(time.perf_counter())
+        grads = []
         for i in reversed(range(n_layers)):
             a = acts[i]
             gw = g.T @ a
@@ -116,6 +123,10 @@ class NumpyMLP:
             if i > 0:
                 g = g @ p[2 * i]
                 g *= acts[i] > 0
+            grads.append((i, gw, gb))
+        if marks is not None:
+            marks.append(time.perf_counter())
+        for i, gw, gb in grads:
             p[2 * i] -= self.lr * gw
             p[2 * i + 1] -= self.lr * gb
         return loss
@@ -160,6 +171,61 @@ def lib_epoch(lib, sizes, weights, x, y, bs, lr=0.1, loader=True):
             loss.backward()
             opt.step()
     return model, run
+
+
+PHASES = ("batch", "forward", "loss", "backward", "update")
+
+
+def phases(lib, sizes, weights, x, y, bs, repeats, lr=0.1):
+    """µs per step of each phase of the sliced MLP epoch, median over ``repeats`` epochs:
+    {"numpy": {phase: µs}, "course_lib": {...}}. numpy's loss phase includes the loss's
+    gradient (its fused softmax − one-hot); course_lib's loss nodes run in its backward."""
+    model = lib_mlp(lib, sizes, weights)
+    opt = lib.optim.SGD(model.parameters(), lr=lr)
+    loss_fn = lib.nn.CrossEntropyLoss()
+    X, Y = lib.tensor(x), lib.tensor(y)
+    clock = time.perf_counter
+    out = {"numpy": {k: [] for k in PHASES}, "course_lib": {k: [] for k in PHASES}}
+    for _ in range(repeats + 1):  # the first epoch warms up
+        net = NumpyMLP(weights, lr)
+        tn, tl = dict.fromkeys(PHASES, 0.0), dict.fromkeys(PHASES, 0.0)
+        for s in range(0, len(y), bs):
+            t0 = clock()
+            xb, yb = x[s:s + bs], y[s:s + bs]
+            m = [clock()]
+            net.step(xb, yb, m)
+            m.append(clock())
+            for k, a, b in zip(PHASES, [t0] + m, m):
+                tn[k] += b - a
+            t0 = clock()
+            opt.zero_grad()
+            xb, yb = X[s:s + bs], Y[s:s + bs]
+            t1 = clock()
+            h = model(xb)
+            t2 = clock()
+            loss = loss_fn(h, yb)
+            t3 = clock()
+            loss.backward()
+            t4 = clock()
+            opt.step()
+            t5 = clock()
+            for k, a, b in zip(PHASES, (t0, t1, t2, t3, t4), (t1, t2, t3, t4, t5)):
+                tl[k] += b - a
+        n = -(-len(y) // bs)
+        for name, t in (("numpy", tn), ("course_lib", tl)):
+            for k in PHASES:
+                out[name][k].append(t[k] / n * 1e6)
+    return {name: {k: statistics.median(v[1:]) for k, v in d.items()} for name, d in out.items()}
+
+
+def phase_table(ph):
+    rows = ["| phase (µs per step, wall, median) | numpy | course_lib | difference |",
+            "|---|---|---|---|"]
+    for k in PHASES + ("total",):
+        a = sum(ph["numpy"].values()) if k == "total" else ph["numpy"][k]
+        b = sum(ph["course_lib"].values()) if k == "total" else ph["course_lib"][k]
+        rows.append(f"| {k} | {a:.1f} | {b:.1f} | {b - a:+.1f} |")
+    return rows
 
 
 def cnn(lib):
@@ -231,6 +297,8 @@ def main(argv=None):
             fns[name] = lib_epoch(lib, sizes, w, x, y, 64, loader=loader)[1]
         rows.append((title, interleaved(fns, rep * 3)))
 
+    ph = phases(cl, sizes, w, x, y, 64, rep * 3)
+
     rng = np.random.default_rng(1)
     xb = rng.standard_normal((512 * 20, 784)).astype(np.float32)
     yb = rng.integers(0, 10, 512 * 20)
@@ -255,7 +323,11 @@ def main(argv=None):
     rows.append(("import time (s, wall, fresh interpreter)", {"cpu": res, "wall": res}))
 
     lines = ["### CPU time (process_time) / CPU 时间", ""] + report(rows, "cpu") + [
-        "", "### Wall time / 挂钟时间", ""] + report(rows, "wall")
+        "", "### Wall time / 挂钟时间", ""] + report(rows, "wall") + [
+        "", "### Where the small MLP's step goes / 小 MLP 每步时间分布", "",
+        "The sliced MLP epoch (first row) timed phase by phase: batch = zero_grad + slicing, "
+        "forward = the model, loss = cross-entropy (numpy: with its gradient), backward, "
+        "update = SGD.", ""] + phase_table(ph)
     print("\n".join(lines))
     if args.write:
         head = [

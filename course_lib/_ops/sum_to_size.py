@@ -24,15 +24,20 @@ def sum_to_size(self, *size):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     shape = tuple(self.shape)
-    lead = len(shape) - len(size)
-    if lead < 0 or any(s != 1 and s != n for s, n in zip(size, shape[lead:])):
+    lead = len(shape) - len(size)           # leading dims missing in size: summed away
+    ok = lead >= 0
+    dims = []                               # kept dims where size has 1: summed, keepdim
+    for i, s in enumerate(size if ok else ()):
+        if s != shape[lead + i]:
+            ok = ok and s == 1
+            dims.append(i)
+    if not ok:
         raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
     out = self
     if lead > 0:
         out = out.sum(dim=tuple(range(lead)))
-    dims = tuple(i for i, s in enumerate(size) if s == 1 and shape[lead + i] != 1)
     if dims:
-        out = out.sum(dim=dims, keepdim=True)
+        out = out.sum(dim=tuple(dims), keepdim=True)
     return out
     ### END SOLUTION
 
