@@ -82,8 +82,6 @@ def is_leaf(self):
 
 @property
 def grad(self):
-    if self._base is None and self._grad_fn is None:  # a plain leaf (a parameter): no test
-        return self._grad
     if self.grad_fn is not None and not self.retains_grad:
         warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
     return self._grad

@@ -178,9 +178,6 @@ def getitem(self, idx):
             return _view_of(x[idx, ...], self)
         except IndexError:
             pass  # torch's message from the general path
-    if (type(idx) is slice and x.ndim and not (STATE[0] and self._requires_grad)
-            and idx.step is None and type(idx.start) in _PLAIN and type(idx.stop) in _PLAIN):
-        return _view_of(x[idx], self)  # x[a:b] without a graph (a batch): one view
     index, advanced, node_cls = _index(idx, x)
     if not advanced and not (STATE[0] and self._requires_grad):
         try:
@@ -200,7 +197,6 @@ def getitem(self, idx):
 
 
 builtin_sum = builtins.sum
-_PLAIN = (int, type(None))  # slice bounds numpy and torch read alike
 
 
 def _step(t, r, cls, index, advanced, view=True):

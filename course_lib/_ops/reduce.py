@@ -17,9 +17,6 @@ from ._util import STATE, Tensor, _wrap
 
 
 
-_add_reduce = np.add.reduce  # ndarray.sum without numpy's Python wrapper
-
-
 def _dims(x, dim):
     """Reduced axes (None = all); a 0-d tensor has one dim for torch (``dim`` 0 or -1) and
     numpy none: reducing it over its dim is reducing over no axis."""
@@ -27,10 +24,6 @@ def _dims(x, dim):
         return None
     n = x.ndim
     if type(dim) is tuple and n:  # fast path: distinct ints in range, as the library passes them
-        if len(dim) == 1:
-            d = dim[0]
-            if type(d) is int and -n <= d < n:
-                return (d % n,)
         for d in dim:
             if type(d) is not int or not -n <= d < n:
                 break
@@ -124,13 +117,11 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, keepdims=None):  # noqa: 
     numpy-style alias of ``keepdim`` (so a formula runs on arrays and Tensors alike)."""
     if keepdims is not None:
         keepdim = keepdims
-    x = input._data if dtype is None else input._data.astype(dtype._np)
-    dt = x.dtype
-    if dt.kind in "bu" or (dt.kind == "i" and dt.itemsize < 8):
+    x = _dtype_arg(input._data, dtype)
+    if x.dtype.kind in "bu" or (x.dtype.kind == "i" and x.dtype.itemsize < 8):
         x = x.astype(np.int64)
     dims = _dims(x, dim)
-    r = (_add_reduce(x, dims, None, None, keepdim) if type(x) is np.ndarray
-         else x.sum(axis=dims, keepdims=keepdim))
+    r = x.sum(axis=dims, keepdims=keepdim)
     res = _wrap(r)
     if STATE[0] and input._requires_grad:
         if dim is None:
