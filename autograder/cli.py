@@ -51,8 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="同时工作的评分进程数（每个约占一个 CPU 核；默认：本机核数，最多 8）/ "
                         "grading processes at work at once, about one CPU core each "
                         "(default: this machine's cores, at most 8; %(default)s here)")
-    s.add_argument("--db", default=None, help="SQLAlchemy URL of the gradebook "
-                                              "(default: sqlite in OUT)")
+    s.add_argument("--db", default=None, metavar="URL",
+                   help="成绩簿的 SQLAlchemy URL（默认：OUT 中的 SQLite）；多台机器或多个评分进程同时"
+                        "写入时用 PostgreSQL，如 postgresql://user@host/course / SQLAlchemy URL of the "
+                        "gradebook (default: SQLite in OUT); use PostgreSQL, e.g. "
+                        "postgresql://user@host/course, when several machines or grading processes "
+                        "write at once")
     s.add_argument("--cluster", default=None, metavar="ADDRESS",
                    help="在 Dask 集群上评分：调度器地址 tcp://host:port、调度器文件（JSON）或 local[:N]"
                         "（本机 N 个单线程工作进程）；工作进程以 --nthreads 1 启动 / grade on Dask "
