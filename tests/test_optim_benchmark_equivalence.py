@@ -27,3 +27,19 @@ def test_numpy_reference_and_course_lib_train_identically():
     trun()
     for got, want in zip(tmodel.parameters(), ref.p):
         np.testing.assert_allclose(got.detach().numpy(), want, rtol=2e-5, atol=2e-6)
+
+
+def test_overhead_whatif_variants_train_like_the_library(capsys):
+    """benchmarks/overhead_whatif.py's variants (bias sums by numpy, one fused loss node) compute
+    the same training as course_lib as is (its own check), patch only while they run, and report a
+    row per variant."""
+    import overhead_whatif
+    from course_lib.autograd.functions import linalg
+    from course_lib.nn import _loss_ops
+
+    before = (linalg.unbroadcast, _loss_ops.cross_entropy)
+    overhead_whatif.main(["--repeats", "1"])
+    assert (linalg.unbroadcast, _loss_ops.cross_entropy) == before
+    out = capsys.readouterr().out
+    for name in ("hand-written numpy", "as is", "sum", "loss", "both"):
+        assert f"| {name} |" in out
