@@ -22,8 +22,8 @@ from ._ops import reduce as _reduce, shape as _shape, sum_to_size as _sts  # noq
 from ._ops import select as _select  # noqa: F401
 from ._ops.select import (addcdiv, addcmul, argsort, argwhere, bernoulli, broadcast_to,
                           count_nonzero, gather, index_select, lerp, masked_select, moveaxis,
-                          movedim, multinomial, narrow, nonzero, scatter, select, sort, tile, topk,
-                          tril, triu, unique)
+                          movedim, multinomial, narrow, nonzero, scatter, scatter_add, select, sort,
+                          tile, topk, tril, triu, unique)
 from ._ops.aliases import (clamp_, clip_, detach, detach_, diag, exp_, fill_, logaddexp,
                            logspace, meshgrid, relu_, scalar_tensor, sqrt_, take, typename, zero_)
 from ._ops.compare import allclose, equal, is_floating_point, is_tensor, isclose, numel

@@ -299,7 +299,35 @@ relu = _unary("relu", F.ReluBackward0, lambda x: np.maximum(x, 0), "r", float_ou
 sign = _unary("sign", F.SignBackward0, np.sign, float_out=False)
 floor = _unary("floor", F.FloorBackward0, np.floor, float_out=False)
 ceil = _unary("ceil", F.CeilBackward0, np.ceil, float_out=False)
-round = _unary("round", F.RoundBackward0, np.round, float_out=False)  # noqa: A001
+_round = _unary("round", F.RoundBackward0, np.round, float_out=False)
+# torch tells round() (RoundBackward0) from round(decimals=0) (RoundBackward1); shown as 0
+_NO_DECIMALS = type("_DefaultDecimals", (), {"__repr__": lambda self: "0"})()
+
+
+def round(input, *, decimals=_NO_DECIMALS, out=None):  # noqa: A001
+    """Round to the nearest integer, ties to even (``round(2.5) == 2``, as torch); with
+    ``decimals``, to that many digits after the point (negative: before it), as torch computes
+    it: ``rint(x * 10**d) / 10**d`` in the input's precision (float for half).
+    四舍六入、五取偶；``decimals`` 为保留的小数位数（负数表示十位、百位……）。"""
+    x = input._data
+    if decimals is _NO_DECIMALS:
+        if x.dtype.kind == "b":
+            raise _kernel_error("round_vml", x)
+        return _round(input, out=out)
+    if type(decimals) is not int and (isinstance(decimals, bool)
+                                      or not isinstance(decimals, (int, np.integer))):
+        raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
+    if x.dtype.kind != "f":  # torch: round(decimals=...) has float kernels only
+        raise _kernel_error("round_vml" if decimals == 0 else "round", x)
+    d = int(decimals)
+
+    def rnd(a):
+        w = a.astype(np.float32) if a.dtype.itemsize < 4 else a  # torch's opmath for half
+        with np.errstate(over="ignore", invalid="ignore"):
+            ten = np.power(np.float64(10.0), -d if d < 0 else d).astype(w.dtype)  # 1e400: inf
+            r = np.rint(w / ten) * ten if d < 0 else np.rint(w * ten) / ten
+        return r.astype(a.dtype, copy=False)
+    return _unary("round", F.RoundBackward1, rnd, float_out=False)(input, out=out)
 logical_not = _unary("logical_not", None, np.logical_not, float_out=False)
 bitwise_not = _unary("bitwise_not", None, np.invert, float_out=False)
 isnan = _unary("isnan", None, np.isnan, float_out=False)

@@ -69,8 +69,13 @@ def _check_index(what, x, d, idx):
     if max(idx.ndim, 1) != max(x.ndim, 1):  # torch counts a 0-d tensor as one dim here
         raise RuntimeError("Index tensor must have the same number of dimensions as "
                            f"{'input' if what == 'gather' else 'self'} tensor")
-    n = x.shape[d] if x.ndim else 1
-    if idx.size and x.ndim and (idx.min() < 0 or idx.max() >= n):
+    if x.ndim:
+        _check_bounds(idx, d, x.shape[d])
+
+
+def _check_bounds(idx, d, n):
+    """torch's error for the first index outside ``[0, n)`` along dim ``d``."""
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
         flat = idx.ravel()
         bad = flat[np.argmax((flat < 0) | (flat >= n))]
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
@@ -353,6 +358,86 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     return res
 
 
+def _arg_check(fn, method, **args):
+    """torch's TypeError for a ``dim`` that is no int or an input/index/src that is no Tensor
+    (positions as torch counts them: the method has no ``input``)."""
+    for pos, (name, v) in enumerate(args.items(), 0 if method else 1):
+        if name == "dim":
+            if isinstance(v, bool) or not hasattr(v, "__index__") or isinstance(v, Tensor):
+                raise TypeError(f"{fn}(): argument 'dim' (position {pos}) must be int, not "
+                                f"{type(v).__name__}")
+        elif not isinstance(v, Tensor):
+            raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(v).__name__}")
+
+
+def _scatter_add_arrays(input, d, index, src):
+    """The arrays of ``input``, ``index``, ``src`` after torch's checks for scatter_add (dtypes,
+    then shapes as ATen's scatter_shape_check, then bounds), on ``input``'s device."""
+    from .._backend import device_of, transfer
+    from .._device import common_device
+
+    dev = common_device(input, index, src)
+    x, ix, s = (a if device_of(a) == dev else transfer(a, dev)
+                for a in (input._data, index._data, src._data))
+    if ix.size and ix.dtype != np.int64 and ix.dtype != np.int32:
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
+    if s.dtype != x.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    if ix.size == 0:
+        return x, ix, s
+    nd = max(x.ndim, 1)  # torch counts a 0-d tensor as one dim of size 1
+    if max(ix.ndim, 1) != nd:
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+
+    def size(a, k):
+        return a.shape[_dim(k, a.ndim)] if a.ndim else 1
+
+    if any(k != d and size(ix, k) > size(x, k) for k in range(nd)) or \
+            any(size(ix, k) > size(s, k) for k in range(nd)):
+        raise RuntimeError(f"Expected index {list(ix.shape)} to be no larger than self "
+                           f"{list(x.shape)} apart from dimension {d} and to be no larger size "
+                           f"than src {list(s.shape)}")
+    if max(s.ndim, 1) != nd:
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    _check_bounds(ix, d, size(x, d))
+    return x, ix, s
+
+
+def _scatter_add(input, dim, index, src, name="scatter_add", method=False):
+    _arg_check(name, method, input=input, dim=dim, index=index, src=src)
+    d = _dim(dim, input._data.ndim)
+    x, ix, s = _scatter_add_arrays(input, d, index, src)
+    out = x.copy()
+    if ix.size:
+        one = ix.reshape(1) if ix.ndim == 0 else ix  # 0-d pieces count as one element
+        s1 = s.reshape(1) if s.ndim == 0 else s
+        F._add_at(out.reshape(1) if out.ndim == 0 else out, F._along(one, d),
+                  s1[tuple(slice(0, n) for n in one.shape)])
+    res = _wrap(out)
+    if STATE[0] and (input._requires_grad or src._requires_grad):
+        node = F.ScatterAddBackward0()
+        node.saved, node.dim = (ix,), d
+        node.src_shape = tuple(src._data.shape) if src._requires_grad else None
+        attach(res, node, (input, src))
+    return res
+
+
+def scatter_add(input, dim, index, src):
+    """``out = input.clone(); out[i][index[i][j]] += src[i][j]`` for dim 1 (likewise for other
+    dims); repeated indices add up. 按下标累加：重复的下标会相加。"""
+    return _scatter_add(input, dim, index, src)
+
+
+def _scatter_add_method(name):
+    """Tensor.scatter_add (``name`` only words torch's argument errors; ``_inplace_from``
+    names the in-place one)."""
+    def scatter_add(self, dim, index, src):
+        return _scatter_add(self, dim, index, src, name, True)
+    scatter_add.__qualname__ = "scatter_add"
+    return scatter_add
+
+
 def _no_grad():
     from ..autograd.grad_mode import no_grad
 
@@ -416,6 +501,8 @@ def _attach_methods():
               "moveaxis", "movedim", "tile", "lerp", "addcmul", "addcdiv", "masked_select",
               "scatter", "scatter_", "bernoulli", "multinomial"):
         setattr(T, n, globals()[n])
+    T.scatter_add = _scatter_add_method("scatter_add")
+    T.scatter_add_ = _inplace_from(_scatter_add_method("scatter_add_"))
     for f in (lerp, addcmul, addcdiv, tril, triu):
         setattr(T, f.__name__ + "_", _inplace_from(f))
 

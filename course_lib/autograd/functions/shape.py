@@ -313,6 +313,36 @@ class ScatterBackward0(Node):
         return gx, gs
 
 
+class ScatterAddBackward0(Node):
+    """``input.scatter_add(dim, index, src)``: inputs (input, src); saved (index,). ``input``
+    gets ``g``; ``src`` gets ``g.gather(dim, index)`` (a 0-d g or index read as one element)."""
+
+    __slots__ = ("dim", "src_shape")
+
+    def backward(self, g):
+        (idx,) = self.saved
+        gs = None
+        if self.src_shape is not None:
+            one = idx.reshape(1) if idx.ndim == 0 else idx
+            gs = (g.reshape(1) if g.ndim == 0 else g)[_along(one, self.dim)].reshape(idx.shape)
+            if gs.shape != self.src_shape:  # torch's engine: sum to src's shape if it can
+                if not _expands(self.src_shape, gs.shape):
+                    raise RuntimeError(
+                        f"Function ScatterAddBackward0 returned an invalid gradient at index 1 - "
+                        f"got {list(gs.shape)} but expected shape compatible with "
+                        f"{list(self.src_shape)}")
+                gs = unbroadcast(gs, self.src_shape)
+        return g, gs
+
+
+def _expands(shape, to):
+    """Whether ``shape`` broadcasts to ``to`` (torch's is_expandable_to)."""
+    try:
+        return np.broadcast_shapes(shape, to) == tuple(to)
+    except ValueError:
+        return False
+
+
 ScatterBackward1 = type("ScatterBackward1", (ScatterBackward0,), {"__slots__": ()})
 ScatterBackward1.__doc__ = "``input.scatter(dim, index, value)``: only ``input`` has a gradient."
 
