@@ -81,17 +81,24 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     if create_graph:
         grads = _graph_grads(grads, grad_tensors)
     if inputs is not None:
-        ins = _tensors(inputs)
-        got = grad(outputs, ins, grads if create_graph else grads and [_wrap_arr(g) for g in grads],
-                   retain_graph=retain_graph, create_graph=create_graph, allow_unused=True)
-        for t, g in zip(ins, got):
-            if g is not None:
-                if create_graph:
-                    t._grad = g if t._grad is None else t._grad + g
-                else:
-                    t._grad = g if t._grad is None else _wrap_arr(t._grad._data + g._data)
-        return
-    run_backward(outputs, grads, retain_graph=bool(retain_graph), create_graph=create_graph)
+        inputs = _backward_inputs(inputs)
+    run_backward(outputs, grads, retain_graph=bool(retain_graph), create_graph=create_graph,
+                 inputs=inputs)
+
+
+def _backward_inputs(inputs):
+    """The nodes ``backward(inputs=...)`` accumulates into: a leaf's AccumulateGrad; a
+    non-leaf's ``grad_fn``, whose gradient ``retain_grad()`` keeps (as torch does)."""
+    from .node import accumulator
+
+    ins = _tensors(inputs)
+    if not ins:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    nodes = []
+    for t in ins:
+        t.retain_grad()  # torch's check too: "can't retain_grad on Tensor that has ..."
+        nodes.append(accumulator(t) if t.grad_fn is None else t.grad_fn)
+    return nodes
 
 
 def _graph_grads(arrays, grad_tensors):
@@ -144,23 +151,24 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if create_graph:
         grads = _graph_grads(grads, grad_outputs)
     capture = {}
-    for i, t in enumerate(ins):
+    slots = []  # the capture slot of each input (one slot for a tensor given twice)
+    for t in ins:
         key = (t.grad_fn, t._output_nr) if t.grad_fn is not None else (accumulator(t), 0)
-        capture[key] = i
+        slots.append(capture.setdefault(key, len(capture)))
     got = run_backward(outs, grads, retain_graph=bool(retain_graph), capture=capture,
                        create_graph=create_graph)
     result = []
-    for i, t in enumerate(ins):
-        if i not in got:
+    for i, (t, slot) in enumerate(zip(ins, slots)):
+        if slot not in got:
             if not allow_unused and not materialize_grads:
                 raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have "
                                    "been used in the graph. Set allow_unused=True if this is the "
                                    "desired behavior.")
             result.append(_wrap(_ones_like(t._data) * 0) if materialize_grads else None)
         elif create_graph:
-            result.append(got[i].t)
+            result.append(got[slot].t)
         else:
-            result.append(_wrap(got[i].copy()))
+            result.append(_wrap(got[slot].copy()))
     return tuple(result)
 
 

@@ -24,10 +24,27 @@ def _as_tensor(a):
     return a.t if type(a) is TArray else _wrap(a)
 
 
-def _from_hook(r, like):
+def _from_hook(r, like, fn=None):
     """A hook's returned Tensor as the engine's gradient (an array, or a TArray with
-    create_graph)."""
+    create_graph); a tensor hook (``fn``) must keep the gradient's type and size (torch's
+    errors)."""
+    if fn is not None:
+        _check_hook_result(r, like, fn)
     return TArray(r) if type(like) is TArray else r._data
+
+
+def _check_hook_result(r, like, fn):
+    from .._tensor import Tensor, _type_name
+
+    if not isinstance(r, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(r).__name__}'")
+    was = _as_tensor(like)
+    name = getattr(fn, "__name__", type(fn).__name__)
+    if type(r._data) is not type(was._data) or r._data.dtype != was._data.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {_type_name(was)} "
+                           f"got {_type_name(r)})")
+    if r._data.shape != was._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
 
 
 _wrap = None  # set by course_lib._tensor (circular import)
@@ -114,11 +131,13 @@ def execute(roots, retain_graph, run_node):
 
 
 def run_backward(roots, grads, retain_graph=False, capture=None, engine=None,
-                 create_graph=False):
+                 create_graph=False, inputs=None):
     """Backpropagate ``grads`` (arrays) from the ``roots`` (tensors) with :func:`execute`.
 
     ``capture``: for ``autograd.grad`` — ``{(node, output_nr): slot}``; the gradients
     reaching those points are returned in a dict and no ``.grad`` is accumulated.
+    ``inputs``: for ``backward(inputs=...)`` — the nodes whose gradients are accumulated.
+    With either, only the nodes on a path to them run (torch's ``exec_info``, see ``_plan``).
     ``engine``: a function to run instead of the current ``execute`` (the grader's cases).
     ``create_graph``: ``grads`` are Tensors and every formula runs on Tensors (recorded), so
     the gradients have a graph of their own (``create_graph.py``).
@@ -138,21 +157,17 @@ def run_backward(roots, grads, retain_graph=False, capture=None, engine=None,
         n_out = node.n_outputs
         if g is None or (n_out > 1 and all(x is None for x in g)):
             return (None,) * len(node.next_functions)
+        if type(node) is AccumulateGrad:  # a leaf: its hooks, then add into .grad
+            if node.variable._hooks:
+                g = _leaf_hooks(node, g)
+            if node._hooks:
+                g = _run_pre_hooks(node, [g])[0]
+            leaves.append((node, g))
+            return ()
         if node._hooks:
             gl = _run_pre_hooks(node, list(g) if n_out > 1 else [g])
             g = gl if n_out > 1 else gl[0]
             gl = None
-        if capture is not None:
-            for nr in range(n_out):
-                slot = capture.get((node, nr))
-                if slot is not None:
-                    captured[slot] = g[nr] if n_out > 1 else g
-        if type(node) is AccumulateGrad:  # a leaf: add into .grad (not for autograd.grad)
-            if capture is None:
-                if node.variable._hooks:
-                    g = _leaf_hooks(node, g)
-                leaves.append((node, g))
-            return ()
         if create_graph:
             if node.saved is FREED:
                 raise RuntimeError(ERR_FREED)
@@ -174,10 +189,16 @@ def run_backward(roots, grads, retain_graph=False, capture=None, engine=None,
             _post_hooks(node, outs, g)
         return outs
 
+    kept = ()
+    if capture is not None or inputs is not None:
+        run_node, kept = _restricted(run_node, _plan(starts, capture or {}, inputs or ()),
+                                     captured)
     try:
         (execute if engine is None else engine)(starts, retain_graph, run_node)
     finally:
         run_node = starts = None
+        for node, saved, versions in kept:
+            node.saved, node._versions = saved, versions
         # Each leaf's gradient goes into its ``.grad`` once ``execute`` returned, when no frame
         # of it holds a gradient any more: a fresh array that only ``leaves`` holds becomes the
         # ``.grad`` without a copy (torch "steals" it too); anything else is copied or added
@@ -197,6 +218,79 @@ def run_backward(roots, grads, retain_graph=False, capture=None, engine=None,
     return captured
 
 
+def _plan(starts, capture, inputs):
+    """torch's ``exec_info`` for ``autograd.grad`` / ``backward(inputs=...)``: ``{node:
+    (needed, [(output_nr, slot), ...])}`` for the nodes that run. A node is needed when it is
+    one of ``inputs`` or leads to a node that runs; a captured node runs too. Nodes absent
+    from the plan are skipped (their hooks do not fire)."""
+    caps = {}
+    for (node, nr), slot in capture.items():
+        caps.setdefault(node, []).append((nr, slot))
+    targets = set(inputs)
+    runs = {}  # node -> runs?  (a DAG: a node met again is already finished)
+    plan = {}
+    for root, _, _ in starts:  # iterative post-order: children before their parent
+        if root in runs:
+            continue
+        runs[root] = False
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            node, it = stack[-1]
+            for nxt, _ in it:
+                if nxt is not None and nxt not in runs:
+                    runs[nxt] = False
+                    stack.append((nxt, iter(nxt.next_functions)))
+                    break
+            else:
+                stack.pop()
+                needed = node in targets or any(
+                    runs[nxt] for nxt, _ in node.next_functions if nxt is not None)
+                if needed or node in caps:
+                    runs[node] = True
+                    plan[node] = (needed, caps.get(node, ()))
+    return plan
+
+
+def _restricted(run_node, plan, captured):
+    """``run_node`` for a plan, and the list of what the nodes that did not run saved.
+
+    A captured node's gradient is recorded before its hooks when the node is needed (they
+    run with it), after its tensor hooks when it is not (it runs no further, as torch's
+    engine). A node that does not run keeps what it saved for a later backward, as in torch:
+    ``execute`` releases every node it visits, so ``saved`` is set aside here and put back
+    by ``run_backward``."""
+    kept = []
+
+    def run(node, g):
+        entry = plan.get(node)
+        if entry is None or not entry[0]:
+            if node.saved is not None:
+                kept.append((node, node.saved, node._versions))
+                node.saved = None
+            if entry is None or g is None:
+                return (None,) * len(node.next_functions)
+        elif g is None:
+            return run_node(node, g)
+        needed, caps = entry
+        multi = node.n_outputs > 1
+        if caps and not needed:
+            if type(node) is AccumulateGrad:
+                if node.variable._hooks:
+                    g = _leaf_hooks(node, g)
+            elif node._hooks:
+                gl = _run_pre_hooks(node, list(g) if multi else [g], pre=False)
+                g = gl if multi else gl[0]
+        for nr, slot in caps:
+            x = g[nr] if multi else g
+            if x is not None:
+                captured[slot] = x
+        if not needed:
+            return (None,) * len(node.next_functions)
+        return run_node(node, g)
+
+    return run, kept
+
+
 def _adoptable(g):
     """``g`` (held only by the caller) is a fresh writable array, or a view (``.T``) of one
     that nothing else holds (refs to the base: the view, ``b`` and getrefcount's own)."""
@@ -206,16 +300,17 @@ def _adoptable(g):
     return b.base is None and _getrefcount(b) == 3 and _writeable(g) and _writeable(b)
 
 
-def _run_pre_hooks(node, grads):
-    """Tensor hooks (``register_hook``/``retain_grad``) then node pre-hooks; grads is a list."""
+def _run_pre_hooks(node, grads, pre=True):
+    """Tensor hooks (``register_hook``/``retain_grad``) then node pre-hooks (unless not
+    ``pre``); grads is a list."""
     hooks = node._hooks
     if not hooks:
         return grads
     for nr, fn in hooks.get("tensor", ()):
         if grads[nr] is not None:
-            r = fn(_as_tensor(grads[nr]))
+            r = _call_hook(fn, _as_tensor(grads[nr]), grads[nr])
             if r is not None:
-                grads[nr] = _from_hook(r, grads[nr])
+                grads[nr] = _from_hook(r, grads[nr], fn)
     for nr, ref in hooks.get("retain", ()):
         t = ref()
         if t is not None and grads[nr] is not None:
@@ -225,8 +320,9 @@ def _run_pre_hooks(node, grads):
                 t._grad = _as_tensor(grads[nr].copy())
             else:
                 t._grad = _as_tensor(t._grad._data + grads[nr])
-    for fn in hooks.get("pre", ()):
-        r = fn(tuple(None if g is None else _as_tensor(g) for g in grads))
+    for fn in hooks.get("pre", ()) if pre else ():
+        r = _call_hook(fn, tuple(None if g is None else _as_tensor(g) for g in grads),
+                       next((g for g in grads if g is not None), None))
         if r is not None:
             grads = [None if g is None else _from_hook(g, o) for g, o in zip(r, grads)]
     return grads
@@ -234,18 +330,28 @@ def _run_pre_hooks(node, grads):
 
 def _leaf_hooks(node, g):
     v = node.variable
-    for fn in v._hooks or ():
-        r = fn(_as_tensor(g))
+    for fn in list(v._hooks or ()):
+        r = _call_hook(fn, _as_tensor(g), g)
         if r is not None:
-            g = _from_hook(r, g)
+            g = _from_hook(r, g, fn)
     return g
 
 
 def _post_hooks(node, outs, g):
     gi = tuple(None if x is None else _as_tensor(x) for x in outs)
     go = tuple(None if x is None else _as_tensor(x) for x in (g if node.n_outputs > 1 else [g]))
+    like = next((x for x in outs if x is not None), None)
     for fn in node._hooks["post"]:
-        fn(gi, go)
+        _call_hook(fn, gi, like, go)
+
+
+def _call_hook(fn, arg, like, *more):
+    """``fn(arg, *more)``; with create_graph (``like``, a gradient, is a TArray) in grad mode,
+    so that what the hook computes is recorded, as torch's engine does."""
+    if type(like) is not TArray:
+        return fn(arg, *more)
+    with torch.enable_grad():
+        return fn(arg, *more)
 
 
 def check_grad_shape(t, g, i):
