@@ -84,8 +84,10 @@ class Tensor:
     Prefer ``course_lib.tensor(data)``. 推荐使用 ``course_lib.tensor(data)``。
     """
 
+    # "__dict__": like torch, a tensor takes any new attribute (``t.name = ...``); the dict is
+    # only made when one is set, and pickling, save/load and deepcopy keep it (detach does not)
     __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_ver", "_output_nr",
-                 "_accum", "_hooks", "_base", "_gver", "_vmeta", "__weakref__")
+                 "_accum", "_hooks", "_base", "_gver", "_vmeta", "__weakref__", "__dict__")
     __array_priority__ = 1000
     __array_ufunc__ = None  # ``ndarray * tensor`` calls Tensor.__rmul__ → a Tensor
     is_sparse = False
@@ -253,8 +255,10 @@ class Tensor:
         return complex(self._scalar("complex"))
 
     def __reduce_ex__(self, proto):
-        return (_rebuild, (_backend.to_numpy(self._data).copy(), str(self.device),
-                           self._requires_grad, type(self)))
+        args = (_backend.to_numpy(self._data).copy(), str(self.device), self._requires_grad,
+                type(self))
+        state = _attrs(self)
+        return (_rebuild, args, state) if state else (_rebuild, args)
 
     def __deepcopy__(self, memo):
         if self.grad_fn is not None:
@@ -267,7 +271,17 @@ class Tensor:
         if self._grad is not None:
             new._grad = _wrap(self._grad._data.copy())
         memo[id(self)] = new
+        state = _attrs(self)
+        if state:
+            from copy import deepcopy
+
+            new.__dict__.update(deepcopy(state, memo))
         return new
+
+
+def _attrs(t):
+    """The attributes set on ``t`` (``t.name = ...``), or None."""
+    return t.__dict__ or None
 
 
 Tensor.__module__ = "course_lib"  # type(t) prints <class 'course_lib.Tensor'>, as torch.Tensor

@@ -91,9 +91,12 @@ class _Writer:
         self.memo[key] = ref
         from .nn.parameter import Parameter
         host = t.detach() if t.device.type == "cpu" else t.detach().cpu()
-        return {"t": "tensor", "id": ref, "a": self._array(np.asarray(host)),  # Tensor.__array__
-                "device": str(t.device), "requires_grad": bool(t._requires_grad),
-                "param": isinstance(t, Parameter)}
+        out = {"t": "tensor", "id": ref, "a": self._array(np.asarray(host)),  # Tensor.__array__
+               "device": str(t.device), "requires_grad": bool(t._requires_grad),
+               "param": isinstance(t, Parameter)}
+        if t.__dict__:  # attributes set on the tensor (t.name = ...): torch keeps them too
+            out["attrs"] = self.enc(dict(t.__dict__))
+        return out
 
     def _object(self, obj):
         cls = type(obj)
@@ -217,6 +220,11 @@ class _Reader:
         else:
             t = _wrap(a, bool(x["requires_grad"]) and a.dtype.kind in "fc")
         self.memo[x["id"]] = t
+        if "attrs" in x:
+            attrs = self.dec(x["attrs"])
+            if not isinstance(attrs, dict):
+                raise _err_foreign("张量属性不是字典 / tensor attributes are not a dict")
+            t.__dict__.update(attrs)
         return t
 
     def _object(self, x):

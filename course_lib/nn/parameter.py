@@ -37,8 +37,3 @@ class Parameter(G.Tensor):
             new._grad = G._wrap(self._grad._data.copy())
         memo[id(self)] = new
         return new
-
-    def __reduce_ex__(self, proto):
-        from .._tensor import _rebuild
-        return (_rebuild, (G.to_host(self._data).copy(), str(self.device), self._requires_grad,
-                           type(self)))
