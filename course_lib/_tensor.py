@@ -40,6 +40,7 @@ def _wrap(data, requires_grad=False, cls=None):
     t._output_nr = 0
     t._accum = None
     t._hooks = None
+    t._post_acc = None
     t._base = None
     return t
 
@@ -87,7 +88,8 @@ class Tensor:
     # "__dict__": like torch, a tensor takes any new attribute (``t.name = ...``); the dict is
     # only made when one is set, and pickling, save/load and deepcopy keep it (detach does not)
     __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_ver", "_output_nr",
-                 "_accum", "_hooks", "_base", "_gver", "_vmeta", "__weakref__", "__dict__")
+                 "_accum", "_hooks", "_post_acc", "_base", "_gver", "_vmeta", "__weakref__",
+                 "__dict__")
     __array_priority__ = 1000
     __array_ufunc__ = None  # ``ndarray * tensor`` calls Tensor.__rmul__ → a Tensor
     is_sparse = False
@@ -186,6 +188,7 @@ class Tensor:
     grad_fn, requires_grad, requires_grad_ = _ag.grad_fn, _ag.requires_grad, _ag.requires_grad_
     is_leaf, grad, retains_grad = _ag.is_leaf, _ag.grad, _ag.retains_grad
     retain_grad, register_hook, backward = _ag.retain_grad, _ag.register_hook, _ag.backward
+    register_post_accumulate_grad_hook = _ag.register_post_accumulate_grad_hook
     detach, detach_, data = _ag.detach, _ag.detach_, _ag.data
 
     # -- Python protocol -----------------------------------------------------------------

@@ -135,6 +135,23 @@ def register_hook(self, hook):
     return _TensorHookHandle(lst, entry)
 
 
+def register_post_accumulate_grad_hook(self, hook):
+    """Call ``hook(tensor)`` after ``backward()`` has accumulated this leaf's ``.grad`` (not for
+    ``autograd.grad``); the hook must return None — e.g. an optimizer step inside backward.
+
+    在 ``backward()`` 把梯度累加进这个叶子张量的 ``.grad`` 之后调用 ``hook(tensor)``。
+    """
+    if not self._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if self.grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    from .autograd.node import _Handle
+
+    if self._post_acc is None:
+        self._post_acc = []
+    return _Handle(self._post_acc, hook)
+
+
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     """Compute gradients of this tensor w.r.t. the graph leaves (accumulated in ``.grad``).
 
@@ -195,7 +212,7 @@ class _TensorHookHandle:
 _TensorHookHandle.__module__ = "course_lib._tensor"  # where it was defined before the split
 
 for _v in (grad_fn, requires_grad, requires_grad_, is_leaf, grad, retains_grad, retain_grad,
-           register_hook, backward, detach, detach_, data):
+           register_hook, register_post_accumulate_grad_hook, backward, detach, detach_, data):
     for _f in ((_v.fget, _v.fset, _v.fdel) if isinstance(_v, property) else (_v,)):
         if _f is not None:  # Tensor's own methods, as when they were written in its body
             _f.__module__, _f.__qualname__ = "course_lib._tensor", "Tensor." + _f.__name__

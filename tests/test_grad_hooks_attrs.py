@@ -274,7 +274,48 @@ def graph_off_the_path_kept(lib):  # nodes that did not run keep their saved val
     return g1, x.grad, ga, b.grad
 
 
-HOOK_CASES = [leaf_input, leaf_hook_returns_none, several_hooks_in_order, leaf_reached_twice,
+def post_accumulate_hooks(lib):
+    """register_post_accumulate_grad_hook: after .grad is final (after the tensor hooks), not for
+    autograd.grad, removable; its errors (non-leaf, no grad, a hook that returns something)."""
+    x, calls = _leaf(lib), []
+    h = x.register_post_accumulate_grad_hook(lambda t: calls.append(("post", t is x, t.grad.tolist())))
+    x.register_hook(_counter(calls, "pre"))
+    (x * 2).sum().backward()
+    (x * 3).sum().backward()  # accumulated: the hook sees 5
+    lib.autograd.grad((x * 4).sum(), x)
+    h.remove()
+    (x * 1).sum().backward()
+    errors = []
+    for bad in (lambda: (x * 2).register_post_accumulate_grad_hook(print),
+                lambda: lib.ones(2).register_post_accumulate_grad_hook(print)):
+        try:
+            bad()
+        except RuntimeError as e:
+            errors.append(str(e))
+    z = _leaf(lib, 2)
+    z.register_post_accumulate_grad_hook(lambda t: t * 2)
+    try:
+        (z * 1).sum().backward()
+    except RuntimeError as e:
+        errors.append(str(e))
+    return calls, x.grad, errors
+
+
+def optimizer_in_backward(lib):
+    """The tutorial's pattern: each parameter's update runs in its post-accumulate hook."""
+    w = lib.tensor([1.0, -2.0, 3.0], requires_grad=True)
+
+    def step(p):
+        with lib.no_grad():
+            p.add_(p.grad, alpha=-0.1)
+        p.grad = None
+    w.register_post_accumulate_grad_hook(step)
+    for _ in range(3):
+        (w * w).sum().backward()
+    return w, w.grad
+
+
+HOOK_CASES = [post_accumulate_hooks, optimizer_in_backward, leaf_input, leaf_hook_returns_none, several_hooks_in_order, leaf_reached_twice,
               grad_attribute_untouched, input_given_twice, nonleaf_input,
               nonleaf_and_leaf_behind_it, retain_grad_under_grad, hooks_off_the_path_do_not_run,
               multi_output_node, output_without_gradient, hook_order, backward_inputs,

@@ -22,7 +22,7 @@ EXAMPLES = [("course_lib.nn", "InstanceNorm2d"), ("course_lib", "linalg"),
             ("course_lib.nn.functional", "scaled_dot_product_attention"), ("course_lib.optim", "Adagrad"),
             ("course_lib.optim.lr_scheduler", "OneCycleLR"),
             ("course_lib.utils.data", "WeightedRandomSampler"), ("course_lib.cuda", "memory_allocated"),
-            ("course_lib.autograd", "functional"), ("course_lib.nn.init", "orthogonal_")]
+            ("course_lib.autograd", "forward_ad"), ("course_lib.nn.init", "orthogonal_")]
 
 
 def _obj(mod):

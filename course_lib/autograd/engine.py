@@ -150,6 +150,7 @@ def run_backward(roots, grads, retain_graph=False, capture=None, engine=None,
         starts.append((accumulator(t), 0, g) if node is None else (node, t._output_nr, g))
     captured = {}
     leaves = []  # (AccumulateGrad node, gradient): added into .grad once execute returns
+    post = []  # leaves with post-accumulate-grad hooks
     anomaly = ANOMALY[0]
 
     def run_node(node, g):
@@ -215,7 +216,18 @@ def run_backward(roots, grads, retain_graph=False, capture=None, engine=None,
                     g = g.copy()  # held elsewhere too (the same array sent to two leaves)
                 node.backward(g)
             g = None
+            if v._post_acc:
+                post.append(v)
+    for v in post:  # after a successful backward only, each leaf once
+        _post_accumulate_hooks(v)
     return captured
+
+
+def _post_accumulate_hooks(v):
+    """``register_post_accumulate_grad_hook`` hooks of leaf ``v``, its ``.grad`` now final."""
+    for fn in list(v._post_acc):
+        if fn(v) is not None:
+            raise RuntimeError("Tensor post accumulate grad hooks should return None.")
 
 
 def _plan(starts, capture, inputs):
