@@ -323,3 +323,39 @@ def test_where_has_two_inputs_like_torch():
 def test_tensor_type_prints_like_torch():
     assert repr(type(cl.ones(1))) == "<class 'course_lib.Tensor'>"
     assert cl.Tensor.__qualname__ == "Tensor"
+
+
+_INDEXING = {  # op on x (3×3, requires grad) with an index tensor i that its node keeps
+    "gather": (lambda lib: lib.tensor([[0, 1, 2]]), lambda lib, x, i: x.gather(0, i)),
+    "scatter": (lambda lib: lib.tensor([[2, 0, 1]]),
+                lambda lib, x, i: x.scatter(0, i, lib.ones(1, 3, requires_grad=True))),
+    "scatter_add": (lambda lib: lib.tensor([[2, 0, 1]]),
+                    lambda lib, x, i: x.scatter_add(0, i, lib.ones(1, 3, requires_grad=True))),
+    "index_select": (lambda lib: lib.tensor([0, 2]), lambda lib, x, i: x.index_select(1, i)),
+    "getitem": (lambda lib: lib.tensor([0, 2, 2]), lambda lib, x, i: x[i]),
+    "getitem_tuple": (lambda lib: lib.tensor([1, 0]), lambda lib, x, i: x[i, 1:]),
+    "masked_select": (lambda lib: lib.tensor([True, False, True]),
+                      lambda lib, x, i: x.masked_select(i)),
+}
+
+
+@pytest.mark.parametrize("op", sorted(_INDEXING))
+@pytest.mark.parametrize("change", [False, True])
+def test_index_tensor_changed_in_place_is_an_error_at_backward(op, change):
+    """The index (mask) an indexing node keeps is watched like a saved input: changed in place
+    after the forward, backward raises torch's error (course_lib computed a wrong gradient or an
+    IndexError); unchanged, the gradients equal torch's."""
+    make_index, f = _INDEXING[op]
+
+    def run(lib):
+        x = lib.arange(9.0).reshape(3, 3).requires_grad_()
+        i = make_index(lib)
+        y = f(lib, x, i)
+        if change:
+            i.fill_(False) if i.dtype == lib.bool else i.fill_(1)
+        (y * y).sum().backward()
+        return x.grad.tolist()
+
+    theirs, ours = _both(run)
+    assert _norm(ours) == _norm(theirs)
+    assert (ours[0] == "exc") == change

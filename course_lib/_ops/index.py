@@ -193,7 +193,12 @@ def getitem(self, idx):
         return _view_of(r, self)
     if any(isinstance(i, bool) for i in index):  # x[True]: numpy's rule, one IndexBackward0
         return _step(self, x[index], F.IndexBackward0, index, True, view=False)
-    return _chain(self, index)
+    res = _chain(self, index)
+    if advanced and type(res._grad_fn) is F.IndexBackward0:  # its index tensors: watched
+        ts = [i for i in (idx if isinstance(idx, tuple) else (idx,)) if isinstance(i, Tensor)]
+        if ts:
+            res._grad_fn.save_versions(indices=ts)
+    return res
 
 
 builtin_sum = builtins.sum

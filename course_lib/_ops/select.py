@@ -14,11 +14,15 @@ from ..autograd.node import attach
 from ._util import STATE, Tensor, _wrap
 
 
-def _node(res, x, cls, saved=None, **attrs):
+def _node(res, x, cls, saved=None, watch=None, **attrs):
+    """``res``'s node ``cls`` with edge to ``x``; ``watch``: the index (or mask) tensor whose
+    array it keeps (an in-place change of it is then torch's error at backward)."""
     if STATE[0] and x._requires_grad:
         node = cls()
         if saved is not None:
             node.saved = saved
+        if watch is not None:
+            node.save_versions(indices=(watch,))
         for k, v in attrs.items():
             setattr(node, k, v)
         attach(res, node, (x,))
@@ -94,11 +98,11 @@ def gather(input, dim, index):
         return expand(input, idx.shape) if idx.shape else _scalar_pick(input, "GatherBackward0")
     if idx.ndim == 0:  # a 0-d index of a 1-d input: one element, a 0-d result
         idx = idx.reshape(1)
-        return _node(_wrap(x[idx].reshape(())), input, F.GatherBackward0, (idx,),
+        return _node(_wrap(x[idx].reshape(())), input, F.GatherBackward0, (idx,), index,
                      shape=x.shape, dim=d)
     vals = np.take_along_axis(x, idx, axis=d) if idx.shape == x.shape else \
         x[F._along(idx, d)]
-    return _node(_wrap(vals), input, F.GatherBackward0, (idx,), shape=x.shape, dim=d)
+    return _node(_wrap(vals), input, F.GatherBackward0, (idx,), index, shape=x.shape, dim=d)
 
 
 def index_select(input, dim, index):
@@ -116,10 +120,10 @@ def index_select(input, dim, index):
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
     if x.ndim == 0:  # torch: the 0-d tensor itself (index must be [0] or 0)
         return _node(_wrap(np.take(x.reshape(1), idx.reshape(-1)).reshape(())), input,
-                     F.IndexSelectBackward0, (idx.reshape(()),), shape=x.shape, dim=0)
+                     F.IndexSelectBackward0, (idx.reshape(()),), index, shape=x.shape, dim=0)
     idx = idx.reshape(-1)  # a 0-d index picks like a one-element vector (torch keeps the dim)
     res = _wrap(np.take(x, idx, axis=d))
-    return _node(res, input, F.IndexSelectBackward0, (idx,), shape=x.shape, dim=d)
+    return _node(res, input, F.IndexSelectBackward0, (idx,), index, shape=x.shape, dim=d)
 
 
 def narrow(input, dim, start, length):
@@ -291,7 +295,7 @@ def masked_select(input, mask):
     if m.shape != x.shape:
         raise NotImplementedError("course_lib: masked_select needs a mask of the input's shape "
                                   "or one that broadcasts to it / 掩码形状须可广播到输入形状")
-    return _node(_wrap(x[m]), input, F.MaskedSelectBackward0, shape=x.shape, index=m,
+    return _node(_wrap(x[m]), input, F.MaskedSelectBackward0, watch=mask, shape=x.shape, index=m,
                  advanced=False)
 
 
@@ -349,6 +353,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
             ix = ix.reshape(1)
         node = (F.ScatterBackward0 if src_t else F.ScatterBackward1)()
         node.saved, node.dim = (ix,), d
+        node.save_versions(indices=(index,))
         node.src_shape = tuple(src._data.shape) if src_t and src._requires_grad else None
         if input._data.ndim == 0 or (src_t and src._data.ndim == 0):
             raise NotImplementedError(
@@ -418,6 +423,7 @@ def _scatter_add(input, dim, index, src, name="scatter_add", method=False):
     if STATE[0] and (input._requires_grad or src._requires_grad):
         node = F.ScatterAddBackward0()
         node.saved, node.dim = (ix,), d
+        node.save_versions(indices=(index,))
         node.src_shape = tuple(src._data.shape) if src._requires_grad else None
         attach(res, node, (input, src))
     return res

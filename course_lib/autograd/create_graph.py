@@ -19,6 +19,8 @@ numpy buffer, ``np.asarray``) fails loudly instead of silently losing the graph.
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from .grad_mode import STATE
@@ -522,7 +524,7 @@ def _saved_inputs(node):
 
     for entry in node._versions or ():
         who = entry[2]
-        if who is None:
+        if who is None or type(who) is weakref.ref:  # a saved index: read as it is
             continue
         if type(who) is SavedOut:  # the node's own output: grad_fn is the node again
             yield who.data, _graph_tensor((node, 0), who.data)

@@ -89,10 +89,12 @@ class Node:
     def backward(self, grad):  # pragma: no cover - every op overrides it
         raise NotImplementedError
 
-    def save_versions(self, *inputs, out=None):
+    def save_versions(self, *inputs, out=None, indices=()):
         """Remember the version counters of the tensors whose data is in ``self.saved``.
 
-        ``inputs``: saved input tensors; ``out``: the output tensor when it is saved too.
+        ``inputs``: saved input tensors; ``out``: the output tensor when it is saved too;
+        ``indices``: saved integer tensors the backward only reads (gather's index): an in-place
+        change of one is torch's error too, and create_graph keeps them as they are.
         """
         # a saved input is kept as its graph edge and array (torch's SavedVariable) and a weak
         # reference (an in-place op's input becomes its output: a cycle otherwise); the edge
@@ -100,6 +102,7 @@ class Node:
         v = [(t._ver, t._ver[0], (edge(t), t._data, weakref.ref(t))) for t in inputs]
         if out is not None:
             v.append((out._ver, out._ver[0], SavedOut(out._data)))
+        v.extend((t._ver, t._ver[0], weakref.ref(t)) for t in indices)
         self._versions = v
 
     # -- torch's public Node API -------------------------------------------------------
@@ -192,7 +195,6 @@ def _raise_version(node, now, expected, t):
                 "one of the variables needed for gradient computation has been modified by an "
                 f"inplace operation: it is at version {now}; expected version {expected} "
                 f"instead. {_hint()}")
-    from .._tensor import _type_name as type_name
     from .views import short_name as short  # torch's "output 0 of Sigmoid"
 
     if t is None:  # the node's own output (saved by the node)
@@ -203,7 +205,7 @@ def _raise_version(node, now, expected, t):
     else:
         fn = t.grad_fn
         what = f"which is output {t._output_nr} of {short(fn)}" if fn is not None else ""
-        desc = f"[{type_name(t)} {list(t._data.shape)}]"
+        desc = f"[{_array_type_name(t._data)} {list(t._data.shape)}]"
     where = ", ".join(x for x in (desc, what) if x)
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
@@ -234,8 +236,13 @@ def _hint():
 
 
 def _array_type_name(a):
+    """The type torch's version-counter error names: ``course_lib.LongTensor``, but for bool
+    the backend's ``CPUBoolType`` / ``CUDABoolType`` (torch's wording)."""
+    from .._backend import is_cpu
     from .._tensor import _type_name, _wrap
 
+    if a.dtype == np.bool_:
+        return ("CPU" if is_cpu(a) else "CUDA") + "BoolType"
     return _type_name(_wrap(a))
 
 
