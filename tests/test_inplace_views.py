@@ -336,7 +336,18 @@ _INDEXING = {  # op on x (3×3, requires grad) with an index tensor i that its n
     "getitem_tuple": (lambda lib: lib.tensor([1, 0]), lambda lib, x, i: x[i, 1:]),
     "masked_select": (lambda lib: lib.tensor([True, False, True]),
                       lambda lib, x, i: x.masked_select(i)),
+    "where": (lambda lib: lib.tensor([True, False, True]), lambda lib, x, i: lib.where(i, x, 0.0)),
+    "masked_fill": (lambda lib: lib.tensor([True, False, True]),
+                    lambda lib, x, i: x.masked_fill(i, 0.0)),
+    "embedding": (lambda lib: lib.tensor([0, 2]),
+                  lambda lib, x, i: lib.nn.functional.embedding(i, x)),
+    "index_put": (lambda lib: lib.tensor([0, 2]), lambda lib, x, i: _put(x.clone(), i, lib)),
 }
+
+
+def _put(y, i, lib):
+    y[i] = lib.ones(3)
+    return y
 
 
 @pytest.mark.parametrize("op", sorted(_INDEXING))

@@ -195,10 +195,15 @@ def getitem(self, idx):
         return _step(self, x[index], F.IndexBackward0, index, True, view=False)
     res = _chain(self, index)
     if advanced and type(res._grad_fn) is F.IndexBackward0:  # its index tensors: watched
-        ts = [i for i in (idx if isinstance(idx, tuple) else (idx,)) if isinstance(i, Tensor)]
+        ts = _index_tensors(idx)
         if ts:
             res._grad_fn.save_versions(indices=ts)
     return res
+
+
+def _index_tensors(idx):
+    """The tensors in an index (their arrays are what an indexing node keeps)."""
+    return [i for i in (idx if isinstance(idx, tuple) else (idx,)) if isinstance(i, Tensor)]
 
 
 builtin_sum = builtins.sum
@@ -429,6 +434,7 @@ def _setitem_graph(self, idx, index, advanced, value, vt):
     node.vshape = vt._data.shape if vt is not None and vt._requires_grad else None
     node.vdtype = vt._data.dtype if vt is not None else None
     node.next_functions = (edge(target), edge(vt))
+    node.save_versions(indices=_index_tensors(idx))
     _write(x, aidx, v)
     target._ver[0] += 1
     _views.rebase(target, node)

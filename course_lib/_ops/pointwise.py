@@ -225,6 +225,7 @@ def where(condition, input=None, other=None):
     if needs_grad(ga, tb):
         node = F.WhereBackward0()
         node.meta, node.saved = (meta(ga), meta(tb)), (c,)
+        node.save_versions(indices=(condition,))
         attach(res, node, (ga, tb))
     return res
 
@@ -381,6 +382,7 @@ def masked_fill(input, mask, value):
     if STATE[0] and input._requires_grad:
         node = F.MaskedFillBackward0()
         node.saved = (np.broadcast_to(mask._data, x.shape),)
+        node.save_versions(indices=(mask,))
         attach(res, node, (input,))
     return res
 

@@ -236,5 +236,6 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     if STATE[0] and weight._requires_grad:
         node = EmbeddingBackward0()
         node.saved, node.meta = (idx.copy(),), (num, padding_idx)
+        node.save_versions(indices=(input,))  # torch: changing the indices later is an error
         attach(out, node, (input, weight))
     return out
