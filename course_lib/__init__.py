@@ -21,11 +21,11 @@ from ._ops import inplace as _inplace, linalg as _linalg, pointwise as _pointwis
 from ._ops import reduce as _reduce, shape as _shape, sum_to_size as _sts  # noqa: F401
 from ._ops import select as _select  # noqa: F401
 from ._ops.select import (addcdiv, addcmul, argsort, argwhere, bernoulli, broadcast_to,
-                          count_nonzero, gather, index_select, lerp, masked_select, moveaxis,
-                          movedim, multinomial, narrow, nonzero, scatter, scatter_add, select, sort,
-                          tile, topk, tril, triu, unique)
+                          count_nonzero, gather, index_add, index_put, index_put_, index_select,
+                          lerp, masked_select, moveaxis, movedim, multinomial, narrow, nonzero,
+                          scatter, scatter_add, select, sort, take, tile, topk, tril, triu, unique)
 from ._ops.aliases import (clamp_, clip_, detach, detach_, diag, exp_, fill_, logaddexp,
-                           logspace, meshgrid, relu_, scalar_tensor, sqrt_, take, typename, zero_)
+                           logspace, meshgrid, relu_, scalar_tensor, sqrt_, typename, zero_)
 from ._ops.compare import allclose, equal, is_floating_point, is_tensor, isclose, numel
 from ._ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
 from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not, bitwise_or,  # noqa: A004
@@ -35,7 +35,9 @@ from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not,
                              maximum, minimum, mul, multiply, ne, neg, negative, pow,
                              reciprocal, relu, remainder, round, rsqrt, rsub, sigmoid, sign,
                              sin, sqrt, square, sub, subtract, tanh, true_divide, where, tan,
-                             log10, expm1, exp2, sinh, cosh, asin, acos, trunc, frac)
+                             log10, expm1, exp2, sinh, cosh, asin, acos, trunc, frac,
+                             xlogy, fmod, dist)
+from ._ops.inplace import xlogy_
 from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumsum, log_softmax,  # noqa: A004
                           logsumexp, max, mean, min, norm, prod, softmax, std, sum, var)
 from ._ops.shape import (cat, chunk, clone, concat, concatenate, flatten, flip, permute, reshape,

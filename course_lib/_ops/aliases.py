@@ -1,5 +1,5 @@
 """Function forms of Tensor methods (``course_lib.detach(x)``, ``course_lib.zero_(x)`` …) and
-small composites (``diag``, ``logaddexp``, ``logspace``, ``meshgrid``, ``take`` …).
+small composites (``diag``, ``logaddexp``, ``logspace``, ``meshgrid`` …).
 
 张量方法的函数形式，以及由基本运算组合成的小函数（梯度随之正确传播）。
 """
@@ -77,20 +77,6 @@ def meshgrid(*tensors, indexing="ij"):
     if indexing == "xy" and len(out) >= 2:
         out[0], out[1] = out[1], out[0]
     return tuple(out)
-
-
-def take(input, index):
-    """Elements of the flattened ``input`` at ``index``. 按扁平下标取元素。"""
-    from .shape import reshape
-
-    n = input._data.size
-    i = index._data if isinstance(index, Tensor) else np.asarray(index)
-    if i.size and (i.min() < -n or i.max() >= n):
-        flat = i.ravel()
-        bad = flat[np.argmax((flat < -n) | (flat >= n))]
-        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} "
-                         "elements.")
-    return reshape(input, -1)[index]
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):

@@ -319,8 +319,27 @@ def pow_(self, exponent):
     return _apply(self, P.pow(self, exponent))
 
 
+def _binary_new(name):
+    """In-place form of a binary op without a fast path (``xlogy_``, ``fmod_``): the op out of
+    place, written back by ``_apply`` (torch's shape and dtype errors)."""
+    op = getattr(P, name)
+
+    def method(self, other):
+        ot = isinstance(other, Tensor)
+        if ot:
+            _no_partial_overlap(self, other)
+        check_inplace(self, STATE[0] and (self._requires_grad or (ot and other._requires_grad)))
+        return _apply(self, op(self, other))
+    method.__name__ = method.__qualname__ = name + "_"
+    return method
+
+
+xlogy_ = _binary_new("xlogy")
+
+
 def _attach_methods():
     T = Tensor
+    T.xlogy_, T.fmod_ = xlogy_, _binary_new("fmod")
     for n in ("add", "sub", "mul", "div"):
         setattr(T, n + "_", _binary_inplace(n))
     T.__iadd__, T.__isub__, T.__imul__ = T.add_, T.sub_, T.mul_

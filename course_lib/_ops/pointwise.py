@@ -387,6 +387,167 @@ def masked_fill(input, mask, value):
     return res
 
 
+def _number(v):
+    """A Python (or numpy) number that torch's Scalar arguments take (not a bool's str etc.)."""
+    import numbers
+    return isinstance(v, numbers.Number) and not isinstance(v, Tensor)
+
+
+def _arg_type(v):
+    return "Tensor" if isinstance(v, Tensor) else type(v).__name__
+
+
+def _invalid(name, args, sigs):
+    """torch's TypeError for an argument combination no overload takes."""
+    got = ", ".join(_arg_type(a) for a in args)
+    lines = "\n".join(f" * ({s})" for s in sigs)
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but "
+                     f"expected one of:\n{lines}\n")
+
+
+_XLOGY_SIGS = ("Tensor self, Tensor other, *, Tensor out = None",
+               "Number self, Tensor other, *, Tensor out = None",
+               "Tensor self, Number other, *, Tensor out = None")
+
+
+def _float_pair(x, y):
+    """``x``, ``y`` in a floating dtype (integers and bools → the default float, as torch)."""
+    dt = x.dtype if hasattr(x, "dtype") else y.dtype
+    if dt.kind != "f":
+        dt = _default[0]._np
+        x = x.astype(dt) if hasattr(x, "dtype") else x
+        y = y.astype(dt) if hasattr(y, "dtype") else y
+    return x, y
+
+
+def _xlogy_values(x, y):
+    with np.errstate(**_IGNORE):
+        r = x * np.log(y)
+    zero = (x == 0) & ~np.isnan(y)
+    return np.where(zero, np.zeros((), r.dtype), r)
+
+
+def xlogy(input, other, *, out=None):
+    """``input · log(other)``, 0 where ``input`` is 0 (unless ``other`` is nan); integers give
+    floats. x·log(y)，x 为 0 时取 0（y 为 nan 时仍是 nan）。"""
+    it, ot = isinstance(input, Tensor), isinstance(other, Tensor)
+    if not ((it and (ot or _number(other))) or (ot and _number(input))):
+        raise _invalid("xlogy", (input, other), _XLOGY_SIGS)
+    if it and ot:
+        x, y, _ = prep(input, other)
+        if x.shape != y.shape:
+            check_broadcast(x.shape, y.shape)
+    elif it:
+        x, y, _ = prep(input, other)
+    else:  # a number and a tensor: the number as the tensor's scalar partner
+        y, x, _ = prep(other, input)
+    x, y = _float_pair(x, y)
+    if not hasattr(x, "dtype"):
+        x = np.asarray(x, y.dtype)
+    if not hasattr(y, "dtype"):
+        y = np.asarray(y, x.dtype)
+    res = _wrap(_xlogy_values(x, y))
+    if needs_grad(input if it else None, other if ot else None):
+        if it and ot:
+            node = F.XlogyBackward0()
+            node.meta, node.alpha, node.saved = (meta(input), meta(other)), 1, (x, y)
+            node.save_versions(input, other)
+            attach2(res, node, input, other)
+        elif it:
+            node = F.XlogyBackward2()
+            node.meta, node.alpha, node.saved = (meta(input), None), other, (x,)
+            node.save_versions(input)
+            attach1(res, node, input)
+        else:
+            node = F.XlogyBackward1()
+            node.meta, node.alpha, node.saved = (None, meta(other)), input, (y,)
+            node.save_versions(other)
+            attach1(res, node, other)
+    return write_out(out, res, "xlogy") if out is not None else res
+
+
+def fmod(input, other, *, out=None):
+    """Remainder of ``input / other`` with the sign of ``input`` (C's fmod; ``remainder`` takes
+    the divisor's sign). 取余，结果与被除数同号（remainder 与除数同号）。"""
+    if not isinstance(input, Tensor) or not (isinstance(other, Tensor) or _number(other)):
+        raise _invalid("fmod", (input, other), ("Tensor input, Tensor other, *, Tensor out = None",
+                                                "Tensor input, Number other, *, Tensor out = None"))
+    x, y, bt = prep(input, other)
+    if bt is not None and x.shape != y.shape:
+        check_broadcast(x.shape, y.shape)
+    if x.dtype.kind == "b":
+        raise _kernel_error("fmod", x)
+    if x.dtype.kind in "iu" and not np.all(y):
+        raise RuntimeError("ZeroDivisionError")
+    with np.errstate(**_IGNORE):
+        r = np.fmod(x, y)
+    if r.dtype != x.dtype:
+        r = r.astype(x.dtype)
+    res = _wrap(r)
+    if needs_grad(input, bt):
+        if bt is None:
+            node = F.FmodBackward0()
+            node.meta, node.alpha = (meta(input), None), 1
+            attach1(res, node, input)
+        else:
+            node = F.FmodBackward1()
+            node.meta, node.alpha, node.saved = (meta(input), meta(bt)), 1, (x, y)
+            if bt._requires_grad:  # torch saves them only for other's gradient
+                node.save_versions(input, bt)
+            attach2(res, node, input, bt)
+    return write_out(out, res, "fmod") if out is not None else res
+
+
+def dist(input, other, p=2):
+    """The p-norm of ``input - other`` (broadcast): p = 0 counts the non-zeros, inf takes the
+    largest |difference|. 两个张量之差的 p 范数。"""
+    from .select import _arg_check
+
+    _arg_check("dist", False, input=input, other=other)
+    if isinstance(p, Tensor):
+        p = p.item()
+    if not _number(p) or isinstance(p, bool):
+        raise TypeError(f"dist(): argument 'p' (position 3) must be Number, not "
+                        f"{type(p).__name__}")
+    p = float(p)
+    x, y, _ = prep(input, other)
+    if x.shape != y.shape:
+        check_broadcast(x.shape, y.shape)
+    if x.dtype.kind != "f":
+        raise RuntimeError("norm(): input dtype should be either floating point or complex. Got "
+                           f"{scalar_name(_from_np(x.dtype))} instead.")
+    d = x - y
+    w = d.astype(np.float32) if d.dtype.itemsize < 4 else d  # half: float accumulation
+    a = np.abs(w)
+    if np.isinf(p) and a.size == 0:
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {'' if p > 0 else '-'}inf "
+                           "norm on an empty tensor because the operation does not have an "
+                           "identity")
+    with np.errstate(**_IGNORE):
+        if p == 0:
+            r = (a != 0).sum(dtype=w.dtype)
+        elif p == np.inf:
+            r = a.max()
+        elif p == -np.inf:
+            r = a.min()
+        elif p == 1:
+            r = a.sum()
+        elif p == 2:
+            r = np.sqrt((a * a).sum())
+        else:
+            r = (a ** p).sum() ** (1 / p)
+    from .._backend import ensure_array
+    res = _wrap(ensure_array(r, d).astype(d.dtype))
+    if needs_grad(input, other):
+        from ..autograd.functions.reduction import DistBackward0
+        node = DistBackward0()
+        node.p, node.meta = p, (meta(input), meta(other))
+        node.saved = (x, y, res._data)
+        node.save_versions(input, other, out=res)
+        attach2(res, node, input, other)
+    return res
+
+
 def _attach_methods():
     T = Tensor
     for n in ("mul", "div", "maximum", "minimum", "remainder", "floor_divide", "eq", "ne", "lt",
@@ -396,7 +557,7 @@ def _attach_methods():
               "tan", "log10", "expm1", "exp2", "sinh", "cosh", "asin", "acos", "trunc", "frac",
               "sign", "floor", "ceil", "round", "logical_not", "bitwise_not", "isnan", "isinf",
               "isfinite", "square", "clamp", "clip", "masked_fill", "subtract", "multiply",
-              "divide", "true_divide", "negative"):
+              "divide", "true_divide", "negative", "xlogy", "fmod", "dist"):
         setattr(T, n, globals()[n])
     T.greater, T.less, T.greater_equal, T.less_equal, T.not_equal = gt, lt, ge, le, ne
     T.absolute = abs

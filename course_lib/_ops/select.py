@@ -444,6 +444,170 @@ def _scatter_add_method(name):
     return scatter_add
 
 
+def take(input, index):
+    """The elements of the flattened ``input`` at ``index`` (negative counts from the end),
+    shaped like ``index``. 按扁平下标取元素，结果形状同 index。"""
+    _arg_check("take", False, input=input, index=index)
+    from .._backend import device_of, transfer
+    from .._device import common_device
+
+    x, i = input._data, index._data
+    if i.dtype != np.int64:
+        from .._dtype import _from_np, scalar_name
+        raise RuntimeError("take(): Expected a long tensor for index, but got "
+                           f"{scalar_name(_from_np(i.dtype))}")
+    n = x.size
+    if n == 0 and i.size:
+        raise IndexError("take(): tried to take from an empty tensor")
+    if i.size and (i.min() < -n or i.max() >= n):
+        flat = i.ravel()
+        bad = flat[np.argmax((flat < -n) | (flat >= n))]
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} "
+                         "elements.")
+    dev = common_device(input, index)
+    if device_of(i) != dev:
+        i = transfer(i, dev)
+    pos = np.where(i < 0, i + n, i)
+    from .._backend import ensure_array
+    res = _wrap(ensure_array(x.reshape(-1)[pos], x))
+    return _node(res, input, F.TakeBackward0, (pos,), index, shape=x.shape)
+
+
+def _index_add(input, dim, index, source, alpha=1, name="index_add", method=False):
+    _arg_check(name, method, input=input, dim=dim, index=index, source=source)
+    x = input._data
+    d = _dim(dim, x.ndim)
+    idx, s = index._data, source._data
+    if idx.dtype != np.int64 and idx.dtype != np.int32:
+        from .._dtype import _from_np, scalar_name
+        raise RuntimeError("index_add_(): Expected dtype int32/int64 for index but got: "
+                           f"{scalar_name(_from_np(idx.dtype))}")
+    if idx.ndim > 1:
+        from .._dtype import _from_np, scalar_name
+        raise IndexError(f"index_add_(): Index is supposed to be a vector, but got dim: "
+                         f"{idx.ndim} with type: {scalar_name(_from_np(idx.dtype))} and size: "
+                         f"{list(idx.shape)}")
+    ns = s.shape[d] if s.ndim else 1
+    if idx.size != ns:
+        raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to "
+                           f"source.size(dim): ({ns}), for dim: {d}")
+    if s.dtype != x.dtype:
+        from .._dtype import _from_np, scalar_name
+        raise RuntimeError(f"index_add_(): self ({scalar_name(_from_np(x.dtype))}) and source "
+                           f"({scalar_name(_from_np(s.dtype))}) must have the same scalar type")
+    xs, ss = list(x.shape) or [1], list(s.shape) or [1]
+    if x.ndim != s.ndim or any(a != b for k, (a, b) in enumerate(zip(xs, ss)) if k != d):
+        raise RuntimeError("source tensor shape must match self tensor shape, excluding the "
+                           f"specified dimension. Got self.shape = {list(x.shape)} "
+                           f"source.shape = {list(s.shape)}")
+    from ._util import same_device
+    _, idx = same_device(input, index)
+    _, s = same_device(input, source)
+    idx = idx.reshape(-1)
+    if alpha != 1 and idx.size and (idx.min() < 0 or idx.max() >= xs[d]):
+        raise IndexError("index out of range in self")  # torch's kernel for alpha != 1
+    _check_bounds(idx, d, xs[d])
+    out = x.copy()
+    a = alpha if x.dtype.kind == "f" else int(alpha)
+    v = s * a if a != 1 else s
+    F._add_at(out.reshape(xs), (slice(None),) * d + (idx,), v.reshape(ss))
+    res = _wrap(out)
+    if STATE[0] and (input._requires_grad or source._requires_grad):
+        node = F.IndexAddBackward0()
+        node.saved, node.dim, node.alpha = (idx,), d, alpha
+        node.src_shape = tuple(s.shape) if source._requires_grad else None
+        if source._requires_grad:  # torch keeps the index for source's gradient only
+            node.save_versions(indices=(index,))
+        attach(res, node, (input, source))
+    return res
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """``out = input.clone(); out.select(dim, index[i]) += alpha * source.select(dim, i)``;
+    repeated indices add up. 沿 dim 按下标累加 source 的切片（重复下标会相加）。"""
+    return _index_add(input, dim, index, source, alpha)
+
+
+def _index_add_method(name):
+    def index_add(self, dim, index, source, *, alpha=1):
+        return _index_add(self, dim, index, source, alpha, name, True)
+    index_add.__qualname__ = "index_add"
+    return index_add
+
+
+def _put_index(input, indices, values, name, method):
+    """numpy's index for torch's ``indices`` (a tuple or list of tensors), after torch's
+    argument checks."""
+    from .index import _index
+
+    p = 1 if method else 2
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'indices' (position {p}) must be tuple of Tensors, "
+                        f"not {type(indices).__name__}")
+    for k, t in enumerate(indices):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument {p - 1}, but got "
+                            f"{type(t).__name__}")
+    if not isinstance(values, Tensor):
+        raise TypeError(f"{name}(): argument 'values' (position {p + 1}) must be Tensor, not "
+                        f"{type(values).__name__}")
+    x = input._data
+    used = sum(t._data.ndim if t._data.dtype.kind == "b" or t._data.dtype == np.uint8 else 1
+               for t in indices)
+    if used > x.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {x.ndim} (got {used})")
+    if values._data.dtype != x.dtype:
+        from .._dtype import _from_np, scalar_name
+        raise RuntimeError("Index put requires the source and destination dtypes match, got "
+                           f"{scalar_name(_from_np(x.dtype))} for the destination and "
+                           f"{scalar_name(_from_np(values._data.dtype))} for the source.")
+    return _index(tuple(indices), x)[0]
+
+
+def _index_put(input, indices, values, accumulate=False, name="index_put", method=False):
+    from ._util import same_device
+    from .index import _numpy_index_error, _write
+
+    ix = _put_index(input, indices, values, name, method)
+    out = input._data.copy()
+    v = same_device(input, values)[1]
+    if accumulate:
+        try:
+            sel = out[ix].shape
+        except IndexError as e:
+            raise _numpy_index_error(e, out) from None
+        try:
+            np.broadcast_shapes(v.shape, sel)
+        except ValueError:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot "
+                               f"be broadcast to indexing result of shape {list(sel)}") from None
+        F._add_at(out, ix, v)
+    else:
+        _write(out, ix, v)
+    res = _wrap(out)
+    if STATE[0] and (input._requires_grad or values._requires_grad):
+        node = (F.IndexPutAccumulate if accumulate else F.IndexPutBackward0)()
+        node.index = ix
+        node.vshape = tuple(v.shape) if values._requires_grad else None
+        node.vdtype = v.dtype
+        node.save_versions(indices=tuple(indices))
+        attach(res, node, (input, values))
+    return res
+
+
+def index_put(input, indices, values, accumulate=False):
+    """``out = input.clone(); out[indices] = values`` (``accumulate=True``: ``+=``, repeated
+    indices adding up). 按下标元组写入 values（accumulate=True 时累加，重复下标相加）。"""
+    return _index_put(input, indices, values, accumulate)
+
+
+def _index_put_method(name):
+    def index_put(self, indices, values, accumulate=False):
+        return _index_put(self, indices, values, accumulate, name, True)
+    index_put.__qualname__ = "index_put"
+    return index_put
+
+
 def _no_grad():
     from ..autograd.grad_mode import no_grad
 
@@ -509,9 +673,19 @@ def _attach_methods():
         setattr(T, n, globals()[n])
     T.scatter_add = _scatter_add_method("scatter_add")
     T.scatter_add_ = _inplace_from(_scatter_add_method("scatter_add_"))
+    T.take = take
+    T.index_add = _index_add_method("index_add")
+    T.index_add_ = _inplace_from(_index_add_method("index_add_"))
+    T.index_put = _index_put_method("index_put")
+    T.index_put_ = _inplace_from(_index_put_method("index_put_"))
     for f in (lerp, addcmul, addcdiv, tril, triu):
         setattr(T, f.__name__ + "_", _inplace_from(f))
 
 
 _ = _view_of
 _attach_methods()
+
+
+def index_put_(input, indices, values, accumulate=False):
+    """In-place ``index_put``. 原地版 index_put。"""
+    return Tensor.index_put_(input, indices, values, accumulate)

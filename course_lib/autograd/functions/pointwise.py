@@ -265,3 +265,78 @@ class ToCopyBackward0(Node):
             from ..create_graph import TArray, _dt, _rec
             return (TArray(_rec(g.t.to, self.src_device, _dt(self.src_dtype))),)
         return (transfer(g, self.src_device).astype(self.src_dtype, copy=False),)
+
+
+def _xlogy(a, b):
+    """``a · log(b)``, 0 where ``a`` is 0 and ``b`` is no nan (torch's xlogy), on arrays or,
+    with create_graph, on TArrays."""
+    with np.errstate(**QUIET):
+        return np.where((a == 0) & ~np.isnan(b), 0, a * np.log(b))
+
+
+class XlogyBackward0(_Binary):
+    """``xlogy(x, y)`` with two tensors: dx = xlogy(g, y), 0 where x = 0 and y ≤ 0;
+    dy = g·x / y."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        x, y = self.saved
+        ea, eb = self.next_functions
+        gx = gy = None
+        if ea[0] is not None:
+            gx = np.where((x == 0) & (y <= 0), 0, _xlogy(g, y))
+        if eb[0] is not None:
+            with np.errstate(**QUIET):
+                gy = g * x / y
+        return self._fit(gx, gy)
+
+
+class XlogyBackward1(_Binary):
+    """``xlogy(number, y)`` (the number in ``alpha``): dy = g·alpha / y."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        (y,) = self.saved
+        with np.errstate(**QUIET):
+            return (fit(g * self.alpha / y, *self.meta[1]),)
+
+
+class XlogyBackward2(_Binary):
+    """``xlogy(x, number)`` (the number in ``alpha``): dx = xlogy(g, alpha), 0 where x = 0
+    when alpha ≤ 0."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        (x,) = self.saved
+        o = np.asarray(self.alpha, x.dtype)
+        gx = _xlogy(g, o)
+        if not self.alpha > 0:
+            gx = np.where(x == 0, 0, gx)
+        return (fit(gx, *self.meta[0]),)
+
+
+class FmodBackward0(_Binary):
+    """``fmod(x, number)``: dx = g."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        return (fit(g, *self.meta[0]),)
+
+
+class FmodBackward1(_Binary):
+    """``fmod(x, y)`` with two tensors: dx = g, dy = -g·trunc(x / y)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        ea, eb = self.next_functions
+        gy = None
+        if eb[0] is not None:
+            x, y = self.saved
+            with np.errstate(**QUIET):
+                gy = -g * np.trunc(x / y)
+        return self._fit(g if ea[0] is not None else None, gy)

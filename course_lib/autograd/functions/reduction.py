@@ -225,3 +225,49 @@ class LinalgVectorNormBackward0(_Reduce):
         g = _expand(g, self.shape, self.dims, self.keepdim)
         with np.errstate(all="ignore"):
             return (np.where(r == 0, 0, g * x / r).astype(x.dtype, copy=False),)
+
+
+ERR_UNDEFINED = ("Expected a proper Tensor but got None (or an undefined Tensor in C++) for "
+                 "argument #0 'self'")
+
+
+def norm_backward(g, d, p, norm):
+    """torch's ``norm_backward`` for the full p-norm ``norm`` of ``d`` (None for p = 0)."""
+    if p == 0:
+        return None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if p == 1:
+            return np.sign(d) * g
+        if p == 2:
+            return g * np.where(norm == 0, 0, d / norm)
+        if np.isinf(p):  # the elements where |d| is the max (or nan) share the gradient
+            a = np.abs(d)
+            mask = ((a == norm) | np.isnan(a)).astype(d.dtype)
+            return np.sign(d) * ((g / mask.sum()) * mask)
+        if p < 1:
+            scaled = np.sign(d) * np.where(d == 0, 0, np.abs(d) ** (p - 1))
+            return scaled * g * norm ** (1 - p)
+        scale = np.where(norm == 0, 0, g / norm ** (p - 1))
+        if p < 2:
+            return np.sign(d) * np.abs(d) ** (p - 1) * scale
+        return d * np.abs(d) ** (p - 2) * scale
+
+
+class DistBackward0(Node):
+    """``dist(a, b, p)`` = ‖a − b‖ₚ: saved (a, b, result) and ``p``; a gets norm_backward of
+    a − b, b its negative (both summed to their shapes)."""
+
+    __slots__ = ("p", "meta")
+
+    def backward(self, g):
+        a, b, r = self.saved
+        gd = norm_backward(g, a - b, self.p, r)
+        ea, eb = self.next_functions
+        if gd is None:  # p = 0: no gradient, and torch fails negating it for b
+            if eb[0] is not None:
+                raise RuntimeError(ERR_UNDEFINED)
+            return None, None
+        from ..node import fit
+        ma, mb = self.meta
+        return (fit(gd, *ma) if ea[0] is not None else None,
+                fit(-gd, *mb) if eb[0] is not None else None)

@@ -137,10 +137,14 @@ class IndexPutBackward0(Node):
     """``x[index] = value`` with an advanced index (torch's ``index_put_``): inputs (x, value)."""
 
     __slots__ = ("index", "vshape", "vdtype")
+    accumulate = False  # index_put(..., accumulate=True): x keeps its whole gradient
 
     def backward(self, g):
-        gx = g.copy()
-        gx[self.index] = 0
+        if self.accumulate:
+            gx = g
+        else:
+            gx = g.copy()
+            gx[self.index] = 0
         gv = None
         if self.vshape is not None:
             from ..._backend import ensure_array  # a 0-d pick stays an array on g's device
@@ -376,3 +380,37 @@ class TriuBackward0(Node):
 
     def backward(self, g):
         return (np.triu(g, self.k),)
+
+
+IndexPutAccumulate = type("IndexPutBackward0", (IndexPutBackward0,),
+                          {"__slots__": (), "accumulate": True})
+
+
+class TakeBackward0(Node):
+    """``take(x, index)``: ``g`` added into zeros of x's size at the flat positions (saved,
+    made non-negative), then shaped like x."""
+
+    __slots__ = ("shape",)
+
+    def backward(self, g):
+        (pos,) = self.saved
+        z = np.zeros_like(g, shape=(int(np.prod(self.shape)),))
+        _add_at(z, pos.reshape(-1), g.reshape(-1))
+        return (z.reshape(self.shape),)
+
+
+class IndexAddBackward0(Node):
+    """``index_add(x, dim, index, source, alpha)``: inputs (x, source); x gets ``g``, source
+    ``alpha·g.index_select(dim, index)`` (saved index, made 1-D) in its shape."""
+
+    __slots__ = ("dim", "alpha", "src_shape")
+
+    def backward(self, g):
+        gs = None
+        if self.src_shape is not None:
+            (idx,) = self.saved
+            gs = (g.reshape(1) if g.ndim == 0 else g).take(idx, axis=self.dim)
+            if self.alpha != 1:
+                gs = gs * self.alpha
+            gs = gs.reshape(self.src_shape)
+        return g, gs
