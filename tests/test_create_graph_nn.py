@@ -81,6 +81,11 @@ CASES = [
     "F.binary_cross_entropy(p, y, weight=wc, reduction='none')",
     "F.binary_cross_entropy_with_logits(a, y, reduction='sum')",
     "F.binary_cross_entropy_with_logits(a, y, weight=wc, pos_weight=wc * 3, reduction='none')",
+    # smooth L1 / Huber: one node each, input and target (the target broadcast: ExpandBackward0)
+    "F.smooth_l1_loss(a * 2, p, beta=0.7) * a.sum()",
+    "F.smooth_l1_loss(a * 2, w3, reduction='none') ** 2",
+    "F.huber_loss(a * 2, p, delta=0.5, reduction='sum') ** 2",
+    "F.huber_loss(a * 2, y, reduction='none') * a",
 ]
 
 

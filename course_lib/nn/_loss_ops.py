@@ -406,3 +406,77 @@ def _bce_with_logits(input, target, weight=None, reduction="mean", pos_weight=No
         node.save_versions(input, target)
         attach2(res, node, input, target)
     return res
+
+
+# ---------------------------------------------------------------- smooth L1 / Huber
+def smooth_l1_loss_vjp(x, y, reduction, beta, xp):
+    """The SmoothL1LossBackward0 row (beta > 0; F sends beta == 0 to l1_loss, as torch).
+
+    forward:  d = x − y; loss_i = 0.5 · d² / beta where |d| < beta, else |d| − 0.5 · beta
+    saves:    d (torch saves input and target)
+    backward: ∂L/∂x = g · (d / beta where |d| <= beta, else sign(d)) (÷ n for 'mean'), ∂L/∂y = −∂L/∂x
+    """
+    d = x - y
+    ad = xp.abs(d)
+    loss = xp.where(ad < beta, 0.5 * d * d / beta, ad - 0.5 * beta)
+    return _reduce_rowwise(loss, reduction, lambda g: xp.where(ad <= beta, d / beta, xp.sign(d)) * g)
+
+
+def huber_loss_vjp(x, y, reduction, delta, xp):
+    """The HuberLossBackward0 row.
+
+    forward:  d = x − y; loss_i = 0.5 · d² where |d| < delta, else delta · (|d| − 0.5 · delta)
+    backward: ∂L/∂x = g · (d where |d| <= delta, else delta · sign(d)) (÷ n for 'mean'), ∂L/∂y = −∂L/∂x
+    """
+    d = x - y
+    ad = xp.abs(d)
+    loss = xp.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
+    return _reduce_rowwise(loss, reduction,
+                           lambda g: xp.where(ad <= delta, d, delta * xp.sign(d)) * g)
+
+
+def _reduce_rowwise(loss, reduction, grad_x):
+    """(reduced loss, backward) for an elementwise loss of x − y whose ∂/∂x is ``grad_x(g)``."""
+    n = math.prod(loss.shape)
+    out = loss if reduction == "none" else (loss.sum() if reduction == "sum" else loss.mean())
+
+    def backward(grad):
+        g = grad_x(grad)
+        if reduction == "mean":
+            g = g / n
+        return g, -g
+    return out, backward
+
+
+class SmoothL1LossBackward0(MseLossBackward0):
+    __slots__ = ()
+
+
+class HuberLossBackward0(MseLossBackward0):
+    __slots__ = ()
+
+
+def pointwise_pair_loss(row, node_type, input, target, reduction, param, out_dtype=None):
+    """smooth_l1_loss / huber_loss after F's checks (shapes already broadcast): one node whose
+    edges are input and target, as torch; ``out_dtype``: huber keeps the input's dtype."""
+    x, y = input._data, target._data
+    dt = x.dtype
+    if y.dtype != dt:  # torch's promotion, then the row runs in one dtype
+        from .. import result_type
+        dt = G.np_dtype(result_type(input, target))
+        x, y = x.astype(dt, copy=False), y.astype(dt, copy=False)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # an empty mean is nan, as torch
+        out, backward = row(x, y, reduction, param, xp_of(x))
+    odt = out_dtype or dt
+    res = _wrap(out if getattr(out, "dtype", None) == odt else xp_of(x).asarray(out, dtype=odt), x)
+    if STATE[0] and (input._requires_grad or target._requires_grad):
+        node = node_type()
+        node.saved = backward
+        node.rerun = (lambda a, b: row(a.astype(dt, copy=False), b.astype(dt, copy=False),
+                                       reduction, param, np), (input._data, target._data))
+        node.meta = ((x.shape, input._data.dtype if input._requires_grad else None),
+                     (y.shape, target._data.dtype if target._requires_grad else None))
+        node.save_versions(input, target)
+        attach2(res, node, input, target)
+    return res

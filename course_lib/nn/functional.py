@@ -20,7 +20,7 @@ from . import _ops  # first: it loads _loss_ops, which uses its helpers
 from . import _loss_ops
 
 __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross_entropy",
-           "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
+           "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "dropout", "one_hot", "conv2d", "max_pool2d",
            "leaky_relu", "pad", "gelu", "silu", "elu", "selu", "celu", "softplus", "mish",
            "logsigmoid", "hardtanh", "relu6", "hardswish", "hardsigmoid", "softsign",
@@ -372,6 +372,68 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     if weight is not None:
         loss = loss * weight
     return loss if reduction == "none" else (loss.sum() if reduction == "sum" else loss.mean())
+
+
+def _broadcast_pair(input, target):
+    """torch.broadcast_tensors as smooth_l1/huber call it: a tensor already of the common shape
+    is itself (no node), the other is expanded (ExpandBackward0). After ``_pair_shapes``."""
+    x, y = input._data, target._data
+    if x.shape == y.shape:
+        return input, target
+    shape = np.broadcast_shapes(x.shape, y.shape)
+    return (input if x.shape == shape else input.expand(*shape),
+            target if y.shape == shape else target.expand(*shape))
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """0.5·d²/beta where |d| < beta, else |d| − 0.5·beta (d = input − target): one
+    SmoothL1LossBackward0 node; beta == 0 is l1_loss, as torch. 平滑 L1 损失。"""
+    _pair_shapes(input, target)  # warns on mismatched sizes, like torch
+    ex, et = _broadcast_pair(input, target)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _ops._check_reduction(reduction)
+    beta = float(beta)
+    if beta == 0.0:
+        return l1_loss(ex, et, reduction=reduction)
+    _pair_checks("smooth_l1", input, target)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    return _loss_ops.pointwise_pair_loss(_loss_ops.smooth_l1_loss_vjp,
+                                         _loss_ops.SmoothL1LossBackward0, ex, et, reduction, beta)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """0.5·d² where |d| < delta, else delta·(|d| − 0.5·delta): one HuberLossBackward0 node
+    (× weight and reduced by ordinary ops when a weight is given, as torch). Huber 损失。"""
+    _pair_shapes(input, target)
+    ex, et = _broadcast_pair(input, target)
+    if weight is not None:
+        if weight.size() != input.size():
+            raise ValueError("Weights and input must have the same size.")
+        loss = huber_loss(ex, et, "none", delta) * weight
+        if reduction == "none":
+            return loss
+        if reduction == "sum":
+            return torch.sum(loss)
+        if reduction == "mean":
+            return loss.mean()
+        raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', "
+                         "'sum'.")
+    _ops._check_reduction(reduction)
+    _pair_checks("huber", input, target)
+    delta = float(delta)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    return _loss_ops.pointwise_pair_loss(_loss_ops.huber_loss_vjp, _loss_ops.HuberLossBackward0,
+                                         ex, et, reduction, delta, ex._data.dtype)
+
+
+def _pair_checks(kernel, input, target):
+    """torch's error for integer inputs and for tensors on different devices."""
+    if input._data.dtype.kind not in "fc" and target._data.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for '{G.dtype_name(input)}'")
+    if type(input._data) is not type(target._data):
+        _ops._same_device(input, target)
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
