@@ -36,3 +36,15 @@ def restore_overrides():
     yield exercises.overrides
     exercises.overrides.clear()
     exercises.overrides.update(saved)
+
+
+@pytest.fixture
+def simulated():
+    """course_lib's simulated CUDA device on for the test, its old state back afterwards."""
+    import course_lib
+    from course_lib import _backend
+
+    old = _backend.simulating()
+    course_lib.cuda.simulate(True)
+    yield
+    course_lib.cuda.simulate(old)

@@ -9,14 +9,6 @@ import course_lib as cl
 from course_lib import _backend
 
 
-@pytest.fixture
-def simulated():
-    old = _backend.simulating()
-    cl.cuda.simulate(True)
-    yield
-    cl.cuda.simulate(old)
-
-
 def test_device_objects_like_torch():
     d = cl.device("cuda:0")
     assert d.type == "cuda" and d.index == 0 and str(d) == "cuda:0"

@@ -177,14 +177,6 @@ def test_gradgradcheck(expr):
     assert gradgradcheck(lambda a, b: eval(expr, {"F": F, "x": a, "y": b}), (x, y))
 
 
-@pytest.fixture
-def simulated():
-    old = _backend.simulating()
-    course_lib.cuda.simulate(True)
-    yield
-    course_lib.cuda.simulate(old)
-
-
 @pytest.mark.parametrize("name", ["smooth_l1_loss", "huber_loss"])
 def test_simulated_cuda_device(simulated, name):
     F = course_lib.nn.functional

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import course_lib as cl
-from course_lib import _backend
 from course_lib.autograd import gradcheck, gradgradcheck
 
 torch = pytest.importorskip("torch")
@@ -226,14 +225,6 @@ def test_index_changed_in_place_after_forward(op, change):
             return ("exc", str(e).split(" Hint:")[0].replace("torch.", "course_lib."))
         return x.grad.tolist()
     assert run(cl) == run(torch)
-
-
-@pytest.fixture
-def simulated():
-    old = _backend.simulating()
-    cl.cuda.simulate(True)
-    yield
-    cl.cuda.simulate(old)
 
 
 @pytest.mark.parametrize("code", [

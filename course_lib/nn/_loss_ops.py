@@ -232,30 +232,8 @@ def cross_entropy(input, target, weight, ignore_index, reduction, cdim):
 
 def mse_loss(input, target, weight, reduction):
     """``F.mse_loss`` after its checks: one MseLossBackward0 node (input and target)."""
-    x, y = input._data, target._data
-    dt = x.dtype
-    if y.dtype != dt:  # torch's promotion, then the row runs in one dtype
-        from .. import result_type
-        dt = G.np_dtype(result_type(input, target))
-        x, y = x.astype(dt, copy=False), y.astype(dt, copy=False)
-    w = None if weight is None else weight._data
-    if x.size and y.size:
-        out, backward = mse_loss_vjp(x, y, w, reduction, xp_of(x))
-    else:  # an empty mean is nan, as torch, without numpy's warnings
-        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            out, backward = mse_loss_vjp(x, y, w, reduction, xp_of(x))
-    res = _wrap(out if getattr(out, "dtype", None) == dt else xp_of(x).asarray(out, dtype=dt), x)
-    if STATE[0] and (input._requires_grad or target._requires_grad):
-        node = MseLossBackward0()
-        node.saved = backward
-        node.rerun = (lambda a, b: mse_loss_vjp(a.astype(dt, copy=False), b.astype(dt, copy=False),
-                                                w, reduction, np), (input._data, target._data))
-        node.meta = ((x.shape, input._data.dtype if input._requires_grad else None),
-                     (y.shape, target._data.dtype if target._requires_grad else None))
-        node.save_versions(input, target)
-        attach2(res, node, input, target)
-    return res
+    return pair_loss(mse_loss_vjp, MseLossBackward0, input, target,
+                     (None if weight is None else weight._data, reduction))
 
 
 # ---------------------------------------------------------------- checks
@@ -456,25 +434,29 @@ class HuberLossBackward0(MseLossBackward0):
     __slots__ = ()
 
 
-def pointwise_pair_loss(row, node_type, input, target, reduction, param, out_dtype=None):
-    """smooth_l1_loss / huber_loss after F's checks (shapes already broadcast): one node whose
-    edges are input and target, as torch; ``out_dtype``: huber keeps the input's dtype."""
+def pair_loss(row, node_type, input, target, args, out_dtype=None):
+    """A loss of two tensors after F's checks (shapes already broadcast): ``row(x, y, *args,
+    xp)``, one ``node_type`` node whose edges are input and target, as torch (mse_loss,
+    smooth_l1_loss, huber_loss); ``out_dtype``: huber keeps the input's dtype."""
     x, y = input._data, target._data
     dt = x.dtype
     if y.dtype != dt:  # torch's promotion, then the row runs in one dtype
         from .. import result_type
         dt = G.np_dtype(result_type(input, target))
         x, y = x.astype(dt, copy=False), y.astype(dt, copy=False)
-    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)  # an empty mean is nan, as torch
-        out, backward = row(x, y, reduction, param, xp_of(x))
+    if x.size and y.size:
+        out, backward = row(x, y, *args, xp_of(x))
+    else:  # an empty mean is nan, as torch, without numpy's warnings
+        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out, backward = row(x, y, *args, xp_of(x))
     odt = out_dtype or dt
     res = _wrap(out if getattr(out, "dtype", None) == odt else xp_of(x).asarray(out, dtype=odt), x)
     if STATE[0] and (input._requires_grad or target._requires_grad):
         node = node_type()
         node.saved = backward
         node.rerun = (lambda a, b: row(a.astype(dt, copy=False), b.astype(dt, copy=False),
-                                       reduction, param, np), (input._data, target._data))
+                                       *args, np), (input._data, target._data))
         node.meta = ((x.shape, input._data.dtype if input._requires_grad else None),
                      (y.shape, target._data.dtype if target._requires_grad else None))
         node.save_versions(input, target)

@@ -398,8 +398,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     _pair_checks("smooth_l1", input, target)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    return _loss_ops.pointwise_pair_loss(_loss_ops.smooth_l1_loss_vjp,
-                                         _loss_ops.SmoothL1LossBackward0, ex, et, reduction, beta)
+    return _loss_ops.pair_loss(_loss_ops.smooth_l1_loss_vjp, _loss_ops.SmoothL1LossBackward0,
+                               ex, et, (reduction, beta))
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -424,8 +424,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     delta = float(delta)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    return _loss_ops.pointwise_pair_loss(_loss_ops.huber_loss_vjp, _loss_ops.HuberLossBackward0,
-                                         ex, et, reduction, delta, ex._data.dtype)
+    return _loss_ops.pair_loss(_loss_ops.huber_loss_vjp, _loss_ops.HuberLossBackward0,
+                               ex, et, (reduction, delta), ex._data.dtype)
 
 
 def _pair_checks(kernel, input, target):
