@@ -91,15 +91,36 @@ def test_broadcast_target_warns_and_expands_like_torch(expr):
 
 @pytest.mark.parametrize("expr", [
     "F.smooth_l1_loss(x, y, reduction=r)", "F.huber_loss(x, y, reduction=r)",
-    "F.smooth_l1_loss(x, y, reduction=r, beta=0.0)",
+    "F.smooth_l1_loss(x, y, reduction=r, beta=0.0)", "F.l1_loss(x, y, reduction=r)",
+    "F.mse_loss(x, y, reduction=r)",
 ])
 @pytest.mark.parametrize("r", ["mean", "sum", "none"])
 def test_empty_tensors_like_torch(expr, r):
+    """Same values, shapes, dtypes and warnings (none: numpy's "Mean of empty slice" must not leak)."""
     outs = []
     for T in (course_lib, torch):
         x = T.zeros(0, 3, requires_grad=True)
-        out = eval(expr, {"F": T.nn.functional, "x": x, "y": T.zeros(0, 3), "r": r})
-        outs.append((out.tolist(), tuple(out.shape), str(out.dtype).split(".")[-1]))
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            out = eval(expr, {"F": T.nn.functional, "x": x, "y": T.zeros(0, 3), "r": r})
+        outs.append((out.tolist(), tuple(out.shape), str(out.dtype).split(".")[-1],
+                     [(type(m.message).__name__, str(m.message)) for m in w]))
+    np.testing.assert_equal(outs[0], outs[1])
+
+
+@pytest.mark.parametrize("expr", [
+    "x.mean()", "x.mean(0)", "x.mean(1)", "x.var()", "x.std()", "x.var(0)", "x.std(1)",
+    "x.var(0, correction=0)", "x.mean(0, keepdim=True)",
+])
+def test_empty_reductions_warn_like_torch(expr):
+    outs = []
+    for T in (course_lib, torch):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            out = eval(expr, {"x": T.zeros(0, 3, requires_grad=True)})
+        outs.append((out.tolist(), tuple(out.shape),  # torch adds where in C++ it warned
+                     [(type(m.message).__name__, str(m.message).split(" (Triggered internally")[0])
+                      for m in w]))
     np.testing.assert_equal(outs[0], outs[1])
 
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import builtins
+import warnings
 
 import numpy as np
 
@@ -131,6 +132,17 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, keepdims=None):  # noqa: 
     return res
 
 
+def _np_mean(x, dims, keepdims):
+    """numpy's mean without its warnings: torch gives nan (or inf) silently, also for an empty
+    reduction, where numpy warns "Mean of empty slice"."""
+    if x.size:
+        with np.errstate(all="ignore"):
+            return x.mean(axis=dims, keepdims=keepdims)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return x.mean(axis=dims, keepdims=keepdims)
+
+
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """Average of all elements, or along ``dim``. 平均值。"""
     x = _dtype_arg(input._data, dtype)
@@ -139,8 +151,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                           f"{'Input' if dtype is None else 'Optional'} dtype must be either a "
                           "floating point or complex dtype. Got: ")
     dims = _dims(x, dim)
-    with np.errstate(all="ignore"):
-        r = x.mean(axis=dims, keepdims=keepdim)
+    r = _np_mean(x, dims, keepdim)
     res = _wrap(r)
     if STATE[0] and input._requires_grad:
         n = x.size // builtins.max(r.size, 1) if x.size else 0
@@ -267,7 +278,6 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 def _warn_dof(n, c, what):
     if n - c <= 0:
-        import warnings
         warnings.warn(f"{what}(): degrees of freedom is <= 0. Correction should be strictly less "
                       "than the reduction factor (input numel divided by output numel).",
                       UserWarning, stacklevel=3)
@@ -288,7 +298,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if x.dtype.kind != "f":
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _dims(x, dim)
-    m = x.mean(axis=dims, keepdims=True)
+    m = _np_mean(x, dims, True)
     xc = x - m
     n = x.size // builtins.max(m.size, 1)
     _warn_dof(n, c, "var")
@@ -307,7 +317,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if x.dtype.kind != "f":
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _dims(x, dim)
-    m = x.mean(axis=dims, keepdims=True)
+    m = _np_mean(x, dims, True)
     xc = x - m
     n = x.size // builtins.max(m.size, 1)
     _warn_dof(n, c, "std")
