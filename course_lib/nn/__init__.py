@@ -18,11 +18,13 @@ from .modules.padding import (CircularPad1d, CircularPad2d, CircularPad3d, Const
                               ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d,
                               ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
                               ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
-from .parameter import Parameter
+from .modules.container import ParameterDict, ParameterList
+from .parameter import Buffer, Parameter
 
 __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
            "Softmax", "LogSoftmax", "Flatten", "Unflatten", "Dropout", "Sequential",
-           "ModuleList", "ModuleDict", "Conv2d", "MaxPool2d", "MSELoss", "L1Loss",
+           "ModuleList", "ModuleDict", "ParameterList", "ParameterDict", "Buffer", "Conv2d",
+           "MaxPool2d", "MSELoss", "L1Loss",
            "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init", "utils",
            "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
            "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d",

@@ -13,7 +13,7 @@ from ._state_dict import _IncompatibleKeys  # noqa: F401  (torch's home of the c
 import course_lib as torch  # the solution regions are written as a student writes them
 
 from ...exercises import exercise
-from ..parameter import Parameter
+from ..parameter import Buffer, Parameter
 
 __all__ = ["Module"]
 
@@ -166,6 +166,18 @@ class Module:
             else:
                 object.__setattr__(self, name, value)
         ### END SOLUTION
+
+    _setattr = __setattr__  # lesson 05's piece (its dispatcher): the __setattr__ below calls it
+
+    def __setattr__(self, name, value):  # noqa: F811
+        """An ``nn.Buffer`` (for a name that is not a parameter's or a child module's) registers
+        itself as a buffer, its ``persistent`` flag kept, as torch; everything else goes to the
+        piece above. 赋值 ``nn.Buffer`` 即注册缓冲区；其余交给上面的练习。"""
+        if isinstance(value, Buffer):
+            d = self.__dict__
+            if name not in d.get("_parameters", ()) and name not in d.get("_modules", ()):
+                return self.register_buffer(name, value, value.persistent)
+        Module._setattr(self, name, value)
 
     def __getattr__(self, name):
         d = self.__dict__
