@@ -5,7 +5,8 @@ Same mechanism as test_parity_scripts.py (its runner, masking and diff are reuse
 in parity_scripts/lb_*.py runs once with real torch and once with course_lib injected as torch;
 numbers are masked only on lines marked ``# parity: random``. Digits stand in for FashionMNIST
 (parity_scripts/lb_vision.py: torchvision is absent and nothing may be downloaded).
-parity_scripts/nn_tutorial.py is "What is torch.nn really?" on the same digits, by the same rules.
+parity_scripts/nn_tutorial.py is "What is torch.nn really?" on the same digits, by the same rules;
+parity_scripts/blitz_neural_networks.py the 60 Minute Blitz's Neural Networks page (LeNet), unchanged.
 Without torch the stored torch output in parity_scripts/expected/ is the reference.
 Regenerate it:  .venv/bin/python tests/test_parity_learn_basics_nn.py
 """
@@ -20,7 +21,7 @@ from test_parity_scripts import HERE, RUNNER, diff, random_lines
 from test_parity_scripts import masked as _masked
 
 SCRIPTS = ["lb_model_buildmodel_tutorial", "lb_optim_optimization_tutorial",
-           "lb_save_saveloadrun_tutorial", "nn_tutorial"]
+           "lb_save_saveloadrun_tutorial", "nn_tutorial", "blitz_neural_networks"]
 
 
 def masked(name, output):
