@@ -86,6 +86,17 @@ CASES = [
     "F.smooth_l1_loss(a * 2, w3, reduction='none') ** 2",
     "F.huber_loss(a * 2, p, delta=0.5, reduction='sum') ** 2",
     "F.huber_loss(a * 2, y, reduction='none') * a",
+    # kl_div: torch's ops (xlogy / exp), the target's gradient too; normalize, cosine similarity
+    # (broadcast: both expanded), pairwise distance (NormBackward1 for several p)
+    "F.kl_div(a, y, reduction='batchmean') * a.sum()",
+    "F.kl_div(a, p, reduction='none', log_target=True) ** 2",
+    "F.normalize(a * 2, dim=0) ** 2",
+    "F.normalize(a, 2, 1, eps=0.5) * a",
+    "F.cosine_similarity(a, w3, dim=-1) ** 2",
+    "F.cosine_similarity(a * 2, y) * a.sum()",
+    "F.pairwise_distance(a, y) ** 2",
+    "F.pairwise_distance(a, w3, p=float('inf'), keepdim=True) * a",
+    "F.pairwise_distance(a, y, p=0.5) ** 2",
 ]
 
 

@@ -346,7 +346,7 @@ def _attach_methods():
     T.__itruediv__ = T.div_
     T.subtract_, T.multiply_, T.divide_ = T.sub_, T.mul_, T.div_
     for n in ("neg", "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu",
-              "clamp", "floor", "ceil", "round", "sign", "reciprocal", "square"):
+              "clamp", "clamp_min", "floor", "ceil", "round", "sign", "reciprocal", "square"):
         setattr(T, n + "_", _unary_inplace(n))
     T.clip_ = T.clamp_
     for f in (zero_, fill_, copy_, normal_, uniform_, bernoulli_, random_, masked_fill_, pow_):

@@ -25,8 +25,8 @@ def _tensor_arg(x, like=None):
 
 
 _SAVES = (F.MulBackward0, F.DivBackward0, F.MaximumBackward0, F.MinimumBackward0,
-          F.RemainderBackward0)
-_READS_BOTH = (F.MaximumBackward0, F.MinimumBackward0)
+          F.RemainderBackward0, F.ClampMinBackward1)
+_READS_BOTH = (F.MaximumBackward0, F.MinimumBackward0, F.ClampMinBackward1)
 
 
 def _binary(name, node_cls, fn, risky=False):
@@ -344,6 +344,10 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
     """Limit values to ``[min, max]`` (either may be None). 把数值截断到区间内。"""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return _clamp(input, min, max, F.ClampBackward1, out)
+
+
+def _clamp(input, min, max, node_cls, out):  # noqa: A002
     x = input._data
     lo = min._data if isinstance(min, Tensor) else min
     hi = max._data if isinstance(max, Tensor) else max
@@ -363,10 +367,24 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
             mask &= x >= lo
         if hi is not None:
             mask &= x <= hi
-        node = F.ClampBackward1()
+        node = node_cls()
         node.saved = (mask,)
         attach(res, node, (input,))
     return write_out(out, res) if out is not None else res
+
+
+_clamp_min_t = _binary("clamp_min", F.ClampMinBackward1, np.maximum)
+
+
+def clamp_min(input, min, *, out=None):  # noqa: A002
+    """max(input, min): ClampMinBackward0 for a number, ClampMinBackward1 (gradients to both)
+    for a tensor ``min``, as torch. 下限截断。"""
+    if isinstance(min, Tensor):
+        return _clamp_min_t(input, min, out=out)
+    if isinstance(min, bool) or not isinstance(min, (int, float, np.number)):
+        raise TypeError(f"clamp_min(): argument 'min' (position 1) must be Number, not "
+                        f"{type(min).__name__}")
+    return _clamp(input, min, None, F.ClampMinBackward0, out)
 
 
 clip = clamp
@@ -556,7 +574,7 @@ def _attach_methods():
               "rsqrt", "reciprocal", "abs", "sin", "cos", "tanh", "atan", "sigmoid", "relu",
               "tan", "log10", "expm1", "exp2", "sinh", "cosh", "asin", "acos", "trunc", "frac",
               "sign", "floor", "ceil", "round", "logical_not", "bitwise_not", "isnan", "isinf",
-              "isfinite", "square", "clamp", "clip", "masked_fill", "subtract", "multiply",
+              "isfinite", "square", "clamp", "clamp_min", "clip", "masked_fill", "subtract", "multiply",
               "divide", "true_divide", "negative", "xlogy", "fmod", "dist"):
         setattr(T, n, globals()[n])
     T.greater, T.less, T.greater_equal, T.less_equal, T.not_equal = gt, lt, ge, le, ne

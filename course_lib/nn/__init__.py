@@ -13,7 +13,8 @@ from .modules.batchnorm import BatchNorm1d, BatchNorm2d
 from .modules.pooling import AdaptiveAvgPool2d, AvgPool2d
 from .modules.normalization import GroupNorm, LayerNorm
 from .modules.sparse import Embedding
-from .modules.loss import HuberLoss, SmoothL1Loss
+from .modules.loss import HuberLoss, KLDivLoss, SmoothL1Loss
+from .modules.distance import CosineSimilarity, PairwiseDistance
 from .modules.padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d,
                               ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d,
                               ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
@@ -32,7 +33,8 @@ __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Si
            "GELU", "SiLU", "ELU", "SELU", "CELU", "Softplus", "Mish", "LogSigmoid", "Hardtanh",
            "ReLU6", "Hardswish", "Hardsigmoid", "Softsign", "LayerNorm", "Embedding",
            "BatchNorm1d", "BatchNorm2d", "AvgPool2d", "AdaptiveAvgPool2d",
-           "GroupNorm", "SmoothL1Loss", "HuberLoss"]
+           "GroupNorm", "SmoothL1Loss", "HuberLoss", "KLDivLoss", "CosineSimilarity",
+           "PairwiseDistance"]
 
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402

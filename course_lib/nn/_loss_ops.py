@@ -200,10 +200,13 @@ def nll_loss(input, target, weight, ignore_index, reduction, logp_node=None):
         node.rerun = (lambda a: nll_loss_vjp(a if as_rows is None else as_rows(a),
                                              t if as_rows is None else t.reshape(-1), w,
                                              ignore_index, reduction, np), (x, None))
+        # torch saves the input, target and weight: an in-place change of one is an error
+        kept = (target,) if weight is None else (target, weight)
         if logp_node is None:
-            node.save_versions(input)  # torch saves the input: an in-place change is an error
+            node.save_versions(input, indices=kept)
             attach2(res, node, input, None)
         else:
+            node.save_versions(indices=kept)
             node.next_functions = ((logp_node, 0), NO_EDGE)
             res._grad_fn = node
             res._requires_grad = True

@@ -25,7 +25,8 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "leaky_relu", "pad", "gelu", "silu", "elu", "selu", "celu", "softplus", "mish",
            "logsigmoid", "hardtanh", "relu6", "hardswish", "hardsigmoid", "softsign",
            "layer_norm", "embedding", "batch_norm", "group_norm",
-           "avg_pool2d", "adaptive_avg_pool2d"]
+           "avg_pool2d", "adaptive_avg_pool2d", "kl_div", "normalize", "cosine_similarity",
+           "pairwise_distance"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -434,6 +435,65 @@ def _pair_checks(kernel, input, target):
         raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for '{G.dtype_name(input)}'")
     if type(input._data) is not type(target._data):
         _ops._same_device(input, target)
+
+
+_KL_MEAN = ("reduction: 'mean' divides the total loss by both the batch size and the support "
+            "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+            "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+            "major release.")
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """KL divergence of ``target`` from the log-probabilities ``input``. KL 散度损失。
+
+    As torch, no node of its own: xlogy(t, t) − t·input (or exp(t)·(t − input) with
+    ``log_target``), then mean / sum; 'batchmean' divides the sum by the batch size.
+    """
+    from ._ops import _arg_type_error
+    if not isinstance(input, G.Tensor) or not isinstance(target, G.Tensor):
+        raise _arg_type_error("kl_div", ("input", "target"), (input, target))
+    if type(log_target) is not bool:
+        raise TypeError(f"kl_div(): argument 'log_target' must be bool, not "
+                        f"{type(log_target).__name__}")
+    if size_average is not None or reduce is not None:
+        red = _legacy_reduction(size_average, reduce, reduction)
+    else:
+        if reduction == "mean":
+            warnings.warn(_KL_MEAN, stacklevel=2)
+        red = "sum" if reduction == "batchmean" else reduction
+        _ops._check_reduction(red)
+    kinds = input._data.dtype.kind + target._data.dtype.kind
+    if "c" in kinds:
+        raise RuntimeError("kl_div: Complex inputs not supported.")
+    if "f" != kinds[0] or "f" != kinds[1]:
+        raise RuntimeError("kl_div: Integral inputs not supported.")
+    if log_target:
+        out = torch.exp(target) * (target - input)
+    else:
+        out = torch.xlogy(target, target) - target * input
+    if red != "none":
+        out = out.sum() if red == "sum" else out.mean()
+    if reduction == "batchmean" and input.dim() != 0:
+        out = out / input.size()[0]
+    return out
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """Lₚ-normalise ``input`` along ``dim``: v / max(‖v‖ₚ, eps). 沿 dim 做 Lₚ 归一化。"""
+    from ._distance_ops import normalize as _normalize
+    return _normalize(input, p, dim, eps, out)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """Cosine of the angle between x1 and x2 along ``dim`` (they broadcast). 余弦相似度。"""
+    from ._distance_ops import cosine_similarity as _cosine_similarity
+    return _cosine_similarity(x1, x2, dim, eps)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """‖x1 − x2 + eps‖ₚ over the last dim (they broadcast). 成对的 Lₚ 距离。"""
+    from ._distance_ops import pairwise_distance as _pairwise_distance
+    return _pairwise_distance(x1, x2, p, eps, keepdim)
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,

@@ -149,6 +149,18 @@ class MinimumBackward0(_Binary):
         return self._fit(g * w, g * (1 - w))
 
 
+class ClampMinBackward1(_Binary):
+    """``clamp_min(x, min)`` with a tensor ``min``: x where x >= min, else min."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        ea, eb = self.next_functions
+        return self._fit(g * (a >= b) if ea[0] is not None else None,
+                         g * (a < b) if eb[0] is not None else None)
+
+
 class RemainderBackward0(_Binary):
     __slots__ = ()
 
@@ -248,7 +260,9 @@ CeilBackward0 = _unary("CeilBackward0", lambda g: g * 0)
 RoundBackward0 = _unary("RoundBackward0", lambda g: g * 0)
 RoundBackward1 = _unary("RoundBackward1", lambda g: g * 0)  # round(decimals=...)
 CloneBackward0 = _unary("CloneBackward0", lambda g: g)
+AddBackward1 = _unary("AddBackward1", lambda g: g)  # aten's x + number (pairwise_distance's eps)
 ClampBackward1 = _unary("ClampBackward1", lambda g, mask: g * mask)
+ClampMinBackward0 = _unary("ClampMinBackward0", lambda g, mask: g * mask)  # mask: x >= min
 LeakyReluBackward0 = _unary("LeakyReluBackward0", lambda g, x, s: np.where(x > 0, g, g * s))
 MaskedFillBackward0 = _unary("MaskedFillBackward0", lambda g, m: np.where(m, 0, g))
 

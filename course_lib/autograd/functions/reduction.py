@@ -231,8 +231,9 @@ ERR_UNDEFINED = ("Expected a proper Tensor but got None (or an undefined Tensor 
                  "argument #0 'self'")
 
 
-def norm_backward(g, d, p, norm):
-    """torch's ``norm_backward`` for the full p-norm ``norm`` of ``d`` (None for p = 0)."""
+def norm_backward(g, d, p, norm, dims=None):
+    """torch's ``norm_backward`` for the p-norm ``norm`` of ``d`` over ``dims`` (None: all; ``g``
+    and ``norm`` keep the reduced dims) — None for p = 0."""
     if p == 0:
         return None
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -243,7 +244,7 @@ def norm_backward(g, d, p, norm):
         if np.isinf(p):  # the elements where |d| is the max (or nan) share the gradient
             a = np.abs(d)
             mask = ((a == norm) | np.isnan(a)).astype(d.dtype)
-            return np.sign(d) * ((g / mask.sum()) * mask)
+            return np.sign(d) * ((g / mask.sum(axis=dims, keepdims=True)) * mask)
         if p < 1:
             scaled = np.sign(d) * np.where(d == 0, 0, np.abs(d) ** (p - 1))
             return scaled * g * norm ** (1 - p)
@@ -251,6 +252,20 @@ def norm_backward(g, d, p, norm):
         if p < 2:
             return np.sign(d) * np.abs(d) ** (p - 1) * scale
         return d * np.abs(d) ** (p - 2) * scale
+
+
+class NormBackward1(_Reduce):
+    """``at::norm(x, p, dim, keepdim)`` (pairwise_distance's): saved (x, result) and ``p``;
+    torch's norm_backward along ``dims`` (no gradient for p = 0)."""
+
+    __slots__ = ("p",)
+
+    def backward(self, g):
+        x, r = self.saved
+        if not self.keepdim and x.ndim:
+            g, r = np.expand_dims(g, self.dims), np.expand_dims(r, self.dims)
+        gx = norm_backward(g, x, self.p, r, self.dims)
+        return (None if gx is None else gx.astype(x.dtype, copy=False),)
 
 
 class DistBackward0(Node):

@@ -7,8 +7,9 @@ from .conv import Conv2d
 from .dropout import Dropout
 from .flatten import Flatten, Unflatten
 from .linear import Identity, Linear
-from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss,
-                   NLLLoss, SmoothL1Loss)
+from .distance import CosineSimilarity, PairwiseDistance
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss,
+                   MSELoss, NLLLoss, SmoothL1Loss)
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .module import Module
 from .normalization import GroupNorm, LayerNorm

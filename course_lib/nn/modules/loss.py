@@ -1,4 +1,5 @@
-"""Loss modules: MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss.
+"""Loss modules: MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss,
+KLDivLoss, SmoothL1Loss, HuberLoss.
 
 损失函数模块：调用 ``nn.functional`` 的公开函数（第 05 课的练习也在其中）。
 """
@@ -8,7 +9,8 @@ from .. import functional as F
 from ..functional import _bce, _bce_logits, _legacy_reduction
 from .module import Module
 
-__all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]
+__all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
+           "KLDivLoss"]
 
 
 class _Loss(Module):
@@ -111,3 +113,15 @@ class HuberLoss(_Loss):
 
     def forward(self, input, target):
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class KLDivLoss(_Loss):
+    """KL divergence; input: log-probabilities, target: probabilities (log ones with
+    ``log_target``). KL 散度损失（'batchmean' 才是数学上的 KL 散度）。"""
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
+        super().__init__(size_average, reduce, reduction)
+        self.log_target = log_target
+
+    def forward(self, input, target):
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
