@@ -27,7 +27,8 @@ from ._ops.select import (addcdiv, addcmul, argsort, argwhere, bernoulli, broadc
 from ._ops.aliases import (clamp_, clip_, detach, detach_, diag, exp_, fill_, logaddexp,
                            logspace, meshgrid, relu_, scalar_tensor, sqrt_, typename, zero_)
 from ._ops.compare import allclose, equal, is_floating_point, is_tensor, isclose, numel
-from ._ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
+from ._ops.linalg import (addmm, bmm, cross, det, diagonal, dot, inverse, matmul, mm, mv, outer,
+                          slogdet)
 from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not, bitwise_or,  # noqa: A004
                              bitwise_xor, ceil, clamp, clip, cos, div, divide, eq, exp,
                              floor, floor_divide, ge, gt, isfinite, isinf, isnan, le, log,

@@ -50,7 +50,8 @@ def _relabel(r):
     if isinstance(r, np.generic):
         return np.asarray(r).view(SimulatedCudaArray)
     if isinstance(r, (tuple, list)):
-        return type(r)(_relabel(x) for x in r)
+        items = [_relabel(x) for x in r]
+        return type(r)(*items) if hasattr(r, "_fields") else type(r)(items)  # a namedtuple
     return r
 
 

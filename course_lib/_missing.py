@@ -3,7 +3,7 @@
 course_lib 没有实现的 PyTorch 功能：给出清楚的中英文说明，而不是一句普通的 AttributeError。
 
 ``import course_lib as torch`` makes PyTorch tutorials run on course_lib; when one reaches for
-something course_lib leaves out (``nn.BatchNorm2d``, ``torch.linalg``, ``optim.Adagrad`` …)
+something course_lib leaves out (``nn.BatchNorm2d``, ``torch.fft``, ``optim.Adagrad`` …)
 the error says that PyTorch has it and how to run the code on PyTorch, while a name PyTorch
 does not have either gets Python's usual message (a typo). The names come from
 ``_torch_names.py`` (generated from PyTorch by tools/torch_names.py), so no PyTorch is needed.

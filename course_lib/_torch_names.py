@@ -284,6 +284,13 @@ NAMES = {
         "Optional TYPE_CHECKING get_core_count get_name is_available is_built is_macos13_or_newer "
         "is_macos_or_newer torch "
     ).split()),
+    "course_lib.linalg": frozenset((
+        "LinAlgError cholesky cholesky_ex common_notes cond cross det diagonal eig eigh eigvals "
+        "eigvalsh householder_product inv inv_ex ldl_factor ldl_factor_ex ldl_solve lstsq lu "
+        "lu_factor lu_factor_ex lu_solve matmul matrix_exp matrix_norm matrix_power matrix_rank "
+        "multi_dot norm pinv qr slogdet solve solve_ex solve_triangular svd svdvals tensorinv "
+        "tensorsolve vander vecdot vector_norm "
+    ).split()),
     "Tensor": frozenset((
         "H T abs abs_ absolute absolute_ acos acos_ acosh acosh_ add add_ addbmm addbmm_ addcdiv "
         "addcdiv_ addcmul addcmul_ addmm addmm_ addmv addmv_ addr addr_ adjoint all allclose amax "

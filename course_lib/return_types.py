@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import collections
 
-__all__ = ["max", "min", "sort", "topk", "mode", "median", "kthvalue"]
+__all__ = ["max", "min", "sort", "topk", "mode", "median", "kthvalue", "slogdet", "linalg_slogdet"]
 
 
 def _structseq(name, fields=("values", "indices")):
@@ -27,3 +27,5 @@ topk = _structseq("topk")
 mode = _structseq("mode")
 median = _structseq("median")
 kthvalue = _structseq("kthvalue")
+slogdet = _structseq("slogdet", ("sign", "logabsdet"))
+linalg_slogdet = _structseq("linalg_slogdet", ("sign", "logabsdet"))

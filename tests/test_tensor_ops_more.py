@@ -3,6 +3,8 @@ names, gradients, argument errors, in-place forms, watched index tensors, simula
 from __future__ import annotations
 
 import math
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,44 +12,14 @@ import pytest
 import course_lib as cl
 from course_lib.autograd import gradcheck, gradgradcheck
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
+from like_torch import assert_like_torch, same  # noqa: E402
+
 torch = pytest.importorskip("torch")
 
 
-def _plain(v):
-    """Tensors as (dtype, values, grad_fn name); anything else as is (nan-safe)."""
-    if isinstance(v, (tuple, list)):
-        return type(v)(_plain(x) for x in v)
-    if hasattr(v, "detach") and hasattr(v, "dtype"):
-        vals = np.asarray(v.detach().cpu().tolist(), dtype=float if v.dtype.is_floating_point
-                          else None)
-        fn = v.grad_fn.name() if v.grad_fn is not None else None
-        return (str(v.dtype).split(".")[-1], list(v.shape), fn, vals)
-    return v
-
-
-def _run(lib, code):
-    env = {"T": lib, "inf": math.inf, "nan": math.nan}
-    try:
-        return ("ok", _plain(eval(code, env)))
-    except Exception as e:  # noqa: BLE001
-        return ("exc", type(e).__name__, str(e).split("\n")[0].split(" Hint:")[0])
-
-
-def _eq(a, b):
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        a, b = np.asarray(a), np.asarray(b)
-        return a.shape == b.shape and (a.dtype.kind not in "f" or b.dtype.kind not in "f"
-                                       or np.allclose(a, b, rtol=1e-5, atol=1e-6,
-                                                      equal_nan=True)) and \
-            (a.dtype.kind == "f" or np.array_equal(a, b))
-    if isinstance(a, (tuple, list)):
-        return isinstance(b, (tuple, list)) and len(a) == len(b) and all(map(_eq, a, b))
-    return a == b
-
-
 def _same(code):
-    theirs, ours = _run(torch, code), _run(cl, code)
-    assert _eq(ours, theirs), f"{code}\n torch: {theirs}\n ours:  {ours}"
+    assert_like_torch(code, lambda lib: {"T": lib, "inf": math.inf, "nan": math.nan})
 
 
 F = "T.tensor([[0., 1.5, -2.], [3., 0., 0.5]], requires_grad=True)"
@@ -177,7 +149,7 @@ def _grads(lib, code):
 @pytest.mark.parametrize("code", GRADS)
 def test_gradients_like_torch(code):
     theirs, ours = _grads(torch, code), _grads(cl, code)
-    assert _eq(ours, theirs), f"{code}\n torch: {theirs}\n ours:  {ours}"
+    assert same(ours, theirs), f"{code}\n torch: {theirs}\n ours:  {ours}"
 
 
 @pytest.mark.parametrize("code", ["T.xlogy(x, y.abs() + 0.5)", "T.xlogy(x, 1.5)",

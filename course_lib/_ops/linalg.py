@@ -211,7 +211,8 @@ def _write_out(out, res):
 
 def _attach_methods():
     T = Tensor
-    for n in ("mm", "matmul", "bmm", "mv", "dot", "addmm", "outer"):
+    for n in ("mm", "matmul", "bmm", "mv", "dot", "addmm", "outer", "inverse", "det", "diagonal",
+              "slogdet", "cross"):
         setattr(T, n, globals()[n])
     T.__matmul__ = lambda a, b: NotImplemented if isinstance(b, (int, float)) else matmul(a, b)
     T.__rmatmul__ = lambda a, b: matmul(_as(b, a), a)
@@ -221,6 +222,38 @@ def _as(x, like):
     from .._creation import _from_data
 
     return _from_data(x, None, like.device)
+
+
+# -- torch-level names of torch.linalg's ops (defined in linalg_api.py, imported on first use
+# so that ``import course_lib`` stays fast)
+def _api():
+    from . import linalg_api
+    return linalg_api
+
+
+def inverse(input, *, out=None):
+    """``torch.inverse``: ``linalg.inv``. 矩阵的逆。"""
+    return _api().inv(input, out=out)
+
+
+def det(input, *, out=None):
+    """``torch.det``: ``linalg.det``. 行列式。"""
+    return _api().det(input, out=out)
+
+
+def slogdet(input):
+    """``torch.slogdet``: ``linalg.slogdet`` as ``torch.return_types.slogdet``."""
+    return _api().slogdet_(input)
+
+
+def cross(input, other, dim=None, *, out=None):
+    """``torch.cross``: ``linalg.cross`` whose default ``dim`` is the first of size 3. 叉积。"""
+    return _api().cross_(input, other, dim, out=out)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """``torch.diagonal``: the view of the diagonal over ``dim1``, ``dim2``. 对角线（视图）。"""
+    return _api().diagonal(input, offset, dim1, dim2)
 
 
 _ = np

@@ -398,30 +398,82 @@ def cumsum(input, dim, *, dtype=None):
     return res
 
 
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """Vector 2-norm (``p=2``/"fro") or p-norm over ``dim``. 向量范数。"""
-    if dtype is None and input._data.dtype.kind != "f":
-        _floating_only(input._data, "linalg.vector_norm: Expected a floating point or complex "
-                                    "tensor as input. Got ")
-    x = _float(input._data, dtype)
-    dims = _dims(x, dim)
-    if p in ("fro", 2, 2.0):
-        r = np.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
-        res = _wrap(r)
-        if STATE[0] and input._requires_grad:
-            _node(res, input, F.LinalgVectorNormBackward0, x.shape, dims, keepdim,
-                  saved=(x, res._data))
-        return res
-    from .pointwise import abs as _abs
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """``torch.norm``: a vector p-norm (``linalg.vector_norm``) or, for ``"nuc"`` and the
+    matrix orders of a string ``p`` over two dims, ``linalg.matrix_norm``. 范数。"""
+    _dim = [dim] if isinstance(dim, int) else dim
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
+            return vector_norm(input, 2, _dim, keepdim, dtype=dtype, out=out)
+        from .linalg_api import matrix_norm
+        return matrix_norm(input, p, list(range(input.ndim)) if _dim is None else _dim, keepdim,
+                           dtype=dtype, out=out)
+    return vector_norm(input, 2.0 if p is None else p, _dim, keepdim, dtype=dtype, out=out)
 
-    a = _abs(input)
-    if p == float("inf"):
-        return amax(a, dim if dim is not None else (), keepdim)
-    if p == float("-inf"):
-        return amin(a, dim if dim is not None else (), keepdim)
-    if p == 0:  # the number of non-zero entries (no gradient: it is piecewise constant)
-        return _wrap((x != 0).sum(axis=dims, keepdims=keepdim).astype(x.dtype))
-    return sum(a ** p, dim, keepdim) ** (1.0 / p)
+
+def _norm_dtype(x, dtype, what):
+    """torch's input / ``dtype=`` checks of the linalg norms; the array to reduce."""
+    from .._dtype import scalar_name
+    if x.dtype.kind != "f":
+        _floating_only(x, f"{what}: Expected a floating point or complex tensor as input. Got ")
+    if dtype is None:
+        return x
+    if dtype._np.kind != "f":
+        raise RuntimeError(f"{what}: dtype should be floating point or complex, but got "
+                           f"{scalar_name(dtype)}")
+    if dtype._np.itemsize < x.dtype.itemsize:
+        raise RuntimeError(f"{what}: the dtype of the input ({scalar_name(_by_np[x.dtype])}) "
+                           f"should be convertible without narrowing to the specified dtype "
+                           f"({scalar_name(dtype)})")
+    return x.astype(dtype._np)
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    """``linalg.vector_norm``: (Σ|xᵢ|^ord)^(1/ord) over ``dim`` (None: all elements); ord 0
+    counts non-zeros, ±inf takes the largest / smallest |xᵢ|. 向量范数。"""
+    a0 = _norm_dtype(x._data, dtype, "linalg.vector_norm")
+    if isinstance(ord, Tensor):
+        ord = ord.item()
+    if isinstance(ord, (str, bool)) or not isinstance(ord, (int, float)):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
+                        f"{type(ord).__name__}")
+    p = float(ord)
+    dims = _dims(a0, dim)
+    if (p < 0 or np.isinf(p)) and a0.size == 0:
+        shown = ("" if p > 0 else "-") + "inf" if np.isinf(p) else f"{ord:g}"
+        if dims is None:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {shown} norm on an empty "
+                               "tensor because the operation does not have an identity")
+        for d in dims:
+            if a0.shape[d] == 0:  # torch's message lacks the space after the dim
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {shown} norm on the "
+                                   f"dimension {d}because this dimension is empty and the "
+                                   "operation does not have an identity")
+    w = a0.astype(np.float32) if a0.dtype.itemsize < 4 else a0  # half: float accumulation
+    a = np.abs(w)
+    with np.errstate(all="ignore"):
+        if p == 0:
+            r = (a != 0).sum(axis=dims, keepdims=keepdim, dtype=w.dtype)
+        elif p == np.inf:
+            r = a.max(axis=dims, keepdims=keepdim)
+        elif p == -np.inf:
+            r = a.min(axis=dims, keepdims=keepdim)
+        elif p == 1:
+            r = a.sum(axis=dims, keepdims=keepdim)
+        elif p == 2:
+            r = np.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
+        else:
+            r = (a ** p).sum(axis=dims, keepdims=keepdim) ** (1 / p)
+    from .._backend import ensure_array
+    res = _wrap(ensure_array(r, a0).astype(a0.dtype, copy=False))
+    if STATE[0] and x._requires_grad:
+        node = _node(res, x, F.LinalgVectorNormBackward0, a0.shape, dims, keepdim,
+                     saved=(x._data, res._data))._grad_fn
+        node.ord = p
+    if out is not None:
+        from .checks import write_out
+        return write_out(out, res)
+    return res
 
 
 def _attach_methods():

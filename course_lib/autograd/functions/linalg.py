@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._backend import xp_of
 from ..node import Node, unbroadcast
 from .formulas import binary_backward
 
@@ -84,3 +85,124 @@ class BmmBackward0(Node):
         return (unbroadcast(ga, (1,) + sa if a.ndim == 1 else sa).reshape(sa),
                 unbroadcast(gb, sb + (1,) if b.ndim == 1 else sb).reshape(sb))
 
+
+
+# -- torch.linalg ------------------------------------------------------------------------------
+def _inv_t(a):
+    """inv(a)ᵀ of (a batch of) matrices: the backend's ``linalg.inv`` on arrays (a singular
+    matrix: its pseudo-inverse, whose gradient factor is 0 there anyway), the recorded
+    ``course_lib.linalg.inv`` on create_graph's TArray."""
+    if getattr(a, "is_tarray", False):
+        from ...linalg import inv
+        return np.swapaxes(type(a)(inv(a.t)), -1, -2)
+    xp = xp_of(a)
+    try:
+        r = xp.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        r = xp.linalg.pinv(a)
+    return np.swapaxes(r, -1, -2)
+
+
+def _mat(x):
+    """A batch of scalars as 1×1 matrices (to scale a batch of matrices)."""
+    return np.expand_dims(x, (-2, -1))
+
+
+class LinalgInvExBackward0(Node):
+    """``linalg.inv``: saved the inverse X; ∂L/∂A = -Xᵀ G Xᵀ."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        (x,) = self.saved
+        xt = np.swapaxes(x, -1, -2)
+        return (-(xt @ g @ xt),)
+
+
+class LinalgDetBackward0(Node):
+    """``linalg.det``: saved (A, det); ∂L/∂A = g · det · A⁻ᵀ."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        a, d = self.saved
+        return (_mat(g * d) * _inv_t(a),)
+
+
+class LinalgSlogdetBackward0(Node):
+    """``linalg.slogdet`` (two outputs: sign, log|det|): saved (A,); the sign has no
+    gradient, ∂L/∂A = g_logabsdet · A⁻ᵀ."""
+
+    __slots__ = ()
+    n_outputs = 2
+
+    def backward(self, gs):
+        (a,) = self.saved
+        g = gs[1]
+        if g is None:
+            return (None,)
+        return (_mat(g) * _inv_t(a),)
+
+
+class LinalgSolveExBackward0(Node):
+    """``linalg.solve``: saved (A, X); A X = B gives ∂L/∂B = A⁻ᵀ G, ∂L/∂A = -∂L/∂B Xᵀ
+    (``left=False``, X A = B: ∂L/∂B = G A⁻ᵀ, ∂L/∂A = -Xᵀ ∂L/∂B), summed to the inputs'
+    (broadcast) shapes; a vector B is a column (a row for ``left=False``)."""
+
+    __slots__ = ("left", "vector", "shapes")
+
+    def backward(self, g):
+        a, x = self.saved
+        sa, sb = self.shapes
+        if self.vector:  # a column
+            x, g = np.expand_dims(x, -1), np.expand_dims(g, -1)
+        ea, eb = self.next_functions
+        ai = _inv_t(a)
+        gb = ai @ g if self.left else g @ ai
+        ga = None
+        if ea[0] is not None:
+            xt = np.swapaxes(x, -1, -2)
+            ga = unbroadcast(-(gb @ xt) if self.left else -(xt @ gb), sa)
+        if eb[0] is None:
+            return ga, None
+        if self.vector:
+            gb = gb.squeeze(-1)
+        return ga, unbroadcast(gb, sb)
+
+
+def cross_product(a, b, axis):
+    """a × b along ``axis`` (length 3) with the array API only, so the same formula runs on
+    arrays and on create_graph's TArrays."""
+    return (np.roll(a, -1, axis) * np.roll(b, -2, axis)
+            - np.roll(a, -2, axis) * np.roll(b, -1, axis))
+
+
+class LinalgCrossBackward0(Node):
+    """``linalg.cross``: ∂L/∂a = b × G, ∂L/∂b = G × a (summed to the broadcast shapes)."""
+
+    __slots__ = ("dim", "shapes")
+
+    def backward(self, g):
+        a, b = self.saved
+        sa, sb = self.shapes
+        ea, eb = self.next_functions
+        return (unbroadcast(cross_product(b, g, self.dim), sa) if ea[0] is not None else None,
+                unbroadcast(cross_product(g, a, self.dim), sb) if eb[0] is not None else None)
+
+
+class DiagonalBackward0(Node):
+    """``diagonal(offset, dim1, dim2)``: G (the diagonal, last axis) put back on the diagonal
+    of zeros of the input's shape, as (P₁ · diag(G)) @ P₂ with constant 0/1 matrices that place
+    the k diagonal entries at rows / columns — products only, so create_graph records it."""
+
+    __slots__ = ("shape", "offset", "dims")
+
+    def backward(self, g):
+        a, b = self.dims
+        n1, n2, off = self.shape[a], self.shape[b], self.offset
+        xp = xp_of(g)
+        k = xp.arange(g.shape[-1])
+        p1 = (xp.arange(n1)[:, None] == (k + max(-off, 0))[None, :]).astype(g.dtype)
+        p2 = ((k + max(off, 0))[:, None] == xp.arange(n2)[None, :]).astype(g.dtype)
+        m = (np.expand_dims(g, -2) * p1) @ p2
+        return (np.moveaxis(m, (-2, -1), (a, b)),)

@@ -214,17 +214,22 @@ class CumsumBackward0(_Reduce):
 
 
 class LinalgVectorNormBackward0(_Reduce):
-    """2-norm: d‖x‖/dx = x / ‖x‖ (0 where the norm is 0)."""
+    """``linalg.vector_norm(x, ord, dims)`` (and ``torch.norm``): torch's norm_backward over
+    the reduced dims; saved (x, result). ``dtype=`` made the result wider than x: the formula
+    runs in the result's dtype and the gradient comes back in x's."""
 
-    __slots__ = ()
+    __slots__ = ("ord",)
 
     def backward(self, g):
         x, r = self.saved
         if self.dims is not None and not self.keepdim:
             r = np.expand_dims(r, self.dims)
-        g = _expand(g, self.shape, self.dims, self.keepdim)
-        with np.errstate(all="ignore"):
-            return (np.where(r == 0, 0, g * x / r).astype(x.dtype, copy=False),)
+            g = np.expand_dims(g, self.dims)
+        d = x if x.dtype == r.dtype else x.astype(r.dtype)
+        gx = norm_backward(g, d, self.ord, r, self.dims)
+        if gx is None:
+            return (None,)
+        return (gx if gx.dtype == x.dtype else gx.astype(x.dtype),)
 
 
 ERR_UNDEFINED = ("Expected a proper Tensor but got None (or an undefined Tensor in C++) for "
@@ -252,20 +257,6 @@ def norm_backward(g, d, p, norm, dims=None):
         if p < 2:
             return np.sign(d) * np.abs(d) ** (p - 1) * scale
         return d * np.abs(d) ** (p - 2) * scale
-
-
-class NormBackward1(_Reduce):
-    """``at::norm(x, p, dim, keepdim)`` (pairwise_distance's): saved (x, result) and ``p``;
-    torch's norm_backward along ``dims`` (no gradient for p = 0)."""
-
-    __slots__ = ("p",)
-
-    def backward(self, g):
-        x, r = self.saved
-        if not self.keepdim and x.ndim:
-            g, r = np.expand_dims(g, self.dims), np.expand_dims(r, self.dims)
-        gx = norm_backward(g, x, self.p, r, self.dims)
-        return (None if gx is None else gx.astype(x.dtype, copy=False),)
 
 
 class DistBackward0(Node):
