@@ -259,6 +259,20 @@ def norm_backward(g, d, p, norm, dims=None):
         return d * np.abs(d) ** (p - 2) * scale
 
 
+class NormBackward1(_Reduce):
+    """``at::norm(x, p, dim, keepdim)`` (pairwise_distance's): saved (x, result) and ``p``;
+    torch's norm_backward along ``dims`` (no gradient for p = 0)."""
+
+    __slots__ = ("p",)
+
+    def backward(self, g):
+        x, r = self.saved
+        if not self.keepdim and x.ndim:
+            g, r = np.expand_dims(g, self.dims), np.expand_dims(r, self.dims)
+        gx = norm_backward(g, x, self.p, r, self.dims)
+        return (None if gx is None else gx.astype(x.dtype, copy=False),)
+
+
 class DistBackward0(Node):
     """``dist(a, b, p)`` = ‖a − b‖ₚ: saved (a, b, result) and ``p``; a gets norm_backward of
     a − b, b its negative (both summed to their shapes)."""
