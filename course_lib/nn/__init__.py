@@ -7,11 +7,12 @@ from .modules import (BCELoss, BCEWithLogitsLoss, Conv2d, CrossEntropyLoss, Drop
                       Identity, L1Loss, LeakyReLU, Linear, LogSoftmax, MaxPool2d, Module,
                       ModuleDict, ModuleList, MSELoss, NLLLoss, ReLU, Sequential, Sigmoid,
                       Softmax, Tanh, Unflatten)
-from .modules.activation_more import (CELU, ELU, GELU, SELU, Hardsigmoid, Hardswish, Hardtanh,
-                                     LogSigmoid, Mish, ReLU6, SiLU, Softplus, Softsign)
+from .modules.activation_more import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid,
+                                     Hardswish, Hardtanh, LogSigmoid, Mish, PReLU, ReLU6, SiLU,
+                                     Softmin, Softplus, Softshrink, Softsign, Tanhshrink, Threshold)
 from .modules.batchnorm import BatchNorm1d, BatchNorm2d
 from .modules.pooling import AdaptiveAvgPool2d, AvgPool2d
-from .modules.normalization import GroupNorm, LayerNorm
+from .modules.normalization import GroupNorm, LayerNorm, RMSNorm
 from .modules.sparse import Embedding
 from .modules.loss import HuberLoss, KLDivLoss, SmoothL1Loss
 from .modules.distance import CosineSimilarity, PairwiseDistance
@@ -32,6 +33,8 @@ __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Si
            "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d",
            "GELU", "SiLU", "ELU", "SELU", "CELU", "Softplus", "Mish", "LogSigmoid", "Hardtanh",
            "ReLU6", "Hardswish", "Hardsigmoid", "Softsign", "LayerNorm", "Embedding",
+           "PReLU", "Softmin", "Hardshrink", "Softshrink", "Tanhshrink", "Threshold", "GLU",
+           "RMSNorm",
            "BatchNorm1d", "BatchNorm2d", "AvgPool2d", "AdaptiveAvgPool2d",
            "GroupNorm", "SmoothL1Loss", "HuberLoss", "KLDivLoss", "CosineSimilarity",
            "PairwiseDistance"]

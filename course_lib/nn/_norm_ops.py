@@ -239,3 +239,47 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         node.save_versions(indices=(input,))  # torch: changing the indices later is an error
         attach(out, node, (input, weight))
     return out
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """x / √(mean(x²) + eps) over the last dims, times ``weight``: torch's composite and graph
+    (PowBackward0, MeanBackward1, AddBackward1, RsqrtBackward0, MulBackward0, CloneBackward0
+    when the result is not contiguous); float16 is computed in float32 and cast back
+    (ToCopyBackward0); eps defaults to that computing dtype's machine epsilon."""
+    from ._distance_ops import _add_number  # aten's ``x + number``: AddBackward1
+    from ._ops import _arg_type_error
+    if not isinstance(input, G.Tensor) or not isinstance(weight, (G.Tensor, type(None))):
+        raise _arg_type_error("rms_norm", ("input", "normalized_shape", "weight"),
+                              (input, None, weight))
+    if not isinstance(normalized_shape, (tuple, list)):
+        raise TypeError(f"rms_norm(): argument 'normalized_shape' (position 2) must be tuple of "
+                        f"ints, not {type(normalized_shape).__name__}")
+    if eps is not None and (isinstance(eps, bool) or not isinstance(eps, (int, float))):
+        raise TypeError(f"rms_norm(): argument 'eps' (position 4) must be float, not "
+                        f"{type(eps).__name__}")
+    shape = tuple(normalized_shape)
+    if not shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           "containing at least one element, but got normalized_shape = []")
+    if weight is not None and tuple(weight.shape) != shape:
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got "
+                           f"weight of shape {list(weight.shape)} and normalized_shape = "
+                           f"{list(shape)}")
+    if len(shape) > input.dim():
+        raise ValueError(f"Input tensor must have at least {len(shape)} dimensions, but got "
+                         f"{input.dim()}")
+    if tuple(input.shape[input.dim() - len(shape):]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"[*{', '.join(map(str, shape))}], but got input of size"
+                           f"{list(input.shape)}")
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"rms_norm\" not implemented for '{G.dtype_name(input)}'")
+    x = input.to(G.float32) if input.dtype == G.float16 else input  # torch's opmath type
+    if eps is None:
+        eps = float(np.finfo(x._data.dtype).eps)
+    dims = list(range(-len(shape), 0))
+    out = x * _add_number(x.pow(2).mean(dims, keepdim=True), eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    out = out.contiguous()
+    return out if out.dtype == input.dtype else out.to(input.dtype)

@@ -24,6 +24,8 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "binary_cross_entropy_with_logits", "dropout", "one_hot", "conv2d", "max_pool2d",
            "leaky_relu", "pad", "gelu", "silu", "elu", "selu", "celu", "softplus", "mish",
            "logsigmoid", "hardtanh", "relu6", "hardswish", "hardsigmoid", "softsign",
+           "prelu", "softmin", "hardshrink", "softshrink", "tanhshrink", "threshold", "threshold_",
+           "glu", "relu_", "elu_", "leaky_relu_", "hardtanh_", "selu_", "celu_", "rms_norm",
            "layer_norm", "embedding", "batch_norm", "group_norm",
            "avg_pool2d", "adaptive_avg_pool2d", "kl_div", "normalize", "cosine_similarity",
            "pairwise_distance"]
@@ -132,6 +134,76 @@ def hardsigmoid(input, inplace=False):
     return _act("hardsigmoid", input, inplace)
 
 
+def prelu(input, weight):
+    from ._activation_ops import prelu as _prelu
+    return _prelu(input, weight)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(−input): NegBackward0, (ToCopyBackward0 for ``dtype``), SoftmaxBackward0."""
+    if dim is None:
+        dim = _softmax_dim(input.dim(), "softmin", _stacklevel)
+    neg = -input
+    return softmax(neg if dtype is None else neg.to(dtype), dim)
+
+
+def hardshrink(input, lambd=0.5):
+    return _act("hardshrink", input, lambd=lambd)
+
+
+def softshrink(input, lambd=0.5):
+    from ._activation_ops import softshrink as _softshrink
+    return _softshrink(input, lambd)
+
+
+def tanhshrink(input):
+    return input - input.tanh()
+
+
+def threshold(input, threshold, value, inplace=False):
+    return _act("threshold", input, inplace, threshold=threshold, value=value)
+
+
+def threshold_(input, threshold, value):
+    return _act("threshold", input, True, threshold=threshold, value=value)
+
+
+def glu(input, dim=-1):
+    from ._activation_ops import glu as _glu
+    return _glu(input, dim)
+
+
+def relu_(input):
+    if not isinstance(input, G.Tensor):
+        raise _ops._arg_type_error("relu_", ("input",), (input,))
+    return G.relu_(input)
+
+
+def elu_(input, alpha=1.0):
+    return _act("elu", input, True, alpha=alpha)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, True)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return _act("hardtanh", input, True, min_val=min_val, max_val=max_val)
+
+
+def selu_(input):
+    return _act("selu", input, True)
+
+
+def celu_(input, alpha=1.0):
+    return _act("celu", input, True, alpha=alpha)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    from ._norm_ops import rms_norm as _rms_norm
+    return _rms_norm(input, normalized_shape, weight, eps)
+
+
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     from ._norm_ops import layer_norm as _layer_norm
     return _layer_norm(input, normalized_shape, weight, bias, eps)
@@ -162,9 +234,9 @@ def tanh(input):
     return G.tanh(input)
 
 
-def _softmax_dim(ndim):
-    warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to "
-                  "include dim=X as an argument.", stacklevel=3)
+def _softmax_dim(ndim, name="softmax", stacklevel=3):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+                  "include dim=X as an argument.", stacklevel=stacklevel)
     return 0 if ndim in (0, 1, 3) else 1
 
 

@@ -1,15 +1,21 @@
 """More activation layers (GELU, SiLU, ELU, SELU, CELU, Softplus, Mish, LogSigmoid, Hardtanh,
-ReLU6, Hardswish, Hardsigmoid, Softsign): ``nn.functional``'s as modules, torch's reprs.
+ReLU6, Hardswish, Hardsigmoid, Softsign, PReLU, Softmin, Hardshrink, Softshrink, Tanhshrink,
+Threshold, GLU): ``nn.functional``'s as modules, torch's reprs.
 
 更多激活层：把 ``nn.functional`` 中的函数包成模块（repr 与 torch 相同）。
 """
 from __future__ import annotations
 
+from .. import _glue as G
 from .. import functional as F
+from .. import init as _init
+from ..parameter import Parameter
+from .activation import Softmax
 from .module import Module
 
 __all__ = ["GELU", "SiLU", "ELU", "SELU", "CELU", "Softplus", "Mish", "LogSigmoid", "Hardtanh",
-           "ReLU6", "Hardswish", "Hardsigmoid", "Softsign"]
+           "ReLU6", "Hardswish", "Hardsigmoid", "Softsign", "PReLU", "Softmin", "Hardshrink",
+           "Softshrink", "Tanhshrink", "Threshold", "GLU"]
 
 
 def _inplace(s, inplace):
@@ -124,3 +130,74 @@ class ReLU6(Hardtanh):
 
     def extra_repr(self):
         return _inplace("", self.inplace)
+
+
+class PReLU(Module):
+    """max(0, x) + weight · min(0, x), one learnable weight (or one per channel, dim 1)."""
+
+    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+        self.num_parameters = num_parameters
+        super().__init__()
+        self.init = init
+        self.weight = Parameter(G.empty((num_parameters,), device, dtype))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        _init.constant_(self.weight, self.init)
+
+    def forward(self, input):
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"
+
+
+class Softmin(Softmax):
+    def forward(self, input):
+        return F.softmin(input, self.dim, _stacklevel=5)
+
+
+class Hardshrink(Module):
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        return F.hardshrink(input, self.lambd)
+
+    def extra_repr(self):
+        return f"{self.lambd}"
+
+
+class Softshrink(Hardshrink):
+    def forward(self, input):
+        return F.softshrink(input, self.lambd)
+
+
+class Tanhshrink(Module):
+    def forward(self, input):
+        return F.tanhshrink(input)
+
+
+class Threshold(Module):
+    def __init__(self, threshold, value, inplace=False):
+        super().__init__()
+        self.threshold, self.value, self.inplace = threshold, value, inplace
+
+    def forward(self, input):
+        return F.threshold(input, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self):
+        return _inplace(f"threshold={self.threshold}, value={self.value}", self.inplace)
+
+
+class GLU(Module):
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return F.glu(input, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"

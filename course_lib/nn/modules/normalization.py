@@ -1,7 +1,9 @@
-"""``nn.LayerNorm`` / ``nn.GroupNorm``: normalise each sample over its last dims (or over
-groups of channels), then scale and shift.
+"""``nn.LayerNorm`` / ``nn.GroupNorm`` / ``nn.RMSNorm``: normalise each sample over its last
+dims (or over groups of channels), then scale and shift (RMSNorm: divide by the root mean square,
+then scale).
 
-层归一化与组归一化：对每个样本的最后几维（或每组通道）做标准化，再乘以 weight、加上 bias。
+层归一化、组归一化与均方根归一化：对每个样本的最后几维（或每组通道）做归一化，再乘以 weight
+（并加上 bias）。
 """
 from __future__ import annotations
 
@@ -10,7 +12,20 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["LayerNorm", "GroupNorm"]
+__all__ = ["LayerNorm", "GroupNorm", "RMSNorm"]
+
+
+def _shape_and_weight(m, normalized_shape, eps, elementwise_affine, device, dtype):
+    """LayerNorm's and RMSNorm's normalized_shape (a tuple), eps, elementwise_affine and
+    weight (of normalized_shape, or a None parameter)."""
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    m.normalized_shape = tuple(normalized_shape)
+    m.eps, m.elementwise_affine = eps, elementwise_affine
+    if elementwise_affine:
+        m.weight = Parameter(G.empty(m.normalized_shape, device, dtype))
+    else:
+        m.register_parameter("weight", None)
 
 
 class LayerNorm(Module):
@@ -19,18 +34,10 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True,
                  device=None, dtype=None):
         super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
-        self.eps, self.elementwise_affine = eps, elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(G.empty(self.normalized_shape, device, dtype))
-            if bias:
-                self.bias = Parameter(G.empty(self.normalized_shape, device, dtype))
-            else:
-                self.register_parameter("bias", None)
+        _shape_and_weight(self, normalized_shape, eps, elementwise_affine, device, dtype)
+        if elementwise_affine and bias:
+            self.bias = Parameter(G.empty(self.normalized_shape, device, dtype))
         else:
-            self.register_parameter("weight", None)
             self.register_parameter("bias", None)
         self.reset_parameters()
 
@@ -80,3 +87,25 @@ class GroupNorm(Module):
     def extra_repr(self):
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
                 f"bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """(*, *normalized_shape) → same shape; x / √(mean(x²) + eps) times ``weight``."""
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None,
+                 dtype=None):
+        super().__init__()
+        _shape_and_weight(self, normalized_shape, eps, elementwise_affine, device, dtype)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+
+    def forward(self, x):
+        from ..functional import rms_norm
+        return rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
