@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import collections
 
-__all__ = ["max", "min", "sort", "topk", "mode", "median", "kthvalue", "slogdet", "linalg_slogdet"]
+__all__ = ["max", "min", "sort", "topk", "mode", "median", "kthvalue", "slogdet", "linalg_slogdet",
+           "linalg_svd"]
 
 
 def _structseq(name, fields=("values", "indices")):
@@ -29,3 +30,4 @@ median = _structseq("median")
 kthvalue = _structseq("kthvalue")
 slogdet = _structseq("slogdet", ("sign", "logabsdet"))
 linalg_slogdet = _structseq("linalg_slogdet", ("sign", "logabsdet"))
+linalg_svd = _structseq("linalg_svd", ("U", "S", "Vh"))

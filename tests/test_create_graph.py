@@ -95,6 +95,7 @@ CASES = {
     "LinalgInvExBackward0": "T.linalg.inv(sq)",
     "LinalgSlogdetBackward0": "T.linalg.slogdet(sq)[1]",
     "LinalgSolveExBackward0": "T.linalg.solve(sq, m)",
+    "LinalgSvdBackward0": "T.linalg.svdvals(a)",
     "LinalgVectorNormBackward0": "a.norm()",
     "Log10Backward0": "p.log10()",
     "Log1PBackward0": "p.log1p()",
@@ -218,7 +219,9 @@ EXTRA_ROWS = {"IndexPutBackward0 (accumulate)":
               "LinalgVectorNormBackward0 (inf, keepdim)":
               "T.linalg.vector_norm(a, float('inf'), 0, keepdim=True) * a "
               "+ T.linalg.vector_norm(a, -float('inf'), 1, keepdim=True)",
-              "LinalgDetBackward0 (batch)": "T.linalg.det(a3[:, :2, :2] + a3[:, 1:, 2:])"}
+              "LinalgDetBackward0 (batch)": "T.linalg.det(a3[:, :2, :2] + a3[:, 1:, 2:])",
+              "LinalgSvdBackward0 (U, Vh)": "T.linalg.svd(a, full_matrices=False).U.abs() "
+              "+ T.linalg.svd(m, full_matrices=False).Vh.abs() * T.linalg.svd(sq).S[:2]"}
 # rows whose op torch cannot differentiate twice ("derivative for aten::hardsigmoid_backward is
 # not implemented"): torch's side computes the same function with ops that it can
 TORCH_ROWS = {"HardsigmoidBackward0": "F.hardtanh(a * 2 + 3, 0.0, 6.0) / 6 * a"}

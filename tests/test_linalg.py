@@ -1,7 +1,7 @@
 """torch.linalg against torch: vector_norm / matrix_norm / norm (and torch.norm), vecdot, matmul,
-multi_dot, cross (and torch.cross), diagonal, inv, det, slogdet, solve — values and dtypes, grad_fn
-names, gradients, gradcheck + gradgradcheck, torch's errors (LinAlgError for singular matrices),
-reprs, simulated CUDA. 线性代数与 torch 对照。"""
+multi_dot, cross (and torch.cross), diagonal, svd / svdvals, inv, det, slogdet, solve — values
+and dtypes, grad_fn names, gradients, gradcheck + gradgradcheck, torch's errors (LinAlgError for
+singular matrices), reprs, simulated CUDA. 线性代数与 torch 对照。"""
 from __future__ import annotations
 
 import math
@@ -61,6 +61,11 @@ VALUES = [
     *[f"L.matrix_norm({B3}, {o}, keepdim=True)" for o in ("'fro'", "1", "-1", "inf", "-inf")],
     *[f"L.matrix_norm({B3}, {o}, dim=(0, 2))" for o in ("'fro'", "1", "-inf")],
     *[f"L.matrix_norm({B3}, {o}, dim=(2, 0), keepdim=True)" for o in ("1", "inf")],
+    *[f"L.matrix_norm({B3}, {o}{k})" for o in ("2", "-2", "'nuc'")
+      for k in ("", ", keepdim=True", ", dim=(0, 2)", ", dim=(2, 0), keepdim=True")],
+    f"L.matrix_norm({S}, 2, dtype=T.float64)", f"L.matrix_norm({S}.half(), 2)",
+    f"L.matrix_norm({S}.half(), 'nuc')", f"T.norm({S}, 'nuc')", f"L.norm({S}, -2)",
+    f"L.norm({B3}, 'nuc', dim=(1, 2))", f"L.matrix_norm({A}, 2)", f"L.matrix_norm({A}.t(), 'nuc')",
     f"L.matrix_norm({S}, 1, dtype=T.float64)", f"L.matrix_norm({S}.half(), 1)",
     f"L.matrix_norm({A}, 3)", f"L.matrix_norm({A}, 'abc')", "L.matrix_norm(T.ones(3))",
     f"L.matrix_norm({A}, dim=(0,))", f"L.matrix_norm({A}, dim=(0, -2))",
@@ -95,6 +100,15 @@ VALUES = [
     f"T.diagonal({A})", f"T.diagonal({B3}, 0, 0, 2)", f"T.diagonal({B3}, -1, 2, 0)",
     f"{S}.diagonal(5)", f"{A}.diagonal(1, 1, 0)", "T.diagonal(T.ones(2, 3), 1, 0, 0)",
     "L.diagonal(T.ones(3))", f"T.diagonal({A}, dim1=2)",
+    # svdvals, svd (U and Vh only up to sign: compared through invariants)
+    f"L.svdvals({S})", f"L.svdvals({A})", f"L.svdvals({B3})", f"L.svdvals({A}.t().double())",
+    "L.svdvals(T.ones(3))", f"L.svdvals({I})", "L.svdvals(T.ones(2, 2).half())",
+    "L.svdvals(T.zeros(0, 3))", f"L.svd({A})[1]", f"L.svd({A}).S",
+    f"[t.shape for t in L.svd({A})]", f"[t.shape for t in L.svd({A}.t(), full_matrices=False)]",
+    f"[t.shape for t in L.svd({B3}[0:1].expand(3, 2, 2))]", f"L.svd({A}).U.abs()",
+    f"L.svd({A}, full_matrices=False).Vh.abs()",
+    f"(lambda r: r.U @ T.diag(r.S) @ r.Vh)(L.svd({S}))",
+    "L.svd(T.ones(3))", "L.svd(T.ones(2, 2).half())",
     # inv, det, slogdet, solve
     f"L.inv({S})", f"L.inv({B3})", f"T.inverse({S})", f"{S}.inverse()", f"L.inv({S}.double())",
     f"L.inv({SING})", "L.inv(T.zeros(2, 3, 3))", "L.inv(T.zeros(3, 2))", "L.inv(T.ones(3))",
@@ -133,7 +147,11 @@ GRADS = [
     "L.vector_norm(x * (x > 0), 1.5, 0)", "L.vector_norm(x * 0, 2, 1)", "L.vector_norm(x * 0, 3)",
     "L.vector_norm(x.float(), dtype=T.float64)", "L.vector_norm(T.stack([x[0], x[0]]), inf)",
     "T.norm(x, 1)", "x.norm(inf, 0)", "T.norm(x, dim=1)",
-    *[f"L.matrix_norm(s, {o})" for o in ("'fro'", "1", "-1", "inf", "-inf")],
+    *[f"L.matrix_norm(s, {o})" for o in ("'fro'", "1", "-1", "inf", "-inf", "2", "-2", "'nuc'")],
+    "L.matrix_norm(T.stack([x, y]), 'nuc', dim=(0, 2), keepdim=True)",
+    "L.matrix_norm(T.stack([x, y]), 2, dim=(2, 1))", "L.svdvals(x)", "L.svdvals(x.t() @ s)",
+    "L.svd(s).U.abs()", "L.svd(x).Vh[:2].abs()", "L.svd(x, full_matrices=False).Vh.abs()",
+    "L.svd(x.t()).U[:, :2].abs() + L.svd(x.t()).S.sum()", "(lambda r: r.U @ r.Vh)(L.svd(s))",
     "L.norm(x, -1, dim=(1, 0), keepdim=True)", "L.norm(x, inf)",
     "L.vecdot(x, y)", "L.vecdot(x, y[0], dim=1)", "L.multi_dot([x, s, s, y.t()])",
     "L.multi_dot([x[0], s, y[1]])", "L.cross(x, y)", "L.cross(x, y[1])", "T.cross(s, s.t(), dim=0)",
@@ -171,8 +189,10 @@ def test_gradients_like_torch(code):
 @pytest.mark.parametrize("code", [
     "L.vector_norm(x, 3, 1)", "L.vector_norm(x, 0.5)", "L.vector_norm(x, -1, 0)",
     "L.vector_norm(x, inf, 1)", "T.norm(x, 1.5, 0, True)", "L.matrix_norm(s, 1)",
-    "L.matrix_norm(s, -inf)", "L.norm(s)", "L.vecdot(x, y)", "L.multi_dot([x, s, y.t()])",
-    "L.cross(x, y)", "L.diagonal(s, offset=-1)", "L.inv(s)", "L.det(s)", "L.slogdet(s)[1]",
+    "L.matrix_norm(s, -inf)", "L.norm(s)", "L.matrix_norm(s, 2)", "L.matrix_norm(x, -2)",
+    "L.matrix_norm(x, 'nuc')", "L.svdvals(x.t())", "L.svd(s).U.abs()",
+    "L.svd(x, full_matrices=False).Vh.abs()", "L.svd(x.t()).U[:, :2].abs()", "L.vecdot(x, y)",
+    "L.multi_dot([x, s, y.t()])", "L.cross(x, y)", "L.diagonal(s, offset=-1)", "L.inv(s)", "L.det(s)", "L.slogdet(s)[1]",
     "L.solve(s, y.t())", "L.solve(s, y, left=False)", "L.solve(T.stack([s, s.t()]), y[0])"])
 def test_gradcheck_and_gradgradcheck_float64(code):
     g = np.random.default_rng(5)
@@ -218,16 +238,11 @@ def test_torch_cross_without_dim_warns():
         cl.cross(cl.ones(3), cl.ones(3))
 
 
-def test_matrix_norm_without_svd_says_so():
-    for ord_ in (2, -2, "nuc"):
-        with pytest.raises(NotImplementedError, match="svd"):
-            cl.linalg.matrix_norm(cl.eye(2), ord_)
-
-
 @pytest.mark.parametrize("code", [
     "L.vector_norm(x, 3, 1)", "L.vector_norm(x, inf)", "T.norm(x)", "L.matrix_norm(s, 1)",
     "L.vecdot(x, y)", "L.multi_dot([x, s, y.t()])", "L.cross(x, y)", "L.diagonal(s, offset=1)",
-    "L.inv(s)", "L.det(s)", "L.slogdet(s)[1]", "L.solve(s, y.t())", "L.solve(s, y[0])"])
+    "L.inv(s)", "L.det(s)", "L.slogdet(s)[1]", "L.solve(s, y.t())", "L.solve(s, y[0])",
+    "L.svdvals(x)", "L.matrix_norm(s, 'nuc')", "L.svd(s).U.abs()"])
 def test_simulated_cuda_keeps_device_and_values(simulated, code):
     g = np.random.default_rng(1)
     xs, ys, ss = g.standard_normal((2, 3)), g.standard_normal((2, 3)), g.standard_normal((3, 3))

@@ -19,7 +19,7 @@ COURSE_ONLY = {  # public names of ours that torch does not have at that path, w
     "simulate": "the simulated CUDA device", "is_simulated": "the simulated CUDA device",
 }
 EXAMPLES = [("course_lib.nn", "InstanceNorm2d"), ("course_lib", "fft"),
-            ("course_lib.linalg", "svd"),
+            ("course_lib.linalg", "eigh"),
             ("course_lib.nn.functional", "scaled_dot_product_attention"), ("course_lib.optim", "Adagrad"),
             ("course_lib.optim.lr_scheduler", "OneCycleLR"),
             ("course_lib.utils.data", "WeightedRandomSampler"), ("course_lib.cuda", "memory_allocated"),

@@ -1,6 +1,7 @@
 """The ops of ``torch.linalg`` (names in ``course_lib/linalg.py``): matrix_norm / norm, vecdot,
-multi_dot, cross, diagonal, and inv / det / slogdet / solve of square matrices on the backend's
-``linalg`` module (numpy, or cupy), with torch's errors (``LinAlgError`` for singular matrices).
+multi_dot, cross, diagonal, svd / svdvals, and inv / det / slogdet / solve of square matrices on
+the backend's ``linalg`` module (numpy, or cupy), with torch's errors (``LinAlgError`` for
+singular matrices).
 
 torch.linalg 的运算。Imported on first use of ``course_lib.linalg`` (or of ``torch.det`` …), so
 that ``import course_lib`` stays fast; ``vector_norm`` is ``torch.norm``'s (``reduce.py``).
@@ -353,8 +354,9 @@ def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
-    """``linalg.matrix_norm``: 'fro', or ord ±1 (largest / smallest column sum of |aᵢⱼ|) and ±inf
-    (row sums) over the two ``dim``. 矩阵范数。"""
+    """``linalg.matrix_norm`` over the two ``dim``: 'fro', 'nuc' (sum of the singular values),
+    ±2 (largest / smallest singular value), ±1 (largest / smallest column sum of |aᵢⱼ|) and
+    ±inf (row sums). 矩阵范数。"""
     from .reduce import _floating_only, _norm_dtype, amax, amin, vector_norm
 
     name = "linalg.matrix_norm"
@@ -376,10 +378,10 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     if ord == "fro":
         return vector_norm(A, 2, dims, keepdim, dtype=dtype, out=out)
     if ord == "nuc" or abs(ord) == 2:
-        raise NotImplementedError(
-            f"{name}: course_lib 没有奇异值分解（svd），不支持 ord={ord!r}；请在 PyTorch 上运行。\n"
-            f"{name}: course_lib has no singular value decomposition (svd), so ord={ord!r} is "
-            "not supported; run this code on PyTorch.")
+        if x.dtype.itemsize < 4:
+            raise RuntimeError(f"{name}: Low precision dtypes not supported. Got {_scalar(A)}")
+        res = _svd_norm(A, ord, dims, keepdim, dtype)
+        return _write_out(out, res) if out is not None else res
     if np.isinf(ord):  # the inf norm is the 1 norm of the transpose
         dims.reverse()
     if not keepdim and dims[0] < dims[1]:
@@ -408,3 +410,66 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
         return matrix_norm(A, ord, (0, 1) if dim is None else dims, keepdim, dtype=dtype,
                            out=out)
     return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+
+
+def _svd(A, full_matrices, name):
+    """U, S, Vh of (a batch of) matrices A, one LinalgSvdBackward0 node for the three."""
+    x = _matrices(A, name, square=False, low=lambda dt: NotImplementedError(
+        f"\"linalg_svd_cpu\" not implemented for '{dt}'"))
+    u, s, vh = xp_of(x).linalg.svd(x, full_matrices=full_matrices)
+    outs = (_wrap(u), _wrap(s), _wrap(vh))
+    if STATE[0] and A._requires_grad:
+        node = F.LinalgSvdBackward0()
+        node.saved = (u, s, vh)
+        node.rerun = (_svd_rerun(full_matrices, name), (x,))
+        for i, o in enumerate(outs):
+            attach(o, node, (A,))
+            o._output_nr = i
+    return outs
+
+
+def _svd_rerun(full_matrices, name):
+    """create_graph: U, S, Vh from a recorded svd of the input, so they depend on it again."""
+    def rerun(a):
+        return None, tuple(type(a)(t) for t in _svd(a.t, full_matrices, name))
+    return rerun
+
+
+def svd(A, full_matrices=True, *, driver=None, out=None):
+    """``linalg.svd``: A = U diag(S) Vh (S descending). The signs of U's columns / Vh's rows
+    are the backend's (LAPACK's), as in torch only up to sign. 奇异值分解。"""
+    from .. import return_types
+    return return_types.linalg_svd(*_svd(A, full_matrices, "linalg.svd"))
+
+
+def svdvals(A, *, driver=None, out=None):
+    """``linalg.svdvals``: the singular values of (a batch of) matrices, descending. 奇异值。"""
+    if STATE[0] and isinstance(A, Tensor) and A._requires_grad:
+        res = _svd(A, False, "linalg.svd")[1]
+    else:
+        x = _matrices(A, "linalg.svd", square=False, low=lambda dt: NotImplementedError(
+            f"\"linalg_svd_cpu\" not implemented for '{dt}'"))
+        res = _wrap(xp_of(x).linalg.svd(x, compute_uv=False))
+    return _write_out(out, res) if out is not None else res
+
+
+def _svd_norm(A, ord, dims, keepdim, dtype):
+    """matrix_norm's 2, -2 and 'nuc': the dims moved to the end, svdvals, then max / min / sum
+    over them (torch's composition: AmaxBackward0 / AminBackward0 / SumBackward1 over
+    LinalgSvdBackward0; keepdim puts the dims back with PermuteBackward0)."""
+    from .reduce import amax, amin, sum as _sum
+
+    nd = A.ndim
+    perm = [i for i in range(nd) if i not in dims] + list(dims)
+    a = A if dtype is None else A.to(dtype)
+    sv = svdvals(a.permute(*perm))
+    if ord == "nuc":
+        r = _sum(sv, -1, keepdim)
+    else:
+        r = (amax if ord > 0 else amin)(sv, -1, keepdim)
+    if keepdim:
+        back = [0] * nd
+        for i, p in enumerate(perm):
+            back[p] = i
+        r = r.unsqueeze(-1).permute(*back)
+    return r

@@ -206,3 +206,49 @@ class DiagonalBackward0(Node):
         p2 = ((k + max(off, 0))[:, None] == xp.arange(n2)[None, :]).astype(g.dtype)
         m = (np.expand_dims(g, -2) * p1) @ p2
         return (np.moveaxis(m, (-2, -1), (a, b)),)
+
+
+class LinalgSvdBackward0(Node):
+    """``linalg.svd`` / ``svdvals`` (three outputs U, S, Vh; reduced, k = min(m, n)): torch's
+    svd_backward for real matrices. Only gS: ∂L/∂A = U diag(gS) Vh; with gU / gVh also the
+    skew parts divided by E_jk = S_k² − S_j² and the terms outside U's / V's span.
+    ``rerun`` computes U, S, Vh again with a recorded svd under create_graph."""
+
+    __slots__ = ("rerun",)
+    n_outputs = 3
+
+    def backward(self, gs):
+        gu, g_s, gvh = gs
+        u, s, vh = self.saved
+        k = s.shape[-1]
+        if gu is not None and gu.shape[-1] != k:  # full_matrices: only the first k columns
+            gu = gu[..., :k]
+        if gvh is not None and gvh.shape[-2] != k:
+            gvh = gvh[..., :k, :]
+        u, vh = u[..., :k], vh[..., :k, :]
+        if gu is None and gvh is None:
+            return (None,) if g_s is None else ((u * np.expand_dims(g_s, -2)) @ vh,)
+        m, n = u.shape[-2], vh.shape[-1]
+        eye = xp_of(s).eye(k, dtype=s.dtype)
+        s2 = s * s
+        e = np.expand_dims(s2, -2) - np.expand_dims(s2, -1) + eye
+        ret = 0
+        if gu is not None:
+            uhgu = np.swapaxes(u, -1, -2) @ gu
+            ret = (uhgu - np.swapaxes(uhgu, -1, -2)) * np.expand_dims(s, -2)
+        if gvh is not None:
+            gv = np.swapaxes(gvh, -1, -2)
+            vhgv = vh @ gv
+            ret = ret + np.expand_dims(s, -1) * (vhgv - np.swapaxes(vhgv, -1, -2))
+        ret = ret / e
+        if g_s is not None:
+            ret = ret + np.expand_dims(g_s, -1) * eye
+        if m > n and gu is not None:
+            gus = gu / np.expand_dims(s, -2)
+            ga = (u @ ret + gus - u @ (np.swapaxes(u, -1, -2) @ gus)) @ vh
+        elif m < n and gvh is not None:
+            gvs = np.swapaxes(gv / np.expand_dims(s, -2), -1, -2)
+            ga = u @ (ret @ vh + gvs - (gvs @ np.swapaxes(vh, -1, -2)) @ vh)
+        else:
+            ga = u @ (ret @ vh)
+        return (ga,)
