@@ -26,6 +26,8 @@ from ._ops.select import (addcdiv, addcmul, argsort, argwhere, bernoulli, broadc
                           scatter, scatter_add, select, sort, take, tile, topk, tril, triu, unique)
 from ._ops.aliases import (clamp_, clip_, detach, detach_, diag, exp_, fill_, logaddexp,
                            logspace, meshgrid, relu_, scalar_tensor, sqrt_, typename, zero_)
+from ._ops.aliases import INPLACE as _INPLACE
+globals().update(_INPLACE)  # torch.sin_(x) …
 from ._ops.compare import allclose, equal, is_floating_point, is_tensor, isclose, numel
 from ._ops.linalg import (addmm, bmm, cross, det, diagonal, dot, inverse, matmul, mm, mv, outer,
                           slogdet)

@@ -12,6 +12,9 @@ from .._tensor import Tensor, _type_name
 
 def _method(name):
     def f(input, *args, **kwargs):
+        if not isinstance(input, Tensor):  # torch's argument check
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f"{type(input).__name__}")
         return getattr(Tensor, name)(input, *args, **kwargs)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"``course_lib.{name}(x, …)`` is ``x.{name}(…)``."
@@ -21,6 +24,12 @@ def _method(name):
 detach, detach_, zero_, fill_, relu_, sqrt_, exp_, clamp_, clip_ = (
     _method(n) for n in ("detach", "detach_", "zero_", "fill_", "relu_", "sqrt_", "exp_",
                          "clamp_", "clip_"))
+# torch's other module-level in-place functions (torch.sin_(x) …), by name
+INPLACE = {n: _method(n) for n in (
+    "abs_", "acos_", "asin_", "atan_", "ceil_", "clamp_min_", "cos_", "cosh_", "erf_", "exp2_",
+    "expm1_", "fix_", "floor_", "frac_", "log_", "log10_", "log1p_", "log2_", "nan_to_num_",
+    "neg_", "negative_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_",
+    "square_", "tan_", "tanh_", "trunc_")}
 
 
 def diag(input, diagonal=0):

@@ -168,8 +168,8 @@ def _result(self, other, name):
     return np.dtype(rt)
 
 
-def _unary_inplace(name):
-    op = getattr(P, name)
+def _unary_inplace(name, module=P):
+    op = getattr(module, name)
 
     def method(self, *args, **kwargs):
         check_inplace(self, STATE[0] and self._requires_grad)
@@ -346,9 +346,14 @@ def _attach_methods():
     T.__itruediv__ = T.div_
     T.subtract_, T.multiply_, T.divide_ = T.sub_, T.mul_, T.div_
     for n in ("neg", "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu",
-              "clamp", "clamp_min", "floor", "ceil", "round", "sign", "reciprocal", "square"):
+              "clamp", "clamp_min", "floor", "ceil", "round", "sign", "reciprocal", "square",
+              "acos", "asin", "atan", "sinh", "cosh", "tan", "exp2", "expm1", "log10", "log1p",
+              "log2", "negative", "rsqrt", "trunc", "frac"):
         setattr(T, n + "_", _unary_inplace(n))
-    T.clip_ = T.clamp_
+    from . import special
+    for n in ("erf", "nan_to_num"):
+        setattr(T, n + "_", _unary_inplace(n, special))
+    T.clip_, T.absolute_, T.fix_ = T.clamp_, T.abs_, T.trunc_
     for f in (zero_, fill_, copy_, normal_, uniform_, bernoulli_, random_, masked_fill_, pow_):
         setattr(T, f.__name__, f)
     T.__ipow__ = pow_
