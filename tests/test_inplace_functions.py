@@ -63,3 +63,61 @@ def test_saved_input_changed_in_place_is_an_error_like_torch():
             (z.sum() + y.sum()).backward()
         msgs.append(str(e.value).split(";")[0].replace("torch.", "course_lib."))
     assert msgs[0] == msgs[1]
+
+
+def _views_run(T):
+    """In-place view ops (x.unsqueeze_(0) …) on a non-leaf, a view, a stale view, errors."""
+    out = []
+    a = T.ones(1, 2, 1, 3, dtype=T.float64, requires_grad=True)
+    for e in ["x.unsqueeze_(0)", "x.squeeze_()", "x.squeeze_(0)", "x.squeeze_((0, 2))",
+              "x.transpose_(0, 1)", "x.swapdims_(0, 1)", "x.swapaxes_(1, 3)", "x.squeeze((0, 2))"]:
+        x = a * 1
+        v = x._version
+        r = eval(e)
+        out.append((e, r is x, type(r.grad_fn).__name__, tuple(r.shape), r.stride(), x._version - v))
+        w = T.arange(r.numel(), dtype=T.float64).reshape(r.shape)
+        (r * w).sum().backward()
+        out.append(a.grad.flatten().tolist())
+        a.grad = None
+    b = T.ones(2, 3, dtype=T.float64, requires_grad=True)
+    x = b * 1
+    x.t_()
+    out.append(type(x.grad_fn).__name__)
+    for stale in (False, True):
+        x = b * 1
+        y = x[0]
+        if stale:
+            x.mul_(2)
+        y.unsqueeze_(0)
+        out.append((type(y.grad_fn).__name__, type(y.grad_fn.next_functions[0][0]).__name__,
+                    y._base is x))
+        (y * T.tensor([[1.0, 2, 3]], dtype=T.float64)).sum().backward()
+        out.append(b.grad.tolist())
+        b.grad = None
+    x = b * 1
+    z = x * x
+    x.unsqueeze_(0)
+    with pytest.raises(RuntimeError) as e:
+        z.sum().backward()
+    out.append(str(e.value).split(";")[0].replace("torch.", "course_lib."))
+    for e in ["T.ones(2).t_()", "T.ones(2, 2, 2).t_()", "T.ones(2).unsqueeze_(3)",
+              "T.ones(2).transpose_(0, 2)", "T.ones(2, 3).squeeze_(5)",
+              "T.ones(2, requires_grad=True).unsqueeze_(0)"]:
+        try:
+            out.append((e, "ok", tuple(eval(e).shape)))
+        except Exception as ex:  # noqa: BLE001 - the error is what is compared
+            out.append((e, type(ex).__name__, str(ex)))
+    c = T.ones(2, 3)
+    w = c[0]
+    c.unsqueeze_(0)
+    out.append((tuple(c.shape), tuple(w.shape), c.is_contiguous()))
+    with T.no_grad():
+        z = T.ones(2, requires_grad=True)
+        z.unsqueeze_(0)
+        out.append((tuple(z.shape), z.requires_grad, z.is_leaf))
+    return out
+
+
+def test_inplace_view_ops_like_torch():
+    for mine, theirs in zip(_views_run(course_lib), _views_run(torch), strict=True):
+        assert mine == theirs

@@ -178,7 +178,7 @@ def squeeze(self, dim=None):
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     dims = {_dim(i, d.ndim) for i in dims}
     r = d.reshape(tuple(n for i, n in enumerate(d.shape) if not (i in dims and n == 1)))
-    node = F.SqueezeBackward1 if isinstance(dim, int) else F.SqueezeBackward0
+    node = F.SqueezeBackward1 if isinstance(dim, int) else F.SqueezeBackward2
     return _graph(_view_of(r, self), self, node, shape=d.shape)
 
 
@@ -401,8 +401,42 @@ def flip(self, *args, dims=None):
     return _graph(_wrap(np.flip(self._data, dims).copy()), self, F.FlipBackward0, dims=dims)
 
 
+# in-place forms of view ops: the out-of-place node's class → torch's in-place name
+_INPLACE_NODES = {F.UnsqueezeBackward0: F.UnsqueezeBackward1, F.SqueezeBackward0: F.SqueezeBackward3,
+                  F.SqueezeBackward1: F.SqueezeBackward4, F.SqueezeBackward2: F.SqueezeBackward5,
+                  F.TransposeBackward0: F.TransposeBackward1, F.TBackward0: F.TBackward1}
+
+
+def _inplace_view(name, op):
+    """``x.unsqueeze_(0)``, ``x.t_()`` …: x itself takes the view's shape and strides (same
+    memory, version + 1, as torch); in the graph x gets the view's node under torch's in-place
+    name (UnsqueezeBackward1 …), with its edge to x's old node."""
+    from ..autograd.views import check_inplace
+
+    def method(self, *args, **kwargs):
+        if name == "t_" and self._data.ndim > 2:
+            raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is "
+                               f"{self._data.ndim}D")
+        check_inplace(self, STATE[0] and self._requires_grad)
+        r = op(self, *args, **kwargs)
+        node = r._grad_fn
+        self._data = r._data
+        self._ver[0] += 1
+        if node is not None:
+            node.__class__ = _INPLACE_NODES[type(node)]  # same formula and fields
+            self._grad_fn, self._output_nr = node, 0
+            if self._base is not None:
+                self._gver = self._ver[0]
+        return self
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
 def _attach_methods():
     T = Tensor
+    for n, op in (("unsqueeze_", unsqueeze), ("squeeze_", squeeze), ("transpose_", transpose),
+                  ("swapdims_", transpose), ("swapaxes_", transpose), ("t_", t)):
+        setattr(T, n, _inplace_view(n, op))
     for n in ("view", "reshape", "unflatten", "permute", "transpose", "swapaxes", "swapdims",
               "t", "squeeze", "unsqueeze", "expand", "expand_as", "contiguous", "clone",
               "split", "chunk", "unbind", "repeat", "flip"):

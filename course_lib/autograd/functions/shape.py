@@ -27,8 +27,13 @@ UnsafeViewBackward0 = _reshape_node("UnsafeViewBackward0")
 ReshapeAliasBackward0 = _reshape_node("ReshapeAliasBackward0")
 SqueezeBackward0 = _reshape_node("SqueezeBackward0")
 SqueezeBackward1 = _reshape_node("SqueezeBackward1")
+SqueezeBackward2 = _reshape_node("SqueezeBackward2")
 SqueezeBackward4 = _reshape_node("SqueezeBackward4")
 UnsqueezeBackward0 = _reshape_node("UnsqueezeBackward0")
+# the in-place forms (x.squeeze_() …): same formula, torch's names
+SqueezeBackward3 = _reshape_node("SqueezeBackward3")
+SqueezeBackward5 = _reshape_node("SqueezeBackward5")
+UnsqueezeBackward1 = _reshape_node("UnsqueezeBackward1")
 AliasBackward0 = _reshape_node("AliasBackward0")
 
 
@@ -56,6 +61,8 @@ class PermuteBackward0(Node):
 
 TBackward0 = type("TBackward0", (PermuteBackward0,), {"__slots__": ()})
 TransposeBackward0 = type("TransposeBackward0", (PermuteBackward0,), {"__slots__": ()})
+TBackward1 = type("TBackward1", (PermuteBackward0,), {"__slots__": ()})  # t_()
+TransposeBackward1 = type("TransposeBackward1", (PermuteBackward0,), {"__slots__": ()})  # transpose_()
 
 
 class CatBackward0(Node):
