@@ -7,7 +7,8 @@ numbers are masked only on lines marked ``# parity: random``. Digits stand in fo
 (parity_scripts/lb_vision.py: torchvision is absent and nothing may be downloaded).
 parity_scripts/nn_tutorial.py is "What is torch.nn really?" on the same digits, by the same rules;
 parity_scripts/blitz_neural_networks.py the 60 Minute Blitz's Neural Networks page (LeNet), unchanged;
-parity_scripts/tensors_deeper.py the "Introduction to PyTorch Tensors" page (its CUDA cells dropped).
+parity_scripts/tensors_deeper.py the "Introduction to PyTorch Tensors" page (its CUDA cells dropped);
+parity_scripts/autogradyt.py "The Fundamentals of Autograd" (no plots, no profiler).
 Without torch the stored torch output in parity_scripts/expected/ is the reference.
 Regenerate it:  .venv/bin/python tests/test_parity_learn_basics_nn.py
 """
@@ -23,7 +24,7 @@ from test_parity_scripts import masked as _masked
 
 SCRIPTS = ["lb_model_buildmodel_tutorial", "lb_optim_optimization_tutorial",
            "lb_save_saveloadrun_tutorial", "nn_tutorial", "blitz_neural_networks",
-           "tensors_deeper"]
+           "tensors_deeper", "autogradyt"]
 
 
 def masked(name, output):
