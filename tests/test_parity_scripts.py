@@ -26,7 +26,7 @@ import pytest
 HERE = pathlib.Path(__file__).parent / "parity_scripts"
 RUNNER = HERE / "_runner.py"
 SCRIPTS = ["tensor_tutorial", "tensorqs_tutorial", "autograd_tutorial", "autogradqs_tutorial",
-           "examples_nn_optim", "examples_more", "tutorial_gaps"]
+           "examples_nn_optim", "examples_more", "polynomial_custom_function", "tutorial_gaps"]
 _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?(?!\w)|\bnan\b|\binf\b")
 
 

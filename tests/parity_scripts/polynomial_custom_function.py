@@ -86,7 +86,7 @@ for t in range(2000):
     # Compute and print loss
     loss = (y_pred - y).pow(2).sum()
     if t % 100 == 99:
-        print(t, loss.item())
+        print(t, loss.item())  # parity: random
 
     # Use autograd to compute the backward pass.
     loss.backward()
@@ -104,4 +104,7 @@ for t in range(2000):
         c.grad = None
         d.grad = None
 
-print(f'Result: y = {a.item()} + {b.item()} * P3({c.item()} + {d.item()} x)')
+print(f'Result: y = {a.item()} + {b.item()} * P3({c.item()} + {d.item()} x)')  # parity: random
+# Not on the page: the same fit to 3 significant digits (float32 sums round differently in the last
+# digits, so the lines above are compared without their numbers).
+print(round(loss.item(), 2), round(b.item(), 3), round(d.item(), 3))
