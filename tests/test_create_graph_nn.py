@@ -33,6 +33,7 @@ def _env(T):
         "emb": t(5, 3), "idx": T.tensor(g.integers(0, 5, (2, 4))), "a": t(2, 3),
         "p": t(2, 3, kind="unit"), "y": t(2, 3, kind="unit"), "wc": t(3, kind="unit", grad=False),
         "xs": t(1, 2, 4, 4), "ks": t(2, 1, 3, 3), "bs": t(2), "x4s": t(1, 4, 2, 2),
+        "xl": t(2, 2, 9), "kl": t(3, 2, 3), "kt": t(2, 3, 3, 2), "ktl": t(2, 3, 2),
     }
 
 
@@ -47,7 +48,17 @@ CASES = [
     "F.conv2d(xu, k, b)",
     "F.conv2d(x.detach(), k, b)",
     "F.conv2d(x, k.detach())",
+    # 1-D and transposed convolutions (one ConvolutionBackward0 each; unbatched: Unsqueeze /
+    # Squeeze around it)
+    "F.conv1d(xl, kl, b, stride=2, padding=1, dilation=2)",
+    "F.conv1d(xl[0], kl, b, padding='same') ** 2",
+    "F.conv_transpose2d(x, kt, b, stride=2, padding=1, output_padding=1) ** 2",
+    "F.conv_transpose2d(x, kt.detach(), None, dilation=(1, 2))",
+    "F.conv_transpose1d(xl, ktl, b, stride=3, padding=1, output_padding=2) ** 2",
     # pooling: overlapping, padded, ceil mode, dilation, unbatched
+    "F.max_pool1d(xl, 3, 2, 1) ** 2",
+    "F.avg_pool1d(xl, 3, 2, 1, ceil_mode=True) ** 2",
+    "F.adaptive_avg_pool1d(xl, 4) ** 2",
     "F.max_pool2d(x, 3, 1, 1) ** 2",
     "F.max_pool2d(x, 2, 2, 1, ceil_mode=True) ** 2",
     "F.max_pool2d(x, (2, 3), (1, 2), dilation=(2, 1)) * x.sum()",
@@ -123,6 +134,8 @@ def test_first_and_second_derivatives_like_torch(expr):
 @pytest.mark.parametrize("expr", [
     "F.conv2d(xs, ks, bs, stride=2, padding=1, groups=2)",
     "F.max_pool2d(xs, 3, 1, 1)",
+    "F.conv_transpose2d(xs, ks, bs, stride=2, groups=2)",
+    "F.conv1d(xl, kl, b, groups=1, padding=2)",
     "F.layer_norm(x3, (3, 2), None, w32)",  # torch's own double backward fails on this one
     "F.group_norm(x4s, 2, b4, b4)",
 ])

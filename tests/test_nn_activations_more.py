@@ -2,7 +2,9 @@
 forms relu_/elu_/leaky_relu_/hardtanh_/selu_/celu_/threshold_ against torch: values, float64
 gradients, graphs (grad_fn names along the way), errors, module reprs, gradcheck and
 gradgradcheck, simulated CUDA. 更多激活函数与 RMSNorm 与 torch 一致。"""
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,23 +12,13 @@ import pytest
 import course_lib as cl
 from course_lib.autograd import gradcheck, gradgradcheck
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
+from like_torch import graph_names as _graph  # noqa: E402
+
 torch = pytest.importorskip("torch")
 
 X = np.array([[-40.0, -3.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 2.0],
               [9.9, -1.0, 1e-3, -1e-3, 0.1, 0.3, 1.5, -2.5, 3.0, 40.0]])
-
-
-def _graph(t):
-    """grad_fn names of ``t``'s graph, depth first (edges in order)."""
-    out, stack = [], [t.grad_fn]
-    while stack:
-        n = stack.pop()
-        if n is None:
-            out.append(None)
-            continue
-        out.append(type(n).__name__)
-        stack.extend(f for f, _ in reversed(n.next_functions))
-    return out
 
 
 def _error(fn):

@@ -11,7 +11,8 @@ from .modules.activation_more import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Ha
                                      Hardswish, Hardtanh, LogSigmoid, Mish, PReLU, ReLU6, SiLU,
                                      Softmin, Softplus, Softshrink, Softsign, Tanhshrink, Threshold)
 from .modules.batchnorm import BatchNorm1d, BatchNorm2d
-from .modules.pooling import AdaptiveAvgPool2d, AvgPool2d
+from .modules.conv import Conv1d, ConvTranspose1d, ConvTranspose2d
+from .modules.pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d
 from .modules.normalization import GroupNorm, LayerNorm, RMSNorm
 from .modules.sparse import Embedding
 from .modules.loss import HuberLoss, KLDivLoss, SmoothL1Loss
@@ -37,7 +38,8 @@ __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Si
            "RMSNorm",
            "BatchNorm1d", "BatchNorm2d", "AvgPool2d", "AdaptiveAvgPool2d",
            "GroupNorm", "SmoothL1Loss", "HuberLoss", "KLDivLoss", "CosineSimilarity",
-           "PairwiseDistance"]
+           "PairwiseDistance", "Conv1d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d",
+           "AvgPool1d", "AdaptiveAvgPool1d"]
 
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402

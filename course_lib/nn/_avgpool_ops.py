@@ -161,3 +161,31 @@ def adaptive_avg_pool2d(input, output_size):
     we = np.array([math.ceil((j + 1) * w / ow) for j in range(ow)])
     div = xp_of(x).asarray(((he - hs)[:, None] * (we - ws)[None, :]).astype(np.float64))
     return _finish(input, x, hs, he, ws, we, div, AdaptiveAvgPool2DBackward0)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    """(N, C, L) or (C, L) → window means: avg_pool2d of input.unsqueeze(-2), as torch."""
+    from ._conv_ops import _pool1d_arg, _pool1d_input
+    _pool1d_input(input, "avg_pool1d")
+
+    def one(v, name, default=None):
+        return _pool1d_arg(v, name, "avg_pool1d",
+                           lambda n: f"avg_pool1d() argument '{name}' should contain one int "
+                                     f"(got {n})", default)
+    k = one(kernel_size, "kernel_size")
+    s, p = one(stride, "stride", default=k), one(padding, "padding")
+    if s == 0:
+        raise RuntimeError("stride should not be zero")
+    return avg_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, p), ceil_mode,
+                      count_include_pad).squeeze(-2)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """(N, C, L) or (C, L) → (…, output_size): adaptive_avg_pool2d of input.unsqueeze(-2)."""
+    from ._conv_ops import _pool1d_arg, _pool1d_input
+    _pool1d_input(input, "adaptive_avg_pool1d")
+    size = _pool1d_arg(output_size, "output_size", "adaptive_avg_pool1d",
+                       lambda n: f"adaptive_avg_pool1d() argument 'output_size' should contain "
+                                 f"one int (got {n})")
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)

@@ -63,14 +63,21 @@ def conv2d_forward(xp, x, weight, bias, stride, padding, dilation, groups=1):
     xpad = _pad(xp, x, ph, pw, 0)
     win = _windows(xp, xpad, kh, kw, stride, dilation, ho, wo)  # N C Ho Wo kh kw (view)
     cols = win.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, ho * wo)  # one copy
-    if groups == 1:
-        out = xp.matmul(weight.reshape(o, -1), cols)  # (N, O, Ho*Wo)
-    else:  # (G, O/G, K) @ (N, G, K, L): each group sees its own channels (cols are C-major)
-        out = xp.matmul(weight.reshape(groups, o // groups, -1),
-                        cols.reshape(n, groups, cg * kh * kw, ho * wo)).reshape(n, o, ho * wo)
+    out = _weight_times_cols(xp, weight, cols, groups)
     if bias is not None:
         out += bias[:, None]
     return out.reshape(n, o, ho, wo), cols
+
+
+def _weight_times_cols(xp, weight, cols, groups):
+    """W (O, C/groups·kh·kw) @ cols (N, C·kh·kw, L) → (N, O, L), group by group."""
+    o = weight.shape[0]
+    if groups == 1:
+        return xp.matmul(weight.reshape(o, -1), cols)
+    # (G, O/G, K) @ (N, G, K, L): each group sees its own channels (cols are C-major)
+    n, k, length = cols.shape
+    return xp.matmul(weight.reshape(groups, o // groups, -1),
+                     cols.reshape(n, groups, k // groups, length)).reshape(n, o, length)
 
 
 def im2col(xp, x, kernel, stride, padding, dilation, ho, wo):
@@ -98,8 +105,8 @@ def conv2d_backward(xp, g, x_shape, weight, cols, stride, padding, dilation,
     if groups != 1:
         k, og = cg * kh * kw, o // groups
         g4 = g3.reshape(n, groups, og, ho * wo)
-        cols4 = cols.reshape(n, groups, k, ho * wo)
         if need_w:  # Σ_n g_ng @ cols_ngᵀ per group
+            cols4 = cols.reshape(n, groups, k, ho * wo)
             gw = xp.matmul(g4, cols4.transpose(0, 1, 3, 2)).sum(axis=0).reshape(weight.shape)
         if need_x:
             wg = weight.reshape(groups, og, k)
@@ -146,6 +153,35 @@ def _col2im_chwn(xp, g, weight, x_shape, ho, wo, stride, padding, dilation):
             r0, c0 = i * dh, j * dw
             gxp[:, r0:r0 + sh * (ho - 1) + 1:sh, c0:c0 + sw * (wo - 1) + 1:sw] += gcols[i, j]
     return gxp[:, ph:ph + h, pw:pw + w].transpose(3, 0, 1, 2).copy()
+
+
+# ---------------------------------------------------------------- conv_transpose2d
+# The transposed convolution is conv2d's adjoint in its input: its forward is conv2d's input
+# gradient, its input gradient is conv2d's forward, its weight gradient conv2d's weight gradient
+# with input and output exchanged. weight (C_in, C_out/groups, kh, kw) as torch's.
+def conv_transpose2d_forward(xp, x, weight, bias, stride, padding, dilation, groups, out_hw):
+    """x (N, C_in, H, W) → out (N, C_out, *out_hw)."""
+    shape = (x.shape[0], weight.shape[1] * groups) + tuple(out_hw)
+    out = conv2d_backward(xp, x, shape, weight, None, stride, padding, dilation, True, False,
+                          False, groups)[0]
+    if bias is not None:
+        out += bias[:, None, None]
+    return out
+
+
+def conv_transpose2d_backward(xp, g, x, weight, stride, padding, dilation, need_x=True,
+                              need_w=True, need_b=True, groups=1):
+    """(gx, gw, gb) of conv_transpose2d_forward; ``x`` (the input) is only read for gw."""
+    cols = im2col(xp, g, weight.shape[2:], stride, padding, dilation, *x.shape[2:])
+    gx = gw = gb = None
+    if need_x:
+        gx = _weight_times_cols(xp, weight, cols, groups).reshape(x.shape)
+    if need_w:
+        gw = conv2d_backward(xp, x, g.shape, weight, cols, stride, padding, dilation, False, True,
+                             False, groups)[1]
+    if need_b:
+        gb = g.sum(axis=(0, 2, 3))
+    return gx, gw, gb
 
 
 # ---------------------------------------------------------------- max_pool2d

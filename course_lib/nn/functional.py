@@ -28,7 +28,8 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "glu", "relu_", "elu_", "leaky_relu_", "hardtanh_", "selu_", "celu_", "rms_norm",
            "layer_norm", "embedding", "batch_norm", "group_norm",
            "avg_pool2d", "adaptive_avg_pool2d", "kl_div", "normalize", "cosine_similarity",
-           "pairwise_distance"]
+           "pairwise_distance", "conv1d", "conv_transpose1d", "conv_transpose2d", "max_pool1d",
+           "avg_pool1d", "adaptive_avg_pool1d"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -683,6 +684,42 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                return_indices=False):
     return _ops._max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode,
                             return_indices)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    from ._conv_ops import _convolution
+    return _convolution(input, weight, bias, stride, padding, dilation, groups, 1)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    from ._conv_ops import _convolution
+    return _convolution(input, weight, bias, stride, padding, dilation, groups, 1, True,
+                        output_padding)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    from ._conv_ops import _convolution
+    return _convolution(input, weight, bias, stride, padding, dilation, groups, 2, True,
+                        output_padding)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    from ._conv_ops import _max_pool1d
+    return _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    from ._avgpool_ops import avg_pool1d as _avg
+    return _avg(input, kernel_size, stride, padding, ceil_mode, count_include_pad)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    from ._avgpool_ops import adaptive_avg_pool1d as _adaptive
+    return _adaptive(input, output_size)
 
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402

@@ -2,10 +2,12 @@
 each window. 二维最大池化与平均池化层。"""
 from __future__ import annotations
 
+from .._conv_ops import _max_pool1d
 from .._ops import _max_pool2d
 from .module import Module
 
-__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
+__all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
+           "AdaptiveAvgPool2d"]
 
 
 class MaxPool2d(Module):
@@ -21,9 +23,11 @@ class MaxPool2d(Module):
         self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
+    _op = staticmethod(_max_pool2d)
+
     def forward(self, input):
-        return _max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                           ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+        return self._op(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                        ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
     def extra_repr(self):
         return ("kernel_size={kernel_size}, stride={stride}, padding={padding}, "
@@ -63,3 +67,40 @@ class AdaptiveAvgPool2d(Module):
 
     def extra_repr(self):
         return f"output_size={self.output_size}"
+
+
+class MaxPool1d(MaxPool2d):
+    """input (N, C, L) → (N, C, L_out); stride defaults to kernel_size. 一维最大池化层。"""
+
+    _op = staticmethod(_max_pool1d)
+
+
+class AvgPool1d(Module):
+    """input (N, C, L) → (N, C, L_out): the mean of each window. 一维平均池化层。"""
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True):
+        super().__init__()
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+
+    def forward(self, input):
+        from ..functional import avg_pool1d
+        return avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad)
+
+    extra_repr = AvgPool2d.extra_repr
+
+
+class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+    """input (N, C, L) → (N, C, output_size). 一维自适应平均池化层。"""
+
+    def forward(self, input):
+        from ..functional import adaptive_avg_pool1d
+        return adaptive_avg_pool1d(input, self.output_size)
+
+
+def _single(v):  # torch's _single: an int becomes a 1-tuple, a sequence a tuple
+    return tuple(v) if isinstance(v, (tuple, list)) else (v,)
