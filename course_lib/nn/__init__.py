@@ -15,6 +15,7 @@ from .modules.conv import Conv1d, ConvTranspose1d, ConvTranspose2d
 from .modules.pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d
 from .modules.normalization import GroupNorm, LayerNorm, RMSNorm
 from .modules.sparse import Embedding
+from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .modules.loss import HuberLoss, KLDivLoss, SmoothL1Loss
 from .modules.distance import CosineSimilarity, PairwiseDistance
 from .modules.padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d,
@@ -39,7 +40,8 @@ __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Si
            "BatchNorm1d", "BatchNorm2d", "AvgPool2d", "AdaptiveAvgPool2d",
            "GroupNorm", "SmoothL1Loss", "HuberLoss", "KLDivLoss", "CosineSimilarity",
            "PairwiseDistance", "Conv1d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d",
-           "AvgPool1d", "AdaptiveAvgPool1d"]
+           "AvgPool1d", "AdaptiveAvgPool1d",
+           "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402
