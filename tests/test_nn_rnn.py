@@ -256,3 +256,48 @@ def test_lstm_classifier_trains_like_torch():
         curves.append(losses)
     np.testing.assert_allclose(curves[1], curves[0], rtol=0, atol=1e-6)
     assert curves[1][-1] < 0.5 * curves[1][0]
+
+
+PAD = ["pad_sequence([a, b, c])", "pad_sequence((a, b, c), True)",
+       "pad_sequence([a, b, c], batch_first=True, padding_value=-1.5, padding_side='left')",
+       "pad_sequence([b, c], padding_side='left')", "pad_sequence(a)", "pad_sequence([d, e])",
+       "pad_sequence([a, b.detach()], True) * 2"]
+
+
+def _pad_env(T):
+    g = np.random.default_rng(4)
+
+    def t(*shape):
+        return T.tensor(g.standard_normal(shape), dtype=T.float64, requires_grad=True)
+
+    return {"pad_sequence": T.nn.utils.rnn.pad_sequence, "a": t(4, 2), "b": t(1, 2),
+            "c": t(3, 2), "d": t(2, 3, 2), "e": t(5, 3, 2)}
+
+
+@pytest.mark.parametrize("expr", PAD)
+def test_pad_sequence_like_torch(expr):
+    got = []
+    for T in (torch, cl):
+        env = _pad_env(T)
+        y = eval(expr, env)
+        (y * T.tensor(np.cos(np.arange(y.numel())).reshape(tuple(y.shape)))).sum().backward()
+        got.append((y.grad_fn.name(), y.detach().numpy(),
+                    {k: v.grad.numpy() for k, v in env.items()
+                     if isinstance(v, T.Tensor) and v.grad is not None}))
+    (tn, ty, tg), (cn, cy, cg) = got
+    assert cn == tn.replace("torch::autograd::", "")
+    np.testing.assert_array_equal(cy, ty)
+    assert tg.keys() == cg.keys()
+    for k in tg:
+        np.testing.assert_array_equal(cg[k], tg[k])
+
+
+@pytest.mark.parametrize("expr", ["pad_sequence([])", "pad_sequence([a], padding_side='x')",
+                                  "pad_sequence([a, d])"])
+def test_pad_sequence_errors(expr):
+    out = []
+    for T in (torch, cl):
+        with pytest.raises(Exception) as e:
+            eval(expr, _pad_env(T))
+        out.append((e.type, str(e.value)))
+    assert out[0] == out[1]
