@@ -39,7 +39,9 @@ from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not,
                              reciprocal, relu, remainder, round, rsqrt, rsub, sigmoid, sign,
                              sin, sqrt, square, sub, subtract, tanh, true_divide, where, tan,
                              log10, expm1, exp2, sinh, cosh, asin, acos, trunc, frac,
-                             xlogy, fmod, dist)
+                             xlogy, fmod, dist, asinh, acosh, atanh, arcsin, arccos, arctan,
+                             arcsinh, arccosh, arctanh, erfc, logit, sinc, deg2rad, rad2deg,
+                             clamp_min, clamp_max)
 from ._ops.inplace import xlogy_
 from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumsum, log_softmax,  # noqa: A004
                           logsumexp, max, mean, min, norm, prod, softmax, std, sum, var)
@@ -58,6 +60,7 @@ from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
 from ._tensor_str import set_printoptions
 from . import accelerator, cuda, random, version  # noqa: F401
 from . import nn, optim, utils  # noqa: F401,E402
+from .nn.functional import celu_, selu_, threshold_  # noqa: E402  (torch.selu_ is F.selu_)
 from .serialization import load, save  # noqa: E402
 from ._default_device import get_default_device, set_default_device  # noqa: E402
 from . import backends  # noqa: F401,E402

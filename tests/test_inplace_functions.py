@@ -10,7 +10,7 @@ from course_lib._ops.aliases import INPLACE
 torch = pytest.importorskip("torch")
 
 X0 = np.array([0.3, -0.2, 0.7, 1.5])
-ARGS = {"clamp_min_": (0.1,)}
+ARGS = {"clamp_min_": (0.1,), "clamp_max_": (0.5,)}
 
 
 def _run(T, name, method):
@@ -19,7 +19,10 @@ def _run(T, name, method):
     args = ARGS.get(name, ())
     r = getattr(y, name)(*args) if method else getattr(T, name)(y, *args)
     same = r is y
-    y.sum().backward()
+    try:
+        y.sum().backward()
+    except NotImplementedError as e:  # asinh_ …: torch has no derivative of the in-place form
+        return same, y.tolist(), type(y.grad_fn).__name__, [str(e)]
     return same, y.tolist(), type(y.grad_fn).__name__, a.grad.tolist()
 
 
@@ -30,7 +33,10 @@ def test_inplace_like_torch(name, method):
     assert mine[0] and theirs[0]
     np.testing.assert_allclose(mine[1], theirs[1], rtol=1e-12)
     assert mine[2] == theirs[2]
-    np.testing.assert_allclose(mine[3], theirs[3], rtol=1e-12)
+    if isinstance(theirs[3][0], str):
+        assert mine[3] == theirs[3]
+    else:
+        np.testing.assert_allclose(mine[3], theirs[3], rtol=1e-12)
 
 
 def test_every_torch_function_with_a_method_is_there():

@@ -26,9 +26,11 @@ detach, detach_, zero_, fill_, relu_, sqrt_, exp_, clamp_, clip_ = (
                          "clamp_", "clip_"))
 # torch's other module-level in-place functions (torch.sin_(x) …), by name
 INPLACE = {n: _method(n) for n in (
-    "abs_", "acos_", "asin_", "atan_", "ceil_", "clamp_min_", "cos_", "cosh_", "erf_", "exp2_",
-    "expm1_", "fix_", "floor_", "frac_", "log_", "log10_", "log1p_", "log2_", "nan_to_num_",
-    "neg_", "negative_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_",
+    "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
+    "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_max_", "clamp_min_",
+    "cos_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_", "expm1_", "fix_", "floor_", "frac_",
+    "log_", "log10_", "log1p_", "log2_", "logit_", "nan_to_num_", "neg_", "negative_",
+    "rad2deg_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_",
     "square_", "tan_", "tanh_", "trunc_")}
 
 

@@ -14,7 +14,7 @@ from ..random import rng
 from . import pointwise as P
 from ..autograd import views as _views
 from ..autograd.functions import shape as F
-from ..autograd.node import edge
+from ..autograd.node import attach1, edge
 from ..autograd.views import check_inplace
 from ._util import STATE, Tensor, check_broadcast, prep
 
@@ -113,11 +113,16 @@ def _commit(self, res):  # the name other modules import
 def _binary_inplace(name):
     op = getattr(P, name)
     uf = _UFUNCS[name]
+    is_sub = name == "sub"
 
     def method(self, other, *, alpha=1):
         if type(alpha) is not int and not isinstance(alpha, (int, float)):
             raise TypeError(f"{name}_(): argument 'alpha' must be Number, not "
                             f"{type(alpha).__name__}")
+        if is_sub and (self._data.dtype.kind == "b" or (
+                other._data.dtype.kind == "b" if type(other) is Tensor else
+                type(other) is not float and type(other) is not int)):
+            P.no_bool_sub(self, other)
         ot = isinstance(other, Tensor)
         if ot:
             _no_partial_overlap(self, other)
@@ -170,11 +175,42 @@ def _result(self, other, name):
 
 def _unary_inplace(name, module=P):
     op = getattr(module, name)
+    clamps = name in ("clamp", "clamp_min", "clamp_max")
 
     def method(self, *args, **kwargs):
         check_inplace(self, STATE[0] and self._requires_grad)
-        return _apply(self, op(self, *args, **kwargs))
+        res = op(self, *args, **kwargs)
+        if clamps and res._data.dtype != self._data.dtype:  # the clamp kernels' message
+            from .checks import _C_NAMES
+            x, r = self._data, res._data
+            if r.dtype.kind == "f" and x.dtype.kind != "f":
+                raise RuntimeError(f"result type {scalar_name(_by_np[r.dtype])} can't be cast "
+                                   f"to the desired output type {_C_NAMES[x.dtype.name]}")
+        return _apply(self, res)
     method.__name__ = name + "_"
+    return method
+
+
+def _unary_inplace_nodiff(name, node_cls):
+    """In-place form whose derivative torch does not implement (``asinh_`` → AsinhBackward1):
+    values as the op, a node that raises at backward."""
+    op = getattr(P, name)
+
+    def method(self):
+        prev = STATE[0]
+        diff = prev and self._requires_grad
+        check_inplace(self, diff)
+        STATE[0] = False
+        try:
+            res = op(self)
+        finally:
+            STATE[0] = prev
+        if diff:
+            node = node_cls()
+            node.saved = ()
+            attach1(res, node, self)
+        return _apply(self, res)
+    method.__name__ = method.__qualname__ = name + "_"
     return method
 
 
@@ -348,12 +384,18 @@ def _attach_methods():
     for n in ("neg", "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu",
               "clamp", "clamp_min", "floor", "ceil", "round", "sign", "reciprocal", "square",
               "acos", "asin", "atan", "sinh", "cosh", "tan", "exp2", "expm1", "log10", "log1p",
-              "log2", "negative", "rsqrt", "trunc", "frac"):
+              "log2", "negative", "rsqrt", "trunc", "frac", "clamp_max", "erfc", "logit",
+              "sinc", "deg2rad", "rad2deg"):
         setattr(T, n + "_", _unary_inplace(n))
     from . import special
     for n in ("erf", "nan_to_num"):
         setattr(T, n + "_", _unary_inplace(n, special))
     T.clip_, T.absolute_, T.fix_ = T.clamp_, T.abs_, T.trunc_
+    from ..autograd.functions import pointwise as PF
+    for n in ("asinh", "acosh", "atanh"):
+        setattr(T, n + "_", _unary_inplace_nodiff(n, getattr(PF, n.capitalize() + "Backward1")))
+    T.arcsin_, T.arccos_, T.arctan_ = T.asin_, T.acos_, T.atan_
+    T.arcsinh_, T.arccosh_, T.arctanh_ = T.asinh_, T.acosh_, T.atanh_
     for f in (zero_, fill_, copy_, normal_, uniform_, bernoulli_, random_, masked_fill_, pow_):
         setattr(T, f.__name__, f)
     T.__ipow__ = pow_

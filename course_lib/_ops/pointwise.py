@@ -25,17 +25,37 @@ def _tensor_arg(x, like=None):
 
 
 _SAVES = (F.MulBackward0, F.DivBackward0, F.MaximumBackward0, F.MinimumBackward0,
-          F.RemainderBackward0, F.ClampMinBackward1)
-_READS_BOTH = (F.MaximumBackward0, F.MinimumBackward0, F.ClampMinBackward1)
+          F.RemainderBackward0, F.ClampMinBackward1, F.ClampMaxBackward1)
+_READS_BOTH = (F.MaximumBackward0, F.MinimumBackward0, F.ClampMinBackward1, F.ClampMaxBackward1)
+
+
+_ERR_BOOL_SUB = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                 "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def no_bool_sub(input, other):
+    """torch refuses ``-`` with a bool operand (a bool tensor or a Python bool)."""
+    a = input._data.dtype.kind == "b"
+    b = other._data.dtype.kind == "b" if isinstance(other, Tensor) else \
+        isinstance(other, (bool, np.bool_))
+    if a and b:
+        raise _kernel_error("sub", input._data)
+    if a or b:
+        raise RuntimeError(_ERR_BOOL_SUB)
 
 
 def _binary(name, node_cls, fn, risky=False):
     saves = node_cls in _SAVES
     by_zero = name in ("remainder", "floor_divide")
+    is_sub = name == "sub"
 
     def op(input, other, *, out=None, alpha=1):
         if not isinstance(input, Tensor):
             input = _tensor_arg(input, other if isinstance(other, Tensor) else None)
+        if is_sub and (input._data.dtype.kind == "b" or (
+                other._data.dtype.kind == "b" if type(other) is Tensor else
+                type(other) is not float and type(other) is not int)):
+            no_bool_sub(input, other)
         x, y, bt = prep(input, other)
         shape = broadcast_shape(x.shape, y.shape) if bt is not None and x.shape != y.shape \
             else None
@@ -139,6 +159,7 @@ def rsub(input, other, alpha=1):
     """``other - alpha * input`` (``2 - x``)."""
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
+    no_bool_sub(input, other)
     x, y, _ = prep(input, other)
     res = _wrap(y - alpha * x)
     if STATE[0] and input._requires_grad:
@@ -293,6 +314,21 @@ sinh = _unary("sinh", F.SinhBackward0, np.sinh, "x", risky=True)
 cosh = _unary("cosh", F.CoshBackward0, np.cosh, "x", risky=True)
 asin = _unary("asin", F.AsinBackward0, np.arcsin, "x", risky=True)
 acos = _unary("acos", F.AcosBackward0, np.arccos, "x", risky=True)
+asinh = _unary("asinh", F.AsinhBackward0, np.arcsinh, "x")
+acosh = _unary("acosh", F.AcoshBackward0, np.arccosh, "x", risky=True)
+atanh = _unary("atanh", F.AtanhBackward0, np.arctanh, "x", risky=True)
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+
+def _erfc(x):
+    from .special import _sp
+    return _sp("erfc", x).astype(x.dtype, copy=False)
+
+
+erfc = _unary("erfc", F.ErfcBackward0, _erfc, "x")
+sinc = _unary("sinc", F.SincBackward0, np.sinc, "x", risky=True)
+deg2rad = _unary("deg2rad", F.Deg2RadBackward0, lambda x: x * (np.pi / 180))
+rad2deg = _unary("rad2deg", F.Rad2DegBackward0, lambda x: x * (180 / np.pi))
 trunc = _unary("trunc", F.TruncBackward0, np.trunc, float_out=False)
 frac = _unary("frac", F.FracBackward0, lambda x: x - np.trunc(x), float_out=False)
 sigmoid = _unary("sigmoid", F.SigmoidBackward0, _sigmoid, "r")
@@ -373,18 +409,54 @@ def _clamp(input, min, max, node_cls, out):  # noqa: A002
     return write_out(out, res) if out is not None else res
 
 
-_clamp_min_t = _binary("clamp_min", F.ClampMinBackward1, np.maximum)
+def _one_bound(name, node_t, ufunc, node_n, upper):
+    """``clamp_min`` / ``clamp_max``: a number bound gives ``node_n`` (ClampMinBackward0), a
+    tensor bound ``node_t`` (ClampMinBackward1: gradients to both), as torch."""
+    with_tensor = _binary(name, node_t, ufunc)
+    n = name[-3:]
+    sigs = (f"Tensor input, Tensor {n}, *, Tensor out = None",
+            f"Tensor input, Number {n}, *, Tensor out = None")
+
+    def op(input, bound=None, *, out=None, **kw):
+        if n in kw:  # clamp_min(x, min=0.1)
+            bound = kw.pop(n)
+        if kw:
+            raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kw))}'")
+        if isinstance(bound, Tensor):
+            return with_tensor(input, bound, out=out)
+        if not isinstance(input, Tensor) or not _number(bound):
+            raise _invalid(name, (input, bound), sigs)
+        lo, hi = (None, bound) if upper else (bound, None)
+        return _clamp(input, lo, hi, node_n, out)
+    op.__name__ = op.__qualname__ = name
+    return op
 
 
-def clamp_min(input, min, *, out=None):  # noqa: A002
-    """max(input, min): ClampMinBackward0 for a number, ClampMinBackward1 (gradients to both)
-    for a tensor ``min``, as torch. 下限截断。"""
-    if isinstance(min, Tensor):
-        return _clamp_min_t(input, min, out=out)
-    if isinstance(min, bool) or not isinstance(min, (int, float, np.number)):
-        raise TypeError(f"clamp_min(): argument 'min' (position 1) must be Number, not "
-                        f"{type(min).__name__}")
-    return _clamp(input, min, None, F.ClampMinBackward0, out)
+clamp_min = _one_bound("clamp_min", F.ClampMinBackward1, np.maximum, F.ClampMinBackward0, False)
+clamp_min.__doc__ = "max(input, min): 下限截断。"
+clamp_max = _one_bound("clamp_max", F.ClampMaxBackward1, np.minimum, F.ClampMaxBackward0, True)
+clamp_max.__doc__ = "min(input, max): 上限截断。"
+
+
+def logit(input, eps=None, *, out=None):
+    """log(p / (1 − p)); with ``eps``, p is first clamped to [eps, 1 − eps]. 对数几率。"""
+    x = input._data
+    if x.dtype.kind != "f":
+        x = x.astype(_default[0]._np)
+    z = x
+    if eps is not None:  # torch's kernel: below eps → eps, else above 1 - eps → 1 - eps
+        lo, hi = x.dtype.type(eps), x.dtype.type(1 - eps)
+        z = np.where(x < lo, lo, np.where(x > hi, hi, x))
+    with np.errstate(**_IGNORE):
+        r = np.log(z / (1 - z))
+    res = _wrap(r)
+    if STATE[0] and input._requires_grad:
+        node = F.LogitBackward0()
+        node.eps = None if eps is None else float(eps)
+        node.saved = (x,)
+        node.save_versions(input)
+        attach1(res, node, input)
+    return write_out(out, res, "logit") if out is not None else res
 
 
 clip = clamp
@@ -574,8 +646,10 @@ def _attach_methods():
               "rsqrt", "reciprocal", "abs", "sin", "cos", "tanh", "atan", "sigmoid", "relu",
               "tan", "log10", "expm1", "exp2", "sinh", "cosh", "asin", "acos", "trunc", "frac",
               "sign", "floor", "ceil", "round", "logical_not", "bitwise_not", "isnan", "isinf",
-              "isfinite", "square", "clamp", "clamp_min", "clip", "masked_fill", "subtract", "multiply",
-              "divide", "true_divide", "negative", "xlogy", "fmod", "dist"):
+              "isfinite", "square", "clamp", "clamp_min", "clamp_max", "clip", "masked_fill", "subtract", "multiply",
+              "divide", "true_divide", "negative", "xlogy", "fmod", "dist", "asinh", "acosh", "atanh", "arcsin", "arccos",
+              "arctan", "arcsinh", "arccosh", "arctanh", "erfc", "logit", "sinc", "deg2rad",
+              "rad2deg"):
         setattr(T, n, globals()[n])
     T.greater, T.less, T.greater_equal, T.less_equal, T.not_equal = gt, lt, ge, le, ne
     T.absolute = abs

@@ -356,10 +356,15 @@ def _kernel_check(x, dtype, kernel):
 def softmax(input, dim, dtype=None):
     """exp(x) / sum(exp(x)) along ``dim`` (numerically stable). 沿 dim 的 softmax。"""
     _kernel_check(input._data, dtype, "softmax_lastdim_kernel_impl")
+    if dtype is not None:  # torch casts first: a ToCopyBackward0 node before the softmax
+        input = input.to(dtype)
     x = _float(input._data, dtype)
     d = _dim(dim, x.ndim) if x.ndim else _no_axis(dim)
-    e = np.exp(x - x.max(axis=d, keepdims=True))
-    y = e / e.sum(axis=d, keepdims=True)
+    if x.size == 0:  # nothing to normalise (and no max to take)
+        y = x.copy()
+    else:
+        e = np.exp(x - x.max(axis=d, keepdims=True))
+        y = e / e.sum(axis=d, keepdims=True)
     res = _wrap(y)
     if STATE[0] and input._requires_grad:
         _node(res, input, F.SoftmaxBackward0, x.shape, (d,), saved=(res._data,))

@@ -245,8 +245,6 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim(input.dim())
     _ops._float_data(input, dim, dtype)  # torch's errors (type, dim, integer dtype)
-    if input.numel() == 0:
-        return input.clone() if dtype is None else input.to(dtype)
     return input.softmax(dim, dtype=dtype)
 
 

@@ -6,6 +6,8 @@ Relu and Sigmoid take their formulas from lesson 04's pieces (``formulas.py``).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..node import Node, fit
@@ -161,6 +163,18 @@ class ClampMinBackward1(_Binary):
                          g * (a < b) if eb[0] is not None else None)
 
 
+class ClampMaxBackward1(_Binary):
+    """``clamp_max(x, max)`` with a tensor ``max``: x where x <= max, else max."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        ea, eb = self.next_functions
+        return self._fit(g * (a <= b) if ea[0] is not None else None,
+                         g * (a > b) if eb[0] is not None else None)
+
+
 class RemainderBackward0(_Binary):
     __slots__ = ()
 
@@ -251,6 +265,56 @@ SinhBackward0 = _unary("SinhBackward0", lambda g, x: g * np.cosh(x))
 CoshBackward0 = _unary("CoshBackward0", lambda g, x: g * np.sinh(x))
 AsinBackward0 = _unary("AsinBackward0", lambda g, x: g / np.sqrt(1 - x * x), quiet=True)
 AcosBackward0 = _unary("AcosBackward0", lambda g, x: -g / np.sqrt(1 - x * x), quiet=True)
+AsinhBackward0 = _unary("AsinhBackward0", lambda g, x: g / np.sqrt(x * x + 1))
+AcoshBackward0 = _unary("AcoshBackward0", lambda g, x: g / np.sqrt(x * x - 1),
+                        quiet=True)
+AtanhBackward0 = _unary("AtanhBackward0", lambda g, x: g / (1 - x * x), quiet=True)
+ErfcBackward0 = _unary("ErfcBackward0",  # -2/√π · e^(−x²)
+                       lambda g, x: g * (-2 / math.sqrt(math.pi)) * np.exp(-(x * x)))
+
+
+def _no_inplace_derivative(name, op):
+    """torch's node of an in-place op whose derivative aten lacks (``x.asinh_()``): the graph
+    is recorded, its backward raises torch's NotImplementedError."""
+    def backward(self, g):
+        raise NotImplementedError(f"the derivative for 'inplace version of {op}' is not "
+                                  "implemented.")
+    return type(name, (_Unary,), {"__slots__": (), "backward": backward})
+
+
+AsinhBackward1 = _no_inplace_derivative("AsinhBackward1", "asinh")
+AcoshBackward1 = _no_inplace_derivative("AcoshBackward1", "acosh")
+AtanhBackward1 = _no_inplace_derivative("AtanhBackward1", "atanh")
+Deg2RadBackward0 = _unary("Deg2RadBackward0", lambda g: g * (np.pi / 180))
+Rad2DegBackward0 = _unary("Rad2DegBackward0", lambda g: g * (180 / np.pi))
+
+
+def _sinc_grad(g, x):
+    """torch's sinc_backward: g·(πx·cos πx − sin πx) / (πx²), 0 where πx² is 0."""
+    px = x * np.pi
+    sq = x * x * np.pi
+    return np.where(sq == 0, 0, g * (px * np.cos(px) - np.sin(px)) / sq)
+
+
+SincBackward0 = _unary("SincBackward0", _sinc_grad, quiet=True)
+
+
+class LogitBackward0(_Unary):
+    """``logit(x, eps)``: g / (x(1 − x)); outside [0, 1] nan without ``eps``, outside
+    [eps, 1 − eps] 0 with it (torch's logit_backward). ``eps`` is None or a number."""
+
+    __slots__ = ("eps",)
+
+    def backward(self, g):
+        (x,) = self.saved
+        eps = self.eps
+        with np.errstate(**QUIET):
+            d = g / (x * (1 - x))
+            if eps is None:
+                return (np.where((x < 0) | (x > 1), np.nan, d),)
+            return (np.where((x < eps) | (x > 1 - eps), 0, d),)
+
+
 TruncBackward0 = _unary("TruncBackward0", lambda g: g * 0)
 FracBackward0 = _unary("FracBackward0", lambda g: g)
 AtanBackward0 = _unary("AtanBackward0", lambda g, x: g / (1 + x * x))
@@ -263,6 +327,7 @@ CloneBackward0 = _unary("CloneBackward0", lambda g: g)
 AddBackward1 = _unary("AddBackward1", lambda g: g)  # aten's x + number (pairwise_distance's eps)
 ClampBackward1 = _unary("ClampBackward1", lambda g, mask: g * mask)
 ClampMinBackward0 = _unary("ClampMinBackward0", lambda g, mask: g * mask)  # mask: x >= min
+ClampMaxBackward0 = _unary("ClampMaxBackward0", lambda g, mask: g * mask)  # mask: x <= max
 LeakyReluBackward0 = _unary("LeakyReluBackward0", lambda g, x, s: np.where(x > 0, g, g * s))
 MaskedFillBackward0 = _unary("MaskedFillBackward0", lambda g, m: np.where(m, 0, g))
 
