@@ -1,5 +1,6 @@
 """nn.RNNCell / LSTMCell / GRUCell, nn.RNN / LSTM / GRU (RNNBase, RNNCellBase) and
-nn.utils.rnn.pad_sequence against torch: parameter names / shapes / init bounds, state_dict keys,
+nn.utils.rnn (pad_sequence, pack_padded_sequence, pad_packed_sequence, PackedSequence input to
+the RNN modules) against torch: parameter names / shapes / init bounds, state_dict keys,
 reprs, outputs and float64 gradients with torch's weights copied over, unbatched input, h0 / c0
 given or not, batch_first, bidirectional, proj_size, errors, grad_fn names, gradcheck +
 gradgradcheck, simulated CUDA, and an LSTM classifier trained the same as torch.
@@ -301,3 +302,74 @@ def test_pad_sequence_errors(expr):
             eval(expr, _pad_env(T))
         out.append((e.type, str(e.value)))
     assert out[0] == out[1]
+
+
+PACKED = ["RNN(4, 3)", "LSTM(4, 3, num_layers=2, bidirectional=True)",
+          "GRU(4, 3, bidirectional=True, batch_first=True)", "LSTM(4, 3, proj_size=2)"]
+
+
+@pytest.mark.parametrize("given", [False, True], ids=["no_h0", "h0"])
+@pytest.mark.parametrize("enforce_sorted", [True, False])
+@pytest.mark.parametrize("expr", PACKED)
+def test_packed_input_like_torch(expr, enforce_sorted, given):
+    """pack_padded_sequence → RNN → pad_packed_sequence: values, lengths, batch_sizes,
+    sorted / unsorted indices and float64 gradients as torch (the packed data's grad_fn is
+    CatBackward0 here, torch's PackPaddedSequenceBackward0)."""
+    m, tm = _pair(expr)
+    x, hx = _data(m, True, given, np.random.default_rng(5))
+    x = np.concatenate([x, x[:1] if m.batch_first else x[:, :1]], 0 if m.batch_first else 1)
+    lengths = [5, 3, 2] if enforce_sorted else [2, 5, 1]
+    if hx is not None:
+        hx = tuple(np.concatenate([h, h[:, :1] * 0.3], 1) for h in _flat(hx))
+        hx = hx if isinstance(m, cl.nn.LSTM) else hx[0]
+    res = []
+    for T, mod in ((torch, tm), (cl, m)):
+        r = T.nn.utils.rnn
+        xt = T.tensor(x, dtype=T.float64, requires_grad=True)
+        h = None if hx is None else (tuple(T.tensor(v, requires_grad=True) for v in hx)
+                                      if isinstance(hx, tuple) else T.tensor(hx, requires_grad=True))
+        p = r.pack_padded_sequence(xt, lengths, batch_first=m.batch_first,
+                                   enforce_sorted=enforce_sorted)
+        out, hn = mod(p, h)
+        assert isinstance(out, r.PackedSequence)
+        y, lens = r.pad_packed_sequence(out, batch_first=m.batch_first, total_length=6)
+        outs = [y] + _flat(hn)
+        sum(((o * T.tensor(np.sin(np.arange(o.numel())).reshape(tuple(o.shape)))).sum()
+             for o in outs)).backward()
+        ints = [out.batch_sizes, out.sorted_indices, out.unsorted_indices, lens]
+        res.append(([None if i is None else i.tolist() for i in ints],
+                    [o.detach().numpy() for o in outs],
+                    [v.grad.numpy() for v in [xt] + _flat(h) + list(mod.parameters())
+                     if v is not None]))
+    assert res[0][0] == res[1][0]
+    for a, b in zip(res[0][1] + res[0][2], res[1][1] + res[1][2]):
+        np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-12)
+
+
+def test_pack_errors_like_torch():
+    out = []
+    for T in (torch, cl):
+        r, x = T.nn.utils.rnn, T.zeros(4, 3, 2)
+        msgs = []
+        for f in (lambda: r.pack_padded_sequence(x, [2, 4, 1]),
+                  lambda: r.pack_padded_sequence(x, [2, 0, 1], enforce_sorted=False),
+                  lambda: r.pad_packed_sequence(r.pack_padded_sequence(x, [4, 2, 1]),
+                                                total_length=3)):
+            with pytest.raises(Exception) as e:
+                f()
+            msgs.append((e.type.__name__, str(e.value)))
+        out.append(msgs)
+    assert out[0] == out[1]
+
+
+@pytest.mark.parametrize("enforce_sorted", [True, False])
+def test_pack_sequence_like_torch(enforce_sorted):
+    env = [_pad_env(T) for T in (torch, cl)]
+    seqs = ["a", "c", "b"] if enforce_sorted else ["c", "a", "b"]
+    got = [T.nn.utils.rnn.pack_sequence([e[k] for k in seqs], enforce_sorted=enforce_sorted)
+           for T, e in zip((torch, cl), env)]
+    for a, b in zip(got[0], got[1]):
+        if a is None:
+            assert b is None
+        else:
+            np.testing.assert_array_equal(b.detach().numpy(), a.detach().numpy())

@@ -1,5 +1,6 @@
 """Recurrent layers as torch 2.13: ``RNNCell`` / ``LSTMCell`` / ``GRUCell`` and the multi-layer
-``RNN`` / ``LSTM`` / ``GRU`` (``RNNBase``, ``RNNCellBase``). 循环层（RNN / LSTM / GRU）。
+``RNN`` / ``LSTM`` / ``GRU`` (``RNNBase``, ``RNNCellBase``), which also take a ``PackedSequence``.
+循环层（RNN / LSTM / GRU），也接受 PackedSequence。
 
 Every step is built from differentiable course_lib ops — ``F.linear`` (lesson 05's piece),
 ``sigmoid``, ``tanh``, ``relu``, ``chunk``, ``stack`` / ``cat`` — so autograd, ``create_graph``
@@ -288,7 +289,10 @@ class RNNBase(Module):
                                f"Expected {self.input_size}, got {input.size(-1)}")
 
     def get_expected_hidden_size(self, input, batch_sizes):
-        mini_batch = input.size(0) if self.batch_first else input.size(1)
+        if batch_sizes is not None:
+            mini_batch = int(batch_sizes[0])
+        else:
+            mini_batch = input.size(0) if self.batch_first else input.size(1)
         num_directions = 2 if self.bidirectional else 1
         return (self.num_layers * num_directions, mini_batch,
                 self.proj_size if self.proj_size > 0 else self.hidden_size)
@@ -331,24 +335,29 @@ class RNNBase(Module):
             if not batched:
                 states = tuple(h.unsqueeze(1) for h in states)
         else:
-            num_directions = 2 if self.bidirectional else 1
-            mb = input.size(0) if self.batch_first else input.size(1)
-            real = self.proj_size if self.proj_size > 0 else self.hidden_size
-            z = _cl().zeros(self.num_layers * num_directions, mb, real, dtype=input.dtype,
-                            device=input.device)
-            states = (z,)
-            if self.mode == "LSTM":
-                states += (_cl().zeros(self.num_layers * num_directions, mb, self.hidden_size,
-                                       dtype=input.dtype, device=input.device),)
-        self.check_input(input, None)
-        expected = self.get_expected_hidden_size(input, None)
+            states = self._zero_states(input, input.size(0) if self.batch_first else input.size(1))
+        self._check_states(input, states, None)
+        return input, states, batched
+
+    def _zero_states(self, input, mini_batch):
+        """Default h0 (and c0): zeros (layers·directions, batch, hidden or proj_size)."""
+        cl = _cl()
+        lead = (self.num_layers * (2 if self.bidirectional else 1), mini_batch)
+        states = (cl.zeros(*lead, self.proj_size or self.hidden_size, dtype=input.dtype,
+                           device=input.device),)
+        if self.mode == "LSTM":
+            states += (cl.zeros(*lead, self.hidden_size, dtype=input.dtype, device=input.device),)
+        return states
+
+    def _check_states(self, input, states, batch_sizes):
+        self.check_input(input, batch_sizes)
+        expected = self.get_expected_hidden_size(input, batch_sizes)
         if self.mode == "LSTM":
             self.check_hidden_size(states[0], expected, "Expected hidden[0] size {}, got {}")
             self.check_hidden_size(states[1], expected[:2] + (self.hidden_size,),
                                    "Expected hidden[1] size {}, got {}")
         else:
             self.check_hidden_size(states[0], expected)
-        return input, states, batched
 
     def _step(self):
         if self.mode == "LSTM":
@@ -358,38 +367,58 @@ class RNNBase(Module):
         act = _cl().tanh if self.mode == "RNN_TANH" else _cl().relu
         return lambda x, h, *w: _rnn_step(x, h, *w, act)
 
-    def _run(self, input, states):
-        """Time-major input (T, B, *) and states (L·D, B, *) → output (T, B, D·H), final states."""
+    def _run(self, input, states, batch_sizes=None):
+        """Time-major input (T, B, *) and states (L·D, B, *) → output (T, B, D·H), final states.
+        Packed (``batch_sizes`` given): input is the packed data (ΣB_t, *) and at step t only the
+        first B_t rows advance, the others keep their state (batch_sizes never grow)."""
         cl = _cl()
         step = self._step()
         lstm = self.mode == "LSTM"
         num_directions = 2 if self.bidirectional else 1
-        per = states  # indexed per layer·direction (select, not unbind)
         finals = [[] for _ in states]
+        if batch_sizes is None:
+            sizes = [input.size(1)] * input.size(0)
+        else:
+            sizes = [int(n) for n in batch_sizes.tolist()]
         layer_input = input
         for layer in range(self.num_layers):
-            xs = [layer_input[t] for t in range(layer_input.size(0))]
+            if batch_sizes is None:
+                xs = [layer_input[t] for t in range(layer_input.size(0))]
+            else:
+                offsets = [sum(sizes[:t]) for t in range(len(sizes))]
+                xs = [layer_input[o:o + n] for o, n in zip(offsets, sizes)]
             outs = []
             for d in range(num_directions):
                 idx = layer * num_directions + d
                 w = [getattr(self, n) for n in self._all_weights[idx]]
                 b_ih, b_hh = (w[2], w[3]) if self.bias else (None, None)
                 extra = (w[-1],) if self.proj_size > 0 else ()
-                h = (per[0][idx], per[1][idx]) if lstm else per[0][idx]
+                h = tuple(st[idx] for st in states)  # select, not unbind
                 ys = []
-                for x in (xs if d == 0 else xs[::-1]):
-                    h = step(x, h, w[0], w[1], b_ih, b_hh, *extra)
-                    ys.append(h[0] if lstm else h)
-                outs.append(cl.stack(ys if d == 0 else ys[::-1], 0))
-                for k, s in enumerate(h if lstm else (h,)):
-                    finals[k].append(s)
-            # torch stacks each direction's steps, then concatenates the directions
-            layer_input = outs[0] if num_directions == 1 else cl.cat(outs, 2)
+                order = range(len(xs)) if d == 0 else reversed(range(len(xs)))
+                for t in order:
+                    n = sizes[t]
+                    full = n == h[0].size(0)
+                    active = h if full else tuple(v[:n] for v in h)
+                    new = step(xs[t], active if lstm else active[0], w[0], w[1], b_ih, b_hh,
+                               *extra)
+                    new = new if lstm else (new,)
+                    h = new if full else tuple(cl.cat([a, v[n:]], 0) for a, v in zip(new, h))
+                    ys.append(new[0])
+                ys = ys if d == 0 else ys[::-1]
+                outs.append(cl.stack(ys, 0) if batch_sizes is None else cl.cat(ys, 0))
+                for k, v in enumerate(h):
+                    finals[k].append(v)
+            # torch runs each direction over the sequence, then concatenates the directions
+            layer_input = outs[0] if num_directions == 1 else cl.cat(outs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 layer_input = F.dropout(layer_input, self.dropout, True)
         return layer_input, tuple(cl.stack(f, 0) for f in finals)
 
     def forward(self, input, hx=None):
+        from ..utils.rnn import PackedSequence
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         input, states, batched = self._prepare(input, hx)
         if self.batch_first:
             input = input.transpose(0, 1)
@@ -399,6 +428,22 @@ class RNNBase(Module):
         if not batched:
             output = output.squeeze(0 if self.batch_first else 1)
             finals = tuple(f.squeeze(1) for f in finals)
+        return output, (finals if self.mode == "LSTM" else finals[0])
+
+    def _forward_packed(self, packed, hx):
+        from ..utils.rnn import PackedSequence
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        if hx is None:
+            states = self._zero_states(data, int(batch_sizes[0]))
+        else:
+            states = tuple(hx) if self.mode == "LSTM" else (hx,)
+            if sorted_indices is not None:  # the caller's batch order → the packed order
+                states = tuple(v.index_select(1, sorted_indices) for v in states)
+        self._check_states(data, states, batch_sizes)
+        output, finals = self._run(data, states, batch_sizes)
+        if unsorted_indices is not None:
+            finals = tuple(f.index_select(1, unsorted_indices) for f in finals)
+        output = PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices)
         return output, (finals if self.mode == "LSTM" else finals[0])
 
 
