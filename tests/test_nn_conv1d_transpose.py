@@ -2,6 +2,7 @@
 max_pool1d / avg_pool1d / adaptive_avg_pool1d and their modules against torch: values, float64
 gradients, graphs (grad_fn names along the way), errors, module reprs, gradcheck and
 gradgradcheck, simulated CUDA. 一维卷积、转置卷积与一维池化与 torch 一致。"""
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -104,8 +105,14 @@ def _error(T, expr):
             warnings.simplefilter("ignore")
             eval(expr, env)
     except Exception as e:  # noqa: BLE001 - the error itself is compared
-        return type(e).__name__, str(e).replace("torch.", "course_lib.")
+        return type(e).__name__, _sorted_sets(str(e).replace("torch.", "course_lib."))
     return None
+
+
+def _sorted_sets(msg):
+    """torch prints Python sets, whose order differs between processes: compare sorted."""
+    return re.sub(r"\{('[^{}]*')\}",
+                  lambda m: "{" + ", ".join(sorted(m.group(1).split(", "))) + "}", msg)
 
 
 ERRORS = [
