@@ -179,3 +179,25 @@ def meta(t):
     d = t._data
     return d.shape, d.dtype
 
+
+
+class _Required:
+    """Default of a ``dim`` that torch requires but lets be named ``axis`` (numpy's name)."""
+
+    def __repr__(self):
+        return "<required>"
+
+
+REQUIRED = _Required()
+
+
+def numpy_dim(name, dim, axis, unset=None):
+    """``dim`` from torch's numpy-style keyword ``axis=`` (torch's parser maps it onto ``dim``);
+    naming both, or neither where ``dim`` is required, is torch's TypeError."""
+    if axis is None:
+        if dim is REQUIRED:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+        return dim
+    if dim is not unset:
+        raise TypeError(f"{name}() got an unexpected keyword argument 'axis'")
+    return axis

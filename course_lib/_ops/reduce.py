@@ -14,7 +14,7 @@ from .._dtype import _by_np, _default
 from .._tensor import _dim
 from ..autograd.functions import reduction as F
 from ..autograd.node import attach1
-from ._util import STATE, Tensor, _wrap
+from ._util import REQUIRED, STATE, Tensor, _wrap, numpy_dim
 
 
 
@@ -113,9 +113,12 @@ def _dtype_arg(x, dtype):
     return x if dtype is None else x.astype(dtype._np)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, keepdims=None):  # noqa: A001
-    """Sum of all elements, or along ``dim``. 求和（全部或沿 ``dim``）。``keepdims``: torch's
-    numpy-style alias of ``keepdim`` (so a formula runs on arrays and Tensors alike)."""
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):  # noqa: A001
+    """Sum of all elements, or along ``dim``. 求和（全部或沿 ``dim``）。``axis`` / ``keepdims``:
+    torch's numpy-style names of ``dim`` / ``keepdim`` (so a formula runs on arrays and Tensors
+    alike; 与 numpy 同名的参数 torch 也接受)."""
+    if axis is not None:
+        dim = numpy_dim("sum", dim, axis)
     if keepdims is not None:
         keepdim = keepdims
     x = _dtype_arg(input._data, dtype)
@@ -143,8 +146,12 @@ def _np_mean(x, dims, keepdims):
         return x.mean(axis=dims, keepdims=keepdims)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Average of all elements, or along ``dim``. 平均值。"""
+    if axis is not None:
+        dim = numpy_dim("mean", dim, axis)
+    if keepdims is not None:
+        keepdim = keepdims
     x = _dtype_arg(input._data, dtype)
     if x.dtype.kind != "f":
         _floating_only(x, f"mean(): could not infer output dtype. "
@@ -200,18 +207,28 @@ def _extreme(input, dim, keepdim, other, is_max):
     return rt(res, _wrap(idx.astype(np.int64, copy=False)))
 
 
-def max(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
+def max(input, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):  # noqa: A001
     """Largest element; with ``dim``: (values, indices). 最大值；给定 dim 时返回 (值, 下标)。"""
+    if axis is not None:
+        dim = numpy_dim("max", dim, axis)
+    if keepdims is not None:
+        keepdim = keepdims
     return _extreme(input, dim, keepdim, other, True)
 
 
-def min(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
+def min(input, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):  # noqa: A001
     """Smallest element; with ``dim``: (values, indices). 最小值。"""
+    if axis is not None:
+        dim = numpy_dim("min", dim, axis)
+    if keepdims is not None:
+        keepdim = keepdims
     return _extreme(input, dim, keepdim, other, False)
 
 
-def amax(input, dim=(), keepdim=False, *, keepdims=None):
-    if keepdims is not None:  # torch's numpy-style alias
+def amax(input, dim=(), keepdim=False, *, axis=None, keepdims=None):
+    if axis is not None:  # torch's numpy-style names
+        dim = numpy_dim("amax", dim, axis, ())
+    if keepdims is not None:
         keepdim = keepdims
     x = input._data
     dims = _dims(x, dim) or _all_dims(x, "amax")
@@ -223,7 +240,11 @@ def amax(input, dim=(), keepdim=False, *, keepdims=None):
     return res
 
 
-def amin(input, dim=(), keepdim=False):
+def amin(input, dim=(), keepdim=False, *, axis=None, keepdims=None):
+    if axis is not None:
+        dim = numpy_dim("amin", dim, axis, ())
+    if keepdims is not None:
+        keepdim = keepdims
     x = input._data
     dims = _dims(x, dim) or _all_dims(x, "amin")
     _nonempty(x, dims, "amin")
@@ -234,13 +255,15 @@ def amin(input, dim=(), keepdim=False):
     return res
 
 
-def argmax(input, dim=None, keepdim=False):
+def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Index of the largest element (of the flattened tensor when dim is None). 最大值的下标。"""
-    return _arg(input, dim, keepdim, "argmax")
+    return _arg(input, numpy_dim("argmax", dim, axis),
+                keepdim if keepdims is None else keepdims, "argmax")
 
 
-def argmin(input, dim=None, keepdim=False):
-    return _arg(input, dim, keepdim, "argmin")
+def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    return _arg(input, numpy_dim("argmin", dim, axis),
+                keepdim if keepdims is None else keepdims, "argmin")
 
 
 def _arg(input, dim, keepdim, name):
@@ -259,7 +282,11 @@ def _arg(input, dim, keepdim, name):
     return _wrap(getattr(x, name)(axis=d, keepdims=keepdim).astype(np.int64))
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    if axis is not None:
+        dim = numpy_dim("prod", dim, axis)
+    if keepdims is not None:
+        keepdim = keepdims
     x = _dtype_arg(input._data, dtype)
     if x.dtype.kind in "bu" or (x.dtype.kind == "i" and x.dtype.itemsize < 8):
         x = x.astype(np.int64)
@@ -291,8 +318,13 @@ def _var_args(dim, unbiased, correction):
     return dim, correction
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
+        keepdims=None):
     """Variance (Bessel-corrected by default, like torch). 方差（默认无偏）。"""
+    if axis is not None:
+        dim = numpy_dim("var", dim, axis)
+    if keepdims is not None:
+        keepdim = keepdims
     dim, c = _var_args(dim, unbiased, correction)
     x = input._data
     if x.dtype.kind != "f":
@@ -310,8 +342,13 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return res
 
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
+        keepdims=None):
     """Standard deviation (Bessel-corrected by default). 标准差。"""
+    if axis is not None:
+        dim = numpy_dim("std", dim, axis)
+    if keepdims is not None:
+        keepdim = keepdims
     dim, c = _var_args(dim, unbiased, correction)
     x = input._data
     if x.dtype.kind != "f":
@@ -330,14 +367,16 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return res
 
 
-def all(input, dim=None, keepdim=False):  # noqa: A001
+def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001
     x = input._data
-    return _wrap(x.all(axis=_dims(x, dim), keepdims=keepdim))
+    return _wrap(x.all(axis=_dims(x, numpy_dim("all", dim, axis)),
+                     keepdims=keepdim if keepdims is None else keepdims))
 
 
-def any(input, dim=None, keepdim=False):  # noqa: A001
+def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001
     x = input._data
-    return _wrap(x.any(axis=_dims(x, dim), keepdims=keepdim))
+    return _wrap(x.any(axis=_dims(x, numpy_dim("any", dim, axis)),
+                     keepdims=keepdim if keepdims is None else keepdims))
 
 
 def _float(x, dtype):
@@ -353,8 +392,10 @@ def _kernel_check(x, dtype, kernel):
                                   f"'{scalar_name(_by_np[x.dtype])}'")
 
 
-def softmax(input, dim, dtype=None):
+def softmax(input, dim=REQUIRED, dtype=None, *, axis=None):
     """exp(x) / sum(exp(x)) along ``dim`` (numerically stable). 沿 dim 的 softmax。"""
+    if dim is REQUIRED or axis is not None:
+        dim = numpy_dim("softmax", dim, axis, REQUIRED)
     _kernel_check(input._data, dtype, "softmax_lastdim_kernel_impl")
     if dtype is not None:  # torch casts first: a ToCopyBackward0 node before the softmax
         input = input.to(dtype)
@@ -371,14 +412,20 @@ def softmax(input, dim, dtype=None):
     return res
 
 
-def log_softmax(input, dim, dtype=None):
+def log_softmax(input, dim=REQUIRED, dtype=None, *, axis=None):
     """x - logsumexp(x) along ``dim``: ``nn.functional.log_softmax`` (one definition:
     ``torch.log_softmax`` and ``Tensor.log_softmax`` reach lesson 05's row too)."""
+    if dim is REQUIRED or axis is not None:
+        dim = numpy_dim("log_softmax", dim, axis, REQUIRED)
     from ..nn.functional import log_softmax as f
     return f(input, dim, dtype=dtype)
 
 
-def logsumexp(input, dim, keepdim=False):
+def logsumexp(input, dim=REQUIRED, keepdim=False, *, axis=None, keepdims=None):
+    if dim is REQUIRED or axis is not None:
+        dim = numpy_dim("logsumexp", dim, axis, REQUIRED)
+    if keepdims is not None:
+        keepdim = keepdims
     x = _float(input._data, None)
     dims = _dims(x, dim)
     m = x.max(axis=dims, keepdims=True)
@@ -392,7 +439,9 @@ def logsumexp(input, dim, keepdim=False):
     return res
 
 
-def cumsum(input, dim, *, dtype=None):
+def cumsum(input, dim=REQUIRED, *, dtype=None, axis=None):
+    if dim is REQUIRED or axis is not None:
+        dim = numpy_dim("cumsum", dim, axis, REQUIRED)
     x = _dtype_arg(input._data, dtype)
     if x.dtype.kind in "biu":
         x = x.astype(np.int64)

@@ -15,7 +15,7 @@ from ..autograd.functions import shape as F
 from ..autograd.node import attach, attach1
 from ..exercises import exercise
 import course_lib as torch  # the solution regions use the names a notebook has
-from ._util import STATE, Tensor, _wrap
+from ._util import REQUIRED, STATE, Tensor, _wrap, numpy_dim
 from .checks import (_check_sizes, _negative_dim_error, _no_repeats, _shape_arg, _write_cat,
                      check_unflatten, expand_error)
 
@@ -170,7 +170,9 @@ def _mT(self):
     return transpose(self, -2, -1)
 
 
-def squeeze(self, dim=None):
+def squeeze(self, dim=None, *, axis=None):
+    if axis is not None:  # torch's numpy-style name of dim
+        dim = numpy_dim("squeeze", dim, axis)
     d = self._data
     if dim is None:
         r = d.reshape(tuple(n for n in d.shape if n != 1))
@@ -182,7 +184,9 @@ def squeeze(self, dim=None):
     return _graph(_view_of(r, self), self, node, shape=d.shape)
 
 
-def unsqueeze(self, dim):
+def unsqueeze(self, dim=REQUIRED, *, axis=None):
+    if dim is REQUIRED or axis is not None:
+        dim = numpy_dim("unsqueeze", dim, axis, REQUIRED)
     d = self._data
     dim = _dim(dim, d.ndim + 1)
     return _graph(_view_of(np.expand_dims(d, dim), self), self, F.UnsqueezeBackward0,
@@ -265,8 +269,10 @@ def _check_same(tensors, what):
     return arrs if dtypes == {dt} else [a.astype(dt, copy=False) for a in arrs]
 
 
-def cat(tensors, dim=0, *, out=None):
+def cat(tensors, dim=0, *, out=None, axis=None):
     """Join tensors along an existing dim. 沿已有维度拼接。"""
+    if axis is not None:
+        dim = numpy_dim("cat", dim, axis, 0)
     arrs = _check_same(tensors, "cat")
     tensors = list(tensors)
     nd = arrs[0].ndim
@@ -297,8 +303,10 @@ def cat(tensors, dim=0, *, out=None):
 concat = concatenate = cat
 
 
-def stack(tensors, dim=0, *, out=None):
+def stack(tensors, dim=0, *, out=None, axis=None):
     """Join tensors along a new dim. 沿新维度堆叠。"""
+    if axis is not None:
+        dim = numpy_dim("stack", dim, axis, 0)
     arrs = _check_same(tensors, "stack")
     tensors = list(tensors)
     if len({a.shape for a in arrs}) > 1:
@@ -362,7 +370,9 @@ def split(self, split_size_or_sections, dim=0):
     return _multi(self, np.split(d, cuts, axis=dim), node, dim=dim, sizes=sizes)
 
 
-def chunk(self, chunks, dim=0):
+def chunk(self, chunks, dim=0, *, axis=None):
+    if axis is not None:
+        dim = numpy_dim("chunk", dim, axis, 0)
     if self._data.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
@@ -371,7 +381,9 @@ def chunk(self, chunks, dim=0):
     return split(self, max(-(-n // chunks), 1), dim)
 
 
-def unbind(self, dim=0):
+def unbind(self, dim=0, *, axis=None):
+    if axis is not None:
+        dim = numpy_dim("unbind", dim, axis, 0)
     d = self._data
     if d.ndim == 0:
         raise IndexError(f"Dimension specified as {_dim(dim, 0)} but tensor has no dimensions")

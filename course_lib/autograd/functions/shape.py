@@ -88,6 +88,8 @@ class SplitBackward0(Node):
     __slots__ = ("dim", "sizes", "n_outputs", "dtype")
 
     def backward(self, gs):
+        if self.n_outputs == 1:  # the engine hands a one-output node its gradient bare
+            gs = (gs,)
         like = next(x for x in gs if x is not None)
         parts = []
         for x, n in zip(gs, self.sizes):
@@ -106,6 +108,8 @@ class UnbindBackward0(Node):
     __slots__ = ("dim", "n_outputs")
 
     def backward(self, gs):
+        if self.n_outputs == 1:  # the engine hands a one-output node its gradient bare
+            gs = (gs,)
         like = next(x for x in gs if x is not None)
         parts = [x if x is not None else np.zeros_like(like) for x in gs]
         return (np.stack(parts, axis=self.dim),)
