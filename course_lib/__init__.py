@@ -24,6 +24,9 @@ from ._ops.select import (addcdiv, addcmul, argsort, argwhere, bernoulli, broadc
                           count_nonzero, gather, index_add, index_put, index_put_, index_select,
                           lerp, masked_select, moveaxis, movedim, multinomial, narrow, nonzero,
                           scatter, scatter_add, select, sort, take, tile, topk, tril, triu, unique)
+from ._ops.select import (bincount, bucketize, cummax, cummin, diff, histc, kthvalue,  # noqa: F401
+                          median, mode, msort, nanmedian, nanquantile, quantile,
+                          repeat_interleave, searchsorted, unique_consecutive)
 from ._ops.aliases import (clamp_, clip_, detach, detach_, diag, exp_, fill_, logaddexp,
                            logspace, meshgrid, relu_, scalar_tensor, sqrt_, typename, zero_)
 from ._ops.aliases import INPLACE as _INPLACE

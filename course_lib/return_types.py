@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import collections
 
-__all__ = ["max", "min", "sort", "topk", "mode", "median", "kthvalue", "slogdet", "linalg_slogdet",
-           "linalg_svd"]
+__all__ = ["max", "min", "sort", "topk", "mode", "median", "nanmedian", "kthvalue", "cummax",
+           "cummin", "slogdet", "linalg_slogdet", "linalg_svd"]
 
 
 def _structseq(name, fields=("values", "indices")):
@@ -27,7 +27,10 @@ sort = _structseq("sort")
 topk = _structseq("topk")
 mode = _structseq("mode")
 median = _structseq("median")
+nanmedian = _structseq("nanmedian")
 kthvalue = _structseq("kthvalue")
+cummax = _structseq("cummax")
+cummin = _structseq("cummin")
 slogdet = _structseq("slogdet", ("sign", "logabsdet"))
 linalg_slogdet = _structseq("linalg_slogdet", ("sign", "logabsdet"))
 linalg_svd = _structseq("linalg_svd", ("U", "S", "Vh"))

@@ -252,18 +252,22 @@ def tile(input, dims):
 
 def lerp(input, end, weight):
     """``input + weight * (end - input)``. 线性插值。"""
-    if isinstance(weight, Tensor):
-        return input + weight * (end - input)
     from ..autograd.functions.pointwise import LerpBackward0
     from ._util import prep
 
-    if input._data.dtype != end._data.dtype:
-        from .linalg import _name
-        raise RuntimeError(f"expected dtype {_name(input)} for `end` but got dtype {_name(end)}")
+    wt = isinstance(weight, Tensor)
+    for name, t in (("end", end),) + ((("weight", weight),) if wt else ()):
+        if input._data.dtype != t._data.dtype:
+            from .linalg import _name
+            raise RuntimeError(f"expected dtype {_name(input)} for `{name}` but got dtype "
+                               f"{_name(t)}")
     if input._data.dtype.kind != "f":
         from .._dtype import _by_np, scalar_name
-        raise NotImplementedError('"lerp_kernel_scalar" not implemented for '
-                                  f"'{scalar_name(_by_np[input._data.dtype])}'")
+        kernel = "tensor" if wt else "scalar"
+        raise NotImplementedError(f'"lerp_kernel_{kernel}" not implemented '
+                                  f"for '{scalar_name(_by_np[input._data.dtype])}'")
+    if wt:
+        return _lerp_tensor(input, end, weight)
     x, y, _ = prep(input, end)
     if x.shape != np.shape(y):
         from ._util import check_broadcast
@@ -274,6 +278,28 @@ def lerp(input, end, weight):
         node.meta = ((input._data.shape, input._data.dtype), (end._data.shape, end._data.dtype))
         node.alpha = weight
         attach(res, node, (input, end))
+    return res
+
+
+def _lerp_tensor(input, end, weight):
+    """lerp with a tensor ``weight`` (torch's kernel: from the nearer end), LerpBackward1."""
+    from ..autograd.functions.reduction import LerpBackward1
+    from ._util import check_broadcast, same_device
+
+    x, y = same_device(input, end)
+    w = same_device(input, weight)[1]
+    shape = check_broadcast(check_broadcast(x.shape, y.shape), w.shape)
+    with np.errstate(invalid="ignore", over="ignore"):
+        d = y - x
+        out = np.where(np.abs(w) < 0.5, x + w * d, y - d * (1 - w))
+    res = _wrap(np.broadcast_to(out, shape).copy() if out.shape != shape else out)
+    ins = (input, end, weight)
+    if STATE[0] and any(t._requires_grad for t in ins):
+        node = LerpBackward1()
+        node.saved = (x, y, w)
+        node.meta = tuple((t._data.shape, t._data.dtype) for t in ins)
+        node.save_versions(*ins)
+        attach(res, node, ins)
     return res
 
 
@@ -689,3 +715,563 @@ _attach_methods()
 def index_put_(input, indices, values, accumulate=False):
     """In-place ``index_put``. 原地版 index_put。"""
     return Tensor.index_put_(input, indices, values, accumulate)
+
+
+# -- order statistics: median, nanmedian, kthvalue, mode, quantile, msort, cummax / cummin ------
+def _red(name):
+    from ..autograd.functions import reduction as R
+
+    return getattr(R, name)
+
+
+def _on(x, a):
+    """``a`` (made from numpy helpers such as ``arange``) on ``x``'s device."""
+    from .._backend import device_of, on_device
+
+    return a if type(a) is type(x) else on_device(a, device_of(x))
+
+
+def _not_for(x, kernel, kinds="b"):
+    """torch's NotImplementedError of a kernel that refuses ``x``'s dtype."""
+    if x.dtype.kind in kinds:
+        from .._dtype import _from_np, scalar_name
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{scalar_name(_from_np(x.dtype))}'")
+
+
+def _nonempty_dim(x, d, name):
+    if x.ndim and x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _pick_at(input, d, keepdim, idx, name, rt):
+    """``rt(values, indices)``: one element per slice along ``d`` at the indices ``idx``
+    (kept dim of size 1); the values' node ``name`` scatters the gradient back there."""
+    vals = np.take_along_axis(input._data, idx, axis=d)
+    if not keepdim:
+        vals, idx = vals.squeeze(d), idx.squeeze(d)
+    return _with_indices(input, vals, idx, d, keepdim, name, rt)
+
+
+def _with_indices(input, vals, idx, d, keepdim, name, rt):
+    """``rt(values, indices)``; the values' node ``name`` sends the gradient to ``idx`` along
+    ``d``."""
+    x = input._data
+    idx = _on(x, idx)
+    res = _wrap(vals)
+    if STATE[0] and input._requires_grad:
+        node = _red(name)()
+        node.shape, node.dims, node.keepdim, node.count = x.shape, (d,), keepdim, None
+        node.saved = (idx,)
+        attach(res, node, (input,))
+    return rt(res, _wrap(idx.astype(np.int64, copy=False)))
+
+
+def _scalar_result(input, name, rt):
+    """A 0-d input's order statistic along its dim: itself, index 0."""
+    from .._backend import ensure_array
+
+    idx = ensure_array(np.zeros_like(input._data, dtype=np.int64), input._data)
+    return rt(_scalar_pick(input, name), _wrap(idx))
+
+
+def _sorted_pos(input, d, pos, name, rt, keepdim):
+    """The element at sorted position ``pos`` (an array with a kept dim ``d``) of each slice
+    (stable order, nan last)."""
+    order = np.argsort(input._data, axis=d, kind="stable")
+    return _pick_at(input, d, keepdim, np.take_along_axis(order, pos, axis=d), name, rt)
+
+
+def _median(input, dim, keepdim, nan):
+    x = input._data
+    name = "nanmedian" if nan else "median"
+    if dim is None:
+        _not_for(x, "median_cpu")
+        flat = x.reshape(-1)
+        if flat.size == 0:
+            return _wrap(np.full_like(x, np.nan, shape=()))
+        s, n = np.sort(flat), flat.size  # nan sorted last
+        k = (n - 1) // 2
+        if x.dtype.kind == "f" and np.isnan(s[-1]):  # median: nan; nanmedian: of the numbers
+            m = n - int(np.isnan(s).sum())
+            k = (m - 1) // 2 if nan and m else n - 1
+        res = _wrap(s[k:k + 1].reshape(()))
+        if STATE[0] and input._requires_grad:
+            node = _red("NanmedianBackward0" if nan else "MedianBackward0")()
+            node.shape, node.dims, node.keepdim, node.count = x.shape, None, False, None
+            node.saved = (x, res._data)
+            node.save_versions(input, out=res)
+            attach(res, node, (input,))
+        return res
+    d = _dim(dim, x.ndim)
+    _not_for(x, "median_out")
+    _nonempty_dim(x, d, name)
+    rt = getattr(return_types, name)
+    node = "NanmedianBackward1" if nan else "MedianBackward1"
+    if x.ndim == 0:
+        return _scalar_result(input, node, rt)
+    n = x.shape[d]
+    bad = np.isnan(x).sum(axis=d, keepdims=True) if x.dtype.kind == "f" else \
+        np.zeros_like(x, shape=x.shape[:d] + (1,) + x.shape[d + 1:], dtype=np.int64)
+    if nan:  # the lower median of the numbers; all nan: the first nan
+        pos = np.maximum(n - bad - 1, 0) // 2
+    else:  # a nan in the slice: its first nan (sorted last, stable)
+        pos = np.where(bad > 0, n - bad, (n - 1) // 2)
+    return _sorted_pos(input, d, pos, node, rt, keepdim)
+
+
+def median(input, dim=None, keepdim=False):
+    """The lower median (of all elements, or of each slice along ``dim`` with its index); a nan
+    makes it nan. 中位数（偶数个时取较小的那个）；有 nan 则为 nan。"""
+    return _median(input, dim, keepdim, False)
+
+
+def nanmedian(input, dim=None, keepdim=False):
+    """``median`` of the non-nan values (nan only where all are nan). 忽略 nan 的中位数。"""
+    return _median(input, dim, keepdim, True)
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    """The ``k``-th smallest element (1-based) of each slice along ``dim`` and its index.
+    沿 dim 第 k 小的元素（k 从 1 数起）及其下标。"""
+    x = input._data
+    d = _dim(dim, x.ndim)
+    _nonempty_dim(x, d, "kthvalue")
+    n = x.shape[d] if x.ndim else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if x.ndim == 0:
+        return _scalar_result(input, "KthvalueBackward0", return_types.kthvalue)
+    pos = np.full_like(x, k - 1, dtype=np.int64, shape=x.shape[:d] + (1,) + x.shape[d + 1:])
+    return _sorted_pos(input, d, pos, "KthvalueBackward0", return_types.kthvalue, keepdim)
+
+
+def mode(input, dim=-1, keepdim=False):
+    """The most frequent value of each slice along ``dim`` (the smallest of equally frequent
+    ones) and the index of its last occurrence. 众数（并列时取最小值）及其最后出现的下标。"""
+    x = input._data
+    d = _dim(dim, x.ndim)
+    _nonempty_dim(x, d, "mode")
+    if x.ndim == 0:
+        return _scalar_result(input, "ModeBackward0", return_types.mode)
+    from .._backend import xp_of
+
+    n = x.shape[d]
+    rows = np.moveaxis(x, d, -1)
+    s = np.sort(rows, axis=-1)
+    j = xp_of(x).arange(n)
+    new = np.ones_like(s, dtype=bool)
+    new[..., 1:] = s[..., 1:] != s[..., :-1]
+    start = np.maximum.accumulate(np.where(new, j, 0), axis=-1)
+    best = np.argmax(j - start, axis=-1)[..., None]  # end of the first longest run
+    val = np.take_along_axis(s, best, axis=-1)
+    last = n - 1 - np.argmax(np.flip(rows == val, -1), axis=-1)[..., None]
+    return _pick_at(input, d, keepdim, np.moveaxis(last, -1, d), "ModeBackward0",
+                    return_types.mode)
+
+
+def msort(input):
+    """``sort(input, dim=0).values``. 沿第 0 维排序。"""
+    return sort(input, 0).values
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(input, q, dim, keepdim, interpolation, nan):
+    """torch's quantile: sort along the dim (moved last), gather below / above each rank, lerp
+    between them, then torch's in-place squeeze / unsqueeze / transpose of the result."""
+    x = input._data
+    if not isinstance(q, Tensor):
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q:g}")
+        qa = np.full_like(x, q, shape=())
+    else:
+        qa = q._data
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, "
+                           f"midpoint or nearest, but got {interpolation}")
+    if x.size == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    if qa.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if x.dtype not in (np.float32, np.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if qa.dtype != x.dtype:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    from .._backend import device_of
+    if device_of(qa) != device_of(x):
+        raise RuntimeError("quantile() q tensor must be on the same device as the input tensor")
+    wd = _dim(0 if dim is None else dim, x.ndim)
+    if isinstance(q, Tensor) and not bool(np.all((qa >= 0) & (qa <= 1))):
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+    if dim is not None and x.ndim:
+        out = list(x.shape)
+        if keepdim:
+            out[wd] = 1
+        else:
+            del out[wd]
+    else:
+        out = [1] * x.ndim if keepdim else []
+    if dim is None:
+        srt = sort(_flat(input)).values
+    elif wd == x.ndim - 1:
+        srt = sort(input).values
+    else:
+        srt = sort(input.unsqueeze(-1).transpose(wd, -1)).values
+    srt = srt.view(out + [srt.shape[-1]])  # torch: out_shape without q's dim, then the sorted dim
+    s = srt._data
+    n = s.shape[-1]
+    if nan:
+        cnt = (~np.isnan(s)).sum(axis=-1, keepdims=True)
+        ranks = qa * (cnt - 1).astype(x.dtype)
+        ranks = np.where(ranks < 0, np.zeros_like(ranks), ranks)
+    else:
+        last = x.dtype.type(n - 1)
+        ranks = qa * last
+        ranks = np.broadcast_to(ranks, np.broadcast_shapes(
+            ranks.shape, s.shape[:-1] + (1,)))
+        ranks = np.where(np.isnan(s).any(axis=-1, keepdims=True), last, ranks)
+    if interpolation == "lower":
+        ranks = np.floor(ranks)
+    elif interpolation == "higher":
+        ranks = np.ceil(ranks)
+    elif interpolation == "nearest":
+        ranks = np.round(ranks)
+    ranks = ranks.astype(x.dtype, copy=False)
+    below = ranks.astype(np.int64)
+    res = gather(srt, -1, _wrap(below))
+    if interpolation in ("linear", "midpoint"):
+        w = np.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
+        above = gather(srt, -1, _wrap(np.ceil(ranks).astype(np.int64)))
+        res = _lerp_tensor(res, above, _wrap(w.astype(x.dtype, copy=False)))
+    if qa.ndim == 0:
+        return res.squeeze_(-1)
+    return res.unsqueeze_(0).transpose_(0, -1).squeeze_(-1)
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """The ``q``-quantiles (a number or a 1-D tensor in [0, 1]) of all elements or along
+    ``dim``; ``interpolation`` between the two nearest sorted values. 分位数。"""
+    return _quantile(input, q, dim, keepdim, interpolation, False)
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """``quantile`` of the non-nan values. 忽略 nan 的分位数。"""
+    return _quantile(input, q, dim, keepdim, interpolation, True)
+
+
+def _cumextreme(input, dim, is_max):
+    x = input._data
+    d = _dim(dim, x.ndim)
+    name = "cummax" if is_max else "cummin"
+    rt = getattr(return_types, name)
+    node = "CummaxBackward0" if is_max else "CumminBackward0"
+    if x.ndim == 0:
+        return _scalar_result(input, node, rt)
+    ext = (np.maximum if is_max else np.minimum).accumulate(x, axis=d)
+    # the index is the last position where the running extreme was reached (ties: the later
+    # one); every nan counts as reached (torch's kernel)
+    hit = (x == ext) | np.isnan(x) if x.dtype.kind == "f" else x == ext
+    from .._backend import xp_of
+
+    j = xp_of(x).arange(x.shape[d]).reshape((-1,) + (1,) * (x.ndim - d - 1))
+    idx = np.maximum.accumulate(np.where(hit, j, 0), axis=d)
+    return _with_indices(input, ext, idx, d, False, node, rt)
+
+
+def cummax(input, dim):
+    """Running maximum along ``dim`` and where it was reached. 沿 dim 的累计最大值及其下标。"""
+    return _cumextreme(input, dim, True)
+
+
+def cummin(input, dim):
+    """Running minimum along ``dim`` and where it was reached. 沿 dim 的累计最小值及其下标。"""
+    return _cumextreme(input, dim, False)
+
+
+# -- searching and counting: bucketize, searchsorted, histc, bincount, unique_consecutive -----
+def _as_values(v, like):
+    """searchsorted's ``input``: a tensor's array, or a Python number as a 0-d array."""
+    if isinstance(v, Tensor):
+        return v._data, False
+    return np.full_like(like, v, shape=(), dtype=np.result_type(v)), True
+
+
+def _search(seq, v, right, sorter=None):
+    """np.searchsorted along the last dim of ``seq`` (1-D, or rows matching ``v``'s)."""
+    side = "right" if right else "left"
+    if seq.ndim == 1:
+        return np.searchsorted(seq, v, side=side, sorter=sorter)
+    rows, vals = seq.reshape(-1, seq.shape[-1]), v.reshape(-1, v.shape[-1])
+    srt = None if sorter is None else sorter.reshape(rows.shape)
+    out = [np.searchsorted(r, w, side=side, sorter=None if srt is None else srt[i])
+           for i, (r, w) in enumerate(zip(rows, vals))]
+    return np.stack(out).reshape(v.shape) if out else np.zeros_like(v, dtype=np.int64)
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
+                 sorter=None):
+    """Where each value of ``input`` would go in ``sorted_sequence`` (along its last dim) to
+    keep it sorted; ``right`` / ``side='right'``: after equal values. 二分查找插入位置。"""
+    seq = sorted_sequence._data
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but "
+                               f"got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to "
+                               "opposites, got side of left while right was True")
+        right = side == "right"
+    v, scalar = _as_values(input, seq)
+    if seq.ndim == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive "
+                           "dimension, but got 0 dimension")
+    if scalar and seq.ndim != 1:
+        raise RuntimeError("torch.searchsorted(): input value can be a scalar only when "
+                           f"boundaries tensor dimension is 1, but we got boundaries tensor "
+                           f"dim({seq.ndim}) and input value's dim(0) numel(1)")
+    if seq.ndim != 1 and (v.ndim != seq.ndim or v.shape[:-1] != seq.shape[:-1]):
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the "
+                           "first N-1 dimensions of boundaries tensor and input value tensor "
+                           f"must match, but we got boundaries tensor {list(seq.shape)} and "
+                           f"input value tensor {list(v.shape)}")
+    srt = None
+    if sorter is not None:
+        srt = sorter._data
+        if srt.shape != seq.shape:
+            raise RuntimeError("torch.searchsorted(): boundary and sorter must have the same "
+                               f"size, but got boundary tensor {list(seq.shape)}and got sorter "
+                               f"tensor {list(srt.shape)}")
+        if srt.dtype != np.int64:
+            from .._dtype import _from_np, scalar_name
+            raise RuntimeError("torch.searchsorted(): sorter must be a tensor of long dtype but "
+                               f"got dtype {scalar_name(_from_np(srt.dtype))}")
+        if srt.size and (srt.min() < 0 or srt.max() >= seq.shape[-1]):
+            raise RuntimeError("torch.searchsorted(): sorter index out of range")
+    out = _search(seq, v, right, srt)
+    from .._backend import ensure_array
+    out = _on(seq, ensure_array(out, seq))
+    return _wrap(out.astype(np.int32 if out_int32 else np.int64, copy=False))
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The bucket of each value of ``input`` among the 1-D ``boundaries`` (right=False:
+    ``boundaries[i-1] < x <= boundaries[i]``). 按边界分桶，返回桶号。"""
+    b = boundaries._data
+    if b.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({b.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def _cpp_num(v, data=False):
+    """A double as C++'s ostream prints it (torch's messages)."""
+    if np.isnan(v):
+        return "-nan" if data or np.signbit(v) else "nan"
+    return f"{v:g}".replace("e+0", "e+").replace("e-0", "e-")
+
+
+def _linspace(lo, hi, n, dtype, like):
+    """torch's linspace: the first half stepped from ``lo``, the second back from ``hi``."""
+    i = np.arange(n)
+    step = (np.asarray(hi, dtype) - np.asarray(lo, dtype)) / dtype.type(max(n - 1, 1))
+    out = np.where(i < n // 2, lo + step * i, hi - step * (n - 1 - i)).astype(dtype)
+    return _on(like, out)
+
+
+def histc(input, bins=100, min=0, max=0):  # noqa: A002
+    """Histogram of ``input`` with ``bins`` equal-width bins over [min, max] (both 0 / equal:
+    the data's range); values outside are left out. 直方图（等宽分箱）。"""
+    x = input._data
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for "
+                           "dimension 0")
+    lo, hi, data = float(min), float(max), False
+    if lo == hi and x.size:
+        lo, hi, data = float(x.min()), float(x.max()), True
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{_cpp_num(lo, data)}, "
+                           f"{_cpp_num(hi, data)}] is not finite")
+    if not lo < hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    _not_for(x, "histogram_cpu", "biu")
+    edges = _linspace(lo, hi, bins + 1, x.dtype, x)
+    flat = x.reshape(-1)
+    flat = flat[(flat >= edges[0]) & (flat <= edges[-1])]
+    pos = np.minimum(np.searchsorted(edges, flat, side="right") - 1, bins - 1)
+    out = np.bincount(pos, minlength=bins).astype(x.dtype) if flat.size else \
+        np.zeros(bins, x.dtype)
+    return _wrap(_on(x, out))
+
+
+def bincount(input, weights=None, minlength=0):
+    """How often each non-negative integer occurs in the 1-D ``input`` (summing ``weights``
+    instead when given). 统计每个非负整数出现的次数（或对应权重之和）。"""
+    x = input._data
+    _not_for(x, "bincount_cpu", "bfc")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if x.ndim == 1 and x.size == 0:
+        return _wrap(_on(x, np.zeros(minlength, np.int64)))
+    if x.ndim != 1 or x.min() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    w = None
+    if weights is not None:
+        w = weights._data
+        if w.ndim != 1 or w.shape[0] != x.shape[0]:
+            raise RuntimeError("weights should be 1-d and have the same length as input")
+    from .._backend import to_numpy
+    hx = to_numpy(x)
+    if w is None:
+        out = np.bincount(hx, minlength=minlength).astype(np.int64)
+    else:
+        dt = np.float32 if w.dtype == np.float32 else np.float64
+        out = np.bincount(hx, to_numpy(w).astype(dt), minlength=minlength).astype(dt)
+    return _wrap(_on(x, out))
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """The input with each run of equal consecutive elements (or slices along ``dim``) kept
+    once; optionally where each element went and each run's length. 去掉连续重复的元素。"""
+    x = input._data
+    if dim is None:
+        flat = x.reshape(-1)
+        new = flat[1:] != flat[:-1]
+        shape = x.shape
+    else:
+        if x.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        d = _dim(dim, x.ndim)
+        m = np.moveaxis(x, d, 0)
+        flat = m.reshape(x.shape[d], int(np.prod(m.shape[1:])))
+        new = np.any(flat[1:] != flat[:-1], axis=1)
+        shape = (x.shape[d],)
+    n = len(flat)
+    keep = np.concatenate([np.ones_like(new, shape=(min(n, 1),)), new])
+    starts = np.flatnonzero(keep)
+    out = flat[keep] if dim is None else np.take(x, _on(x, starts), axis=d)
+    res = [_wrap(_on(x, out))]
+    if return_inverse:
+        res.append(_wrap(_on(x, (np.cumsum(keep) - 1).astype(np.int64).reshape(shape))))
+    if return_counts:
+        res.append(_wrap(_on(x, np.diff(np.append(starts, n)).astype(np.int64))))
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+# -- repeat_interleave, diff ------------------------------------------------------------------
+def _repeat_counts(repeats, output_size=None):
+    """torch.repeat_interleave(repeats): each index ``i`` repeated ``repeats[i]`` times."""
+    r = repeats._data if isinstance(repeats, Tensor) else repeats
+    _not_for(r, "repeat_interleave_cpu", "bfcu")
+    if r.ndim != 1:
+        raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    if r.size and r.min() < 0:
+        raise RuntimeError("repeats can not be negative")
+    if output_size is not None and output_size != int(r.sum()):
+        raise RuntimeError("allocated size does not match required size")
+    return _wrap(np.repeat(np.arange(r.size, dtype=r.dtype), r).astype(r.dtype, copy=False)
+                 if type(r) is np.ndarray else
+                 _on(r, np.repeat(np.arange(r.size), _to_np(r)).astype(r.dtype)))
+
+
+def _to_np(a):
+    from .._backend import to_numpy
+    return to_numpy(a)
+
+
+def _flat(t):
+    """torch's ``flatten()``: a 1-D tensor itself, anything else viewed as 1-D."""
+    return t if t._data.ndim == 1 else t.reshape(-1)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each element (or slice along ``dim``) repeated ``repeats`` times (an int, or one count
+    per element); ``dim=None`` flattens first. 逐元素重复；dim=None 时先展平。"""
+    if repeats is None:  # the one-argument form: input is the counts
+        return _repeat_counts(input, output_size)
+    x = input if dim is not None else _flat(input)
+    if isinstance(repeats, Tensor):
+        d = 0 if dim is None else dim
+        if x._data.ndim == 0:
+            raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+        d = _dim(d, x._data.ndim)
+        r, n = repeats._data, x._data.shape[d]
+        if r.ndim == 0 or (r.ndim == 1 and r.shape[0] == 1):
+            r = np.broadcast_to(r.reshape(1), (n,))
+        elif r.ndim == 1:
+            if r.shape[0] != n:
+                raise RuntimeError("repeats must have the same size as input along dim, but got "
+                                   f"repeats.size(0) = {r.shape[0]} and input.size({d}) = {n}")
+        else:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        return index_select(x, d, _repeat_counts(r, output_size))
+    if not isinstance(repeats, int) or isinstance(repeats, bool):
+        raise TypeError(
+            "repeat_interleave() received an invalid combination of arguments - got (Tensor, "
+            f"{type(repeats).__name__}), but expected one of:\n"
+            " * (Tensor input, Tensor repeats, int dim = None, *, int output_size = None)\n"
+            " * (Tensor repeats, *, int output_size = None)\n"
+            " * (Tensor input, int repeats, int dim = None, *, int output_size = None)\n")
+    d = _dim(0 if dim is None else dim, input._data.ndim)
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    y = x.unsqueeze(d + 1)
+    shape = list(y.shape)
+    shape[d + 1] = repeats
+    y = y.expand(shape)
+    if output_size is not None and output_size != repeats * shape[d]:
+        raise RuntimeError(f"repeat_interleave: Invalid output_size, expected "
+                           f"{repeats * shape[d]} but got {output_size}")
+    shape[d:d + 2] = [shape[d] * repeats]
+    return y.clone().view(shape)
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The ``n``-th forward difference along ``dim`` (``out[i] = x[i+1] - x[i]``; bools: xor),
+    after ``prepend`` / ``append`` are joined on. 沿 dim 的 n 阶差分。"""
+    from .shape import cat
+
+    x = input._data
+    if x.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    d = _dim(dim, x.ndim)
+    for name, o in (("prepend", prepend), ("append", append)):
+        if o is None:
+            continue
+        if not isinstance(o, Tensor):
+            raise TypeError(f"diff(): argument '{name}' must be Tensor, not {type(o).__name__}")
+        if o._data.ndim != x.ndim:
+            raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+        for i, (a, b) in enumerate(zip(x.shape, o._data.shape)):
+            if i != d and a != b:
+                raise RuntimeError(
+                    "diff expects the shape of tensor to prepend or append to match that of "
+                    "input except along the differencing dimension; input.size("
+                    f"{i}) = {a}, but got tensor.size({i}) = {b}")
+    if n == 0:
+        from .._creation import empty_like
+        return empty_like(input).copy_(input)
+    if prepend is not None or append is not None:
+        input = cat([t for t in (prepend, input, append) if t is not None], d)
+    size = input._data.shape[d]
+    out_len, res = size - 1, input
+    for _ in range(min(n, size)):
+        a, b = narrow(res, d, 1, out_len), narrow(res, d, 0, out_len)
+        res = (a != b) if res._data.dtype == np.bool_ else a - b  # torch: logical_xor
+        out_len -= 1
+    return res
+
+
+def _attach_order_methods():
+    T = Tensor
+    for f in (median, nanmedian, kthvalue, mode, msort, quantile, nanquantile, cummax, cummin,
+              bincount, unique_consecutive, repeat_interleave, diff):
+        setattr(T, f.__name__, f)
+    T.histc = histc
+
+
+_attach_order_methods()

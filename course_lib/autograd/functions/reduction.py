@@ -291,3 +291,61 @@ class DistBackward0(Node):
         ma, mb = self.meta
         return (fit(gd, *ma) if ea[0] is not None else None,
                 fit(-gd, *mb) if eb[0] is not None else None)
+
+
+# -- order statistics: median, nanmedian, mode, kthvalue, cummax / cummin ------------------------
+class _Evenly(_Reduce):
+    """torch's ``evenly_distribute_backward``: the elements equal to the result (nan ones
+    when it is nan) share the gradient; saved (x, result)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        x, r = self.saved
+        mask = (x == r) | (np.isnan(x) & np.isnan(r)) if x.dtype.kind == "f" else x == r
+        return (mask * (g / mask.sum()).astype(x.dtype),)
+
+
+MedianBackward0 = type("MedianBackward0", (_Evenly,), {"__slots__": ()})
+NanmedianBackward0 = type("NanmedianBackward0", (_Evenly,), {"__slots__": ()})
+# one value picked per slice along a dim: torch's value_selecting_reduction_backward
+MedianBackward1 = type("MedianBackward1", (MaxBackward0,), {"__slots__": ()})
+NanmedianBackward1 = type("NanmedianBackward1", (MaxBackward0,), {"__slots__": ()})
+KthvalueBackward0 = type("KthvalueBackward0", (MaxBackward0,), {"__slots__": ()})
+ModeBackward0 = type("ModeBackward0", (MaxBackward0,), {"__slots__": ()})
+
+
+class CummaxBackward0(_Reduce):
+    """torch's ``cummaxmin_backward``: ``g`` scatter-added into zeros at the saved indices
+    along ``dims[0]`` (an index picked by several positions gathers all their gradients)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        from .shape import _add_at, _along
+
+        (idx,) = self.saved
+        if not self.dims:  # a 0-d input
+            return (g,)
+        z = np.zeros_like(g, shape=self.shape)
+        _add_at(z, _along(idx, self.dims[0]), g)
+        return (z,)
+
+
+CumminBackward0 = type("CumminBackward0", (CummaxBackward0,), {"__slots__": ()})
+
+
+class LerpBackward1(Node):
+    """``lerp(a, b, w)`` with a tensor ``w`` (quantile interpolates with it): saved (a, b, w),
+    ``meta`` the (shape, dtype) of each input; each gradient summed to its input's shape."""
+
+    __slots__ = ("meta",)
+
+    def backward(self, g):
+        from ..node import fit
+
+        a, b, w = self.saved
+        (ea, eb, ew), (ma, mb, mw) = self.next_functions, self.meta
+        return (fit(g * (1 - w), *ma) if ea[0] is not None else None,
+                fit(g * w, *mb) if eb[0] is not None else None,
+                fit(g * (b - a), *mw) if ew[0] is not None else None)
