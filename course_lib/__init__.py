@@ -58,6 +58,10 @@ from .functional import broadcast_shapes, broadcast_tensors, einsum
 from ._ops.special import arctan2, atan2, erf, erfinv, hypot, nan_to_num, roll, trace
 from ._ops.stacking import (atleast_1d, atleast_2d, atleast_3d, column_stack, dstack, hstack,
                             row_stack, vstack)
+from ._ops.products import (block_diag, cartesian_prod, diag_embed, inner, kron, tensordot,
+                            vdot)
+from ._ops.geometry import (cdist, corrcoef, cov, cumulative_trapezoid, rot90, trapezoid,
+                            trapz)
 from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
 from ._tensor_str import set_printoptions

@@ -40,8 +40,10 @@ CASES = {
     "BernoulliBackward2": "a.clone().bernoulli_(0.5) * 0 + a * a",
     "BinaryCrossEntropyBackward0": "F.binary_cross_entropy(pr, t01)",
     "BinaryCrossEntropyWithLogitsBackward0": "F.binary_cross_entropy_with_logits(a, t01, pos_weight=t01[0] + 0.5)",
+    "BlockDiagBackward0": "T.block_diag(a, v, c2[0]) ** 2",
     "BmmBackward0": "T.bmm(a3, b3)",
     "CatBackward0": "T.cat([a, b], 1) * T.cat([b, a], 1)",
+    "CdistBackward0": "T.cdist(a, w) + T.cdist(a, w, 1.5) + T.cdist(a, w, 3)",
     "CeilBackward0": "a.ceil() + a * a",
     "CeluBackward0": "F.celu(a)",
     "CeluBackward1": "F.celu_(a * 2, 1.5) * a",
@@ -61,8 +63,10 @@ CASES = {
     "CumminBackward0": "a.cummin(0)[0] * a",
     "CumsumBackward0": "a.cumsum(1) * a",
     "Deg2RadBackward0": "a.deg2rad() * a",
+    "DiagEmbedBackward0": "T.diag_embed(a, 1) ** 2",
     "DiagonalBackward0": "sq.diagonal(1) ** 2 + T.linalg.diagonal(a3, offset=-1) ** 2",
     "DivBackward0": "a / p",
+    "DivBackward1": "T.trapezoid(a * a, v2)",
     "DistBackward0": "T.dist(a, b, 1.5) + T.dist(a, v, 3)",
     "DotBackward0": "T.dot(v, v2)",
     "EinsumBackward0": "T.einsum('ij,jk->ik', a, m)",
@@ -72,6 +76,7 @@ CASES = {
     "ErfBackward0": "a.erf()",
     "ErfcBackward0": "a.erfc()",
     "ErfinvBackward0": "u.erfinv()",
+    "EuclideanDistBackward0": "T.cdist(a, w, compute_mode='use_mm_for_euclid_dist')",
     "Exp2Backward0": "a.exp2()",
     "ExpBackward0": "a.exp()",
     "ExpandBackward0": "v.expand(2, 3) * a",
@@ -134,6 +139,7 @@ CASES = {
     "ModeBackward0": "a.mode(1)[0] ** 2",
     "MseLossBackward0": "F.mse_loss(a, b)",
     "MulBackward0": "a * b",
+    "MulBackward1": "T.trapezoid(a * a, dx=0.5) + T.cumulative_trapezoid(a * a, dx=2)",
     "MvBackward0": "a @ v",
     "NanToNumBackward0": "a.nan_to_num() ** 2",
     "NanmedianBackward0": "a.nanmedian() * a",
@@ -168,6 +174,7 @@ CASES = {
     "ReplicationPad3DBackward0": "F.pad(vol, (1, 1, 1, 1, 1, 1), mode='replicate') ** 2",
     "ReshapeAliasBackward0": "a.t().reshape(3, 2) ** 2",
     "RollBackward0": "a.roll(1, 1) * a",
+    "Rot90Backward0": "T.rot90(a) ** 2",
     "RoundBackward0": "a.round() + a * a",
     "RoundBackward1": "a.round(decimals=1) + a * a",
     "RsqrtBackward0": "p.rsqrt()",
@@ -223,6 +230,7 @@ CASES = {
     "UnsqueezeBackward0": "a.unsqueeze(0) ** 2",
     "UnsqueezeBackward1": "(a * 1).unsqueeze_(1) ** 2",
     "VarBackward0": "a.var(0)",
+    "VdotBackward0": "T.vdot(v, v2)",
     "ViewBackward0": "a.view(6) ** 2",
     "WhereBackward0": "T.where(a > 0, a, b) ** 2",
     "XlogyBackward0": "a.xlogy(p)",
@@ -253,7 +261,11 @@ EXTRA_ROWS = {"IndexPutBackward0 (accumulate)":
               "+ T.linalg.svd(m, full_matrices=False).Vh.abs() * T.linalg.svd(sq).S[:2]"}
 # rows whose op torch cannot differentiate twice ("derivative for aten::hardsigmoid_backward is
 # not implemented"): torch's side computes the same function with ops that it can
-TORCH_ROWS = {"HardsigmoidBackward0": "F.hardtanh(a * 2 + 3, 0.0, 6.0) / 6 * a"}
+TORCH_ROWS = {"HardsigmoidBackward0": "F.hardtanh(a * 2 + 3, 0.0, 6.0) / 6 * a",
+              # derivative for _cdist_backward is not implemented
+              "CdistBackward0": "((a[:, None] - w[None]) ** 2).sum(-1).sqrt() "
+              "+ ((a[:, None] - w[None]).abs() ** 1.5).sum(-1) ** (1 / 1.5) "
+              "+ ((a[:, None] - w[None]).abs() ** 3).sum(-1) ** (1 / 3)"}
 
 
 def _env(T, seed=0):

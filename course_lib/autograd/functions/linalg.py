@@ -252,3 +252,128 @@ class LinalgSvdBackward0(Node):
         else:
             ga = u @ (ret @ vh)
         return (ga,)
+
+
+# -- tensor products, distances, rotations (course_lib/_ops/products.py, geometry.py) -----------
+# ``vdot`` of real vectors: dot's formula (the conjugates are the vectors themselves)
+VdotBackward0 = type("VdotBackward0", (DotBackward0,), {"__slots__": ()})
+
+
+class BlockDiagBackward0(Node):
+    """``block_diag``: each input's block of G (rows / columns of its place), in its shape and
+    dtype; ``self.blocks`` = (row, col, rows, cols, shape, numpy dtype) per input."""
+
+    __slots__ = ("blocks",)
+
+    def backward(self, g):
+        out = []
+        for r, c, nr, nc, shape, dt in self.blocks:
+            b = g[r:r + nr, c:c + nc].reshape(shape)
+            out.append(b if b.dtype == dt else b.astype(dt))
+        return tuple(out)
+
+
+class DiagEmbedBackward0(Node):
+    """``diag_embed(offset, dim1, dim2)``: the diagonal of G over dim1, dim2 (its last axis,
+    as the input's)."""
+
+    __slots__ = ("offset", "dims")
+
+    def backward(self, g):
+        return (np.diagonal(g, self.offset, *self.dims),)
+
+
+def rot90_array(a, k, d0, d1):
+    """``a`` turned k quarter turns from axis d0 towards d1 (torch's flip + transpose), with the
+    array API only, so that it also runs on create_graph's TArrays."""
+    k %= 4
+    if k == 1:
+        return np.swapaxes(np.flip(a, (d1,)), d0, d1)
+    if k == 2:
+        return np.flip(a, (d0, d1))
+    if k == 3:
+        return np.swapaxes(np.flip(a, (d0,)), d0, d1)
+    return a
+
+
+class Rot90Backward0(Node):
+    """``rot90(k, dims)``: G turned back, ``rot90(-k, dims)``."""
+
+    __slots__ = ("k", "dims")
+
+    def backward(self, g):
+        return (rot90_array(g, -self.k, *self.dims),)
+
+
+def _safe(d):
+    """``d`` with its zeros replaced by 1 (a denominator whose zero entries are masked)."""
+    return np.where(d == 0, 1, d)
+
+
+class CdistBackward0(Node):
+    """``cdist`` (torch's _cdist_backward): with D = x1ᵢ − x2ⱼ and d = dist(i, j),
+    ∂d/∂x1ᵢ = D/d (p=2), sign(D) (p=1), sign(D)·[|D| = d] (p=∞), 0 (p=0),
+    sign(D)|D|^(p−1)/d^(p−1) (else; 0 where d = 0, and where D = 0 for p < 1); x2 gets the
+    negated sum over i. Batch dims broadcast and are summed back."""
+
+    __slots__ = ("p", "shapes")
+
+    def backward(self, g):
+        x1, x2, d = self.saved
+        s1, s2 = self.shapes
+        p = self.p
+        if p == 0 or 0 in g.shape or 0 in x1.shape[-1:]:
+            return np.zeros_like(x1), np.zeros_like(x2)
+        diff = np.expand_dims(x1, -2) - np.expand_dims(x2, -3)  # (..., r1, r2, c)
+        gg, dd = np.expand_dims(g, -1), np.expand_dims(d, -1)
+        with np.errstate(all="ignore"):
+            if p == 1:
+                t = gg * np.sign(diff)
+            elif p == 2:
+                t = gg * diff / _safe(dd)
+            elif np.isinf(p):
+                t = np.where(np.abs(diff) == dd, gg * np.sign(diff), 0)
+            elif p < 2:
+                t = np.sign(diff) * np.abs(diff) ** (p - 1) * gg / _safe(dd) ** (p - 1)
+                zero = (dd == 0) | ((diff == 0) & (p < 1))
+                t = np.where(zero, 0, t)
+            else:
+                t = np.where(dd == 0, 0, diff * np.abs(diff) ** (p - 2) * gg / _safe(dd) ** (p - 1))
+        e1, e2 = self.next_functions
+        g1 = unbroadcast(t.sum(-2), s1) if e1[0] is not None else None
+        g2 = unbroadcast(-t.sum(-3), s2) if e2[0] is not None else None
+        return g1, g2
+
+
+class EuclideanDistBackward0(Node):
+    """``cdist``'s matrix-product path for p=2 (torch's _euclidean_dist_backward): R = G / d
+    (0 where d = 0); ∂L/∂x1 = x1·ΣⱼR − R x2, ∂L/∂x2 = x2·ΣᵢR − Rᵀ x1 (summed to the shapes)."""
+
+    __slots__ = ("shapes",)
+
+    def backward(self, g):
+        x1, x2, d = self.saved
+        s1, s2 = self.shapes
+        r = np.where(d == 0, 0, g / _safe(d))
+        g1 = x1 * r.sum(-1, keepdims=True) - r @ x2
+        g2 = x2 * np.expand_dims(r.sum(-2), -1) - np.swapaxes(r, -1, -2) @ x1
+        return unbroadcast(g1, s1), unbroadcast(g2, s2)
+
+
+class MulBackward1(Node):
+    """aten's ``mul.Scalar`` (``tensor * double`` inside a composite op such as trapezoid):
+    ∂L/∂x = g · s; one edge, as torch."""
+
+    __slots__ = ("scalar",)
+
+    def backward(self, g):
+        return (g * self.scalar,)
+
+
+class DivBackward1(Node):
+    """aten's ``div.Scalar`` (``tensor / double`` inside a composite op): ∂L/∂x = g / s."""
+
+    __slots__ = ("scalar",)
+
+    def backward(self, g):
+        return (g / self.scalar,)
