@@ -46,8 +46,9 @@ from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not,
                              arcsinh, arccosh, arctanh, erfc, logit, sinc, deg2rad, rad2deg,
                              clamp_min, clamp_max)
 from ._ops.inplace import xlogy_
-from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumsum, log_softmax,  # noqa: A004
-                          logsumexp, max, mean, min, norm, prod, softmax, std, sum, var)
+from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumprod, cumsum,  # noqa: A004
+                          log_softmax, logcumsumexp, logsumexp, max, mean, min, nanmean, nansum,
+                          norm, prod, softmax, std, sum, var)
 from ._ops.shape import (cat, chunk, clone, concat, concatenate, flatten, flip, permute, reshape,
                          split, squeeze, stack, swapaxes, swapdims, t, transpose, unbind,
                          unflatten, unsqueeze)

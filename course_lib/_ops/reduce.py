@@ -452,6 +452,66 @@ def cumsum(input, dim=REQUIRED, *, dtype=None, axis=None):
     return res
 
 
+def cumprod(input, dim=REQUIRED, *, dtype=None, axis=None):
+    """Running product along ``dim``. 沿 dim 的累乘。"""
+    if dim is REQUIRED or axis is not None:
+        dim = numpy_dim("cumprod", dim, axis, REQUIRED)
+    x = _dtype_arg(input._data, dtype)
+    if x.dtype.kind in "biu":
+        x = x.astype(np.int64)
+    d = _dim(dim, x.ndim)
+    res = _wrap(np.cumprod(x, axis=d) if x.ndim else x.copy())
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.CumprodBackward0, x.shape, (d,) if x.ndim else (),
+              saved=(x, res._data))
+    return res
+
+
+def logcumsumexp(input, dim=REQUIRED, *, axis=None):
+    """log(cumsum(exp(x))) along ``dim``, without overflow. 沿 dim 的 log-cumsum-exp（数值稳定）。"""
+    if dim is REQUIRED or axis is not None:
+        dim = numpy_dim("logcumsumexp", dim, axis, REQUIRED)
+    x = input._data
+    _kernel_check(x, None, "logcumsumexp_out_cpu")
+    d = _dim(dim, x.ndim)
+    res = _wrap(np.logaddexp.accumulate(x, axis=d) if x.ndim and x.size else x.copy())
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.LogcumsumexpBackward0, x.shape, (d,) if x.ndim else (),
+              saved=(x, res._data))
+    return res
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """Sum treating nan as zero. 求和（nan 当作 0）。"""
+    if axis is not None:
+        dim = numpy_dim("nansum", dim, axis)
+    if keepdims is not None:
+        keepdim = keepdims
+    x = _dtype_arg(input._data, dtype)
+    if x.dtype.kind in "bu" or (x.dtype.kind == "i" and x.dtype.itemsize < 8):
+        x = x.astype(np.int64)
+    dims = _dims(x, dim)
+    res = _wrap(np.nansum(x, axis=dims, keepdims=keepdim) if x.dtype.kind == "f"
+                else x.sum(axis=dims, keepdims=keepdim))
+    if STATE[0] and input._requires_grad:
+        _node(res, input, F.NansumBackward0, x.shape, dims, keepdim, saved=(x,))
+    return res
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """Mean of the elements that are not nan: ``nansum / count`` as torch composes it.
+    不计 nan 的平均值。"""
+    if axis is not None:
+        dim = numpy_dim("nanmean", dim, axis)
+    if keepdims is not None:
+        keepdim = keepdims
+    _floating_only(input._data, "nanmean(): expected input to have floating point or complex "
+                                "dtype but got ")
+    from .pointwise import isnan
+    count = sum(~isnan(input), dim, keepdim)
+    return nansum(input, dim, keepdim, dtype=dtype) / count
+
+
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """``torch.norm``: a vector p-norm (``linalg.vector_norm``) or, for ``"nuc"`` and the
     matrix orders of a string ``p`` over two dims, ``linalg.matrix_norm``. 范数。"""
@@ -532,7 +592,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def _attach_methods():
     for n in ("norm", "sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "var",
-              "std", "all", "any", "softmax", "log_softmax", "logsumexp", "cumsum"):
+              "std", "all", "any", "softmax", "log_softmax", "logsumexp", "cumsum", "cumprod",
+              "logcumsumexp", "nansum", "nanmean"):
         setattr(Tensor, n, globals()[n])
 
 

@@ -454,6 +454,7 @@ def _functions():
         "tril": lambda a, k=0: T.tril(tensor_of(a), k),
         "triu": lambda a, k=0: T.triu(tensor_of(a), k),
         "cumsum": lambda a, axis=None, **kw: T.cumsum(tensor_of(a), axis),
+        "cumprod": lambda a, axis=None, **kw: T.cumprod(tensor_of(a), axis),
         "trace": lambda a, **kw: T.trace(tensor_of(a)),
         "amax": lambda a, axis=None, keepdims=False, **kw: T.amax(
             tensor_of(a), dim=() if axis is None else axis, keepdim=keepdims),

@@ -349,3 +349,89 @@ class LerpBackward1(Node):
         return (fit(g * (1 - w), *ma) if ea[0] is not None else None,
                 fit(g * w, *mb) if eb[0] is not None else None,
                 fit(g * (b - a), *mw) if ew[0] is not None else None)
+
+
+# -- running products, log-cumsum-exp, nan-skipping sums --------------------------------------
+def _cumprod_grad(x, out, g, d):
+    """torch's cumprod_backward along axis ``d``: Σ_{k≥i} g_k ∂out_k/∂x_i, zero-safe. Rows
+    without a zero: reversed cumsum of g·out divided by x; a row whose first zero is at z: that
+    formula before z, left_z · (g_z + Σ_{k>z} g_k Π_{z<j≤k} x_j) at z, zero after z."""
+    if getattr(x, "is_tarray", False):  # create_graph: cumprods of an n×n masked copy
+        n = x.shape[d]
+        xm = np.expand_dims(np.moveaxis(x, d, -1), -2)  # (…, 1, n): row i has x_i → 1
+        eye = np.eye(n, dtype=bool)
+        c = np.cumprod(np.where(eye, 1, xm), axis=-1)  # (…, i, k) = Π_{j≤k, j≠i} x_j
+        upper = np.triu(np.ones((n, n), dtype=x.dtype))  # k ≥ i
+        gm = np.expand_dims(np.moveaxis(g, d, -1), -2)
+        return np.moveaxis((c * upper * gm).sum(axis=-1), -1, d)
+    xs, gs, os = (np.moveaxis(a, d, -1) for a in (x, g, out))
+    shp = xs.shape
+    xs, gs, os = (a.reshape(-1, shp[-1]) for a in (xs, gs, os))
+    with np.errstate(all="ignore"):
+        res = np.flip(np.cumsum(np.flip(gs * os, -1), axis=-1), -1) / xs
+    for r in np.nonzero((xs == 0).any(axis=-1))[0].tolist():
+        xr, gr = xs[r], gs[r]
+        z = int(np.argmax(xr == 0))
+        row = np.zeros_like(xr)
+        row[:z] = res[r, :z]
+        row[z] = xr[:z].prod() * (gr[z] + (gr[z + 1:] * np.cumprod(xr[z + 1:])).sum())
+        res[r] = row
+    return np.moveaxis(res.reshape(shp), -1, d)
+
+
+class CumprodBackward0(_Reduce):
+    """Saved (x, result)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        x, out = self.saved
+        if not self.dims or x.size == 0:  # a 0-d input: the identity
+            return (g if g.dtype == x.dtype or not self.dims else g.astype(x.dtype),)
+        return (_cumprod_grad(x, out, g, self.dims[0]),)
+
+
+def _logcumsumexp(a, d):
+    if getattr(a, "is_tarray", False):  # create_graph: the op itself, so it differentiates again
+        from ...autograd.create_graph import TArray, tensor_of
+        from ..._ops.reduce import logcumsumexp
+        return TArray(logcumsumexp(tensor_of(a), d))
+    return np.logaddexp.accumulate(a, axis=d)
+
+
+class LogcumsumexpBackward0(_Reduce):
+    """torch's logcumsumexp_backward: Σ_{k≥i} g_k exp(x_i − y_k), with the positive and the
+    negative parts of g summed in log space (a reversed logcumsumexp) so nothing overflows;
+    the formula is the op again, so it differentiates twice.
+    Saved (x, result)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        x, y = self.saved
+        if not self.dims or x.size == 0:
+            return (g,)
+        d = self.dims[0]
+        lo = np.finfo(x.dtype).min  # torch's stand-in for log 0: -inf would make inf - inf
+        with np.errstate(all="ignore"):
+            parts = []
+            for sign in (1, -1):
+                lg = np.where(sign * g > 0, np.log(np.where(sign * g > 0, sign * g, 1)), lo)
+                rev = np.flip(_logcumsumexp(np.flip(lg - y, d), d), d)
+                parts.append(np.exp(rev + x))
+        return (parts[0] - parts[1],)
+
+
+class NansumBackward0(_Reduce):
+    """g where x is not nan, 0 where it is. Saved (x,)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        (x,) = self.saved
+        if self.dims is None:
+            g = np.broadcast_to(g, self.shape)
+        else:
+            g = _expand(g, self.shape, self.dims, self.keepdim)
+        with np.errstate(invalid="ignore"):  # an all-nan nanmean's gradient is nan, as torch's
+            return (g * (x == x),)
