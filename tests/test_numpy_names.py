@@ -27,12 +27,16 @@ EXPRS = [
     "T.cat([x, x], axis=1)", "T.concat([x, x], axis=0)", "T.stack([x, x], axis=1)",
     "x.unsqueeze(axis=0)", "T.unsqueeze(x, axis=-1)", "x[None].squeeze(axis=0)",
     "x.chunk(2, axis=1)[1]", "x.unbind(axis=1)[2]",
+    "x.sort(axis=0).values", "x.sort(axis=1, descending=True).indices", "T.sort(x, axis=0).values",
+    "x.argsort(axis=0)", "x.topk(2, axis=0).values", "T.topk(x, 2, axis=1).indices",
+    "x.count_nonzero(axis=0)", "T.count_nonzero(x, axis=(0, 1))",
 ]
 
 ERRORS = [
     "x.sum(0, axis=0)", "x.sum(dim=0, axis=0)", "x.mean(1, axis=0)", "x.amax(0, axis=0)",
     "x.cumsum()", "T.cumsum(x)", "x.softmax()", "x.logsumexp()", "x.unsqueeze()",
     "T.cat([x, x], 1, axis=1)", "x.cumsum(0, axis=0)",
+    "x.topk(2, 0, axis=0)",
 ]
 
 

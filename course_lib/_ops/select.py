@@ -11,7 +11,7 @@ from .. import return_types
 from .._tensor import _dim, _view_of
 from ..autograd.functions import shape as F
 from ..autograd.node import attach
-from ._util import STATE, Tensor, _wrap
+from ._util import STATE, Tensor, _wrap, numpy_dim
 
 
 def _node(res, x, cls, saved=None, watch=None, **attrs):
@@ -29,8 +29,10 @@ def _node(res, x, cls, saved=None, watch=None, **attrs):
     return res
 
 
-def sort(input, dim=-1, descending=False, stable=False):
+def sort(input, dim=-1, descending=False, stable=False, *, axis=None):
     """Sorted values and their indices along ``dim``. 排序，返回 (值, 下标)。"""
+    if axis is not None:  # torch's numpy-style name of dim
+        dim = numpy_dim("sort", dim, axis, -1)
     x = input._data
     d = _dim(dim, x.ndim)
     if x.ndim == 0:  # torch: one element, index 0
@@ -46,12 +48,14 @@ def _scalar_pick(input, name):
     return _node(_wrap(input._data.copy()), input, F.identity_node(name))
 
 
-def argsort(input, dim=-1, descending=False, stable=False):
-    return sort(input, dim, descending, stable).indices
+def argsort(input, dim=-1, descending=False, stable=False, *, axis=None):
+    return sort(input, numpy_dim("argsort", dim, axis, -1), descending, stable).indices
 
 
-def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
+def topk(input, k, dim=-1, largest=True, sorted=True, *, axis=None):  # noqa: A002
     """The ``k`` largest (or smallest) values along ``dim`` and their indices. 前 k 个。"""
+    if axis is not None:
+        dim = numpy_dim("topk", dim, axis, -1)
     x = input._data
     d = _dim(dim, x.ndim)
     if k < 0 or (k > x.shape[d] if x.ndim else k > 1):
@@ -185,7 +189,9 @@ def nonzero(input, *, as_tuple=False):
 argwhere = nonzero
 
 
-def count_nonzero(input, dim=None):
+def count_nonzero(input, dim=None, *, axis=None):
+    if axis is not None:
+        dim = numpy_dim("count_nonzero", dim, axis)
     x = input._data
     if dim is not None:
         dims = tuple(_dim(d, x.ndim) for d in (dim if isinstance(dim, (tuple, list)) else (dim,)))
