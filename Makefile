@@ -87,7 +87,7 @@ $(TEST_STAMP): $(STAMP)
 PYTEST := PATH="$(abspath $(BIN)):$$PATH" OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} \
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(BIN)/python -m pytest -n 2
 test: $(TEST_STAMP)
-	$(PYTEST) tests
+	$(PYTEST) --durations=25 tests
 
 # Quick loop: everything not marked slow. 快速回路：跳过标记为 slow 的测试。
 test-fast: $(TEST_STAMP)
