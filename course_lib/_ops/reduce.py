@@ -439,32 +439,28 @@ def logsumexp(input, dim=REQUIRED, keepdim=False, *, axis=None, keepdims=None):
     return res
 
 
-def cumsum(input, dim=REQUIRED, *, dtype=None, axis=None):
+def _running(name, input, dim, dtype, axis, kernel, cls, save):
+    """cumsum / cumprod: integers run in int64 as torch's; a 0-d input is its own result."""
     if dim is REQUIRED or axis is not None:
-        dim = numpy_dim("cumsum", dim, axis, REQUIRED)
+        dim = numpy_dim(name, dim, axis, REQUIRED)
     x = _dtype_arg(input._data, dtype)
     if x.dtype.kind in "biu":
         x = x.astype(np.int64)
     d = _dim(dim, x.ndim)
-    res = _wrap(np.cumsum(x, axis=d) if x.ndim else x.copy())
+    res = _wrap(kernel(x, axis=d) if x.ndim else x.copy())
     if STATE[0] and input._requires_grad:
-        _node(res, input, F.CumsumBackward0, x.shape, (d,) if x.ndim else ())
+        _node(res, input, cls, x.shape, (d,) if x.ndim else (),
+              saved=(x, res._data) if save else None)
     return res
+
+
+def cumsum(input, dim=REQUIRED, *, dtype=None, axis=None):
+    return _running("cumsum", input, dim, dtype, axis, np.cumsum, F.CumsumBackward0, False)
 
 
 def cumprod(input, dim=REQUIRED, *, dtype=None, axis=None):
     """Running product along ``dim``. 沿 dim 的累乘。"""
-    if dim is REQUIRED or axis is not None:
-        dim = numpy_dim("cumprod", dim, axis, REQUIRED)
-    x = _dtype_arg(input._data, dtype)
-    if x.dtype.kind in "biu":
-        x = x.astype(np.int64)
-    d = _dim(dim, x.ndim)
-    res = _wrap(np.cumprod(x, axis=d) if x.ndim else x.copy())
-    if STATE[0] and input._requires_grad:
-        _node(res, input, F.CumprodBackward0, x.shape, (d,) if x.ndim else (),
-              saved=(x, res._data))
-    return res
+    return _running("cumprod", input, dim, dtype, axis, np.cumprod, F.CumprodBackward0, True)
 
 
 def logcumsumexp(input, dim=REQUIRED, *, axis=None):
