@@ -291,6 +291,13 @@ NAMES = {
         "multi_dot norm pinv qr slogdet solve solve_ex solve_triangular svd svdvals tensorinv "
         "tensorsolve vander vecdot vector_norm "
     ).split()),
+    "course_lib.functional": frozenset((
+        "Any F Sequence TYPE_CHECKING Tensor atleast_1d atleast_2d atleast_3d block_diag "
+        "boolean_dispatch broadcast_shapes broadcast_tensors cartesian_prod cdist chain_matmul einsum "
+        "handle_torch_function has_torch_function has_torch_function_unary "
+        "has_torch_function_variadic istft itertools lu meshgrid norm operator overload pca_lowrank "
+        "split stft svd_lowrank tensordot torch unique unique_consecutive unravel_index "
+    ).split()),
     "Tensor": frozenset((
         "H T abs abs_ absolute absolute_ acos acos_ acosh acosh_ add add_ addbmm addbmm_ addcdiv "
         "addcdiv_ addcmul addcmul_ addmm addmm_ addmv addmv_ addr addr_ adjoint all allclose amax "

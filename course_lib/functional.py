@@ -4,10 +4,13 @@
 """
 from __future__ import annotations
 
+from ._missing import module_getattr as _module_getattr
 from .exercises import exercise
 import course_lib as torch  # the solution regions use the names a notebook has
 
-__all__ = ["broadcast_shapes", "broadcast_tensors", "split", "einsum"]
+__all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes",
+           "broadcast_tensors", "cartesian_prod", "cdist", "einsum", "meshgrid", "norm", "split",
+           "tensordot", "unique", "unique_consecutive"]
 
 
 @exercise("01_tensors", "broadcast_shapes", key="course_lib.broadcast_shapes")
@@ -57,3 +60,17 @@ def einsum(equation, *operands):
     from ._ops.einsum import einsum as _einsum
 
     return _einsum(equation, *operands)
+
+
+
+# torch defines these in torch.functional as well, where they are the very objects of torch.<name>.
+# Here they live with their op families in _ops (which import this module), so they are looked up
+# on first use; a name course_lib lacks gets the bilingual "PyTorch has it" error.
+_TOP_LEVEL = frozenset(__all__) - {"broadcast_shapes", "broadcast_tensors", "split", "einsum"}
+_missing_getattr = _module_getattr(__name__, __file__)  # what PyTorch has and course_lib lacks
+
+
+def __getattr__(name):
+    if name in _TOP_LEVEL:
+        return getattr(torch, name)
+    return _missing_getattr(name)

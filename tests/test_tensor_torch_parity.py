@@ -62,6 +62,14 @@ VALUES = [
     'T.tensor(3.5).item()',
     'T.tensor([1, 2, 3]).tolist()',
     'T.tensor([[1, 2], [3, 4]]).flatten()',
+    'T.tensor(1.).permute([])',
+    'T.permute(T.tensor(1.), ())',
+    '(T.tensor(1., requires_grad=True) * 1).permute(dims=()).grad_fn.name()',
+    'T.arange(6).reshape(2, 3).permute(dims=(1, 0))',
+    'T.permute(T.arange(6).reshape(2, 3), dims=[1, 0])',
+    '(lambda x, v: (x.flatten(1, 1) is x, v.flatten() is v, x.flatten(-1, 1) is x))(T.ones(2, 3), T.ones(4))',
+    '(lambda x: (x.flatten().grad_fn.name(), x.flatten(0, 0) is x))((T.ones(3, requires_grad=True) * 2))',
+    '(lambda x: (x.flatten().grad_fn.name(), x.flatten().shape))((T.tensor(2., requires_grad=True) * 2))',
     'T.ones(2, 2).new_tensor([1, 2])',
     'T.full((2,), 7)',
     'T.arange(0, 1, 0.25)',
@@ -189,6 +197,11 @@ ERRORS = [
     'T.ones(3, 4)[[0, 5]]',
     'T.ones(3)[T.tensor([True, False])]',
     'T.empty(2, 3, 4).permute(0, 1)',
+    'T.tensor(1.).permute()',
+    'T.tensor(1.).permute(0)',
+    'T.ones(2, 3).permute([])',
+    'T.ones(2, 3).permute(1, dims=(1, 0))',
+    'T.ones(2, 3).permute(1, 0, foo=1)',
     'T.ones(2, 3).expand(3, 3)',
 ]
 
@@ -223,3 +236,26 @@ def test_python_floats_with_an_explicit_float64_dtype_keep_their_precision():
     assert cl.tensor([0.1]).dtype == cl.float32  # no dtype: the default float32, as torch
     assert cl.tensor([1.7, -2.2], dtype=cl.int64).tolist() == torch.tensor(
         [1.7, -2.2], dtype=torch.int64).tolist()
+
+
+def test_torch_functional_names_are_the_top_level_objects():
+    """torch.functional.<name> is torch.<name>; course_lib.functional mirrors that."""
+    torch = pytest.importorskip("torch")
+    import torch.functional as TF
+    import course_lib.functional as CF
+    for name in CF.__all__:
+        assert name in TF.__all__
+        if name != "split":  # course_lib.functional.split is a thin wrapper of course_lib.split
+            assert getattr(CF, name) is getattr(cl, name), name
+    x, y = np.arange(6.).reshape(2, 3), np.arange(12.).reshape(3, 4)
+    for T, F in ((torch, TF), (cl, CF)):
+        a, b = T.tensor(x), T.tensor(y)
+        r = (F.tensordot(a, b, dims=1), F.cdist(a, a), F.block_diag(a, a), F.atleast_3d(a),
+             F.cartesian_prod(T.tensor([1, 2]), T.tensor([3, 4])), F.norm(a))
+        if T is torch:
+            want = [t.numpy() for t in r]
+        else:
+            for g, w in zip(r, want):
+                np.testing.assert_allclose(g.numpy(), w, rtol=1e-12)
+    with pytest.raises(AttributeError, match="PyTorch has torch.functional.stft"):
+        CF.stft

@@ -19,7 +19,7 @@ MODULES = {  # course_lib module → torch module
     "course_lib.utils.data": "torch.utils.data", "course_lib.autograd": "torch.autograd",
     "course_lib.cuda": "torch.cuda", "course_lib.backends": "torch.backends",
     "course_lib.backends.cuda": "torch.backends.cuda", "course_lib.backends.mps": "torch.backends.mps",
-    "course_lib.linalg": "torch.linalg",
+    "course_lib.linalg": "torch.linalg", "course_lib.functional": "torch.functional",
     "Tensor": "torch.Tensor",
 }
 

@@ -105,16 +105,24 @@ def unflatten(self, dim, sizes):
     return view(self, d.shape[:dim] + sizes + d.shape[dim + 1:])
 
 
-def permute(self, *dims):
+def permute(self, *dims, **kwargs):
     d = self._data
+    if kwargs:  # permute(dims=(1, 0)), with the errors of torch's argument parser
+        if dims and "dims" in kwargs:
+            raise TypeError("permute() got multiple values for argument 'dims'")
+        if dims or "dims" in kwargs:
+            bad = next((k for k in kwargs if k != "dims"), None)
+            if bad is not None:
+                raise TypeError(f"permute() got an unexpected keyword argument '{bad}'")
+            dims = dims or (kwargs["dims"],)
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _shape_arg(dims, "permute", "dims")
-    if len(dims) != max(d.ndim, 1) or (d.ndim == 0 and dims):
+    if len(dims) != d.ndim:
         raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does "
                            "not match the length of the desired ordering of dimensions i.e. "
                            f"input.dim() = {d.ndim} is not equal to len(dims) = {len(dims)}")
     dims = tuple(_dim(i, d.ndim) for i in dims)
-    if d.ndim == 0:
-        dims = ()
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     return _graph(_view_of(d.transpose(dims), self), self, F.PermuteBackward0, perm=dims)
@@ -468,16 +476,20 @@ def flatten(self, start_dim=0, end_dim=-1):
 
     把第 ``start_dim`` 到 ``end_dim`` 维（含两端，负数从末尾数）合并成一维。
     Shape ``(2, 3, 4)``: ``flatten()`` → ``(24,)``; ``flatten(1)`` → ``(2, 12)``;
-    ``flatten(0, 1)`` → ``(6, 4)``. A 0-d tensor becomes shape ``(1,)``.
+    ``flatten(0, 1)`` → ``(6, 4)``. A 0-d tensor becomes shape ``(1,)``; when ``start_dim == end_dim``
+    there is nothing to merge and the tensor itself is returned. 0 维张量变成形状 ``(1,)``；
+    ``start_dim == end_dim`` 时没有可合并的维，直接返回张量本身。
     Returns a view when possible (use ``self.reshape``). 能返回视图时返回视图（用 ``reshape``）。
     """
     ### BEGIN SOLUTION
     start = torch._tensor._dim(start_dim, self.dim())  # IndexError like torch
     end = torch._tensor._dim(end_dim, self.dim())
-    if self.dim() == 0:
-        return self.reshape(1)
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if self.dim() == 0:
+        return self.reshape(1)
+    if start == end:
+        return self  # nothing to merge: torch hands back the tensor itself
     shape = self.shape
     merged = 1
     for n in shape[start:end + 1]:

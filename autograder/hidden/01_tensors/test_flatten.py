@@ -34,6 +34,12 @@ def same_dim(piece, torch, np):
     return piece(_x(torch, 2, 3, 4), 1, 1)
 
 
+@case("无可合并的维时返回张量本身 / nothing to merge: the tensor itself comes back")
+def returns_self(piece, torch, np):
+    x, v = _x(torch, 2, 3, 4), torch.arange(5.0)
+    return (piece(x, 1, 1) is x, piece(x, -1, 2) is x, piece(v) is v, piece(x) is x)
+
+
 @case("0 维张量 → (1,) / a 0-d tensor → (1,)")
 def zero_d(piece, torch, np):
     s = torch.tensor(5.0)
