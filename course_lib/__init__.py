@@ -80,3 +80,77 @@ _install_cjk_font()  # Chinese in plots: set up when matplotlib loads its fonts,
 from ._missing import module_getattr as _module_getattr  # noqa: E402
 
 __getattr__ = _module_getattr(__name__, __file__)  # what PyTorch has and course_lib lacks
+
+
+def _type_name(x):
+    t = type(x)
+    return t.__qualname__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+
+
+def _tensor_first(f, name, arg):
+    """``torch.exp(2.0)``: torch's TypeError "argument 'input' … must be Tensor, not float",
+    where the op itself would stop at ``input._data`` (or another Tensor attribute) with an
+    AttributeError; the op's own code runs unchanged."""
+
+    @_functools.wraps(f)
+    def op(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except AttributeError as e:
+            x = args[0] if args else kwargs.get(arg)
+            if e.obj is not x or isinstance(x, Tensor):
+                raise
+            where = " (position 1)" if args else ""
+            raise TypeError(f"{name}(): argument '{arg}'{where} must be Tensor, "
+                            f"not {_type_name(x)}") from None
+    return op
+
+
+def _tensors_first(f, varargs):
+    """``torch.cat([t, 2.0])``, ``torch.atleast_1d(2.0)``: torch's TypeError "expected Tensor as
+    element 1 in argument 0, but got float" where the op would stop at an AttributeError."""
+
+    @_functools.wraps(f)
+    def op(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except AttributeError as e:
+            first = args[0] if args else kwargs.get("tensors")
+            for seq in ((args, first) if varargs else (first,)):  # f(a, b) or f([a, b])
+                if type(seq) in (list, tuple):
+                    for i, x in enumerate(seq):
+                        if x is e.obj and not isinstance(x, Tensor):
+                            raise TypeError(f"expected Tensor as element {i} in argument 0, "
+                                            f"but got {_type_name(x)}") from None
+            raise
+    return op
+
+
+def _guard_functions():
+    """Give the public functions torch's TypeError for a non-tensor where a tensor belongs
+    (where torch.functional or torch.nn.functional holds the same object, so do ours)."""
+    g = globals()
+    for name, f in list(g.items()):
+        if name.startswith("_") or type(f) is not _types.FunctionType:
+            continue
+        code = f.__code__
+        first = code.co_varnames[0] if code.co_argcount else None
+        if first in ("input", "self", "y", "condition"):
+            g[name] = _tensor_first(f, name, "input" if first == "self" else first)
+        elif first == "tensors":
+            g[name] = _tensors_first(f, False)
+        elif first is None and code.co_flags & _inspect.CO_VARARGS and code.co_varnames[
+                code.co_kwonlyargcount] == "tensors":
+            g[name] = _tensors_first(f, True)
+        else:
+            continue
+        for mirror in (functional, nn.functional):  # torch.selu_ is F.selu_, and so on
+            if mirror.__dict__.get(name) is f:
+                setattr(mirror, name, g[name])
+
+
+import functools as _functools  # noqa: E402
+import inspect as _inspect  # noqa: E402
+import types as _types  # noqa: E402
+
+_guard_functions()

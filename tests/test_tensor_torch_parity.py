@@ -63,6 +63,9 @@ VALUES = [
     'T.tensor([1, 2, 3]).tolist()',
     'T.tensor([[1, 2], [3, 4]]).flatten()',
     'T.tensor(1.).permute([])',
+    'T.ones(T.tensor(2))',
+    'T.empty([3, T.tensor([2])]).shape',
+    'T.full([T.tensor(2)], 1.)',
     'T.permute(T.tensor(1.), ())',
     '(T.tensor(1., requires_grad=True) * 1).permute(dims=()).grad_fn.name()',
     'T.arange(6).reshape(2, 3).permute(dims=(1, 0))',
@@ -198,6 +201,19 @@ ERRORS = [
     'T.ones(3)[T.tensor([True, False])]',
     'T.empty(2, 3, 4).permute(0, 1)',
     'T.tensor(1.).permute()',
+    'T.ones([T.tensor(2.5), 3])',
+    'T.ones(3, T.ones(2))',
+    'T.ones(T.ones(2))',
+    'T.zeros(T.tensor(2.))',
+    'T.ones([T.ones(2), 2.0])',
+    'T.exp(2.0)',
+    'T.exp(input=[1.0])',
+    'T.sum(np.ones(2))',
+    'T.cat([T.ones(2), 2.0])',
+    'T.stack((T.ones(2), None))',
+    'T.atleast_1d(T.ones(1), 3)',
+    'T.broadcast_tensors([T.ones(2), 2.0])',
+    'T.trapz([1., 2.])',
     'T.tensor(1.).permute(0)',
     'T.ones(2, 3).permute([])',
     'T.ones(2, 3).permute(1, dims=(1, 0))',
@@ -259,3 +275,60 @@ def test_torch_functional_names_are_the_top_level_objects():
                 np.testing.assert_allclose(g.numpy(), w, rtol=1e-12)
     with pytest.raises(AttributeError, match="PyTorch has torch.functional.stft"):
         CF.stft
+
+
+_NOT_TENSORS = (2.0, 3, np.ones(2), [1.0, 2.0], None)
+# torch raises something else (or nothing) here, or its own message is an accident:
+# norm: torch's AttributeError on .layout; clamp/clip without bounds; square reaches pow's scalar
+# base; the others take no tensor first (shapes, a state, a number, an equation, a file)
+_OWN_RULES = {"norm", "clamp", "clip", "square", "broadcast_shapes", "set_rng_state",
+              "scalar_tensor", "einsum", "load", "repeat_interleave"}
+_GLOBAL_STATE = {"manual_seed", "seed", "save", "compile"}  # (and set_*, use_*): not called here
+
+
+def _public_functions():
+    torch = pytest.importorskip("torch")
+    return [n for n in sorted(dir(cl)) if not n.startswith(("_", "set_", "use_"))
+            and n not in _OWN_RULES and n not in _GLOBAL_STATE
+            and callable(getattr(cl, n)) and not isinstance(getattr(cl, n), type)
+            and callable(getattr(torch, n, None))]
+
+
+def test_a_non_tensor_where_a_tensor_belongs_is_torchs_type_error():
+    """torch.exp(2.0), torch.sum([1, 2]), torch.cat([t, 2.0]): TypeError, as in torch, never an
+    AttributeError about course_lib's internals ('float' object has no attribute '_data')."""
+    torch = pytest.importorskip("torch")
+    checked, wrong = 0, []
+    for name in _public_functions():
+        for x in _NOT_TENSORS:
+            for form in ("alone", "in a list"):
+                theirs = _run_call(getattr(torch, name), x, form, torch)
+                ours = _run_call(getattr(cl, name), x, form, cl)
+                if theirs == "TypeError":
+                    checked += 1
+                    if ours != "TypeError":
+                        wrong.append((name, x, form, ours))
+    assert checked > 400 and not wrong, wrong[:10]
+    assert str(_err(lambda: cl.exp(2.0))) == str(_err(lambda: torch.exp(2.0)))
+    assert str(_err(lambda: cl.exp(input=[1]))) == str(_err(lambda: torch.exp(input=[1])))
+    assert str(_err(lambda: cl.sum(np.ones(2)))) == str(_err(lambda: torch.sum(np.ones(2))))
+    assert str(_err(lambda: cl.cat([cl.ones(2), 2.0]))) == str(
+        _err(lambda: torch.cat([torch.ones(2), 2.0])))
+    assert str(_err(lambda: cl.stack((cl.ones(2), None)))) == str(
+        _err(lambda: torch.stack((torch.ones(2), None))))
+
+
+def _run_call(f, x, form, T):
+    try:
+        f(x) if form == "alone" else f([T.ones(2), x])
+        return "OK"
+    except Exception as ex:  # noqa: BLE001 - the exception type is what we compare
+        return type(ex).__name__
+
+
+def _err(f):
+    try:
+        f()
+    except TypeError as e:
+        return e
+    raise AssertionError("no TypeError")

@@ -160,14 +160,22 @@ def _negative_dim_error(shape):
 
 def _size(size, name="empty"):
     one = len(size) == 1
+    listed = False
     if one and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
-        one = False
+        one, listed = False, True
     out = []
-    for s in size:
+    for i, s in enumerate(size):
         if type(s) is not int:
-            if isinstance(s, Tensor):
-                s = int(s)
+            if isinstance(s, Tensor):  # an integer tensor of one element counts, as torch
+                try:
+                    s = s.__index__()
+                except TypeError:
+                    if listed:
+                        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple "
+                                        f"of ints, but found element of type Tensor at pos {i}") \
+                            from None
+                    _size_type_error(size, s, one, name)
             if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
                 _size_type_error(size, s, one, name)
             s = int(s)
