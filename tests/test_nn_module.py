@@ -215,3 +215,31 @@ def test_to_simulated_cuda_trains_and_errors_on_mixed_devices(sim_cuda):
     assert opt.state[w]["exp_avg"].device.type == "cuda"
     model.cpu()
     assert w.device == cl.device("cpu") and w.grad.device == cl.device("cpu")
+
+
+_PUBLIC_PACKAGES = ("nn", "optim", "optim.lr_scheduler", "utils.data")
+
+
+def _public_bases(cls, prefix):
+    """The public classes of ``prefix`` that ``cls`` derives from, nearest first."""
+    return [b.__name__ for b in cls.__mro__[1:]  # torch._C.TensorBase is torch's C half of Tensor
+            if not b.__name__.startswith("_") and b.__module__.startswith(prefix)
+            and b.__module__ != "torch._C"]
+
+
+@pytest.mark.parametrize("package", _PUBLIC_PACKAGES)
+def test_public_classes_derive_from_the_same_public_classes_as_torchs(package):
+    """isinstance(nn.LogSoftmax(1), nn.Softmax) is False in torch, isinstance(nn.ZeroPad2d(1),
+    nn.ConstantPad2d) True; shared code sits in private bases (torch's _MaxPoolNd …)."""
+    torch = pytest.importorskip("torch")
+    ours, theirs = cl, torch
+    for part in package.split("."):
+        ours, theirs = getattr(ours, part), getattr(theirs, part)
+    compared = 0
+    for name in dir(ours):
+        c, t = getattr(ours, name), getattr(theirs, name, None)
+        if name.startswith("_") or not isinstance(c, type) or not isinstance(t, type):
+            continue
+        compared += 1
+        assert _public_bases(c, "course_lib") == _public_bases(t, "torch"), name
+    assert compared >= 5

@@ -43,7 +43,10 @@ class Tanh(Module):
         return G.tanh(input)
 
 
-class Softmax(Module):
+class _Dim(Module):
+    """Softmax, LogSoftmax and Softmin: the ``dim`` they normalise over (in torch three
+    unrelated Modules)."""
+
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
@@ -53,15 +56,17 @@ class Softmax(Module):
         if not hasattr(self, "dim"):
             self.dim = None
 
-    def forward(self, input):
-        from ..functional import softmax
-        return softmax(input, self.dim, _stacklevel=5)
-
     def extra_repr(self):
         return f"dim={self.dim}"
 
 
-class LogSoftmax(Softmax):
+class Softmax(_Dim):
+    def forward(self, input):
+        from ..functional import softmax
+        return softmax(input, self.dim, _stacklevel=5)
+
+
+class LogSoftmax(_Dim):
     def forward(self, input):
         from ..functional import log_softmax
         return log_softmax(input, self.dim, _stacklevel=5)

@@ -10,7 +10,7 @@ from .. import _glue as G
 from .. import functional as F
 from .. import init as _init
 from ..parameter import Parameter
-from .activation import Softmax
+from .activation import _Dim
 from .module import Module
 
 __all__ = ["GELU", "SiLU", "ELU", "SELU", "CELU", "Softplus", "Mish", "LogSigmoid", "Hardtanh",
@@ -66,24 +66,30 @@ class Hardswish(_Inplace):
         return ""
 
 
-class Hardsigmoid(Hardswish):
+class Hardsigmoid(_Inplace):
     def forward(self, input):
         return F.hardsigmoid(input, self.inplace)
 
+    extra_repr = Hardswish.extra_repr
 
-class ELU(Module):
+
+class _Alpha(Module):
+    """ELU and CELU: ``alpha`` and ``inplace`` (in torch two unrelated Modules)."""
+
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
         self.alpha, self.inplace = alpha, inplace
-
-    def forward(self, input):
-        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self):
         return _inplace(f"alpha={self.alpha}", self.inplace)
 
 
-class CELU(ELU):
+class ELU(_Alpha):
+    def forward(self, input):
+        return F.elu(input, self.alpha, self.inplace)
+
+
+class CELU(_Alpha):
     def forward(self, input):
         return F.celu(input, self.alpha, self.inplace)
 
@@ -152,24 +158,28 @@ class PReLU(Module):
         return f"num_parameters={self.num_parameters}"
 
 
-class Softmin(Softmax):
+class Softmin(_Dim):
     def forward(self, input):
         return F.softmin(input, self.dim, _stacklevel=5)
 
 
-class Hardshrink(Module):
+class _Lambd(Module):
+    """Hardshrink and Softshrink: the threshold ``lambd`` (in torch two unrelated Modules)."""
+
     def __init__(self, lambd=0.5):
         super().__init__()
         self.lambd = lambd
-
-    def forward(self, input):
-        return F.hardshrink(input, self.lambd)
 
     def extra_repr(self):
         return f"{self.lambd}"
 
 
-class Softshrink(Hardshrink):
+class Hardshrink(_Lambd):
+    def forward(self, input):
+        return F.hardshrink(input, self.lambd)
+
+
+class Softshrink(_Lambd):
     def forward(self, input):
         return F.softshrink(input, self.lambd)
 

@@ -38,12 +38,12 @@ class _ConstantPadNd(_PadNd):
         return f"padding={self.padding}, value={self.value}"
 
 
-class _ZeroPadNd(_ConstantPadNd):
-    def __init__(self, padding):
-        super().__init__(padding, 0.0)
+def _zero_pad_init(self, padding):
+    _ConstantPadNd.__init__(self, padding, 0.0)
 
-    def extra_repr(self):
-        return f"{self.padding}"
+
+def _zero_pad_repr(self):
+    return f"{self.padding}"
 
 
 class _ReflectionPadNd(_PadNd):
@@ -56,24 +56,6 @@ class _ReplicationPadNd(_PadNd):
 
 class _CircularPadNd(_PadNd):
     _mode = "circular"
-
-
-class ZeroPad1d(_ZeroPadNd):
-    """Pads the last 1 dimension of (C, W) or (N, C, W) with zeros."""
-
-    _n = 1
-
-
-class ZeroPad2d(_ZeroPadNd):
-    """Pads the last 2 dimensions of (C, H, W) or (N, C, H, W) with zeros."""
-
-    _n = 2
-
-
-class ZeroPad3d(_ZeroPadNd):
-    """Pads the last 3 dimensions of (C, D, H, W) or (N, C, D, H, W) with zeros."""
-
-    _n = 3
 
 
 class ConstantPad1d(_ConstantPadNd):
@@ -92,6 +74,24 @@ class ConstantPad3d(_ConstantPadNd):
     """Pads the last 3 dimensions of (C, D, H, W) or (N, C, D, H, W) with a constant value."""
 
     _n = 3
+
+
+class ZeroPad1d(ConstantPad1d):
+    """Pads the last 1 dimension of (C, W) or (N, C, W) with zeros (torch: a ConstantPad1d)."""
+
+    __init__, extra_repr = _zero_pad_init, _zero_pad_repr
+
+
+class ZeroPad2d(ConstantPad2d):
+    """Pads the last 2 dimensions of (C, H, W) or (N, C, H, W) with zeros (a ConstantPad2d)."""
+
+    __init__, extra_repr = _zero_pad_init, _zero_pad_repr
+
+
+class ZeroPad3d(ConstantPad3d):
+    """Pads the last 3 dimensions of (C, D, H, W) or (N, C, D, H, W) with zeros (a ConstantPad3d)."""
+
+    __init__, extra_repr = _zero_pad_init, _zero_pad_repr
 
 
 class ReflectionPad1d(_ReflectionPadNd):

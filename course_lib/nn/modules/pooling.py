@@ -10,8 +10,8 @@ __all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1
            "AdaptiveAvgPool2d"]
 
 
-class MaxPool2d(Module):
-    """input (N, C, H, W) → (N, C, H_out, W_out); stride defaults to kernel_size."""
+class _MaxPoolNd(Module):
+    """What MaxPool1d and MaxPool2d share (torch's _MaxPoolNd); stride defaults to kernel_size."""
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
                  ceil_mode=False):
@@ -23,8 +23,6 @@ class MaxPool2d(Module):
         self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
-    _op = staticmethod(_max_pool2d)
-
     def forward(self, input):
         return self._op(input, self.kernel_size, self.stride, self.padding, self.dilation,
                         ceil_mode=self.ceil_mode, return_indices=self.return_indices)
@@ -32,6 +30,12 @@ class MaxPool2d(Module):
     def extra_repr(self):
         return ("kernel_size={kernel_size}, stride={stride}, padding={padding}, "
                 "dilation={dilation}, ceil_mode={ceil_mode}".format(**self.__dict__))
+
+
+class MaxPool2d(_MaxPoolNd):
+    """input (N, C, H, W) → (N, C, H_out, W_out); stride defaults to kernel_size."""
+
+    _op = staticmethod(_max_pool2d)
 
 
 class AvgPool2d(Module):
@@ -54,22 +58,26 @@ class AvgPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AdaptiveAvgPool2d(Module):
-    """input (N, C, H, W) → (N, C, *output_size): means of near-equal windows."""
+class _AdaptiveAvgPoolNd(Module):
+    """What the adaptive average pools share (torch's _AdaptiveAvgPoolNd)."""
 
     def __init__(self, output_size):
         super().__init__()
         self.output_size = output_size
 
-    def forward(self, input):
-        from ..functional import adaptive_avg_pool2d
-        return adaptive_avg_pool2d(input, self.output_size)
-
     def extra_repr(self):
         return f"output_size={self.output_size}"
 
 
-class MaxPool1d(MaxPool2d):
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+    """input (N, C, H, W) → (N, C, *output_size): means of near-equal windows."""
+
+    def forward(self, input):
+        from ..functional import adaptive_avg_pool2d
+        return adaptive_avg_pool2d(input, self.output_size)
+
+
+class MaxPool1d(_MaxPoolNd):
     """input (N, C, L) → (N, C, L_out); stride defaults to kernel_size. 一维最大池化层。"""
 
     _op = staticmethod(_max_pool1d)
@@ -94,7 +102,7 @@ class AvgPool1d(Module):
     extra_repr = AvgPool2d.extra_repr
 
 
-class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
     """input (N, C, L) → (N, C, output_size). 一维自适应平均池化层。"""
 
     def forward(self, input):
