@@ -23,7 +23,8 @@ from ._ops import select as _select  # noqa: F401
 from ._ops.select import (addcdiv, addcmul, argsort, argwhere, bernoulli, broadcast_to,
                           count_nonzero, gather, index_add, index_put, index_put_, index_select,
                           lerp, masked_select, moveaxis, movedim, multinomial, narrow, nonzero,
-                          scatter, scatter_add, select, sort, take, tile, topk, tril, triu, unique)
+                          scatter, scatter_add, select, sort, take, take_along_dim, tile, topk,
+                          tril, triu, unique)
 from ._ops.select import (bincount, bucketize, cummax, cummin, diff, histc, kthvalue,  # noqa: F401
                           median, mode, msort, nanmedian, nanquantile, quantile,
                           repeat_interleave, searchsorted, unique_consecutive)
@@ -49,9 +50,9 @@ from ._ops.inplace import xlogy_
 from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumprod, cumsum,  # noqa: A004
                           log_softmax, logcumsumexp, logsumexp, max, mean, min, nanmean, nansum,
                           norm, prod, softmax, std, sum, var)
-from ._ops.shape import (cat, chunk, clone, concat, concatenate, flatten, flip, permute, reshape,
-                         split, squeeze, stack, swapaxes, swapdims, t, transpose, unbind,
-                         unflatten, unsqueeze)
+from ._ops.shape import (cat, chunk, clone, concat, concatenate, dsplit, flatten, flip, hsplit,
+                         permute, reshape, split, squeeze, stack, swapaxes, swapdims, t,
+                         tensor_split, transpose, unbind, unflatten, unsqueeze, vsplit)
 from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full,
                         full_like, linspace, normal, ones, ones_like, rand, rand_like, randint,
                         randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like)
@@ -133,7 +134,7 @@ def _guard_functions():
     for name, f in list(g.items()):
         if name.startswith("_") or type(f) is not _types.FunctionType:
             continue
-        code = f.__code__
+        code = getattr(f, "__wrapped__", f).__code__  # (numpy_axis wraps some)
         first = code.co_varnames[0] if code.co_argcount else None
         if first in ("input", "self", "y", "condition"):
             g[name] = _tensor_first(f, name, "input" if first == "self" else first)

@@ -30,6 +30,24 @@ EXPRS = [
     "x.sort(axis=0).values", "x.sort(axis=1, descending=True).indices", "T.sort(x, axis=0).values",
     "x.argsort(axis=0)", "x.topk(2, axis=0).values", "T.topk(x, 2, axis=1).indices",
     "x.count_nonzero(axis=0)", "T.count_nonzero(x, axis=(0, 1))",
+    # through numpy_axis (ops off the hot path)
+    "x.gather(axis=1, index=T.tensor([[0], [3], [1]]))", "T.gather(x, axis=0, index=T.tensor([[2]]))",
+    "x.index_select(axis=1, index=T.tensor([0, 2]))", "T.index_select(x, axis=0, index=T.tensor([1]))",
+    "x.narrow(axis=1, start=1, length=2)", "T.narrow(x, axis=0, start=0, length=2)",
+    "x.select(axis=1, index=2)", "T.select(x, axis=0, index=-1)",
+    "x.scatter(axis=0, index=T.tensor([[0, 1]]), src=x[:1, :2] * 2)",
+    "x.scatter(axis=0, index=T.tensor([[0, 1]]), value=5.0)",
+    "x.scatter_add(axis=1, index=T.tensor([[0, 0]]), src=x[1:2, 2:])",
+    "T.scatter_add(x, axis=1, index=T.tensor([[0, 0]]), src=x[:1, :2])",
+    "x.index_add(axis=0, index=T.tensor([0, 0]), source=x[:2])",
+    "x.clone().scatter_add_(axis=1, index=T.tensor([[0, 0]]), src=x[:1, :2])",
+    "x.clone().index_add_(axis=0, index=T.tensor([2]), source=x[:1], alpha=2)",
+    "x.median(axis=0).values", "x.nanmedian(axis=1, keepdim=True).values",
+    "x.kthvalue(2, axis=0).values", "x.mode(axis=1).indices",
+    "x.quantile(0.25, axis=0)", "T.nanquantile(x, 0.5, axis=1, keepdim=True)",
+    "x.cummax(axis=0).values", "T.cummin(x, axis=1).indices",
+    "x.repeat_interleave(2, axis=0)", "x.diff(axis=0)", "T.diff(x, axis=1, n=2)",
+    "T.trapezoid(x, axis=0)", "T.trapz(x, axis=1)", "T.cumulative_trapezoid(x, axis=0)",
 ]
 
 ERRORS = [
@@ -37,6 +55,8 @@ ERRORS = [
     "x.cumsum()", "T.cumsum(x)", "x.softmax()", "x.logsumexp()", "x.unsqueeze()",
     "T.cat([x, x], 1, axis=1)", "x.cumsum(0, axis=0)",
     "x.topk(2, 0, axis=0)",
+    "x.gather(1, T.tensor([[0]]), axis=1)", "x.gather(dim=1, index=T.tensor([[0]]), axis=1)",
+    "x.cummax(0, axis=0)", "x.median(axis=0, dim=0)", "x.select(0, 1, axis=0)",
 ]
 
 

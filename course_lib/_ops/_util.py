@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -189,6 +190,25 @@ class _Required:
 
 
 REQUIRED = _Required()
+
+
+def numpy_axis(f):
+    """``f`` also takes torch's numpy-style keyword ``axis=`` for its parameter ``dim`` (torch's
+    argument parser maps one onto the other); naming both is torch's TypeError. For ops off the
+    hot path; the reductions take ``axis`` in their signature (``numpy_dim``)."""
+    code = f.__code__
+    params = code.co_varnames[:code.co_argcount]
+    pos = params.index("dim") if "dim" in params else None  # None: dim is keyword-only
+    name = f.__name__
+
+    @functools.wraps(f)
+    def op(*args, **kwargs):
+        if "axis" in kwargs:
+            if "dim" in kwargs or (pos is not None and len(args) > pos):
+                raise TypeError(f"{name}() got an unexpected keyword argument 'axis'")
+            kwargs["dim"] = kwargs.pop("axis")
+        return f(*args, **kwargs)
+    return op
 
 
 def numpy_dim(name, dim, axis, unset=None):

@@ -17,7 +17,7 @@ from .products import zeros_on
 from .._tensor import _dim
 from ..autograd.functions import linalg as F
 from ..autograd.node import attach
-from ._util import STATE, Tensor, _wrap
+from ._util import STATE, Tensor, _wrap, numpy_axis
 
 __all__ = ["cdist", "rot90", "trapezoid", "trapz", "cumulative_trapezoid", "cov", "corrcoef"]
 
@@ -266,12 +266,14 @@ def _x_viewed(y, x, dim, name):
     return x
 
 
+@numpy_axis
 def trapezoid(y, x=None, *, dx=None, dim=-1):
     """∫ y along ``dim`` by the trapezoid rule, at sample points ``x`` or spaced ``dx`` (1).
     梯形法数值积分。"""
     return _trapezoid("trapezoid", y, x, dx, dim)
 
 
+@numpy_axis
 def trapz(y, x=None, *, dx=None, dim=-1):
     """``torch.trapz``: ``trapezoid``'s older name. 梯形法数值积分（旧名）。"""
     return _trapezoid("trapz", y, x, dx, dim, "float")
@@ -302,6 +304,7 @@ def _trapezoid(name, y, x, dx, dim, dx_type="Number"):
     return _div(_sum((_along(y, dim, 0, -1) + _along(y, dim, 1)) * step, dim), 2.)
 
 
+@numpy_axis
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """The running trapezoid-rule integral of y along ``dim`` (one fewer entry). 累积梯形积分。"""
     name = "cumulative_trapezoid"

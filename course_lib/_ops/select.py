@@ -11,7 +11,7 @@ from .. import return_types
 from .._tensor import _dim, _view_of
 from ..autograd.functions import shape as F
 from ..autograd.node import attach
-from ._util import STATE, Tensor, _wrap, numpy_dim
+from ._util import STATE, Tensor, _wrap, numpy_axis, numpy_dim
 
 
 def _node(res, x, cls, saved=None, watch=None, **attrs):
@@ -89,6 +89,7 @@ def _check_bounds(idx, d, n):
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
 
 
+@numpy_axis
 def gather(input, dim, index):
     """``out[i][j] = input[i][index[i][j]]`` for dim 1 (and likewise for other dims). 按下标收集。"""
     x = input._data
@@ -109,6 +110,37 @@ def gather(input, dim, index):
     return _node(_wrap(vals), input, F.GatherBackward0, (idx,), index, shape=x.shape, dim=d)
 
 
+@numpy_axis
+def take_along_dim(input, indices, dim=None):
+    """numpy's ``take_along_axis``: ``gather`` along ``dim`` after broadcasting ``input`` and
+    ``indices`` against each other in the other dims (``dim=None``: of the flattened input).
+
+    沿 ``dim`` 按下标取值（其余维度先互相广播）；``dim=None`` 时在展平的输入上取。
+    """
+    from .shape import expand
+
+    if indices._data.dtype != np.int64:
+        from .._dtype import _from_np, scalar_name
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{scalar_name(_from_np(indices._data.dtype))}")
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    d = _dim(dim, input.dim())
+    if input.dim() != indices.dim():
+        raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {input.dim()} dimensions for input, "
+                           f"and {indices.dim()} dimensions for indices")
+    from ..functional import broadcast_shapes
+
+    want = list(input.shape)
+    want[d] = indices.shape[d]
+    idx = expand(indices, broadcast_shapes(want, indices.shape))
+    want = list(indices.shape)
+    want[d] = input.shape[d]
+    return gather(expand(input, broadcast_shapes(want, input.shape)), d, idx)
+
+
+@numpy_axis
 def index_select(input, dim, index):
     x = input._data
     d = _dim(dim, x.ndim)
@@ -130,6 +162,7 @@ def index_select(input, dim, index):
     return _node(res, input, F.IndexSelectBackward0, (idx,), index, shape=x.shape, dim=d)
 
 
+@numpy_axis
 def narrow(input, dim, start, length):
     """``length`` elements of dim ``dim`` from ``start`` (a view). 沿 dim 截取一段（视图）。"""
     from .index import _step
@@ -153,6 +186,7 @@ def narrow(input, dim, start, length):
     return _step(input, x[ix], F.SliceBackward0, ix, False)
 
 
+@numpy_axis
 def select(input, dim, index):
     if input._data.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -331,6 +365,7 @@ def masked_select(input, mask):
                  advanced=False)
 
 
+@numpy_axis
 def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
     """``self[i][index[i][j]] = src[i][j]`` along ``dim`` (in place, no autograd). 按下标写入。"""
     from .index import check_inplace
@@ -365,6 +400,7 @@ def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
     return self
 
 
+@numpy_axis
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     """Out of place ``scatter_``; differentiable in ``input`` and ``src`` (torch's
     ScatterBackward0 / ScatterBackward1 for a value) when nothing is reduced."""
@@ -461,6 +497,7 @@ def _scatter_add(input, dim, index, src, name="scatter_add", method=False):
     return res
 
 
+@numpy_axis
 def scatter_add(input, dim, index, src):
     """``out = input.clone(); out[i][index[i][j]] += src[i][j]`` for dim 1 (likewise for other
     dims); repeated indices add up. 按下标累加：重复的下标会相加。"""
@@ -470,6 +507,7 @@ def scatter_add(input, dim, index, src):
 def _scatter_add_method(name):
     """Tensor.scatter_add (``name`` only words torch's argument errors; ``_inplace_from``
     names the in-place one)."""
+    @numpy_axis
     def scatter_add(self, dim, index, src):
         return _scatter_add(self, dim, index, src, name, True)
     scatter_add.__qualname__ = "scatter_add"
@@ -554,6 +592,7 @@ def _index_add(input, dim, index, source, alpha=1, name="index_add", method=Fals
     return res
 
 
+@numpy_axis
 def index_add(input, dim, index, source, *, alpha=1):
     """``out = input.clone(); out.select(dim, index[i]) += alpha * source.select(dim, i)``;
     repeated indices add up. 沿 dim 按下标累加 source 的切片（重复下标会相加）。"""
@@ -561,6 +600,7 @@ def index_add(input, dim, index, source, *, alpha=1):
 
 
 def _index_add_method(name):
+    @numpy_axis
     def index_add(self, dim, index, source, *, alpha=1):
         return _index_add(self, dim, index, source, alpha, name, True)
     index_add.__qualname__ = "index_add"
@@ -698,7 +738,7 @@ def _inplace_from(fn):
 
 def _attach_methods():
     T = Tensor
-    for n in ("sort", "argsort", "topk", "gather", "index_select", "narrow", "select", "tril",
+    for n in ("sort", "argsort", "topk", "gather", "take_along_dim", "index_select", "narrow", "select", "tril",
               "triu", "nonzero", "argwhere", "count_nonzero", "unique", "broadcast_to",
               "moveaxis", "movedim", "tile", "lerp", "addcmul", "addcdiv", "masked_select",
               "scatter", "scatter_", "bernoulli", "multinomial"):
@@ -826,17 +866,20 @@ def _median(input, dim, keepdim, nan):
     return _sorted_pos(input, d, pos, node, rt, keepdim)
 
 
+@numpy_axis
 def median(input, dim=None, keepdim=False):
     """The lower median (of all elements, or of each slice along ``dim`` with its index); a nan
     makes it nan. 中位数（偶数个时取较小的那个）；有 nan 则为 nan。"""
     return _median(input, dim, keepdim, False)
 
 
+@numpy_axis
 def nanmedian(input, dim=None, keepdim=False):
     """``median`` of the non-nan values (nan only where all are nan). 忽略 nan 的中位数。"""
     return _median(input, dim, keepdim, True)
 
 
+@numpy_axis
 def kthvalue(input, k, dim=-1, keepdim=False):
     """The ``k``-th smallest element (1-based) of each slice along ``dim`` and its index.
     沿 dim 第 k 小的元素（k 从 1 数起）及其下标。"""
@@ -852,6 +895,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     return _sorted_pos(input, d, pos, "KthvalueBackward0", return_types.kthvalue, keepdim)
 
 
+@numpy_axis
 def mode(input, dim=-1, keepdim=False):
     """The most frequent value of each slice along ``dim`` (the smallest of equally frequent
     ones) and the index of its last occurrence. 众数（并列时取最小值）及其最后出现的下标。"""
@@ -956,12 +1000,14 @@ def _quantile(input, q, dim, keepdim, interpolation, nan):
     return res.unsqueeze_(0).transpose_(0, -1).squeeze_(-1)
 
 
+@numpy_axis
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     """The ``q``-quantiles (a number or a 1-D tensor in [0, 1]) of all elements or along
     ``dim``; ``interpolation`` between the two nearest sorted values. 分位数。"""
     return _quantile(input, q, dim, keepdim, interpolation, False)
 
 
+@numpy_axis
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     """``quantile`` of the non-nan values. 忽略 nan 的分位数。"""
     return _quantile(input, q, dim, keepdim, interpolation, True)
@@ -986,11 +1032,13 @@ def _cumextreme(input, dim, is_max):
     return _with_indices(input, ext, idx, d, False, node, rt)
 
 
+@numpy_axis
 def cummax(input, dim):
     """Running maximum along ``dim`` and where it was reached. 沿 dim 的累计最大值及其下标。"""
     return _cumextreme(input, dim, True)
 
 
+@numpy_axis
 def cummin(input, dim):
     """Running minimum along ``dim`` and where it was reached. 沿 dim 的累计最小值及其下标。"""
     return _cumextreme(input, dim, False)
@@ -1192,6 +1240,7 @@ def _flat(t):
     return t if t._data.ndim == 1 else t.reshape(-1)
 
 
+@numpy_axis
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Each element (or slice along ``dim``) repeated ``repeats`` times (an int, or one count
     per element); ``dim=None`` flattens first. 逐元素重复；dim=None 时先展平。"""
@@ -1234,6 +1283,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     return y.clone().view(shape)
 
 
+@numpy_axis
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """The ``n``-th forward difference along ``dim`` (``out[i] = x[i+1] - x[i]``; bools: xor),
     after ``prepend`` / ``append`` are joined on. 沿 dim 的 n 阶差分。"""

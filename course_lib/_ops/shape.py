@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -400,6 +401,86 @@ def unbind(self, dim=0, *, axis=None):
     return _multi(self, pieces, F.UnbindBackward0, dim=dim)
 
 
+def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,
+                 tensor_indices_or_sections=None):
+    """Split into ``sections`` near-equal pieces (the first ``size % sections`` one longer), or
+    at the positions ``indices``; every piece a slice (view) of ``input``.
+
+    分成 ``sections`` 份（长度尽量相等，前 ``size % sections`` 份多一个），或在 ``indices`` 处切开；
+    每一份都是 ``input`` 的切片（视图）。
+    """
+    given = [a for a in (indices_or_sections, sections, indices, tensor_indices_or_sections)
+             if a is not None]
+    if len(given) != 1:
+        raise TypeError("tensor_split() received an invalid combination of arguments")
+    arg = given[0]
+    if input.dim() == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
+    d = _dim(dim, input.dim())
+    if isinstance(arg, Tensor):
+        if arg.dim() > 1:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a "
+                               "zero-dimensional or one-dimensional tensor, but got a tensor "
+                               f"with {arg.dim()} dims")
+        if arg._data.dtype != np.int64:
+            from .._dtype import _from_np, scalar_name
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to have dtype "
+                               f"of long, but got {scalar_name(_from_np(arg._data.dtype))}")
+        arg = arg.tolist()
+    n = input.shape[d]
+    if isinstance(arg, int) and not isinstance(arg, bool):
+        if arg <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {arg}")
+        q, r = divmod(n, arg)
+        ends = list(itertools.accumulate(q + (i < r) for i in range(arg)))
+        bounds = zip([0] + ends[:-1], ends)
+    elif isinstance(arg, (list, tuple)) and all(type(i) is int for i in arg):
+        bounds = zip([0, *arg], [*arg, n])
+    else:
+        raise TypeError("tensor_split() received an invalid combination of arguments - got "
+                        f"({type(arg).__name__}), but expected one of:")
+    out = []
+    for a, b in bounds:  # at::slice: negative positions count from the end, then clamp
+        a, b, _ = slice(a, b).indices(n)
+        out.append(input.narrow(d, a, max(b - a, 0)))
+    return tuple(out)
+
+
+def _split_along(name, input, indices_or_sections, dim, need):
+    """hsplit / vsplit / dsplit: ``tensor_split`` along ``dim``, equal pieces when given a
+    number of them."""
+    if input.dim() < need:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {need} dimension, but "
+                           f"got a tensor with {input.dim()} dimensions!")
+    s = indices_or_sections
+    if isinstance(s, int) and not isinstance(s, bool):
+        n = input.shape[dim]
+        if s == 0 or n % s:
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the "
+                               f"size of the dimension {n} is not divisible by the split_size "
+                               f"{s}!")
+    elif not isinstance(s, (list, tuple)):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"({type(s).__name__}), but expected one of:")
+    return tensor_split(input, s, dim)
+
+
+def hsplit(input, indices_or_sections):
+    """Split along dim 1 (dim 0 of a 1-D tensor). 沿第 1 维切分（一维张量沿第 0 维）。"""
+    return _split_along("hsplit", input, indices_or_sections, 1 if input.dim() > 1 else 0, 1)
+
+
+def vsplit(input, indices_or_sections):
+    """Split along dim 0 (at least 2-D). 沿第 0 维切分（至少二维）。"""
+    return _split_along("vsplit", input, indices_or_sections, 0, 2)
+
+
+def dsplit(input, indices_or_sections):
+    """Split along dim 2 (at least 3-D). 沿第 2 维切分（至少三维）。"""
+    return _split_along("dsplit", input, indices_or_sections, 2, 3)
+
+
 def repeat(self, *sizes):
     sizes = _shape_arg(sizes, "repeat", "repeats")
     d = self._data
@@ -459,7 +540,8 @@ def _attach_methods():
         setattr(T, n, _inplace_view(n, op))
     for n in ("view", "reshape", "unflatten", "permute", "transpose", "swapaxes", "swapdims",
               "t", "squeeze", "unsqueeze", "expand", "expand_as", "contiguous", "clone",
-              "split", "chunk", "unbind", "repeat", "flip"):
+              "split", "chunk", "unbind", "repeat", "flip", "tensor_split", "hsplit", "vsplit",
+              "dsplit"):
         setattr(T, n, globals()[n])
     T.T = property(_T)
     T.mT = property(_mT)

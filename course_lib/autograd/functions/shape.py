@@ -308,6 +308,13 @@ def _along(idx, dim):
     return tuple(grids)
 
 
+def _gathered(g, idx, dim):
+    """``g.gather(dim, idx)`` on arrays: ``idx`` may be smaller than ``g`` in every dim (a 0-d
+    ``g`` or ``idx`` read as one element)."""
+    one = idx.reshape(1) if idx.ndim == 0 else idx
+    return (g.reshape(1) if g.ndim == 0 else g)[_along(one, dim)].reshape(idx.shape)
+
+
 class ScatterBackward0(Node):
     """``input.scatter(dim, index, src)``: inputs (input, src); saved (index,). The written
     positions take nothing back to ``input``; ``src`` gets ``g`` gathered at them."""
@@ -320,7 +327,7 @@ class ScatterBackward0(Node):
         gx[_along(idx, self.dim)] = 0
         gs = None
         if self.src_shape is not None:
-            gs = np.take_along_axis(g, idx, self.dim)
+            gs = _gathered(g, idx, self.dim)
             if gs.shape != self.src_shape:  # src larger than index: torch refuses too
                 raise RuntimeError(
                     f"Function ScatterBackward0 returned an invalid gradient at index 1 - got "
@@ -338,8 +345,7 @@ class ScatterAddBackward0(Node):
         (idx,) = self.saved
         gs = None
         if self.src_shape is not None:
-            one = idx.reshape(1) if idx.ndim == 0 else idx
-            gs = (g.reshape(1) if g.ndim == 0 else g)[_along(one, self.dim)].reshape(idx.shape)
+            gs = _gathered(g, idx, self.dim)
             if gs.shape != self.src_shape:  # torch's engine: sum to src's shape if it can
                 if not _expands(self.src_shape, gs.shape):
                     raise RuntimeError(
