@@ -21,18 +21,20 @@ from ._ops import inplace as _inplace, linalg as _linalg, pointwise as _pointwis
 from ._ops import reduce as _reduce, shape as _shape, sum_to_size as _sts  # noqa: F401
 from ._ops import select as _select  # noqa: F401
 from ._ops.select import (addcdiv, addcmul, argsort, argwhere, bernoulli, broadcast_to,
-                          count_nonzero, gather, index_add, index_put, index_put_, index_select,
+                          count_nonzero, gather, index_add, index_copy, index_fill, index_put,
+                          index_put_, index_select,
                           lerp, masked_select, moveaxis, movedim, multinomial, narrow, nonzero,
                           scatter, scatter_add, select, sort, take, take_along_dim, tile, topk,
-                          tril, triu, unique)
+                          tril, triu, unique, unravel_index)
 from ._ops.select import (bincount, bucketize, cummax, cummin, diff, histc, kthvalue,  # noqa: F401
                           median, mode, msort, nanmedian, nanquantile, quantile,
                           repeat_interleave, searchsorted, unique_consecutive)
-from ._ops.aliases import (clamp_, clip_, detach, detach_, diag, exp_, fill_, logaddexp,
-                           logspace, meshgrid, relu_, scalar_tensor, sqrt_, typename, zero_)
+from ._ops.aliases import (clamp_, clip_, detach, detach_, diag, diagflat, exp_, fill_, logspace,
+                           meshgrid, relu_, scalar_tensor, sqrt_, typename, zero_, is_nonzero,
+                           is_same_size, is_signed, get_device, is_complex)
 from ._ops.aliases import INPLACE as _INPLACE
 globals().update(_INPLACE)  # torch.sin_(x) …
-from ._ops.compare import allclose, equal, is_floating_point, is_tensor, isclose, numel
+from ._ops.compare import allclose, equal, is_floating_point, is_tensor, isclose, isin, numel
 from ._ops.linalg import (addmm, bmm, cross, det, diagonal, dot, inverse, matmul, mm, mv, outer,
                           slogdet)
 from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not, bitwise_or,  # noqa: A004
@@ -45,23 +47,29 @@ from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not,
                              log10, expm1, exp2, sinh, cosh, asin, acos, trunc, frac,
                              xlogy, fmod, dist, asinh, acosh, atanh, arcsin, arccos, arctan,
                              arcsinh, arccosh, arctanh, erfc, logit, sinc, deg2rad, rad2deg,
-                             clamp_min, clamp_max)
+                             clamp_min, clamp_max, copysign, fix, float_power, fmax, fmin,
+                             greater, greater_equal, heaviside, ldexp, less, less_equal,
+                             logaddexp, logaddexp2, logical_xor, not_equal, positive, sgn,
+                             signbit)
 from ._ops.inplace import xlogy_
 from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumprod, cumsum,  # noqa: A004
                           log_softmax, logcumsumexp, logsumexp, max, mean, min, nanmean, nansum,
-                          norm, prod, softmax, std, sum, var)
+                          norm, prod, softmax, std, sum, var, aminmax, std_mean, var_mean)
 from ._ops.shape import (cat, chunk, clone, concat, concatenate, dsplit, flatten, flip, hsplit,
                          permute, reshape, split, squeeze, stack, swapaxes, swapdims, t,
-                         tensor_split, transpose, unbind, unflatten, unsqueeze, vsplit)
+                         tensor_split, transpose, unbind, unflatten, unsqueeze, vsplit, fliplr,
+                         flipud, ravel)
 from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full,
                         full_like, linspace, normal, ones, ones_like, rand, rand_like, randint,
-                        randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like)
+                        randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like,
+                        tril_indices, triu_indices, hann_window, hamming_window,
+                        blackman_window, bartlett_window, kaiser_window)
 from .functional import broadcast_shapes, broadcast_tensors, einsum
 from ._ops.special import arctan2, atan2, erf, erfinv, hypot, nan_to_num, roll, trace
 from ._ops.stacking import (atleast_1d, atleast_2d, atleast_3d, column_stack, dstack, hstack,
                             row_stack, vstack)
-from ._ops.products import (block_diag, cartesian_prod, diag_embed, inner, kron, tensordot,
-                            vdot)
+from ._ops.products import (block_diag, cartesian_prod, combinations, diag_embed, inner, kron,
+                            tensordot, vander, vdot)
 from ._ops.geometry import (cdist, corrcoef, cov, cumulative_trapezoid, rot90, trapezoid,
                             trapz)
 from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
@@ -70,6 +78,11 @@ from ._tensor_str import set_printoptions
 from . import accelerator, cuda, random, version  # noqa: F401
 from . import nn, optim, utils  # noqa: F401,E402
 from .nn.functional import celu_, selu_, threshold_  # noqa: E402  (torch.selu_ is F.selu_)
+from .nn.functional import (adaptive_avg_pool1d, avg_pool1d, conv1d, conv2d,  # noqa: E402
+                            conv_transpose1d, conv_transpose2d, cosine_similarity, hardshrink,
+                            pairwise_distance, prelu)
+from ._ops.aliases import (batch_norm, celu, dropout, embedding, group_norm,  # noqa: E402
+                           layer_norm, max_pool1d, max_pool2d, rms_norm, selu, threshold)
 from .serialization import load, save  # noqa: E402
 from ._default_device import get_default_device, set_default_device  # noqa: E402
 from . import backends  # noqa: F401,E402

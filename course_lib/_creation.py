@@ -453,3 +453,104 @@ def _new_methods():
 
 _new_methods()
 _ = _by_np
+
+
+def _triangle_indices(name, np_fn, row, col, offset, dtype, device):
+    d = _dt(dtype) or _i64
+    if d._np.kind not in "iu":
+        from ._dtype import scalar_name
+        raise NotImplementedError(f'"{name}" not implemented for \'{scalar_name(d)}\'')
+    r, c = np_fn(row, offset, col)
+    return _finish(np.stack([r, c]).astype(d._np).reshape(2, -1), None, device, False)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """(2, N) coordinates of the lower triangle of a ``row × col`` matrix (``offset`` above the
+    diagonal included), row by row. 下三角元素的坐标。"""
+    return _triangle_indices("tril_indices", np.tril_indices, row, col, offset, dtype, device)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """(2, N) coordinates of the upper triangle of a ``row × col`` matrix. 上三角元素的坐标。"""
+    return _triangle_indices("triu_indices", np.triu_indices, row, col, offset, dtype, device)
+
+
+def _window(name, n, periodic, dtype, device, requires_grad, fn):
+    """A window of ``n`` points: symmetric (``fn(i, m)`` for i = 0 … n−1 with m = n), or
+    periodic (m = n + 1, the last point dropped), computed in the dtype as torch does."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"{name}(): argument 'window_length' (position 1) must be int, not "
+                        f"{type(n).__name__}")
+    d = _dt(dtype) or _default[0]
+    if d._np.kind != "f":
+        from ._ops.checks import _C_NAMES
+        raise RuntimeError(f"{name} expects floating point dtypes, got: TensorOptions(dtype="
+                           f"{_C_NAMES[d._np.name]}, device=cpu, layout=Strided (default), "
+                           "requires_grad=false (default), pinned_memory=false, "
+                           "memory_format=(nullopt))")
+    if n < 0:
+        raise RuntimeError(f"{name} requires non-negative window length, got "
+                           f"window_length={n}")
+    dt = d._np.type
+    if n <= 1:
+        w = np.ones(n, d._np)
+    else:
+        m = n + 1 if periodic else n
+        with np.errstate(all="ignore"):
+            w = np.asarray(fn(np.arange(m, dtype=d._np), m, dt), d._np)[:n]
+    return _finish(w, None, device, requires_grad)
+
+
+def _cosine_window(alpha, beta):
+    """α − β·cos(2πi/(m−1)): Hann (½, ½) and Hamming."""
+    def fn(i, m, dt):
+        return np.cos(i * dt(2 * np.pi / (m - 1))) * dt(-beta) + dt(alpha)
+    return fn
+
+
+def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                requires_grad=False):
+    """½ − ½·cos(2πi/(N−1)); ``periodic`` (for spectral analysis) drops the last of N + 1.
+    Hann 窗。"""
+    return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
+                   _cosine_window(0.5, 0.5))
+
+
+def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None,
+                   layout=None, device=None, requires_grad=False):
+    """α − β·cos(2πi/(N−1)). Hamming 窗。"""
+    return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
+                   _cosine_window(alpha, beta))
+
+
+def _blackman(i, m, dt):
+    t = i * dt(np.pi / (m - 1))
+    return np.cos(t * dt(4)) * dt(0.08) - np.cos(t * dt(2)) * dt(0.5) + dt(0.42)
+
+
+def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    requires_grad=False):
+    """0.42 − 0.5·cos(2πi/(N−1)) + 0.08·cos(4πi/(N−1)). Blackman 窗。"""
+    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
+                   _blackman)
+
+
+def _bartlett(i, m, dt):
+    w = i * dt(2.0 / (m - 1))
+    half = (m - 1) // 2 + 1
+    w[half:] = dt(2) - w[half:]
+    return w
+
+
+def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    requires_grad=False):
+    """The triangle 1 − |2i/(N−1) − 1|. Bartlett（三角）窗。"""
+    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad,
+                   _bartlett)
+
+
+def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None,
+                  device=None, requires_grad=False):
+    """I₀(β·√(1 − (2i/(N−1) − 1)²)) / I₀(β) (I₀: modified Bessel function). Kaiser 窗。"""
+    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad,
+                   lambda i, m, dt: np.kaiser(m, beta))

@@ -171,6 +171,31 @@ class Tensor:
         d = self._data
         return d.ctypes.data if isinstance(d, _ndarray) else d.data.ptr
 
+    @property
+    def output_nr(self):
+        """Which output of its ``grad_fn`` this tensor is (0 for most ops). 是 grad_fn 的第几个输出。"""
+        return self._output_nr
+
+    def storage_offset(self):
+        """How many elements into the memory it shares this tensor starts (0 unless a view)."""
+        if self._base is None:
+            return 0
+        return (self.data_ptr() - self._base.data_ptr()) // self._data.itemsize
+
+    def get_device(self):
+        """-1 on the cpu, else the device's index. cpu 上为 -1，否则为设备编号。"""
+        dev = self.device
+        return -1 if dev.type == "cpu" else (dev.index or 0)
+
+    def is_signed(self):
+        return self._data.dtype.kind in "if"
+
+    def is_same_size(self, other):
+        return self._data.shape == other._data.shape
+
+    def is_nonzero(self):
+        return self.__bool__()
+
     def type(self, dtype=None):
         if dtype is None:
             return _type_name(self)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import collections
 
 __all__ = ["max", "min", "sort", "topk", "mode", "median", "nanmedian", "kthvalue", "cummax",
-           "cummin", "slogdet", "linalg_slogdet", "linalg_svd"]
+           "cummin", "aminmax", "slogdet", "linalg_slogdet", "linalg_svd"]
 
 
 def _structseq(name, fields=("values", "indices")):
@@ -31,6 +31,7 @@ nanmedian = _structseq("nanmedian")
 kthvalue = _structseq("kthvalue")
 cummax = _structseq("cummax")
 cummin = _structseq("cummin")
+aminmax = _structseq("aminmax", ("min", "max"))
 slogdet = _structseq("slogdet", ("sign", "logabsdet"))
 linalg_slogdet = _structseq("linalg_slogdet", ("sign", "logabsdet"))
 linalg_svd = _structseq("linalg_svd", ("U", "S", "Vh"))

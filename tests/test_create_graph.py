@@ -240,10 +240,28 @@ CASES = {
     "XlogyBackward1": "T.xlogy(2.5, p)",
     "XlogyBackward2": "a.xlogy(2.5) * a",
     "ZeroBackward0": "a.clone().zero_() + a * a",
+    "AminmaxBackward0": "(lambda r: r.min * r.max)(T.aminmax(a, dim=1)) + T.aminmax(a).max",
+    "CopysignBackward0": "T.copysign(a, b) * a",
+    "CopysignBackward1": "T.copysign(a, -1.5) * a",
+    "DiagonalBackward0_copy": "T.diag(sq, 1) ** 2 + T.diag(m) ** 2",
+    "FmaxBackward0": "T.fmax(a, b) * a",
+    "FminBackward0": "T.fmin(a, b) * b",
+    "IndexCopyBackward0": "a.index_copy(1, T.tensor([2, 0]), b[:, :2]) ** 2",
+    "IndexFillBackward0": "a.index_fill(1, T.tensor([0, 2]), 0.5) ** 2",
+    "IndexFillBackward1": "a.index_fill(1, T.tensor([1]), v[0]) ** 2",
+    "LdexpBackward0": "T.ldexp(a, b)",
+    "Logaddexp2Backward0": "T.logaddexp2(a, b)",
+    "LogaddexpBackward0": "T.logaddexp(a, b)",
+    "SgnBackward0": "a.sgn() + a * a",
+    "StdMeanBackward0": "(lambda sm: sm[0] * sm[1])(T.std_mean(a, 1, keepdim=True))",
+    "UnfoldBackward0": "(a.unfold(1, 2, 1) ** 2).sum(0) + (a3.unfold(2, 2, 2) ** 2).sum((0, 1))",
+    "VarMeanBackward0": "(lambda vm: vm[0] * vm[1])(T.var_mean(a, 0))",
 }
 # nodes that are no op of their own: the leaf accumulator and the bases of user Functions
 # (a user Function's double backward is checked below with its own backward formula)
 NOT_OPS = {"AccumulateGrad", "BackwardCFunction", "FunctionBackward",
+           # an op torch has no derivative for (heaviside): its node raises at backward
+           "NotImplemented",
            # in-place forms torch cannot differentiate even once (x.asinh_(): its error)
            "AcoshBackward1", "AsinhBackward1", "AtanhBackward1"}
 # second rows of a node whose op has another form (checked like CASES, named "node (form)")

@@ -1,5 +1,5 @@
 """Function forms of Tensor methods (``course_lib.detach(x)``, ``course_lib.zero_(x)`` …) and
-small composites (``diag``, ``logaddexp``, ``logspace``, ``meshgrid`` …).
+small composites (``diag``, ``logspace``, ``meshgrid`` …).
 
 张量方法的函数形式，以及由基本运算组合成的小函数（梯度随之正确传播）。
 """
@@ -24,43 +24,46 @@ def _method(name):
 detach, detach_, zero_, fill_, relu_, sqrt_, exp_, clamp_, clip_ = (
     _method(n) for n in ("detach", "detach_", "zero_", "fill_", "relu_", "sqrt_", "exp_",
                          "clamp_", "clip_"))
+is_nonzero, is_same_size, is_signed, get_device, is_complex = (
+    _method(n) for n in ("is_nonzero", "is_same_size", "is_signed", "get_device", "is_complex"))
 # torch's other module-level in-place functions (torch.sin_(x) …), by name
 INPLACE = {n: _method(n) for n in (
     "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
     "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_max_", "clamp_min_",
     "cos_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_", "expm1_", "fix_", "floor_", "frac_",
+    "ldexp_",
     "log_", "log10_", "log1p_", "log2_", "logit_", "nan_to_num_", "neg_", "negative_",
     "rad2deg_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_",
     "square_", "tan_", "tanh_", "trunc_")}
 
 
 def diag(input, diagonal=0):
-    """1-D → a square matrix with it on the diagonal; 2-D → its diagonal. 对角矩阵 / 对角线。"""
-    from .._creation import arange, eye
-    from .shape import unsqueeze
+    """1-D → a square matrix with it on the diagonal (``diagonal`` above or below the main one);
+    2-D → a copy of that diagonal. 一维 → 对角矩阵；二维 → 对角线（副本）。"""
+    from .products import diag_embed
 
-    if input.dim() == 1:
-        n = input.shape[0] + abs(diagonal)
-        if diagonal == 0:
-            return eye(n, dtype=input.dtype, device=input.device) * unsqueeze(input, 0)
-        out = input.new_zeros((n, n))
-        i = arange(input.shape[0], device=input.device)
-        out[i + max(-diagonal, 0), i + max(diagonal, 0)] = input
-        return out
-    if input.dim() != 2:
-        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " f"{input.dim()}D")
-    r, c = input.shape
-    k = min(r - max(-diagonal, 0), c - max(diagonal, 0))
-    i = arange(max(k, 0), device=input.device)
-    return input[i + max(-diagonal, 0), i + max(diagonal, 0)]
+    d = input._data
+    if d.ndim == 1:
+        return diag_embed(input, diagonal)
+    if d.ndim != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {d.ndim}D")
+    from .._tensor import _wrap
+    from ..autograd.functions.linalg import DiagonalBackward0_copy
+    from ..autograd.grad_mode import STATE
+    from ..autograd.node import attach1
+    from .linalg_api import _diagonal_view
+
+    res = _wrap(_diagonal_view(d, diagonal, 0, 1).copy())
+    if STATE[0] and input._requires_grad:
+        node = DiagonalBackward0_copy()
+        node.shape, node.offset, node.dims = d.shape, diagonal, (0, 1)
+        attach1(res, node, input)
+    return res
 
 
-def logaddexp(input, other):
-    """log(exp(a) + exp(b)) without overflow. 数值稳定的 log(eᵃ + eᵇ)。"""
-    from .pointwise import exp, log, maximum
-
-    m = maximum(input, other).detach()
-    return m + log(exp(input - m) + exp(other - m))
+def diagflat(input, offset=0):
+    """The flattened input on the diagonal of a square matrix. 展平后放到对角线上。"""
+    return diag(input.contiguous().view(-1), offset)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
@@ -103,3 +106,97 @@ def typename(obj):
     if isinstance(obj, Tensor):
         return _type_name(obj)
     return type(obj).__module__ + "." + type(obj).__qualname__
+
+
+Tensor.diag, Tensor.diagflat = diag, diagflat
+
+
+# -- torch's own (aten) forms of nn.functional ops: torch.dropout(x, p, train) … ------------------
+def _F():
+    from ..nn import functional
+    return functional
+
+
+def _aten(f):
+    """torch's argument-parser TypeError for missing arguments (its wording, number agreement
+    included: "missing 1 required positional arguments")."""
+    import functools
+    import inspect
+
+    required = [n for n, p in inspect.signature(f).parameters.items() if p.default is p.empty]
+
+    @functools.wraps(f)
+    def op(*args, **kwargs):
+        if len(args) < len(required):
+            missing = [n for n in required[len(args):] if n not in kwargs]
+            if missing:
+                k = len(missing)
+                raise TypeError(f"{f.__name__}() missing {k} required positional argument"
+                                f"{'s' if k == 1 else ''}: " + ", ".join(f'"{m}"' for m in missing))
+        return f(*args, **kwargs)
+    return op
+
+
+def selu(input):
+    return _F().selu(input)
+
+
+@_aten
+def celu(input, alpha=1.0):
+    return _F().celu(input, alpha)
+
+
+@_aten
+def threshold(input, threshold, value):
+    return _F().threshold(input, threshold, value)
+
+
+@_aten
+def dropout(input, p, train):
+    """``torch.dropout(x, p, train)``: ``F.dropout`` with every argument required."""
+    return _F().dropout(input, p, train)
+
+
+@_aten
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
+    return _F().layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+@_aten
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
+    return _F().group_norm(input, num_groups, weight, bias, eps)
+
+
+@_aten
+def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
+               cudnn_enabled):
+    """``torch.batch_norm``: aten's argument order (weight and bias before the statistics)."""
+    return _F().batch_norm(input, running_mean, running_var, weight, bias, training, momentum,
+                           eps)
+
+
+@_aten
+def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
+    """``torch.embedding(weight, indices)``: rows of ``weight`` (aten's order; -1 = no padding
+    index)."""
+    for pos, (name, v) in enumerate((("weight", weight), ("indices", indices)), 1):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"embedding(): argument '{name}' (position {pos}) must be Tensor, "
+                            f"not {type(v).__name__}")
+    return _F().embedding(indices, weight, None if padding_idx == -1 else padding_idx,
+                          scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
+
+
+@_aten
+def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return _F().max_pool1d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
+
+
+@_aten
+def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return _F().max_pool2d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
+
+
+@_aten
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    return _F().rms_norm(input, normalized_shape, weight, eps)

@@ -355,10 +355,10 @@ def pow_(self, exponent):
     return _apply(self, P.pow(self, exponent))
 
 
-def _binary_new(name):
+def _binary_new(name, module=P):
     """In-place form of a binary op without a fast path (``xlogy_``, ``fmod_``): the op out of
     place, written back by ``_apply`` (torch's shape and dtype errors)."""
-    op = getattr(P, name)
+    op = getattr(module, name)
 
     def method(self, other):
         ot = isinstance(other, Tensor)
@@ -373,9 +373,22 @@ def _binary_new(name):
 xlogy_ = _binary_new("xlogy")
 
 
+def float_power_(self, exponent):
+    if self._data.dtype != np.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {scalar_name(self.dtype)} "
+                           "but the operation's result requires dtype Double")
+    return pow_(self, exponent)
+
+
 def _attach_methods():
     T = Tensor
     T.xlogy_, T.fmod_ = xlogy_, _binary_new("fmod")
+    for n in ("copysign", "ldexp", "heaviside", "logical_and", "logical_or", "logical_xor"):
+        setattr(T, n + "_", _binary_new(n))
+    from . import special
+    T.hypot_ = _binary_new("hypot", special)
+    T.atan2_ = T.arctan2_ = _binary_new("atan2", special)
+    T.float_power_ = float_power_
     for n in ("add", "sub", "mul", "div"):
         setattr(T, n + "_", _binary_inplace(n))
     T.__iadd__, T.__isub__, T.__imul__ = T.add_, T.sub_, T.mul_
@@ -385,9 +398,8 @@ def _attach_methods():
               "clamp", "clamp_min", "floor", "ceil", "round", "sign", "reciprocal", "square",
               "acos", "asin", "atan", "sinh", "cosh", "tan", "exp2", "expm1", "log10", "log1p",
               "log2", "negative", "rsqrt", "trunc", "frac", "clamp_max", "erfc", "logit",
-              "sinc", "deg2rad", "rad2deg"):
+              "sinc", "deg2rad", "rad2deg", "sgn"):
         setattr(T, n + "_", _unary_inplace(n))
-    from . import special
     for n in ("erf", "nan_to_num"):
         setattr(T, n + "_", _unary_inplace(n, special))
     T.clip_, T.absolute_, T.fix_ = T.clamp_, T.abs_, T.trunc_

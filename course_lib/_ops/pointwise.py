@@ -136,8 +136,6 @@ ge = _binary("ge", None, np.greater_equal)
 bitwise_and = _binary("bitwise_and", None, np.bitwise_and)
 bitwise_or = _binary("bitwise_or", None, np.bitwise_or)
 bitwise_xor = _binary("bitwise_xor", None, np.bitwise_xor)
-logical_and = _binary("logical_and", None, np.logical_and)
-logical_or = _binary("logical_or", None, np.logical_or)
 _add = _binary("add", F.AddBackward0, np.add)
 _sub = _binary("sub", F.SubBackward0, np.subtract)
 
@@ -333,7 +331,15 @@ trunc = _unary("trunc", F.TruncBackward0, np.trunc, float_out=False)
 frac = _unary("frac", F.FracBackward0, lambda x: x - np.trunc(x), float_out=False)
 sigmoid = _unary("sigmoid", F.SigmoidBackward0, _sigmoid, "r")
 relu = _unary("relu", F.ReluBackward0, lambda x: np.maximum(x, 0), "r", float_out=False)
-sign = _unary("sign", F.SignBackward0, np.sign, float_out=False)
+def _sign(x):
+    """numpy's sign with torch's 0 for nan."""
+    r = np.sign(x)
+    if r.dtype.kind == "f":
+        r[r != r] = 0
+    return r
+
+
+sign = _unary("sign", F.SignBackward0, _sign, float_out=False)
 floor = _unary("floor", F.FloorBackward0, np.floor, float_out=False)
 ceil = _unary("ceil", F.CeilBackward0, np.ceil, float_out=False)
 _round = _unary("round", F.RoundBackward0, np.round, float_out=False)
@@ -638,6 +644,201 @@ def dist(input, other, p=2):
     return res
 
 
+# -- binary ops that take two tensors (torch has no Scalar overload for them) ---------------
+def _two_tensors(name, input, other, arg="other"):
+    """The promoted arrays of two tensors, after torch's argument and broadcast checks."""
+    from .select import _arg_check
+
+    _arg_check(name, False, input=input, **{arg: other})
+    x, y, _ = prep(input, other)
+    if x.shape != y.shape:
+        check_broadcast(x.shape, y.shape)
+    return x, y
+
+
+def _record2(res, node_cls, input, other, saved, out_saved=False):
+    """``node_cls`` as ``res``'s grad_fn when an input needs a gradient."""
+    if needs_grad(input, other):
+        node = node_cls()
+        node.meta, node.alpha, node.saved = (meta(input), meta(other)), 1, saved
+        node.save_versions(input, other, out=res if out_saved else None)
+        attach2(res, node, input, other)
+    return res
+
+
+def _finish(res, out, name):
+    return write_out(out, res, name) if out is not None else res
+
+
+def fmax(input, other, *, out=None):
+    """Element-wise maximum that ignores nan (nan only where both are nan).
+    逐元素最大值，忽略 nan（两者都是 nan 时才得 nan）。"""
+    x, y = _two_tensors("fmax", input, other)
+    r = np.where((x >= y) | (y != y), x, y)  # torch's rule (ties and ±0: the first)
+    res = _record2(_wrap(r), F.FmaxBackward0, input, other, (x, y))
+    return _finish(res, out, "fmax")
+
+
+def fmin(input, other, *, out=None):
+    """Element-wise minimum that ignores nan. 逐元素最小值，忽略 nan。"""
+    x, y = _two_tensors("fmin", input, other)
+    r = np.where((x <= y) | (y != y), x, y)
+    res = _record2(_wrap(r), F.FminBackward0, input, other, (x, y))
+    return _finish(res, out, "fmin")
+
+
+def _float_kernel(name, x):
+    """torch's error for an op with floating kernels only (both inputs integral or bool)."""
+    if x.dtype.kind != "f":
+        raise _kernel_error(name, x)
+
+
+def logaddexp(input, other, *, out=None):
+    """log(eᵃ + eᵇ) without overflow. 数值稳定的 log(eᵃ + eᵇ)。"""
+    x, y = _two_tensors("logaddexp", input, other)
+    _float_kernel("logaddexp", x)
+    with np.errstate(**_IGNORE):  # nan in, nan out, silently as torch
+        r = np.logaddexp(x, y)
+    res = _record2(_wrap(r), F.LogaddexpBackward0, input, other, (x, y))
+    return _finish(res, out, "logaddexp")
+
+
+def logaddexp2(input, other, *, out=None):
+    """log₂(2ᵃ + 2ᵇ) without overflow. 数值稳定的 log₂(2ᵃ + 2ᵇ)。"""
+    x, y = _two_tensors("logaddexp2", input, other)
+    _float_kernel("logaddexp2", x)
+    with np.errstate(**_IGNORE):  # nan in, nan out, silently as torch
+        r = np.logaddexp2(x, y)
+    res = _record2(_wrap(r), F.Logaddexp2Backward0, input, other, (x, y))
+    return _finish(res, out, "logaddexp2")
+
+
+def ldexp(input, other, *, out=None):
+    """``input · 2**other`` (integers give floats). 乘以 2 的 other 次幂。"""
+    x, y = _float_pair(*_two_tensors("ldexp", input, other))
+    with np.errstate(**_IGNORE):
+        r = x * np.exp2(y)
+    return _finish(_record2(_wrap(r), F.LdexpBackward0, input, other, (x, y)), out, "ldexp")
+
+
+_COPYSIGN_SIGS = ("Tensor input, Tensor other, *, Tensor out = None",
+                  "Tensor input, Number other, *, Tensor out = None")
+
+
+def copysign(input, other, *, out=None):
+    """|input| with the sign of ``other`` (a tensor or a number; integers give floats; the sign
+    of -0.0 counts). input 的绝对值配上 other 的符号。"""
+    ot = isinstance(other, Tensor)
+    if not isinstance(input, Tensor) or not (ot or _number(other)):
+        raise _invalid("copysign", (input, other), _COPYSIGN_SIGS)
+    if ot:
+        x, y = _two_tensors("copysign", input, other)
+    else:
+        x, y, _ = prep(input, other)
+    x, y = _float_pair(x, y)
+    res = _wrap(np.copysign(x, y))
+    if ot:
+        _record2(res, F.CopysignBackward0, input, other, (x, res._data), out_saved=True)
+    elif needs_grad(input):
+        node = F.CopysignBackward1()
+        node.meta, node.alpha, node.saved = (meta(input), None), 1, (x, res._data)
+        node.save_versions(input, out=res)
+        attach1(res, node, input)
+    return _finish(res, out, "copysign")
+
+
+def heaviside(input, values, *, out=None):
+    """Step function: 0 where input < 0, ``values`` where input == 0, 1 where input > 0 (same
+    dtypes; torch has no derivative for it). 阶跃函数。"""
+    x, y = _two_tensors("heaviside", input, values, "values")
+    if input._data.dtype != values._data.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    r = np.where(x == 0, y, (x > 0).astype(x.dtype))
+    res = _wrap(r.astype(x.dtype, copy=False))
+    if needs_grad(input, values):
+        node = F.NotImplemented()
+        node.op = "heaviside"
+        attach2(res, node, input, values)
+    return _finish(res, out, "heaviside")
+
+
+def float_power(input, exponent, *, out=None):
+    """``input ** exponent`` computed in float64 (torch's double-precision power).
+    以 float64 计算的幂。"""
+    from .._dtype import float64
+
+    def dbl(v):
+        return v.to(float64) if isinstance(v, Tensor) else v
+    if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
+        raise _invalid("float_power", (input, exponent), (
+            "Tensor input, Tensor exponent, *, Tensor out = None",
+            "Number self, Tensor exponent, *, Tensor out = None",
+            "Tensor input, Number exponent, *, Tensor out = None"))
+    return pow(dbl(input), dbl(exponent), out=out)
+
+
+def _logical(name, fn):
+    op = _binary(name, None, fn)
+
+    def logical(input, other, *, out=None):
+        from .select import _arg_check
+
+        _arg_check(name, False, input=input, other=other)
+        return op(input, other, out=out)
+    logical.__name__ = logical.__qualname__ = name
+    logical.__doc__ = f"Element-wise {name[8:]} of truth values (bool result). 逐元素逻辑运算。"
+
+    def method(self, other):  # torch counts the method's arguments without self
+        from .select import _arg_check
+
+        _arg_check(name, True, input=self, other=other)
+        return op(self, other)
+    method.__name__ = method.__qualname__ = name
+    _LOGICAL_METHODS[name] = method
+    return logical
+
+
+_LOGICAL_METHODS = {}
+
+
+logical_and = _logical("logical_and", np.logical_and)
+logical_or = _logical("logical_or", np.logical_or)
+logical_xor = _logical("logical_xor", np.logical_xor)
+
+
+def sgn(input, *, out=None):
+    """Sign (-1, 0, 1; bools stay bools); for real tensors ``sign`` with its own grad_fn.
+    符号函数。"""
+    if input._data.dtype.kind == "b":
+        return _finish(_wrap(input._data.copy()), out, "sgn")
+    return _sgn(input, out=out)
+
+
+_sgn = _unary("sgn", F.SgnBackward0, _sign, float_out=False)
+
+
+def signbit(input, *, out=None):
+    """True where the sign bit is set (negative numbers and -0.0). 符号位是否为 1。"""
+    x = input._data
+    r = np.signbit(x) if x.dtype.kind == "f" else (x < 0)
+    return _finish(_wrap(r), out, "signbit")
+
+
+def positive(input):
+    """``+input``: the tensor itself (torch refuses bools). 返回张量本身。"""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def fix(input, *, out=None):
+    """``trunc``'s other name (rounds towards zero). 向零取整（trunc 的别名）。"""
+    return trunc(input, out=out)
+
+
+greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+
+
 def _attach_methods():
     T = Tensor
     for n in ("mul", "div", "maximum", "minimum", "remainder", "floor_divide", "eq", "ne", "lt",
@@ -649,10 +850,14 @@ def _attach_methods():
               "isfinite", "square", "clamp", "clamp_min", "clamp_max", "clip", "masked_fill", "subtract", "multiply",
               "divide", "true_divide", "negative", "xlogy", "fmod", "dist", "asinh", "acosh", "atanh", "arcsin", "arccos",
               "arctan", "arcsinh", "arccosh", "arctanh", "erfc", "logit", "sinc", "deg2rad",
-              "rad2deg"):
+              "rad2deg", "logical_xor", "fmax", "fmin", "logaddexp", "logaddexp2", "ldexp",
+              "copysign", "heaviside", "float_power", "sgn", "signbit", "positive", "fix"):
         setattr(T, n, globals()[n])
     T.greater, T.less, T.greater_equal, T.less_equal, T.not_equal = gt, lt, ge, le, ne
     T.absolute = abs
+    T.__pos__ = positive
+    for n, m in _LOGICAL_METHODS.items():
+        setattr(T, n, m)
     T.where = lambda self, condition, other: where(condition, self, other)
     ok = (Tensor, int, float, np.ndarray, np.generic)
 
@@ -677,7 +882,6 @@ def _attach_methods():
     T.__pow__ = dunder(lambda a, b: pow(a, b))
     T.__rpow__ = dunder(lambda a, b: pow(b, a))
     T.__neg__ = neg
-    T.__pos__ = lambda a: a
     T.__abs__ = abs
     T.__invert__ = _invert
     T.__and__ = T.__rand__ = lambda a, b: bitwise_and(a, b)

@@ -16,7 +16,8 @@ from ..autograd.functions import linalg as F
 from ..autograd.node import attach
 from ._util import STATE, Tensor, _wrap
 
-__all__ = ["tensordot", "kron", "inner", "vdot", "block_diag", "cartesian_prod", "diag_embed"]
+__all__ = ["tensordot", "kron", "inner", "vdot", "block_diag", "cartesian_prod", "diag_embed",
+           "vander", "combinations"]
 
 
 def zeros_on(like, shape, dtype):
@@ -320,3 +321,51 @@ def _attach_methods():
 
 
 _attach_methods()
+
+
+def vander(x, N=None, increasing=False):
+    """Columns x⁰, x¹ … x^(N−1) (highest power first unless ``increasing``); integers in int64.
+    范德蒙德矩阵。"""
+    from .. import _creation
+    from .reduce import cumprod
+    from .shape import flip
+
+    if not isinstance(x, Tensor):
+        raise TypeError(f"vander(): argument 'x' (position 1) must be Tensor, not "
+                        f"{type(x).__name__}")
+    if x.dim() != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    dt = x.dtype if x.is_floating_point() else _creation._i64
+    out = _creation.empty((x.shape[0], n), dtype=dt, device=x.device)
+    if n > 0:
+        out[:, 0] = 1
+        if n > 1:
+            out[:, 1:] = cumprod(x.to(dt).unsqueeze(1).expand(x.shape[0], n - 1), 1)
+        if not increasing:
+            out = flip(out, 1)
+    return out
+
+
+def combinations(input, r=2, with_replacement=False):
+    """The length-``r`` combinations of a 1-D tensor's elements, one per row (``itertools``
+    order). 一维张量元素的 r 组合，每行一个。"""
+    from .aliases import meshgrid
+    from .select import masked_select
+    from .shape import stack
+
+    if input.dim() != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return input.new_empty(0)
+    n = input.shape[0]
+    idx = np.indices((n,) * r).reshape(r, -1) if n else np.zeros((r, 0), np.int64)
+    keep = np.all(idx[:-1] <= idx[1:] if with_replacement else idx[:-1] < idx[1:], axis=0)
+    from .._creation import tensor
+    mask = tensor(keep.reshape((n,) * r), device=input.device)
+    grids = meshgrid(*([input] * r), indexing="ij")
+    return stack([masked_select(g, mask) for g in grids], 1)

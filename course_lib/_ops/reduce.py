@@ -367,6 +367,74 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     return res
 
 
+def _moments(name, input, dim, unbiased, keepdim, correction, root):
+    """(variance or standard deviation, mean) over ``dim`` with one two-output node."""
+    dim, c = _var_args(dim, unbiased, correction)
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"{name} only support floating point and complex dtypes")
+    dims = _dims(x, dim)
+    m = _np_mean(x, dims, True)
+    xc = x - m
+    n = x.size // builtins.max(m.size, 1)
+    _warn_dof(n, c, name)
+    with np.errstate(all="ignore"):
+        r = (xc * xc).sum(axis=dims, keepdims=keepdim) / builtins.max(n - c, 0)
+        if root:
+            r = np.sqrt(r)
+    if not keepdim:
+        m = m.reshape(r.shape)
+    res, mres = _wrap(r.astype(x.dtype, copy=False)), _wrap(m.astype(x.dtype, copy=False))
+    if STATE[0] and input._requires_grad:
+        node = (F.StdMeanBackward0 if root else F.VarMeanBackward0)()
+        node.shape, node.dims, node.keepdim, node.count, node.n = x.shape, dims, keepdim, \
+            n - c, n
+        node.saved = (x, res._data) if root else (x,)
+        node.save_versions(input, out=res if root else None)
+        for i, o in enumerate((res, mres)):
+            attach1(o, node, input)
+            o._output_nr = i
+    return res, mres
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """(variance, mean) in one pass. 同时求方差与均值。"""
+    return _moments("var_mean", input, dim, unbiased, keepdim, correction, False)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """(standard deviation, mean) in one pass. 同时求标准差与均值。"""
+    return _moments("std_mean", input, dim, unbiased, keepdim, correction, True)
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) of all elements or along ``dim``; named fields ``min`` and ``max``.
+    同时求最小值与最大值。"""
+    x = input._data
+    if dim is None:
+        if x.size == 0:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                               "operation has no identity.")
+        dims = tuple(range(x.ndim))
+    else:
+        d = _dim(dim, x.ndim)
+        dims = (d,) if x.ndim else ()
+        if x.ndim and x.shape[d] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+    lo = x.min(axis=dims, keepdims=keepdim) if x.ndim else x.copy()
+    hi = x.max(axis=dims, keepdims=keepdim) if x.ndim else x.copy()
+    res = return_types.aminmax(_wrap(lo), _wrap(hi))
+    if STATE[0] and input._requires_grad:
+        node = F.AminmaxBackward0()
+        node.shape, node.dims, node.keepdim = x.shape, dims, keepdim
+        node.saved = (x, lo, hi)
+        node.save_versions(input)
+        for i, o in enumerate(res):
+            attach1(o, node, input)
+            o._output_nr = i
+    return res
+
+
 def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001
     x = input._data
     return _wrap(x.all(axis=_dims(x, numpy_dim("all", dim, axis)),
@@ -589,7 +657,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 def _attach_methods():
     for n in ("norm", "sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "var",
               "std", "all", "any", "softmax", "log_softmax", "logsumexp", "cumsum", "cumprod",
-              "logcumsumexp", "nansum", "nanmean"):
+              "logcumsumexp", "nansum", "nanmean", "aminmax"):
         setattr(Tensor, n, globals()[n])
 
 

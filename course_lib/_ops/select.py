@@ -607,6 +607,132 @@ def _index_add_method(name):
     return index_add
 
 
+def _slice_index(name, input, dim, index, method, **more):
+    """(array, wrapped dim, 1-D index array on the input's device) for index_fill / index_copy
+    after torch's argument checks; negative indices count from the end only for index_fill."""
+    from ._util import same_device
+
+    _arg_check(name, method, input=input, dim=dim, index=index, **more)
+    x = input._data
+    d = _dim(dim, x.ndim)
+    idx = index._data
+    if name.startswith("index_fill"):
+        if idx.dtype != np.int64:
+            raise IndexError("index_fill_(): Expected dtype int64 for index.")
+        if idx.ndim > 1:
+            raise RuntimeError("Index has to be a vector/scalar")
+    else:
+        if idx.dtype != np.int64:
+            from .._dtype import _from_np, scalar_name
+            raise RuntimeError("index_copy_(): Expected a long tensor for index, but got "
+                               f"{scalar_name(_from_np(idx.dtype))}")
+        if idx.ndim > 1:
+            raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})")
+    n = x.shape[d] if x.ndim else 1
+    idx = same_device(input, index)[1].reshape(-1)
+    if idx.size:
+        lo, hi = int(idx.min()), int(idx.max())
+        bad = hi if hi >= n else (lo if lo < (-n if name.startswith("index_fill") else 0) else None)
+        if bad is not None:
+            pre = "" if name.startswith("index_fill") else "index_copy_(): "
+            raise IndexError(f"{pre}index {bad} is out of bounds for dimension {d} with size {n}")
+    return x, d, idx
+
+
+def _index_fill(input, dim, index, value, name="index_fill", method=False):
+    vt = isinstance(value, Tensor)
+    x, d, idx = _slice_index(name, input, dim, index, method)
+    if vt and value._data.ndim:
+        raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value._data.ndim} dimension(s).")
+    out = x.copy()
+    out.reshape(x.shape or (1,))[(slice(None),) * d + (idx,)] = value._data if vt else value
+    res = _wrap(out)
+    if STATE[0] and (input._requires_grad or (vt and value._requires_grad)):
+        node = F.IndexFillBackward1() if vt else F.IndexFillBackward0()
+        node.saved, node.dim = (idx,), d
+        attach(res, node, (input, value) if vt else (input,))
+    return res
+
+
+@numpy_axis
+def index_fill(input, dim, index, value):
+    """A copy with the slices ``index`` of ``dim`` set to ``value`` (a number or a 0-d tensor).
+    把 dim 维上 index 指定的切片填成 value。"""
+    return _index_fill(input, dim, index, value)
+
+
+def _index_copy(input, dim, index, source, name="index_copy", method=False):
+    x, d, idx = _slice_index(name, input, dim, index, method, source=source)
+    s = source._data
+    if s.dtype != x.dtype:
+        from .._dtype import _from_np, scalar_name
+        raise RuntimeError("index_copy_(): self and source expected to have the same dtype, but "
+                           f"got (self) {scalar_name(_from_np(x.dtype))} and (source) "
+                           f"{scalar_name(_from_np(s.dtype))}")
+    if s.ndim and x.ndim and s.ndim != x.ndim:
+        raise IndexError("index_copy_(): When source and destination are not scalars, their "
+                         f"dimensionality must match. Source dimensionality ({s.ndim}), "
+                         f"destination dimensionality ({x.ndim})")
+    ns = s.shape[d] if s.ndim > d else 1
+    if idx.size != ns:
+        raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to "
+                         f"source.size(dim) ({ns})")
+    xs, ss = list(x.shape) or [1], list(s.shape) or [1]
+    dst, src = xs[:d] + xs[d + 1:], ss[:d] + ss[d + 1:]
+    if dst != src:
+        raise RuntimeError("index_copy_(): Source/destination tensor must have same slice shapes. "
+                           f"Destination slice shape: {' '.join(map(str, dst))} at dimension {d} "
+                           f"and source slice shape: {' '.join(map(str, src))} at dimension 0.")
+    from ._util import same_device
+    s = same_device(input, source)[1]
+    out = x.copy()
+    out.reshape(xs)[(slice(None),) * d + (idx,)] = s.reshape(ss)
+    res = _wrap(out)
+    if STATE[0] and (input._requires_grad or source._requires_grad):
+        node = F.IndexCopyBackward0()
+        node.saved, node.dim, node.src_shape = (idx,), d, tuple(s.shape)
+        attach(res, node, (input, source))
+    return res
+
+
+@numpy_axis
+def index_copy(input, dim, index, source):
+    """A copy with ``source``'s slices written to the slices ``index`` of ``dim``.
+    把 source 的切片写到 dim 维上 index 指定的位置。"""
+    return _index_copy(input, dim, index, source)
+
+
+def _slice_method(fn, name):
+    @numpy_axis
+    def method(self, dim, index, value):
+        return fn(self, dim, index, value, name, True)
+    method.__name__ = method.__qualname__ = name.rstrip("_")
+    return method
+
+
+def unravel_index(indices, shape):
+    """The coordinates in ``shape`` of flat positions, taken modulo the number of elements (so
+    negative ones count from the end): a tuple of tensors, one per dim. 把一维下标换成各维坐标。"""
+    from .._dtype import _from_np
+
+    if not isinstance(indices, Tensor):
+        raise TypeError(f"unravel_index(): argument 'indices' must be Tensor, not "
+                        f"{type(indices).__name__}")
+    i = indices._data
+    if i.dtype.kind not in "iu":
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {_from_np(i.dtype)}")
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if any(s < 0 for s in shape):
+        raise ValueError("'shape' cannot have negative values, but got " + str(shape))
+    n = int(np.prod(shape))
+    if n == 0:
+        raise RuntimeError("ZeroDivisionError")
+    from .._backend import xp_of
+    xp = xp_of(i)
+    return tuple(_wrap(c.astype(np.int64)) for c in xp.unravel_index(i % n, shape))
+
+
 def _put_index(input, indices, values, name, method):
     """numpy's index for torch's ``indices`` (a tuple or list of tensors), after torch's
     argument checks."""
@@ -748,6 +874,10 @@ def _attach_methods():
     T.take = take
     T.index_add = _index_add_method("index_add")
     T.index_add_ = _inplace_from(_index_add_method("index_add_"))
+    T.index_fill = _slice_method(_index_fill, "index_fill")
+    T.index_fill_ = _inplace_from(_slice_method(_index_fill, "index_fill_"))
+    T.index_copy = _slice_method(_index_copy, "index_copy")
+    T.index_copy_ = _inplace_from(_slice_method(_index_copy, "index_copy_"))
     T.index_put = _index_put_method("index_put")
     T.index_put_ = _inplace_from(_index_put_method("index_put_"))
     for f in (lerp, addcmul, addcdiv, tril, triu):

@@ -502,6 +502,52 @@ def flip(self, *args, dims=None):
     return _graph(_wrap(np.flip(self._data, dims).copy()), self, F.FlipBackward0, dims=dims)
 
 
+def fliplr(input):
+    """Flip left-right: reverse dim 1 (at least 2-D). 左右翻转（第 1 维倒序）。"""
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, 1)
+
+
+def flipud(input):
+    """Flip up-down: reverse dim 0 (at least 1-D). 上下翻转（第 0 维倒序）。"""
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, 0)
+
+
+def ravel(input):
+    """All elements in one dim, as ``contiguous().view(-1)`` (a view when already contiguous).
+    展平为一维（已连续时是视图）。"""
+    return view(contiguous(input), -1)
+
+
+def unfold(self, dimension, size, step):
+    """The windows of ``size`` elements along ``dimension``, ``step`` apart, as a new last dim;
+    a view of the same memory (windows may overlap). 沿某一维取滑动窗口（视图，窗口可重叠）。"""
+    d = self._data
+    dim = _dim(dimension, d.ndim)
+    length = d.shape[dim] if d.ndim else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {dim} is {length} but size is "
+                           f"{size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if d.ndim == 0:
+        v = d.reshape(1)
+        shape, strides = (size,), (v.strides[0],)
+    else:
+        n = (length - size) // step + 1
+        shape = d.shape[:dim] + (n,) + d.shape[dim + 1:] + (size,)
+        strides = d.strides[:dim] + (d.strides[dim] * step,) + d.strides[dim + 1:] + \
+            (d.strides[dim],)
+        v = d
+    from .._backend import xp_of
+    w = xp_of(v).lib.stride_tricks.as_strided(v, shape, strides)
+    res = _view_of(w, self)
+    return _graph(res, self, F.UnfoldBackward0, shape=d.shape, dim=dim, size=size, step=step)
+
+
 # in-place forms of view ops: the out-of-place node's class → torch's in-place name
 _INPLACE_NODES = {F.UnsqueezeBackward0: F.UnsqueezeBackward1, F.SqueezeBackward0: F.SqueezeBackward3,
                   F.SqueezeBackward1: F.SqueezeBackward4, F.SqueezeBackward2: F.SqueezeBackward5,
@@ -541,7 +587,7 @@ def _attach_methods():
     for n in ("view", "reshape", "unflatten", "permute", "transpose", "swapaxes", "swapdims",
               "t", "squeeze", "unsqueeze", "expand", "expand_as", "contiguous", "clone",
               "split", "chunk", "unbind", "repeat", "flip", "tensor_split", "hsplit", "vsplit",
-              "dsplit"):
+              "dsplit", "fliplr", "flipud", "ravel", "unfold"):
         setattr(T, n, globals()[n])
     T.T = property(_T)
     T.mT = property(_mT)

@@ -369,9 +369,17 @@ _DATA_UFUNCS = {"greater", "greater_equal", "less", "less_equal", "equal", "not_
 def _ufunc_ops():
     T = _torch()
     same = ["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sinh", "cosh", "expm1", "log1p",
-            "exp2", "log2", "log10", "reciprocal", "square", "maximum", "minimum", "logaddexp",
-            "erf"]
+            "exp2", "log2", "log10", "reciprocal", "square", "maximum", "minimum", "erf"]
     ops = {n: getattr(T, n) for n in same}
+
+    def two_tensors(f):  # ops without a number overload: np.logaddexp(0, x) in a formula
+        def g(a, b):
+            like = a if isinstance(a, T.Tensor) else b
+            a, b = (x if isinstance(x, T.Tensor) else T.full_like(like, x) for x in (a, b))
+            return f(a, b)
+        return g
+    ops.update({n: two_tensors(getattr(T, n)) for n in ("logaddexp", "logaddexp2", "fmax",
+                                                          "fmin")})
     ops.update(negative=T.neg, absolute=T.abs, arctan=T.atan, arcsin=T.asin, arccos=T.acos,
                sign=lambda x: T.sign(x.detach()), floor=lambda x: T.floor(x.detach()),
                ceil=lambda x: T.ceil(x.detach()), trunc=lambda x: T.trunc(x.detach()),

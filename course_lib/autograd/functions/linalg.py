@@ -208,6 +208,12 @@ class DiagonalBackward0(Node):
         return (np.moveaxis(m, (-2, -1), (a, b)),)
 
 
+class DiagonalBackward0_copy(DiagonalBackward0):  # noqa: N801 - torch's name (diag of 2-D)
+    """``diag`` of a matrix: a copy of the diagonal, the same formula as ``diagonal``."""
+
+    __slots__ = ()
+
+
 class LinalgSvdBackward0(Node):
     """``linalg.svd`` / ``svdvals`` (three outputs U, S, Vh; reduced, k = min(m, n)): torch's
     svd_backward for real matrices. Only gS: ∂L/∂A = U diag(gS) Vh; with gU / gVh also the

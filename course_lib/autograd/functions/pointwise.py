@@ -151,6 +151,99 @@ class MinimumBackward0(_Binary):
         return self._fit(g * w, g * (1 - w))
 
 
+class FmaxBackward0(_Binary):
+    """``fmax(a, b)`` (nan-ignoring max): all of g to a where a >= b or b is nan, else to b
+    (torch's rows: no split at ties, unlike ``maximum``)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        to_a = (a >= b) | np.isnan(b)
+        return self._fit(g * to_a, g * ~to_a)
+
+
+class FminBackward0(_Binary):
+    """``fmin(a, b)``: all of g to a where a <= b or b is nan, else to b."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        to_a = (a <= b) | np.isnan(b)
+        return self._fit(g * to_a, g * ~to_a)
+
+
+class CopysignBackward0(_Binary):
+    """``copysign(a, b)`` = |a|·sign(b): g·result/a for a (0 where a is 0); b's gradient is 0."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        a, r = self.saved
+        with np.errstate(**QUIET):
+            ratio = np.where(a == 0, 0, r / a)
+        return self._fit(g * ratio, g * 0)
+
+
+class CopysignBackward1(_Binary):
+    """``copysign(a, number)``: only a has an edge."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        a, r = self.saved
+        with np.errstate(**QUIET):
+            ratio = np.where(a == 0, 0, r / a)
+        return self._fit(g * ratio, None)[:1]
+
+
+class LdexpBackward0(_Binary):
+    """``ldexp(a, b)`` = a·2ᵇ: g·2ᵇ for a, g·result·ln 2 for b."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        p = np.exp2(b)
+        return self._fit(g * p, g * a * p * math.log(2))
+
+
+class LogaddexpBackward0(_Binary):
+    """``logaddexp(a, b)`` = log(eᵃ + eᵇ): g / (1 + e^(b−a)) for a, g / (1 + e^(a−b)) for b."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        with np.errstate(**QUIET):
+            return self._fit(g / (1 + np.exp(b - a)), g / (1 + np.exp(a - b)))
+
+
+class Logaddexp2Backward0(_Binary):
+    """``logaddexp2(a, b)`` = log₂(2ᵃ + 2ᵇ): g / (1 + 2^(b−a)) for a, g / (1 + 2^(a−b)) for b."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved
+        with np.errstate(**QUIET):
+            return self._fit(g / (1 + np.exp2(b - a)), g / (1 + np.exp2(a - b)))
+
+
+class NotImplemented(Node):  # noqa: A001 - torch's node name
+    """The node of an op whose derivative aten lacks (``heaviside``): recorded, raises at
+    backward."""
+
+    __slots__ = ("op",)
+
+    def name(self):
+        return "torch::autograd::NotImplemented"
+
+    def backward(self, g):
+        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
+
 class ClampMinBackward1(_Binary):
     """``clamp_min(x, min)`` with a tensor ``min``: x where x >= min, else min."""
 
@@ -319,6 +412,7 @@ TruncBackward0 = _unary("TruncBackward0", lambda g: g * 0)
 FracBackward0 = _unary("FracBackward0", lambda g: g)
 AtanBackward0 = _unary("AtanBackward0", lambda g, x: g / (1 + x * x))
 SignBackward0 = _unary("SignBackward0", lambda g: g * 0)
+SgnBackward0 = _unary("SgnBackward0", lambda g: g * 0)  # real inputs: sign is flat
 FloorBackward0 = _unary("FloorBackward0", lambda g: g * 0)
 CeilBackward0 = _unary("CeilBackward0", lambda g: g * 0)
 RoundBackward0 = _unary("RoundBackward0", lambda g: g * 0)

@@ -173,6 +173,71 @@ class StdBackward0(_Reduce):
         return (g * xc / (self.count * (std + (std == 0))),)
 
 
+class _Moments(_Reduce):
+    """``var_mean`` / ``std_mean``: one node, two outputs (the spread, the mean); ``n`` = the
+    number of values each mean averages, ``count`` = n − correction."""
+
+    __slots__ = ("n",)
+    n_outputs = 2
+
+    def _mean_part(self, gm):
+        return _expand(gm, self.shape, self.dims, self.keepdim) / self.n
+
+
+class VarMeanBackward0(_Moments):
+    __slots__ = ()
+
+    def backward(self, gs):
+        gv, gm = gs
+        (x,) = self.saved
+        r = None
+        if gv is not None:
+            r = _expand(gv, self.shape, self.dims, self.keepdim) * 2 * _centred(x, self.dims) \
+                / self.count
+        if gm is not None:
+            r = self._mean_part(gm) if r is None else r + self._mean_part(gm)
+        return (r,)
+
+
+class StdMeanBackward0(_Moments):
+    __slots__ = ()
+
+    def backward(self, gs):
+        gstd, gm = gs
+        x, std = self.saved
+        r = None
+        if gstd is not None:
+            if self.dims is not None and not self.keepdim:
+                std = np.expand_dims(std, self.dims)
+            g = _expand(gstd, self.shape, self.dims, self.keepdim)
+            r = g * _centred(x, self.dims) / (self.count * (std + (std == 0)))
+        if gm is not None:
+            r = self._mean_part(gm) if r is None else r + self._mean_part(gm)
+        return (r,)
+
+
+class AminmaxBackward0(_Reduce):
+    """``aminmax``: outputs (min, max); each one's gradient is shared by the values equal to it
+    (as ``amin`` / ``amax``). ``saved`` = (x, min, max)."""
+
+    __slots__ = ()
+    n_outputs = 2
+
+    def backward(self, gs):
+        x, lo, hi = self.saved
+        r = None
+        for g, v in zip(gs, (lo, hi)):
+            if g is None:
+                continue
+            if not self.keepdim:
+                v = np.expand_dims(v, self.dims)
+            mask = x == v
+            part = mask * _expand(g, self.shape, self.dims, self.keepdim) \
+                / mask.sum(axis=self.dims, keepdims=True)
+            r = part if r is None else r + part
+        return (r,)
+
+
 class SoftmaxBackward0(_Reduce):
     __slots__ = ()
 

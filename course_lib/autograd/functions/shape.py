@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._backend import xp_of
 from ..node import ERR_FREED, FREED, Node, unbroadcast
 
 
@@ -286,6 +287,24 @@ class FlipBackward0(Node):
         return (np.flip(g, self.dims),)
 
 
+class UnfoldBackward0(Node):
+    """``unfold(dim, size, step)``: window i's element k came from position i·step + k of
+    ``dim``; the gradients of overlapping windows add up (one slice-add per window offset)."""
+
+    __slots__ = ("shape", "dim", "size", "step")
+
+    def backward(self, g):
+        d, size, step = self.dim, self.size, self.step
+        out = np.zeros_like(g, shape=self.shape)
+        if len(self.shape) == 0:  # a 0-d input: one window of one element
+            return (g.reshape(()),)
+        n = g.shape[d]
+        for k in range(size):
+            sl = (slice(None),) * d + (slice(k, k + step * (n - 1) + 1, step),)
+            out[sl] = out[sl] + g[..., k]
+        return (out,)
+
+
 class _ScatterBack(Node):
     """Gradient of an op that picked elements by ``idx`` along ``dim`` (sort, topk, gather)."""
 
@@ -414,6 +433,59 @@ class TakeBackward0(Node):
         z = np.zeros_like(g, shape=(int(np.prod(self.shape)),))
         _add_at(z, pos.reshape(-1), g.reshape(-1))
         return (z.reshape(self.shape),)
+
+
+def _without_slices(g, dim, idx):
+    """``g`` with the slices ``idx`` of ``dim`` zeroed, as a product with a constant 0/1 mask
+    (so create_graph records it); a 0-d ``g`` counts as one slice."""
+    n = g.shape[dim] if g.ndim else 1
+    m = xp_of(idx).ones(n, dtype=g.dtype)  # idx lives on g's device
+    m[idx] = 0
+    shape = [1] * g.ndim
+    if g.ndim:
+        shape[dim] = n
+    return g * m.reshape(shape)
+
+
+def _slices(g, dim, idx):
+    """The slices ``idx`` of ``dim`` (a 0-d ``g`` counts as one)."""
+    return (g.reshape(1) if g.ndim == 0 else g).take(idx, axis=dim)
+
+
+class IndexFillBackward0(Node):
+    """``index_fill(x, dim, index, number)``: the filled slices get no gradient."""
+
+    __slots__ = ("dim",)
+
+    def backward(self, g):
+        (idx,) = self.saved
+        return (_without_slices(g, self.dim, idx),)
+
+
+class IndexFillBackward1(Node):
+    """``index_fill(x, dim, index, value)`` with a 0-d tensor ``value``: inputs (x, value); the
+    value gets the sum of the filled slices' gradients."""
+
+    __slots__ = ("dim",)
+
+    def backward(self, g):
+        (idx,) = self.saved
+        gv = _slices(g, self.dim, idx).sum() if self.next_functions[1][0] is not None else None
+        return _without_slices(g, self.dim, idx), gv
+
+
+class IndexCopyBackward0(Node):
+    """``index_copy(x, dim, index, source)``: inputs (x, source); x's copied-over slices get
+    no gradient, source gets the gradient of the slices it was copied to."""
+
+    __slots__ = ("dim", "src_shape")
+
+    def backward(self, g):
+        (idx,) = self.saved
+        gs = None
+        if self.next_functions[1][0] is not None:
+            gs = _slices(g, self.dim, idx).reshape(self.src_shape)
+        return _without_slices(g, self.dim, idx), gs
 
 
 class IndexAddBackward0(Node):
