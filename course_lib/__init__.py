@@ -14,6 +14,14 @@ from ._size import Size
 from ._tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.grad_mode import is_inference_mode_enabled
+from ._settings import (are_deterministic_algorithms_enabled, get_deterministic_debug_mode,
+                        get_float32_matmul_precision, get_num_interop_threads, get_num_threads,
+                        is_deterministic_algorithms_warn_only_enabled, is_storage,
+                        is_warn_always_enabled, set_deterministic_debug_mode,
+                        set_float32_matmul_precision, set_flush_denormal,
+                        set_num_interop_threads, set_num_threads, set_warn_always,
+                        use_deterministic_algorithms)
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from ._ops import compare as _compare, convert as _convert, index as _index  # noqa: F401
 from ._ops import interop as _interop  # noqa: F401

@@ -96,15 +96,29 @@ class set_grad_enabled(_Mode):
         return super().__call__(func)
 
 
+#: INFERENCE[0]: inside ``inference_mode()`` (read by ``is_inference_mode_enabled`` only)
+INFERENCE = [False]
+
+
 class inference_mode(_Mode):
     """Like ``no_grad`` here (course_lib has no separate inference tensors)."""
 
     def __init__(self, mode: bool = True):
         self._mode = not mode
 
+    def __enter__(self):
+        super().__enter__()
+        self._prev_inference = INFERENCE[0]
+        INFERENCE[0] = not self._mode
+
+    def __exit__(self, *exc):
+        INFERENCE[0] = self._prev_inference
+        return super().__exit__(*exc)
+
     def clone(self):
         return inference_mode(not self._mode)
 
 
 def is_inference_mode_enabled() -> bool:
-    return False
+    """True inside ``inference_mode()``. 是否处于推理模式。"""
+    return INFERENCE[0]
