@@ -8,6 +8,8 @@ nn 层背后的私有可微运算（节点名与 torch 的 grad_fn 相同）。�
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._backend import xp_of
@@ -175,19 +177,33 @@ def _arg_type_error(fn, names, values):
 
 
 # ---------------------------------------------------------------- dropout
-def _dropout(input, p=0.5, training=True, inplace=False):
+_SELU_ALPHA = 1.7580993408473766  # SELU's scale · alpha: where alpha dropout sends dropped units
+
+
+def _dropout(input, p=0.5, training=True, inplace=False, feature=False, alpha=False):
+    """aten's ``_dropout_impl``: keep each element (``feature``: each channel, noise of shape
+    (N, C, 1, …)) with probability 1 − p and scale by 1/(1 − p); ``alpha`` dropout sets dropped
+    units to SELU's negative saturation and rescales so mean and variance are kept."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
-        return input
     x = input._data
+    if not training or p == 0.0 or x.size == 0:
+        return input
     xp = xp_of(x)
+    if feature and x.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    shape = x.shape[:2] + (1,) * (x.ndim - 2) if feature else x.shape
     if p == 1.0:
-        mask = xp.zeros_like(x)
+        out = input * _wrap(xp.zeros((), x.dtype), x)
     else:
-        mask = (G.uniform_array(x.shape, x.dtype, x) >= p).astype(x.dtype)
-        mask *= x.dtype.type(1.0 / (1.0 - p))
-    out = input * _wrap(mask, x)  # MulBackward0: autograd's node, the mask a constant
+        keep = (G.uniform_array(shape, x.dtype, x) >= p).astype(x.dtype)
+        if alpha:
+            a = 1.0 / math.sqrt((_SELU_ALPHA * _SELU_ALPHA * p + 1) * (1 - p))
+            b = (keep - 1) * (_SELU_ALPHA * a) + _SELU_ALPHA * a * p
+            out = input * _wrap(keep * x.dtype.type(a), x) + _wrap(b.astype(x.dtype), x)
+        else:
+            keep *= x.dtype.type(1.0 / (1.0 - p))
+            out = input * _wrap(keep, x)  # MulBackward0: autograd's node, the mask a constant
     if inplace:
         return G.assign_inplace(input, out)
     return out

@@ -29,7 +29,8 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "layer_norm", "embedding", "batch_norm", "group_norm",
            "avg_pool2d", "adaptive_avg_pool2d", "kl_div", "normalize", "cosine_similarity",
            "pairwise_distance", "conv1d", "conv_transpose1d", "conv_transpose2d", "max_pool1d",
-           "avg_pool1d", "adaptive_avg_pool1d"]
+           "avg_pool1d", "adaptive_avg_pool1d", "dropout1d", "dropout2d", "dropout3d",
+           "alpha_dropout", "feature_alpha_dropout"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -636,6 +637,87 @@ def dropout(input, p=0.5, training=True, inplace=False):
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
                            f"{G.dtype_name(input)}")
     return _ops._dropout(input, p, training, inplace)
+
+
+def _check_dropout(name, input, p, training):
+    if not isinstance(input, G.Tensor):
+        from ._ops import _arg_type_error
+        raise _arg_type_error(name, ("input",), (input,))
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if training and 0.0 < p < 1.0 and input._data.dtype.kind not in "fc":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{G.dtype_name(input)}")
+
+
+def _channel_dropout(name, input, p, training, inplace, spatial):
+    """dropout1d/2d/3d: whole channels of an input with ``spatial`` dims (and an optional
+    batch dim); dropout2d keeps torch's historic reading of 3-D input as (N, C, L)."""
+    _check_dropout(name, input, p, training)
+    nd = input.dim()
+    if spatial == 1:
+        if nd not in (2, 3):
+            raise RuntimeError(
+                f"dropout1d: Expected 2D or 3D input, but received a {nd}D input. Note that "
+                "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial "
+                "dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D "
+                "inputs).")
+    elif nd not in (spatial + 1, spatial + 2):
+        warnings.warn(
+            f"{name}: Received a {nd}-D input to {name}, which is deprecated and will result in "
+            "an error in a future release. To retain the behavior and silence this warning, "
+            f"please use dropout instead. Note that {name} exists to provide channel-wise "
+            f"dropout on inputs with {spatial} spatial dimensions, a channel dimension, and an "
+            f"optional batch dimension (i.e. {spatial + 1}D or {spatial + 2}D inputs).",
+            stacklevel=3)
+    if spatial == 2 and nd == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=3)
+    unbatched = spatial != 2 and nd != spatial + 2  # (dropout2d reads 3-D as batched)
+    x = input.unsqueeze(0) if unbatched else input
+    out = _ops._dropout(x, p, training, False, feature=True)
+    if unbatched and out is not x:
+        out = out.squeeze(0)
+    elif unbatched:
+        out = input
+    if inplace and out is not input:
+        return G.assign_inplace(input, out)
+    return out
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, L) or (C, L) input with probability p (scale the rest by
+    1/(1 − p)). 按通道随机置零（一维特征）。"""
+    return _channel_dropout("dropout1d", input, p, training, inplace, 1)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, H, W) input with probability p. 按通道随机置零（二维特征图）。"""
+    return _channel_dropout("dropout2d", input, p, training, inplace, 2)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) input with probability p.
+    按通道随机置零（三维特征）。"""
+    return _channel_dropout("dropout3d", input, p, training, inplace, 3)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Dropout for SELU networks: dropped units take SELU's negative saturation and the output
+    is rescaled to keep mean 0 and variance 1. 适用于 SELU 网络的 dropout。"""
+    _check_dropout("alpha_dropout", input, p, training)
+    return _ops._dropout(input, p, training, inplace, alpha=True)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Alpha dropout of whole channels. 按通道的 alpha dropout。"""
+    _check_dropout("feature_alpha_dropout", input, p, training)
+    return _ops._dropout(input, p, training, inplace, feature=True, alpha=True)
 
 
 def one_hot(tensor, num_classes=-1):

@@ -5,7 +5,7 @@ from .. import _glue as G
 from .. import _ops
 from .module import Module
 
-__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"]
+__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Softmax2d"]
 
 
 class ReLU(Module):
@@ -64,6 +64,18 @@ class Softmax(_Dim):
     def forward(self, input):
         from ..functional import softmax
         return softmax(input, self.dim, _stacklevel=5)
+
+
+class Softmax2d(Module):
+    """Softmax over the channels of (N, C, H, W) or (C, H, W) input, at every position.
+    在每个位置对通道做 softmax。"""
+
+    def forward(self, input):
+        from ..functional import softmax
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D "
+                             "instead")
+        return softmax(input, -3, _stacklevel=5)
 
 
 class LogSoftmax(_Dim):
