@@ -30,7 +30,8 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "avg_pool2d", "adaptive_avg_pool2d", "kl_div", "normalize", "cosine_similarity",
            "pairwise_distance", "conv1d", "conv_transpose1d", "conv_transpose2d", "max_pool1d",
            "avg_pool1d", "adaptive_avg_pool1d", "dropout1d", "dropout2d", "dropout3d",
-           "alpha_dropout", "feature_alpha_dropout"]
+           "alpha_dropout", "feature_alpha_dropout", "scaled_dot_product_attention",
+           "multi_head_attention_forward"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -718,6 +719,30 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     """Alpha dropout of whole channels. 按通道的 alpha dropout。"""
     _check_dropout("feature_alpha_dropout", input, p, training)
     return _ops._dropout(input, p, training, inplace, feature=True, alpha=True)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    """softmax(Q Kᵀ/√E + mask) V: (…, L, E), (…, S, E), (…, S, Ev) → (…, L, Ev).
+    缩放点积注意力。"""
+    from ._attention_ops import scaled_dot_product_attention as sdpa
+    return sdpa(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+
+
+def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads,
+                                 in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn,
+                                 dropout_p, out_proj_weight, out_proj_bias, training=True,
+                                 key_padding_mask=None, need_weights=True, attn_mask=None,
+                                 use_separate_proj_weight=False, q_proj_weight=None,
+                                 k_proj_weight=None, v_proj_weight=None, static_k=None,
+                                 static_v=None, average_attn_weights=True, is_causal=False):
+    """The forward of ``nn.MultiheadAttention`` (see there). 多头注意力的前向计算。"""
+    from ._attention_ops import multi_head_attention_forward as mha
+    return mha(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
+               bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
+               training, key_padding_mask, need_weights, attn_mask, use_separate_proj_weight,
+               q_proj_weight, k_proj_weight, v_proj_weight, static_k, static_v,
+               average_attn_weights, is_causal)
 
 
 def one_hot(tensor, num_classes=-1):

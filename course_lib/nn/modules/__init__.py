@@ -1,5 +1,6 @@
 """All nn layers. 所有 nn 层。"""
-from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softmax2d, Tanh
+from .activation import (LeakyReLU, LogSoftmax, MultiheadAttention, ReLU, Sigmoid, Softmax,
+                         Softmax2d, Tanh)
 from .activation_more import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish,
                               Hardtanh, LogSigmoid, Mish, PReLU, ReLU6, SiLU, Softmin, Softplus,
                               Softshrink, Softsign, Tanhshrink, Threshold)

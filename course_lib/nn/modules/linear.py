@@ -9,7 +9,7 @@ from .. import functional as F
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Linear", "Identity"]
+__all__ = ["Linear", "Identity", "NonDynamicallyQuantizableLinear"]
 
 
 class Identity(Module):
@@ -54,3 +54,8 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """``MultiheadAttention.out_proj``: a Linear under the name torch gives it (torch keeps it
+    out of dynamic quantization). 多头注意力的输出投影层。"""
