@@ -8,6 +8,8 @@ from .modules import (BCELoss, BCEWithLogitsLoss, Conv2d, CrossEntropyLoss, Drop
                       ModuleDict, ModuleList, MSELoss, NLLLoss, ReLU, Sequential, Sigmoid,
                       Softmax, Tanh, Unflatten)
 from .modules.activation import MultiheadAttention, Softmax2d
+from .modules.transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,
+                                  TransformerEncoder, TransformerEncoderLayer)
 from .modules.dropout import (AlphaDropout, Dropout1d, Dropout2d, Dropout3d,
                               FeatureAlphaDropout)
 from .modules.activation_more import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid,
@@ -30,7 +32,8 @@ from .parameter import Buffer, Parameter
 
 __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
            "Softmax", "LogSoftmax", "Flatten", "Unflatten", "Dropout", "Sequential",
-           "Softmax2d", "MultiheadAttention", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
+           "Softmax2d", "MultiheadAttention", "Transformer", "TransformerEncoder",
+           "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
            "FeatureAlphaDropout",
            "ModuleList", "ModuleDict", "ParameterList", "ParameterDict", "Buffer", "Conv2d",
            "MaxPool2d", "MSELoss", "L1Loss",

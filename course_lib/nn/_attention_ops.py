@@ -72,12 +72,18 @@ def _c_name(t):
     return _C_NAMES[t._data.dtype.name]
 
 
-def _canonical_mask(mask, name, dtype):
+def _canonical_mask(mask, name, dtype, other=None, other_name=""):
+    """A bool mask (True = may NOT attend, MHA's convention) as 0 / −inf in ``dtype``; torch's
+    deprecation warning when ``other`` (the companion mask) has another dtype."""
     if mask is None:
         return None
     if mask.dtype != torch.bool and not mask.is_floating_point():
         raise AssertionError(f"only bool and floating types of {name} are supported")
-    if mask.dtype == torch.bool:  # True = may NOT attend here (torch's MHA convention)
+    if other is not None and other.dtype != mask.dtype:
+        import warnings
+        warnings.warn(f"Support for mismatched {name} and {other_name} is deprecated. Use same "
+                      "type for both instead.", stacklevel=3)
+    if mask.dtype == torch.bool:
         return torch.zeros(mask.shape, dtype=dtype, device=mask.device).masked_fill(
             mask, float("-inf"))
     return mask
@@ -140,7 +146,8 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
             key_padding_mask = key_padding_mask.unsqueeze(0)
     tgt_len, bsz, embed_dim = query.shape
     src_len = key.shape[0]
-    key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask", query.dtype)
+    key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask", query.dtype,
+                                       attn_mask, "attn_mask")
     if is_causal and attn_mask is None:
         raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the "
                            "Transformer module method `generate_square_subsequent_mask` to "
