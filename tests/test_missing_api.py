@@ -20,7 +20,7 @@ COURSE_ONLY = {  # public names of ours that torch does not have at that path, w
 }
 EXAMPLES = [("course_lib.nn", "InstanceNorm2d"), ("course_lib", "fft"),
             ("course_lib.linalg", "eigh"),
-            ("course_lib.nn.functional", "grid_sample"), ("course_lib.optim", "Adagrad"),
+            ("course_lib.nn.functional", "grid_sample"), ("course_lib.optim", "SparseAdam"),
             ("course_lib.optim", "LBFGS"),
             ("course_lib.utils.data", "WeightedRandomSampler"), ("course_lib.cuda", "memory_allocated"),
             ("course_lib.autograd", "forward_ad"), ("course_lib.nn.init", "orthogonal_")]
