@@ -400,7 +400,7 @@ def _attach_methods():
               "log2", "negative", "rsqrt", "trunc", "frac", "clamp_max", "erfc", "logit",
               "sinc", "deg2rad", "rad2deg", "sgn"):
         setattr(T, n + "_", _unary_inplace(n))
-    for n in ("erf", "nan_to_num"):
+    for n in ("erf", "erfinv", "nan_to_num"):
         setattr(T, n + "_", _unary_inplace(n, special))
     T.clip_, T.absolute_, T.fix_ = T.clamp_, T.abs_, T.trunc_
     from ..autograd.functions import pointwise as PF

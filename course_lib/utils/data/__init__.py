@@ -4,12 +4,15 @@
 """
 from .collate import default_collate, default_convert
 from .dataloader import DataLoader
-from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
-from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+from .dataset import (ConcatDataset, Dataset, StackDataset, Subset, TensorDataset,
+                      random_split)
+from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
+                      SubsetRandomSampler, WeightedRandomSampler)
 
-__all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "DataLoader",
-           "default_collate", "default_convert", "Sampler", "SequentialSampler", "RandomSampler",
-           "BatchSampler"]
+__all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "StackDataset",
+           "random_split", "DataLoader", "default_collate", "default_convert", "Sampler",
+           "SequentialSampler", "RandomSampler", "BatchSampler", "SubsetRandomSampler",
+           "WeightedRandomSampler"]
 
 
 from ..._missing import module_getattr as _module_getattr  # noqa: E402
