@@ -22,8 +22,8 @@ EXAMPLES = [("course_lib.nn", "InstanceNorm2d"), ("course_lib", "fft"),
             ("course_lib.linalg", "eigh"),
             ("course_lib.nn.functional", "grid_sample"), ("course_lib.optim", "SparseAdam"),
             ("course_lib.optim", "LBFGS"),
-            ("course_lib.utils.data", "WeightedRandomSampler"), ("course_lib.cuda", "memory_allocated"),
-            ("course_lib.autograd", "forward_ad"), ("course_lib.nn.init", "orthogonal_")]
+            ("course_lib.utils.data", "IterableDataset"), ("course_lib.cuda", "memory_allocated"),
+            ("course_lib.autograd", "forward_ad"), ("course_lib.nn.init", "kaiming_normal")]
 
 
 def _obj(mod):
