@@ -256,6 +256,17 @@ CASES = {
     "StdMeanBackward0": "(lambda sm: sm[0] * sm[1])(T.std_mean(a, 1, keepdim=True))",
     "UnfoldBackward0": "(a.unfold(1, 2, 1) ** 2).sum(0) + (a3.unfold(2, 2, 2) ** 2).sum((0, 1))",
     "VarMeanBackward0": "(lambda vm: vm[0] * vm[1])(T.var_mean(a, 0))",
+    "UpsampleNearest1DBackward0": "F.interpolate(a3, scale_factor=1.5) ** 2",
+    "UpsampleNearest2DBackward0": "F.interpolate(img, size=(3, 5)) ** 2",
+    "UpsampleNearest3DBackward0": "F.interpolate(vol, scale_factor=0.7) ** 2",
+    "UpsampleNearestExact1DBackward0": "F.interpolate(a3, size=6, mode='nearest-exact') ** 2",
+    "UpsampleNearestExact2DBackward0": "F.interpolate(img, size=3, mode='nearest-exact') ** 2",
+    "UpsampleNearestExact3DBackward0": "F.interpolate(vol, size=(3, 2, 4), mode='nearest-exact') ** 2",
+    "UpsampleLinear1DBackward0": "F.interpolate(a3, size=7, mode='linear') ** 2",
+    "UpsampleBilinear2DBackward0": "F.interpolate(img, scale_factor=1.5, mode='bilinear') ** 2 "
+    "+ F.interpolate(img, size=3, mode='bilinear', align_corners=True).sum()",
+    "UpsampleTrilinear3DBackward0": "F.interpolate(vol, size=(3, 4, 2), mode='trilinear') ** 2",
+    "UpsampleBicubic2DBackward0": "F.interpolate(img, size=(5, 3), mode='bicubic') ** 2",
 }
 # nodes that are no op of their own: the leaf accumulator and the bases of user Functions
 # (a user Function's double backward is checked below with its own backward formula)

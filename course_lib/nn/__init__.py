@@ -8,6 +8,7 @@ from .modules import (BCELoss, BCEWithLogitsLoss, Conv2d, CrossEntropyLoss, Drop
                       ModuleDict, ModuleList, MSELoss, NLLLoss, ReLU, Sequential, Sigmoid,
                       Softmax, Tanh, Unflatten)
 from .modules.activation import MultiheadAttention, Softmax2d
+from .modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .modules.transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,
                                   TransformerEncoder, TransformerEncoderLayer)
 from .modules.dropout import (AlphaDropout, Dropout1d, Dropout2d, Dropout3d,
@@ -32,7 +33,8 @@ from .parameter import Buffer, Parameter
 
 __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
            "Softmax", "LogSoftmax", "Flatten", "Unflatten", "Dropout", "Sequential",
-           "Softmax2d", "MultiheadAttention", "Transformer", "TransformerEncoder",
+           "Softmax2d", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d",
+           "MultiheadAttention", "Transformer", "TransformerEncoder",
            "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
            "FeatureAlphaDropout",
            "ModuleList", "ModuleDict", "ParameterList", "ParameterDict", "Buffer", "Conv2d",

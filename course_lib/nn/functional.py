@@ -31,7 +31,8 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "pairwise_distance", "conv1d", "conv_transpose1d", "conv_transpose2d", "max_pool1d",
            "avg_pool1d", "adaptive_avg_pool1d", "dropout1d", "dropout2d", "dropout3d",
            "alpha_dropout", "feature_alpha_dropout", "scaled_dot_product_attention",
-           "multi_head_attention_forward"]
+           "multi_head_attention_forward", "interpolate", "upsample", "upsample_nearest",
+           "upsample_bilinear"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -743,6 +744,35 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                training, key_padding_mask, need_weights, attn_mask, use_separate_proj_weight,
                q_proj_weight, k_proj_weight, v_proj_weight, static_k, static_v,
                average_attn_weights, is_causal)
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """Resize (N, C, *spatial) input to ``size`` or by ``scale_factor``: mode nearest,
+    nearest-exact, linear (3-D), bilinear / bicubic (4-D), trilinear (5-D) or area.
+    插值缩放（上采样 / 下采样）。"""
+    from ._upsample_ops import interpolate as _interpolate
+    return _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor,
+                        antialias)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Deprecated torch name of ``interpolate``. interpolate 的旧名（已弃用）。"""
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
+                  "instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
 def one_hot(tensor, num_classes=-1):
