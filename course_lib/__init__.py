@@ -88,7 +88,7 @@ from . import nn, optim, utils  # noqa: F401,E402
 from .nn.functional import celu_, selu_, threshold_  # noqa: E402  (torch.selu_ is F.selu_)
 from .nn.functional import (adaptive_avg_pool1d, avg_pool1d, conv1d, conv2d,  # noqa: E402
                             conv_transpose1d, conv_transpose2d, cosine_similarity, hardshrink,
-                            pairwise_distance, prelu)
+                            pairwise_distance, pixel_shuffle, pixel_unshuffle, prelu)
 from ._ops.aliases import (batch_norm, celu, dropout, embedding, group_norm,  # noqa: E402
                            layer_norm, max_pool1d, max_pool2d, rms_norm, selu, threshold)
 from .serialization import load, save  # noqa: E402

@@ -267,6 +267,10 @@ CASES = {
     "+ F.interpolate(img, size=3, mode='bilinear', align_corners=True).sum()",
     "UpsampleTrilinear3DBackward0": "F.interpolate(vol, size=(3, 4, 2), mode='trilinear') ** 2",
     "UpsampleBicubic2DBackward0": "F.interpolate(img, size=(5, 3), mode='bicubic') ** 2",
+    "Im2ColBackward0": "F.unfold(img, 2, padding=1, stride=(1, 2)) ** 2",
+    "Col2ImBackward0": "F.fold(F.unfold(img, 3, padding=1) * 1.5, (4, 4), 3, padding=1) ** 2",
+    "PixelShuffleBackward0": "F.pixel_shuffle(img2, 2) ** 2",
+    "PixelUnshuffleBackward0": "F.pixel_unshuffle(img, 2) ** 2",
 }
 # nodes that are no op of their own: the leaf accumulator and the bases of user Functions
 # (a user Function's double backward is checked below with its own backward formula)

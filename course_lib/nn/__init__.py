@@ -8,6 +8,8 @@ from .modules import (BCELoss, BCEWithLogitsLoss, Conv2d, CrossEntropyLoss, Drop
                       ModuleDict, ModuleList, MSELoss, NLLLoss, ReLU, Sequential, Sigmoid,
                       Softmax, Tanh, Unflatten)
 from .modules.activation import MultiheadAttention, Softmax2d
+from .modules.fold import Fold, Unfold
+from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle
 from .modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .modules.transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,
                                   TransformerEncoder, TransformerEncoderLayer)
@@ -33,7 +35,7 @@ from .parameter import Buffer, Parameter
 
 __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
            "Softmax", "LogSoftmax", "Flatten", "Unflatten", "Dropout", "Sequential",
-           "Softmax2d", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d",
+           "Softmax2d", "Fold", "Unfold", "PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d",
            "MultiheadAttention", "Transformer", "TransformerEncoder",
            "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
            "FeatureAlphaDropout",

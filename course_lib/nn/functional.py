@@ -32,7 +32,7 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "avg_pool1d", "adaptive_avg_pool1d", "dropout1d", "dropout2d", "dropout3d",
            "alpha_dropout", "feature_alpha_dropout", "scaled_dot_product_attention",
            "multi_head_attention_forward", "interpolate", "upsample", "upsample_nearest",
-           "upsample_bilinear"]
+           "upsample_bilinear", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -773,6 +773,30 @@ def upsample_bilinear(input, size=None, scale_factor=None):
     warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
                   "`nn.functional.interpolate` instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Every kernel-sized block of (N, C, H, W) input as a column: (N, C·kh·kw, L) (im2col).
+    滑动窗口展开（im2col）。"""
+    from ._fold_ops import unfold as _unfold
+    return _unfold(input, kernel_size, dilation, padding, stride)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Columns (N, C·kh·kw, L) summed back into (N, C, *output_size) (col2im; overlaps add).
+    把列合并回图像（col2im，重叠处相加）。"""
+    from ._fold_ops import fold as _fold
+    return _fold(input, output_size, kernel_size, dilation, padding, stride)
+
+
+def pixel_shuffle(input, upscale_factor):
+    from ._fold_ops import pixel_shuffle as _ps
+    return _ps(input, upscale_factor)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    from ._fold_ops import pixel_unshuffle as _pu
+    return _pu(input, downscale_factor)
 
 
 def one_hot(tensor, num_classes=-1):
