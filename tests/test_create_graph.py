@@ -271,6 +271,11 @@ CASES = {
     "Col2ImBackward0": "F.fold(F.unfold(img, 3, padding=1) * 1.5, (4, 4), 3, padding=1) ** 2",
     "PixelShuffleBackward0": "F.pixel_shuffle(img2, 2) ** 2",
     "PixelUnshuffleBackward0": "F.pixel_unshuffle(img, 2) ** 2",
+    "SoftMarginLossBackward0": "F.soft_margin_loss(a, T.sign(b).detach(), reduction='none')",
+    "MultiMarginLossBackward0": "F.multi_margin_loss(a, T.tensor([0, 2]), 2, 2.0, "
+    "reduction='none')",  # (positional: "p" would name a leaf of the environment)
+    "MultilabelMarginLossBackward0": "F.multilabel_margin_loss(a, T.tensor([[0, -1, 1], "
+    "[2, 1, -1]])) * a.sum()",
 }
 # nodes that are no op of their own: the leaf accumulator and the bases of user Functions
 # (a user Function's double backward is checked below with its own backward formula)
@@ -298,6 +303,12 @@ EXTRA_ROWS = {"IndexPutBackward0 (accumulate)":
 # rows whose op torch cannot differentiate twice ("derivative for aten::hardsigmoid_backward is
 # not implemented"): torch's side computes the same function with ops that it can
 TORCH_ROWS = {"HardsigmoidBackward0": "F.hardtanh(a * 2 + 3, 0.0, 6.0) / 6 * a",
+              # derivative for aten::multi_margin_loss_backward is not implemented
+              "MultiMarginLossBackward0": "((2.0 - a.gather(1, T.tensor([[0], [2]])) + a)"
+              ".clamp_min(0) ** 2 * T.tensor([[0., 1, 1], [1, 1, 0]], dtype=T.float64)).sum(1) / 3",
+              # derivative for aten::multilabel_margin_loss_backward is not implemented
+              "MultilabelMarginLossBackward0": "((1 - (a[0, 0] - a[0, 1:])).clamp_min(0).sum() "
+              "+ (1 - (a[1, 1:] - a[1, 0])).clamp_min(0).sum()) / 6 * a.sum()",
               # derivative for _cdist_backward is not implemented
               "CdistBackward0": "((a[:, None] - w[None]) ** 2).sum(-1).sqrt() "
               "+ ((a[:, None] - w[None]).abs() ** 1.5).sum(-1) ** (1 / 1.5) "

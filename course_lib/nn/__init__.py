@@ -24,7 +24,11 @@ from .modules.pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, Av
 from .modules.normalization import GroupNorm, LayerNorm, RMSNorm
 from .modules.sparse import Embedding
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
-from .modules.loss import HuberLoss, KLDivLoss, SmoothL1Loss
+from .modules.loss import (CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss,
+                           KLDivLoss, MarginRankingLoss, MultiLabelMarginLoss,
+                           MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
+                           SmoothL1Loss, SoftMarginLoss, TripletMarginLoss,
+                           TripletMarginWithDistanceLoss)
 from .modules.distance import CosineSimilarity, PairwiseDistance
 from .modules.padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d,
                               ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d,
@@ -35,6 +39,10 @@ from .parameter import Buffer, Parameter
 
 __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
            "Softmax", "LogSoftmax", "Flatten", "Unflatten", "Dropout", "Sequential",
+           "MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
+           "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss", "MultiMarginLoss",
+           "MultiLabelMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
+           "PoissonNLLLoss", "GaussianNLLLoss",
            "Softmax2d", "Fold", "Unfold", "PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d",
            "MultiheadAttention", "Transformer", "TransformerEncoder",
            "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",

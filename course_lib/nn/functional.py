@@ -32,7 +32,11 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "avg_pool1d", "adaptive_avg_pool1d", "dropout1d", "dropout2d", "dropout3d",
            "alpha_dropout", "feature_alpha_dropout", "scaled_dot_product_attention",
            "multi_head_attention_forward", "interpolate", "upsample", "upsample_nearest",
-           "upsample_bilinear", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle"]
+           "upsample_bilinear", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle",
+           "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
+           "multilabel_soft_margin_loss", "cosine_embedding_loss", "multi_margin_loss",
+           "multilabel_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
+           "poisson_nll_loss", "gaussian_nll_loss"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -797,6 +801,143 @@ def pixel_shuffle(input, upscale_factor):
 def pixel_unshuffle(input, downscale_factor):
     from ._fold_ops import pixel_unshuffle as _pu
     return _pu(input, downscale_factor)
+
+
+def _reduction_of(size_average, reduce, reduction):
+    from ._loss_ops import _check_reduction
+    if size_average is not None or reduce is not None:
+        return _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    return reduction
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                        reduction="mean"):
+    """max(0, −y·(x1 − x2) + margin): x1 should rank above x2 where y = 1, below where y = −1.
+    排序间隔损失。"""
+    from ._margin_loss_ops import margin_ranking_loss as loss
+    return loss(input1, input2, target, margin, _reduction_of(size_average, reduce, reduction))
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
+                         reduction="mean"):
+    """x where y = 1, max(0, margin − x) where y = −1 (x: a distance). 铰链嵌入损失。"""
+    from ._margin_loss_ops import hinge_embedding_loss as loss
+    return loss(input, target, margin, _reduction_of(size_average, reduce, reduction))
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """log(1 + e^(−y·x)) for labels y = ±1 (the logistic loss). 软间隔损失。"""
+    from ._margin_loss_ops import soft_margin_loss as loss
+    return loss(input, target, _reduction_of(size_average, reduce, reduction))
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    """Binary cross-entropy with logits per class, averaged over the classes. 多标签软间隔损失。"""
+    from ._margin_loss_ops import multilabel_soft_margin_loss as loss
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    return loss(input, target, weight, reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                          reduction="mean"):
+    """1 − cos(x1, x2) where y = 1, max(0, cos(x1, x2) − margin) where y = −1. 余弦嵌入损失。"""
+    from ._margin_loss_ops import cosine_embedding_loss as loss
+    return loss(input1, input2, target, margin, _reduction_of(size_average, reduce, reduction))
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    """Multi-class hinge loss: Σ_{i≠y} max(0, margin − x_y + x_i)^p / C. 多分类铰链损失。"""
+    from ._margin_loss_ops import multi_margin_loss as loss
+    reduction = _reduction_of(size_average, reduce, reduction)
+    if p != 1 and p != 2:
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    return loss(input, target, p, margin, weight, reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Multi-label hinge loss; target lists each sample's classes, ended by −1. 多标签铰链损失。"""
+    from ._margin_loss_ops import multilabel_margin_loss as loss
+    return loss(input, target, _reduction_of(size_average, reduce, reduction))
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+                        size_average=None, reduce=None, reduction="mean"):
+    """max(0, d(a, p) − d(a, n) + margin) with the p-norm distance. 三元组间隔损失。"""
+    from ._margin_loss_ops import triplet_margin_with_distance_loss as loss
+    reduction = _reduction_of(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    return loss(anchor, positive, negative,
+                lambda x1, x2: pairwise_distance(x1, x2, p, eps), margin, swap, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+                                      margin=1.0, swap=False, reduction="mean"):
+    """The triplet loss with any distance function (default: pairwise_distance).
+    自定义距离的三元组损失。"""
+    from ._margin_loss_ops import triplet_margin_with_distance_loss as loss
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    return loss(anchor, positive, negative, distance_function or pairwise_distance, margin,
+                swap, reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
+                     reduce=None, reduction="mean"):
+    """Negative log-likelihood of Poisson counts: e^x − y·x (log_input) or x − y·log(x + eps),
+    plus Stirling's term with ``full``. 泊松负对数似然。"""
+    from ._margin_loss_ops import reduce as apply
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not a valid value for reduction")
+    if log_input:
+        loss = torch.exp(input) - target * input
+    else:
+        loss = input - target * torch.log(input + eps)
+    if full:
+        stirling = target * torch.log(target) - target + 0.5 * torch.log(2 * np.pi * target)
+        loss += stirling.masked_fill(target <= 1, 0)
+    return apply(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """½(log σ² + (x − y)²/σ²) (+ ½ log 2π with ``full``); ``var`` per element, per sample or a
+    number, clamped at ``eps``. 高斯负对数似然。"""
+    import math
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * torch.ones_like(input)
+    elif torch.any(var < 0):
+        raise ValueError("var has negative entry/entries")
+    if var.size() != input.size():
+        if input.size()[:-1] == var.size():
+            var = torch.unsqueeze(var, -1)
+        elif input.ndim == var.ndim and sum(y for x, y in zip(input.size(), var.size())
+                                            if x != y) == 1:
+            pass  # one dim of size 1: heteroscedastic across it
+        else:
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with torch.no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (torch.log(var) + (input - target) ** 2 / var)
+    if full:
+        loss += 0.5 * math.log(2 * math.pi)
+    if reduction == "mean":
+        return loss.mean()
+    return loss.sum() if reduction == "sum" else loss
 
 
 def one_hot(tensor, num_classes=-1):
