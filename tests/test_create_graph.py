@@ -154,6 +154,10 @@ CASES = {
     "NllLossBackward0": "F.nll_loss(a ** 2, T.tensor([0, 2]))",
     "NormBackward1": "F.pairwise_distance(a, b, p=1.5, keepdim=True) * a",
     "NormalBackward0": "a.clone().normal_() * 0 + a * a",
+    "ExponentialBackward0": "a.clone().exponential_() * 0 + a * a",
+    "GeometricBackward0": "a.clone().geometric_(0.3) * 0 + a * a",
+    "CauchyBackward0": "a.clone().cauchy_() * 0 + a * a",
+    "LogNormalBackward0": "a.clone().log_normal_() * 0 + a * a",
     "PermuteBackward0": "a.permute(1, 0) ** 2",
     "PowBackward0": "p ** 2.5",
     "PowBackward1": "p ** b",
@@ -276,6 +280,8 @@ CASES = {
     "reduction='none')",  # (positional: "p" would name a leaf of the environment)
     "MultilabelMarginLossBackward0": "F.multilabel_margin_loss(a, T.tensor([[0, -1, 1], "
     "[2, 1, -1]])) * a.sum()",
+    "AdaptiveMaxPool2DBackward0": "F.adaptive_max_pool2d(img, (3, 2)) ** 2",
+    "RreluWithNoiseBackward0": "F.rrelu(a) * a",
 }
 # nodes that are no op of their own: the leaf accumulator and the bases of user Functions
 # (a user Function's double backward is checked below with its own backward formula)
@@ -407,7 +413,9 @@ def test_second_derivatives_like_torch(name):
     got = []
     for T in (course_lib, torch):
         env = _env(T)
-        if name in ("NormalBackward0", "UniformBackward0", "BernoulliBackward2") or \
+        if name in ("NormalBackward0", "UniformBackward0", "BernoulliBackward2",
+                    "ExponentialBackward0", "GeometricBackward0", "CauchyBackward0",
+                    "LogNormalBackward0") or \
                 name.startswith("RandomBackward"):
             T.manual_seed(0)
         gs, hv, _ = derivatives(T, TORCH_ROWS.get(name, expr) if T is torch else expr, env)

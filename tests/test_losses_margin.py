@@ -120,6 +120,6 @@ def test_modules_and_errors_like_torch(expr):
                 text = repr(eval(expr, env)).replace("torch", "T").replace("course_lib", "T")
                 out = " ".join(s.split(" object at ")[0] for s in text.split("<"))
             except Exception as e:  # noqa: BLE001 - the error is what we compare
-                out = f"{type(e).__name__}: {e}"
+                out = f"{type(e).__name__}: {e}".replace("torch", "T").replace("course_lib", "T")
         got.append((out, [str(m.message) for m in w]))
     assert got[0] == got[1]

@@ -18,7 +18,7 @@ COURSE_ONLY = {  # public names of ours that torch does not have at that path, w
     "is_grad_enabled": "torch.is_grad_enabled", "run_backward": "the engine's entry point",
     "simulate": "the simulated CUDA device", "is_simulated": "the simulated CUDA device",
 }
-EXAMPLES = [("course_lib.nn", "InstanceNorm2d"), ("course_lib", "fft"),
+EXAMPLES = [("course_lib.nn", "LazyLinear"), ("course_lib", "fft"),
             ("course_lib.linalg", "eigh"),
             ("course_lib.nn.functional", "grid_sample"), ("course_lib.optim", "SparseAdam"),
             ("course_lib.optim", "LBFGS"),

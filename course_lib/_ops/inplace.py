@@ -313,6 +313,46 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None):
     return _random_fill(self, F.UniformBackward0, lambda s: rng(generator).uniform(a, b, s))
 
 
+def _continuous(self, what):
+    if self._data.dtype.kind != "f":
+        raise RuntimeError(f"{what} distribution is a continuous probability distribution. dtype "
+                           f"must be a floating point but you specified "
+                           f"{scalar_name(_by_np[self._data.dtype])}")
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    """Fill with Exp(lambd) random numbers in place. 用指数分布随机数就地填充。"""
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
+    _continuous(self, "Exponential")
+    return _random_fill(self, F.ExponentialBackward0,
+                        lambda s: rng(generator).exponential(1.0 / lambd, s))
+
+
+def geometric_(self, p, *, generator=None):
+    """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, …)."""
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+    return _random_fill(self, F.GeometricBackward0, lambda s: rng(generator).geometric(p, s))
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    if not sigma > 0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")
+    _continuous(self, "Cauchy")
+    return _random_fill(self, F.CauchyBackward0,
+                        lambda s: median + sigma * rng(generator).standard_cauchy(s))
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    """Fill with e^N(mean, std²) random numbers in place. 用对数正态随机数就地填充。"""
+    if not std > 0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
+    _continuous(self, "LogNormal")
+    return _random_fill(self, F.LogNormalBackward0,
+                        lambda s: rng(generator).lognormal(mean, std, s))
+
+
 def bernoulli_(self, p=0.5, *, generator=None):
     return _random_fill(self, F.BernoulliBackward2, lambda s: rng(generator).random(s) < p)
 
@@ -408,7 +448,8 @@ def _attach_methods():
         setattr(T, n + "_", _unary_inplace_nodiff(n, getattr(PF, n.capitalize() + "Backward1")))
     T.arcsin_, T.arccos_, T.arctan_ = T.asin_, T.acos_, T.atan_
     T.arcsinh_, T.arccosh_, T.arctanh_ = T.asinh_, T.acosh_, T.atanh_
-    for f in (zero_, fill_, copy_, normal_, uniform_, bernoulli_, random_, masked_fill_, pow_):
+    for f in (zero_, fill_, copy_, normal_, uniform_, bernoulli_, random_, masked_fill_, pow_,
+              exponential_, geometric_, cauchy_, log_normal_):
         setattr(T, f.__name__, f)
     T.__ipow__ = pow_
 

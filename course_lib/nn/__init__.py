@@ -7,7 +7,11 @@ from .modules import (BCELoss, BCEWithLogitsLoss, Conv2d, CrossEntropyLoss, Drop
                       Identity, L1Loss, LeakyReLU, Linear, LogSoftmax, MaxPool2d, Module,
                       ModuleDict, ModuleList, MSELoss, NLLLoss, ReLU, Sequential, Sigmoid,
                       Softmax, Tanh, Unflatten)
-from .modules.activation import MultiheadAttention, Softmax2d
+from .modules.activation import MultiheadAttention, RReLU, Softmax2d
+from .modules.pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d
+from .modules.batchnorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .modules.normalization import LocalResponseNorm
+from .modules.linear import Bilinear
 from .modules.fold import Fold, Unfold
 from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle
 from .modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
@@ -39,6 +43,8 @@ from .parameter import Buffer, Parameter
 
 __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
            "Softmax", "LogSoftmax", "Flatten", "Unflatten", "Dropout", "Sequential",
+           "RReLU", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "InstanceNorm1d", "InstanceNorm2d",
+           "InstanceNorm3d", "LocalResponseNorm", "Bilinear",
            "MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
            "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss", "MultiMarginLoss",
            "MultiLabelMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",

@@ -36,7 +36,10 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross
            "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
            "multilabel_soft_margin_loss", "cosine_embedding_loss", "multi_margin_loss",
            "multilabel_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
-           "poisson_nll_loss", "gaussian_nll_loss"]
+           "poisson_nll_loss", "gaussian_nll_loss", "adaptive_max_pool2d",
+           "adaptive_max_pool2d_with_indices", "adaptive_max_pool1d",
+           "adaptive_max_pool1d_with_indices", "instance_norm", "local_response_norm", "bilinear",
+           "rrelu", "rrelu_", "gumbel_softmax"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
@@ -938,6 +941,64 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     if reduction == "mean":
         return loss.mean()
     return loss.sum() if reduction == "sum" else loss
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """The maximum of each adaptive window (output_size (H, W); None keeps the input's).
+    自适应最大池化。"""
+    from ._adaptive_max_ops import adaptive_max_pool2d as pool
+    return pool(input, output_size, return_indices)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    return adaptive_max_pool2d(input, output_size, True)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    from ._adaptive_max_ops import adaptive_max_pool1d as pool
+    return pool(input, output_size, return_indices)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
+    return adaptive_max_pool1d(input, output_size, True)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """Normalise each sample's each channel over its spatial positions. 实例归一化。"""
+    from ._misc_layer_ops import instance_norm as norm
+    return norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """Normalise across ``size`` neighbouring channels (AlexNet). 局部响应归一化。"""
+    from ._misc_layer_ops import local_response_norm as lrn
+    return lrn(input, size, alpha, beta, k)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y = x1ᵀ A x2 + b. 双线性变换。"""
+    from ._misc_layer_ops import bilinear as _bilinear
+    return _bilinear(input1, input2, weight, bias)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomized leaky ReLU: a random negative slope in [lower, upper] while training.
+    随机 leaky ReLU。"""
+    from ._misc_layer_ops import rrelu as _rrelu
+    out = _rrelu(input, lower, upper, training)
+    return G.assign_inplace(input, out) if inplace else out
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    return rrelu(input, lower, upper, training, True)
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """A differentiable sample from the categorical distribution of ``logits`` (Gumbel-softmax;
+    ``hard``: one-hot forward, soft gradient). Gumbel-softmax 采样。"""
+    from ._misc_layer_ops import gumbel_softmax as gs
+    return gs(logits, tau, hard, dim)
 
 
 def one_hot(tensor, num_classes=-1):

@@ -9,7 +9,7 @@ from .. import functional as F
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Linear", "Identity", "NonDynamicallyQuantizableLinear"]
+__all__ = ["Linear", "Identity", "NonDynamicallyQuantizableLinear", "Bilinear"]
 
 
 class Identity(Module):
@@ -59,3 +59,36 @@ class Linear(Module):
 class NonDynamicallyQuantizableLinear(Linear):
     """``MultiheadAttention.out_proj``: a Linear under the name torch gives it (torch keeps it
     out of dynamic quantization). 多头注意力的输出投影层。"""
+
+
+class Bilinear(Module):
+    """y = x1ᵀ A x2 + b: weight (out_features, in1_features, in2_features). 双线性层。"""
+
+    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None,
+                 dtype=None):
+        super().__init__()
+        self.in1_features, self.in2_features = in1_features, in2_features
+        self.out_features = out_features
+        self.weight = Parameter(G.empty((out_features, in1_features, in2_features), device,
+                                        dtype))
+        if bias:
+            self.bias = Parameter(G.empty((out_features,), device, dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.in1_features <= 0:
+            raise ValueError(f"in1_features must be > 0, but got (in1_features="
+                             f"{self.in1_features})")
+        bound = 1 / math.sqrt(self.weight.size(1))
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1, input2):
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

@@ -6,7 +6,7 @@ from .._conv_ops import _max_pool1d
 from .._ops import _max_pool2d
 from .module import Module
 
-__all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
+__all__ = ["AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
            "AdaptiveAvgPool2d"]
 
 
@@ -112,3 +112,26 @@ class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
 
 def _single(v):  # torch's _single: an int becomes a 1-tuple, a sequence a tuple
     return tuple(v) if isinstance(v, (tuple, list)) else (v,)
+
+
+class _AdaptiveMaxPoolNd(Module):
+    def __init__(self, output_size, return_indices=False):
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
+    """The maximum of each adaptive window: any input size → ``output_size``. 自适应最大池化。"""
+
+    def forward(self, input):
+        from ..functional import adaptive_max_pool2d
+        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+    def forward(self, input):
+        from ..functional import adaptive_max_pool1d
+        return adaptive_max_pool1d(input, self.output_size, self.return_indices)
