@@ -86,7 +86,6 @@ class ConcatDataset(Dataset):
         return self.datasets[d][idx - start]
 
 
-@exercise("06_training", "random_split", key="course_lib.utils.data.random_split")
 class StackDataset(Dataset):
     """Several datasets of the same length side by side: item i is the tuple (positional) or
     dict (keyword) of their items i. 并列组合等长的数据集。"""
@@ -118,6 +117,7 @@ class StackDataset(Dataset):
         return self._length
 
 
+@exercise("06_training", "random_split", key="course_lib.utils.data.random_split")
 def random_split(dataset, lengths, generator=None):
     """Split ``dataset`` into non-overlapping random ``Subset``s of the given lengths.
 
