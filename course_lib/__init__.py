@@ -33,18 +33,20 @@ from ._ops.select import (addcdiv, addcmul, argsort, argwhere, bernoulli, broadc
                           index_put_, index_select,
                           lerp, masked_select, moveaxis, movedim, multinomial, narrow, nonzero,
                           scatter, scatter_add, select, sort, take, take_along_dim, tile, topk,
-                          tril, triu, unique, unravel_index)
+                          tril, triu, unique, unravel_index, masked_scatter, put, slice_scatter,
+                          select_scatter, diagonal_scatter)
 from ._ops.select import (bincount, bucketize, cummax, cummin, diff, histc, kthvalue,  # noqa: F401
                           median, mode, msort, nanmedian, nanquantile, quantile,
                           repeat_interleave, searchsorted, unique_consecutive)
 from ._ops.aliases import (clamp_, clip_, detach, detach_, diag, diagflat, exp_, fill_, logspace,
                            meshgrid, relu_, scalar_tensor, sqrt_, typename, zero_, is_nonzero,
+                           gcd_, lcm_,
                            is_same_size, is_signed, get_device, is_complex)
 from ._ops.aliases import INPLACE as _INPLACE
 globals().update(_INPLACE)  # torch.sin_(x) …
 from ._ops.compare import allclose, equal, is_floating_point, is_tensor, isclose, isin, numel
-from ._ops.linalg import (addmm, bmm, cross, det, diagonal, dot, inverse, matmul, mm, mv, outer,
-                          slogdet)
+from ._ops.linalg import (addbmm, addmm, addmv, addr, baddbmm, bmm, cross, det, diagonal, dot,
+                          inverse, logdet, matmul, matrix_power, mm, mv, outer, slogdet)
 from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not, bitwise_or,  # noqa: A004
                              bitwise_xor, ceil, clamp, clip, cos, div, divide, eq, exp,
                              floor, floor_divide, ge, gt, isfinite, isinf, isnan, le, log,
@@ -58,7 +60,8 @@ from ._ops.pointwise import (abs, absolute, add, atan, bitwise_and, bitwise_not,
                              clamp_min, clamp_max, copysign, fix, float_power, fmax, fmin,
                              greater, greater_equal, heaviside, ldexp, less, less_equal,
                              logaddexp, logaddexp2, logical_xor, not_equal, positive, sgn,
-                             signbit)
+                             signbit, gcd, lcm, bitwise_left_shift, bitwise_right_shift, nextafter,
+                             frexp)
 from ._ops.inplace import xlogy_
 from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumprod, cumsum,  # noqa: A004
                           log_softmax, logcumsumexp, logsumexp, max, mean, min, nanmean, nansum,
@@ -66,14 +69,15 @@ from ._ops.reduce import (all, amax, amin, any, argmax, argmin, cumprod, cumsum,
 from ._ops.shape import (cat, chunk, clone, concat, concatenate, dsplit, flatten, flip, hsplit,
                          permute, reshape, split, squeeze, stack, swapaxes, swapdims, t,
                          tensor_split, transpose, unbind, unflatten, unsqueeze, vsplit, fliplr,
-                         flipud, ravel)
+                         flipud, ravel, adjoint, split_with_sizes)
 from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full,
                         full_like, linspace, normal, ones, ones_like, rand, rand_like, randint,
                         randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like,
                         tril_indices, triu_indices, hann_window, hamming_window,
                         blackman_window, bartlett_window, kaiser_window)
 from .functional import broadcast_shapes, broadcast_tensors, einsum
-from ._ops.special import arctan2, atan2, erf, erfinv, hypot, nan_to_num, roll, trace
+from ._ops.special import (arctan2, atan2, digamma, erf, erfinv, hypot, lgamma, mvlgamma,
+                           nan_to_num, polygamma, roll, trace)
 from ._ops.stacking import (atleast_1d, atleast_2d, atleast_3d, column_stack, dstack, hstack,
                             row_stack, vstack)
 from ._ops.products import (block_diag, cartesian_prod, combinations, diag_embed, inner, kron,

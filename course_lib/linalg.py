@@ -9,10 +9,11 @@ backward nodes in ``autograd/functions/linalg.py``.
 from ._ops.linalg import matmul
 from ._ops.linalg_api import _LinAlgError as LinAlgError
 from ._ops.linalg_api import (cross, det, inv, linalg_diagonal as diagonal, matrix_norm,
-                              multi_dot, norm, slogdet, solve, svd, svdvals, vecdot)
+                              matrix_power, multi_dot, norm, slogdet, solve, svd, svdvals, vecdot)
 from ._ops.reduce import vector_norm
 
-__all__ = ["LinAlgError", "cross", "det", "diagonal", "inv", "matmul", "matrix_norm", "multi_dot",
+__all__ = ["LinAlgError", "cross", "det", "diagonal", "inv", "matmul", "matrix_norm",
+           "matrix_power", "multi_dot",
            "norm", "slogdet", "solve", "svd", "svdvals", "vecdot", "vector_norm"]
 
 from ._missing import module_getattr as _module_getattr  # noqa: E402

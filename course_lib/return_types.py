@@ -7,7 +7,7 @@ from __future__ import annotations
 import collections
 
 __all__ = ["max", "min", "sort", "topk", "mode", "median", "nanmedian", "kthvalue", "cummax",
-           "cummin", "aminmax", "slogdet", "linalg_slogdet", "linalg_svd"]
+           "cummin", "aminmax", "frexp", "slogdet", "linalg_slogdet", "linalg_svd"]
 
 
 def _structseq(name, fields=("values", "indices")):
@@ -32,6 +32,7 @@ kthvalue = _structseq("kthvalue")
 cummax = _structseq("cummax")
 cummin = _structseq("cummin")
 aminmax = _structseq("aminmax", ("min", "max"))
+frexp = _structseq("frexp", ("mantissa", "exponent"))
 slogdet = _structseq("slogdet", ("sign", "logabsdet"))
 linalg_slogdet = _structseq("linalg_slogdet", ("sign", "logabsdet"))
 linalg_svd = _structseq("linalg_svd", ("U", "S", "Vh"))

@@ -12,7 +12,8 @@ torch = pytest.importorskip("torch")
 X0 = np.array([0.3, -0.2, 0.7, 1.5])
 # (ldexp_: torch's gradient is 0 for a negative integer exponent, 2**-1 in integers; ours is
 # the true 0.5, checked in test_more_torch_ops)
-ARGS = {"clamp_min_": (0.1,), "clamp_max_": (0.5,), "ldexp_": (np.array([1, 3, 2, 0]),)}
+ARGS = {"clamp_min_": (0.1,), "clamp_max_": (0.5,), "ldexp_": (np.array([1, 3, 2, 0]),),
+        "addmv_": (np.arange(8.0).reshape(4, 2) / 7, np.array([1.5, -0.5]))}
 
 
 def _run(T, name, method):

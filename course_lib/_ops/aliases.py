@@ -24,6 +24,7 @@ def _method(name):
 detach, detach_, zero_, fill_, relu_, sqrt_, exp_, clamp_, clip_ = (
     _method(n) for n in ("detach", "detach_", "zero_", "fill_", "relu_", "sqrt_", "exp_",
                          "clamp_", "clip_"))
+gcd_, lcm_ = (_method(n) for n in ("gcd_", "lcm_"))  # torch.gcd_(x, y): binary, by hand
 is_nonzero, is_same_size, is_signed, get_device, is_complex = (
     _method(n) for n in ("is_nonzero", "is_same_size", "is_signed", "get_device", "is_complex"))
 # torch's other module-level in-place functions (torch.sin_(x) …), by name
@@ -31,7 +32,7 @@ INPLACE = {n: _method(n) for n in (
     "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
     "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_max_", "clamp_min_",
     "cos_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_", "expm1_", "fix_", "floor_", "frac_",
-    "ldexp_",
+    "ldexp_", "addmv_",
     "log_", "log10_", "log1p_", "log2_", "logit_", "nan_to_num_", "neg_", "negative_",
     "rad2deg_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_",
     "square_", "tan_", "tanh_", "trunc_")}

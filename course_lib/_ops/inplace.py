@@ -420,11 +420,37 @@ def float_power_(self, exponent):
     return pow_(self, exponent)
 
 
+def _compare_inplace(name):
+    """``x.eq_(y)`` …: the comparison written into x as 1 / 0 in x's dtype; in the graph x gets a
+    zero gradient (torch's EqBackward0 with a number, EqBackward1 with a tensor …)."""
+    op = getattr(P, name)
+    nodes = [getattr(F, f"{name.capitalize()}Backward{k}") for k in (0, 1)]
+
+    def method(self, other):
+        res = op(self, other)._data
+        if res.shape != self._data.shape:
+            raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
+                               f"broadcast shape {list(res.shape)}")
+
+        def write(x):
+            x[...] = res
+        t = isinstance(other, Tensor)
+        return _overwrite(self, nodes[t], write, other if t else None)
+    method.__name__ = method.__qualname__ = name + "_"
+    return method
+
+
 def _attach_methods():
     T = Tensor
     T.xlogy_, T.fmod_ = xlogy_, _binary_new("fmod")
-    for n in ("copysign", "ldexp", "heaviside", "logical_and", "logical_or", "logical_xor"):
+    for n in ("copysign", "ldexp", "heaviside", "logical_and", "logical_or", "logical_xor",
+              "gcd", "lcm", "bitwise_left_shift", "bitwise_right_shift", "nextafter"):
         setattr(T, n + "_", _binary_new(n))
+    T.__ilshift__, T.__irshift__ = T.bitwise_left_shift_, T.bitwise_right_shift_
+    for n in ("eq", "ne", "lt", "le", "gt", "ge"):
+        setattr(T, n + "_", _compare_inplace(n))
+    T.greater_, T.less_, T.greater_equal_ = T.gt_, T.lt_, T.ge_
+    T.less_equal_, T.not_equal_ = T.le_, T.ne_
     from . import special
     T.hypot_ = _binary_new("hypot", special)
     T.atan2_ = T.arctan2_ = _binary_new("atan2", special)

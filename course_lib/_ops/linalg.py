@@ -190,6 +190,86 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     return res
 
 
+def _add_product(name, node_cls, input, a, b, product, beta, alpha, inputs):
+    """``beta · input + alpha · product`` (input broadcast to the product; beta = 0 ignores it,
+    nan included, as torch)."""
+    c = input._data
+    m = product if alpha == 1 else product * alpha
+    if c.shape != m.shape:
+        try:
+            if np.broadcast_shapes(c.shape, m.shape) != m.shape:
+                raise ValueError
+        except ValueError:
+            k = next(i for i in range(1, min(c.ndim, m.ndim) + 1)
+                     if c.shape[-i] != m.shape[-i] and c.shape[-i] != 1)
+            raise RuntimeError(f"The expanded size of the tensor ({m.shape[-k]}) must match the "
+                               f"existing size ({c.shape[-k]}) at non-singleton dimension "
+                               f"{m.ndim - k}.  Target sizes: {list(m.shape)}.  Tensor sizes: "
+                               f"{list(c.shape)}") from None
+    r = m if beta == 0 else m + (c if beta == 1 else beta * c)
+    res = _wrap(r.astype(a.dtype, copy=False))
+    if STATE[0] and any(t._requires_grad for t in inputs):
+        node = node_cls()
+        node.saved = (a, b)
+        node.shape, node.alpha, node.beta = c.shape, alpha, beta
+        node.save_versions(*inputs[1:])
+        attach(res, node, inputs)
+    return res
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    """``beta · input + alpha · (mat @ vec)``. 矩阵乘向量再加。"""
+    a, v = _pair(mat, vec, "addmv")
+    if a.ndim != 2 or v.ndim != 1 or input._data.ndim > 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input._data.ndim}, {a.ndim}, "
+                           f"{v.ndim}")
+    c = input._data
+    if a.shape[1] != v.shape[0] or (c.ndim == 1 and c.shape[0] not in (1, a.shape[0])):
+        raise RuntimeError(f"size mismatch, got input ({', '.join(map(str, c.shape))}), mat "
+                           f"({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})")
+    res = _add_product("addmv", F.AddmvBackward0, input, a, v, a @ v, beta, alpha,
+                       (input, mat, vec))
+    return _write_out(out, res) if out is not None else res
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    """``beta · input + alpha · (vec1 ⊗ vec2)``. 外积再加。"""
+    a, b = _pair(vec1, vec2, "addr")
+    for name, x in (("vec1", a), ("vec2", b)):
+        if x.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {x.ndim}-D")
+    res = _add_product("addr", F.AddrBackward0, input, a, b, np.multiply.outer(a, b), beta,
+                       alpha, (input, vec1, vec2))
+    return _write_out(out, res) if out is not None else res
+
+
+def _batches(name, x, y):
+    if x.ndim != 3 or y.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor" if x.ndim != 3 else
+                           "batch2 must be a 3D tensor")
+    if x.shape[0] != y.shape[0] or x.shape[2] != y.shape[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{x.shape[0]}, {x.shape[2]}] but got: [{y.shape[0]}, {y.shape[1]}].")
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """``beta · input + alpha · (batch1 @ batch2)`` per batch. 批量矩阵乘再加。"""
+    x, y = _pair(batch1, batch2, "baddbmm")
+    _batches("baddbmm", x, y)
+    res = _add_product("baddbmm", F.BaddbmmBackward0, input, x, y, x @ y, beta, alpha,
+                       (input, batch1, batch2))
+    return _write_out(out, res) if out is not None else res
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """``beta · input + alpha · Σ_b batch1[b] @ batch2[b]``. 批量矩阵乘之和再加。"""
+    x, y = _pair(batch1, batch2, "addbmm")
+    _batches("addbmm", x, y)
+    res = _add_product("addbmm", F.AddbmmBackward0, input, x, y, (x @ y).sum(axis=0), beta,
+                       alpha, (input, batch1, batch2))
+    return _write_out(out, res) if out is not None else res
+
+
 def outer(input, vec2):
     from .shape import unsqueeze
 
@@ -209,11 +289,26 @@ def _write_out(out, res):
     return write_out(out, res)
 
 
+def _inplace_product(f):
+    def method(self, a, b, *, beta=1, alpha=1):
+        from .inplace import _apply, check_inplace
+        check_inplace(self, STATE[0] and (self._requires_grad or a._requires_grad
+                                          or b._requires_grad))
+        return _apply(self, f(self, a, b, beta=beta, alpha=alpha))
+    method.__name__ = method.__qualname__ = f.__name__ + "_"
+    return method
+
+
 def _attach_methods():
     T = Tensor
     for n in ("mm", "matmul", "bmm", "mv", "dot", "addmm", "outer", "inverse", "det", "diagonal",
               "slogdet", "cross"):
         setattr(T, n, globals()[n])
+    T.matrix_power = lambda self, n: _api().matrix_power(self, n)
+    T.logdet = lambda self: _api().logdet(self)
+    for f in (addmv, addr, baddbmm, addbmm):
+        setattr(T, f.__name__, f)
+        setattr(T, f.__name__ + "_", _inplace_product(f))
     T.__matmul__ = lambda a, b: NotImplemented if isinstance(b, (int, float)) else matmul(a, b)
     T.__rmatmul__ = lambda a, b: matmul(_as(b, a), a)
 
@@ -229,6 +324,16 @@ def _as(x, like):
 def _api():
     from . import linalg_api
     return linalg_api
+
+
+def matrix_power(input, n, *, out=None):
+    """``torch.matrix_power``: ``linalg.matrix_power``. 矩阵的整数次幂。"""
+    return _api().matrix_power(input, n, out=out)
+
+
+def logdet(input):
+    """log det A (nan where det < 0). 行列式的对数。"""
+    return _api().logdet(input)
 
 
 def inverse(input, *, out=None):

@@ -353,6 +353,45 @@ def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     return diagonal(A, offset, dim1, dim2)
 
 
+def matrix_power(A, n, *, out=None):
+    """A^n by repeated squaring (n < 0: of the inverse); n = 0: the identity.
+    矩阵的整数次幂（n < 0 时为逆矩阵的幂）。"""
+    import course_lib as torch
+    x = A._data
+    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they "
+                           f"are {x.shape[-2]} by {x.shape[-1]} matrices" if x.ndim >= 2 else
+                           f"linalg.matrix_power: The input tensor A must have at least 2 "
+                           f"dimensions.")
+    if n == 0:
+        eye = torch.eye(x.shape[-1], dtype=A.dtype, device=A.device).expand_as(A)
+        res = A.clone().copy_(eye)
+    elif n == 1:
+        res = A.clone()
+    else:
+        base = inv(A) if n < 0 else A
+        k = abs(n)
+        if k == 1:
+            res = base
+        else:
+            res = None
+            while k:  # binary powering, as torch
+                if k & 1:
+                    res = base if res is None else torch.matmul(res, base)
+                k >>= 1
+                if k:
+                    base = torch.matmul(base, base)
+    return res if out is None else out.copy_(res)
+
+
+def logdet(input):
+    """log det A (nan for a negative determinant, −inf for zero). 行列式的对数。"""
+    import course_lib as torch
+    sign, logabs = slogdet(input)
+    nan = torch.full_like(logabs, float("nan"))
+    return torch.where(sign == -1, nan, logabs)
+
+
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     """``linalg.matrix_norm`` over the two ``dim``: 'fro', 'nuc' (sum of the singular values),
     ±2 (largest / smallest singular value), ±1 (largest / smallest column sum of |aᵢⱼ|) and

@@ -839,6 +839,48 @@ def fix(input, *, out=None):
 greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
 
 
+def _int_kernel(name, fn):
+    """An integer-only element-wise op of two tensors or a tensor and a number (gcd, shifts)."""
+    def op(input, other, *, out=None):
+        if not isinstance(input, Tensor):
+            input = _tensor_arg(input, other if isinstance(other, Tensor) else None)
+        x, y, _ = prep(input, other)
+        if x.dtype.kind not in "iub" or x.dtype.kind == "b" and name != "bitwise_left_shift":
+            raise _kernel_error(_INT_KERNELS[name], x)
+        if isinstance(y, np.ndarray) and x.shape != y.shape:
+            check_broadcast(x.shape, y.shape)
+        return _finish(_wrap(np.asarray(fn(x, y), dtype=x.dtype)), out, name)
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+_INT_KERNELS = {"gcd": "gcd", "lcm": "lcm", "bitwise_left_shift": "lshift",
+                "bitwise_right_shift": "rshift"}  # (_kernel_error adds "_cpu")
+gcd = _int_kernel("gcd", np.gcd)
+lcm = _int_kernel("lcm", np.lcm)
+bitwise_left_shift = _int_kernel("bitwise_left_shift", np.left_shift)
+bitwise_right_shift = _int_kernel("bitwise_right_shift", np.right_shift)
+
+
+def nextafter(input, other, *, out=None):
+    """The next representable float after ``input`` towards ``other``. 向 other 方向的下一个浮点数。"""
+    x, y = _two_tensors("nextafter", input, other)
+    if x.dtype.kind != "f":
+        raise _kernel_error("nextafter", x)
+    return _finish(_wrap(np.nextafter(x, y)), out, "nextafter")
+
+
+def frexp(input, *, out=None):
+    """(mantissa, exponent) with input = mantissa · 2^exponent, 0.5 ≤ |mantissa| < 1; the
+    exponent as int32. 分解为尾数与 2 的指数。"""
+    from .. import return_types
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    m, e = np.frexp(x)
+    return return_types.frexp(_wrap(m), _wrap(e.astype(np.int32)))
+
+
 def _attach_methods():
     T = Tensor
     for n in ("mul", "div", "maximum", "minimum", "remainder", "floor_divide", "eq", "ne", "lt",
@@ -851,7 +893,8 @@ def _attach_methods():
               "divide", "true_divide", "negative", "xlogy", "fmod", "dist", "asinh", "acosh", "atanh", "arcsin", "arccos",
               "arctan", "arcsinh", "arccosh", "arctanh", "erfc", "logit", "sinc", "deg2rad",
               "rad2deg", "logical_xor", "fmax", "fmin", "logaddexp", "logaddexp2", "ldexp",
-              "copysign", "heaviside", "float_power", "sgn", "signbit", "positive", "fix"):
+              "copysign", "heaviside", "float_power", "sgn", "signbit", "positive", "fix", "gcd",
+              "lcm", "bitwise_left_shift", "bitwise_right_shift", "nextafter", "frexp"):
         setattr(T, n, globals()[n])
     T.greater, T.less, T.greater_equal, T.less_equal, T.not_equal = gt, lt, ge, le, ne
     T.absolute = abs
@@ -887,6 +930,10 @@ def _attach_methods():
     T.__and__ = T.__rand__ = lambda a, b: bitwise_and(a, b)
     T.__or__ = T.__ror__ = lambda a, b: bitwise_or(a, b)
     T.__xor__ = T.__rxor__ = lambda a, b: bitwise_xor(a, b)
+    T.__lshift__ = lambda a, b: bitwise_left_shift(a, b)
+    T.__rshift__ = lambda a, b: bitwise_right_shift(a, b)
+    T.__rlshift__ = lambda a, b: bitwise_left_shift(_tensor_arg(b, a), a)
+    T.__rrshift__ = lambda a, b: bitwise_right_shift(_tensor_arg(b, a), a)
     T.__lt__, T.__le__, T.__gt__, T.__ge__ = lt, le, gt, ge
     T.__eq__ = lambda a, b: eq(a, b) if isinstance(b, (Tensor, int, float, np.ndarray)) \
         else NotImplemented

@@ -654,7 +654,17 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     return res
 
 
+def _cumulative_inplace(f):
+    def method(self, dim, *, dtype=None):
+        from .inplace import _apply, check_inplace
+        check_inplace(self, STATE[0] and self._requires_grad)
+        return _apply(self, f(self, dim, dtype=dtype))
+    method.__name__ = method.__qualname__ = f.__name__ + "_"
+    return method
+
+
 def _attach_methods():
+    Tensor.cumsum_, Tensor.cumprod_ = _cumulative_inplace(cumsum), _cumulative_inplace(cumprod)
     for n in ("norm", "sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "var",
               "std", "all", "any", "softmax", "log_softmax", "logsumexp", "cumsum", "cumprod",
               "logcumsumexp", "nansum", "nanmean", "aminmax"):

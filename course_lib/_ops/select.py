@@ -733,6 +733,135 @@ def unravel_index(indices, shape):
     return tuple(_wrap(c.astype(np.int64)) for c in xp.unravel_index(i % n, shape))
 
 
+def _region_scatter(input, src, node_cls, region, **attrs):
+    """A copy of input with ``src`` written over ``region`` (an index of the copy)."""
+    x, s = input._data, src._data
+    target = x[region]
+    if target.shape != s.shape:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(s.shape)}, slice size = {list(target.shape)}")
+    out = x.copy()
+    out[region] = s
+    res = _wrap(out)
+    if STATE[0] and (input._requires_grad or src._requires_grad):
+        keep = np.ones(x.shape, dtype=x.dtype)
+        keep[region] = 0
+        node = node_cls()
+        node.keep, node.src_shape = keep, s.shape
+        for k, v in attrs.items():
+            setattr(node, k, v)
+        attach(res, node, (input, src))
+    return res
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """A copy of input with ``src`` in the slice start:end:step of ``dim``. 把 src 写入切片。"""
+    d = _dim(dim, input._data.ndim)
+    index = (slice(None),) * d + (slice(start, end, step),)
+    return _region_scatter(input, src, F.SliceScatterBackward0, index, index=index)
+
+
+def select_scatter(input, src, dim, index):
+    """A copy of input with ``src`` at position ``index`` of ``dim``. 把 src 写入某一位置。"""
+    d = _dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}")
+    region = (slice(None),) * d + (index,)
+    return _region_scatter(input, src, F.SelectScatterBackward0, region, index=region)
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """A copy of input with ``src`` on its diagonal (``offset``, over dim1 and dim2).
+    把 src 写到对角线上。"""
+    from .linalg_api import _diagonal_view
+    x = input._data
+    a, b = _dim(dim1, x.ndim), _dim(dim2, x.ndim)
+    n = x.shape
+    idx = np.indices(n)
+    on = (idx[b] - idx[a]) == offset  # positions of the diagonal
+    diag = _diagonal_view(np.arange(x.size).reshape(n), offset, a, b)
+    s = src._data
+    if diag.shape != s.shape:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(s.shape)}, slice size = {list(diag.shape)}")
+    out = x.copy()
+    out.reshape(-1)[diag.reshape(-1)] = s.reshape(-1)
+    res = _wrap(out)
+    if STATE[0] and (input._requires_grad or src._requires_grad):
+        node = F.DiagonalScatterBackward0()
+        node.keep, node.src_shape = (~on).astype(x.dtype), s.shape
+        node.offset, node.dims = offset, (a, b)
+        attach(res, node, (input, src))
+    return res
+
+
+def _masked_scatter(input, mask, source, name="masked_scatter"):
+    m = mask._data
+    if m.dtype != np.bool_:
+        from .._dtype import _from_np, scalar_name
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype "
+                           f"{scalar_name(_from_np(m.dtype))}")
+    x, s = input._data, source._data
+    m = np.broadcast_to(m, x.shape)
+    k = int(m.sum())
+    if k > s.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    out = x.copy()
+    out[m] = s.reshape(-1)[:k]
+    res = _wrap(out)
+    if STATE[0] and (input._requires_grad or source._requires_grad):
+        node = F.MaskedScatterBackward0()
+        node.keep, node.src_shape, node.mask = (~m).astype(x.dtype), s.shape, m
+        attach(res, node, (input, source))
+    return res
+
+
+def masked_scatter(input, mask, source):
+    """A copy of input with source's elements, in order, where ``mask`` is True.
+    按掩码依次写入 source 的元素。"""
+    return _masked_scatter(input, mask, source)
+
+
+def _put(input, index, source, accumulate=False):
+    x, i, s = input._data, index._data, source._data
+    if i.dtype != np.int64:
+        from .._dtype import _from_np, scalar_name
+        raise RuntimeError("put_(): Expected a long tensor for index, but got "
+                           f"{scalar_name(_from_np(i.dtype))}")
+    if i.size != s.size:
+        raise IndexError("put_(): Expected source and index to have the same number of elements, "
+                         f"but got source.numel() = {s.size}, index.numel() = {i.size}")
+    n = x.size
+    if i.size and (i.min() < -n or i.max() >= n):
+        flat = i.ravel()
+        bad = flat[np.argmax((flat < -n) | (flat >= n))]
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} "
+                         "elements.")
+    pos = np.where(i < 0, i + n, i).reshape(-1)
+    out = x.copy()
+    if accumulate:
+        np.add.at(out.reshape(-1), pos, s.reshape(-1))
+    else:
+        out.reshape(-1)[pos] = s.reshape(-1)
+    res = _wrap(out)
+    if STATE[0] and (input._requires_grad or source._requires_grad):
+        keep = np.ones(x.size, dtype=x.dtype)
+        if not accumulate:
+            keep[pos] = 0
+        node = F.PutBackward0()
+        node.keep, node.src_shape, node.index = keep.reshape(x.shape), s.shape, pos
+        attach(res, node, (input, source))
+    return res
+
+
+def put(input, index, source, accumulate=False):
+    """A copy of input with ``source`` at the flat positions ``index`` (added with
+    ``accumulate``). 按扁平下标写入（或累加）。"""
+    return _put(input, index, source, accumulate)
+
+
 def _put_index(input, indices, values, name, method):
     """numpy's index for torch's ``indices`` (a tuple or list of tensors), after torch's
     argument checks."""
@@ -874,6 +1003,9 @@ def _attach_methods():
     T.take = take
     T.index_add = _index_add_method("index_add")
     T.index_add_ = _inplace_from(_index_add_method("index_add_"))
+    T.masked_scatter, T.put = masked_scatter, put
+    T.masked_scatter_ = _inplace_from(masked_scatter)
+    T.put_ = _inplace_from(put)
     T.index_fill = _slice_method(_index_fill, "index_fill")
     T.index_fill_ = _inplace_from(_slice_method(_index_fill, "index_fill_"))
     T.index_copy = _slice_method(_index_copy, "index_copy")

@@ -179,6 +179,36 @@ def _mT(self):
     return transpose(self, -2, -1)
 
 
+def _mH(self):  # real tensors: the conjugate transpose is the transpose
+    if self._data.ndim < 2:
+        raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. Got "
+                           f"{self._data.ndim}-D tensor.")
+    return transpose(self, -2, -1)
+
+
+def _H(self):
+    if self._data.ndim != 2:
+        extra = (". For batches of matrices, consider using tensor.mH" if self._data.ndim > 2
+                 else ".")
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{self._data.ndim}-D tensor{extra}")
+    return transpose(self, 0, 1)
+
+
+def adjoint(input):
+    """The conjugate transpose of the last two dims (the transpose for real tensors).
+    共轭转置（实数张量即转置）。"""
+    if input._data.ndim < 2:
+        raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of "
+                           f"matrices. Got {input._data.ndim}-D tensor.")
+    return transpose(input, -2, -1)
+
+
+def split_with_sizes(self, split_sizes, dim=0):
+    """``split`` with a list of sizes. 按给定大小列表切分。"""
+    return split(self, list(split_sizes), dim)
+
+
 def squeeze(self, dim=None, *, axis=None):
     if axis is not None:  # torch's numpy-style name of dim
         dim = numpy_dim("squeeze", dim, axis)
@@ -591,6 +621,8 @@ def _attach_methods():
         setattr(T, n, globals()[n])
     T.T = property(_T)
     T.mT = property(_mT)
+    T.mH, T.H = property(_mH), property(_H)
+    T.adjoint, T.split_with_sizes = adjoint, split_with_sizes
     T.view_as = lambda self, other: view(self, other.shape)
     T.reshape_as = lambda self, other: reshape(self, other.shape)
 

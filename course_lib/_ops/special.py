@@ -14,7 +14,8 @@ from ..autograd.node import Node, attach, attach1, fit
 from ._util import STATE, Tensor, _wrap, prep
 from .reduce import _float  # integers → the default float dtype
 
-__all__ = ["erf", "erfinv", "atan2", "arctan2", "hypot", "roll", "trace", "nan_to_num"]
+__all__ = ["erf", "erfinv", "atan2", "arctan2", "hypot", "roll", "trace", "nan_to_num", "lgamma",
+           "digamma", "polygamma", "mvlgamma"]
 
 
 def _sp(name, x):
@@ -204,9 +205,144 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     return res
 
 
+# -- the gamma family: lgamma, digamma, polygamma, mvlgamma ---------------------------------
+def _gamma_fn(name, x, n=None):
+    """digamma / polygamma(n) of ``x``: scipy on arrays, the course_lib op on a create_graph
+    TArray (so the formulas below differentiate again)."""
+    if getattr(x, "is_tarray", False):
+        import course_lib
+        from ..autograd.create_graph import TArray, _rec
+        op = getattr(course_lib, name)
+        return TArray(_rec(op, x.t) if n is None else _rec(op, n, x.t))
+    with np.errstate(all="ignore"):
+        r = _sp("psi", x) if n is None else _polygamma_array(n, x)
+    return r.astype(x.dtype, copy=False)
+
+
+def _polygamma_array(n, x):
+    if xp_of(x) is np:
+        import scipy.special as sp
+    else:  # pragma: no cover - needs a GPU
+        import cupyx.scipy.special as sp
+    return sp.polygamma(n, x)
+
+
+class LgammaBackward0(Node):
+    __slots__ = ()
+
+    def backward(self, g):  # d log Γ(x)/dx = ψ(x)
+        (x,) = self.saved
+        return (g * _gamma_fn("digamma", x),)
+
+
+class DigammaBackward0(Node):
+    __slots__ = ()
+
+    def backward(self, g):  # dψ/dx = ψ₁(x)
+        (x,) = self.saved
+        return (g * _gamma_fn("polygamma", x, 1),)
+
+
+class PolygammaBackward0(Node):
+    __slots__ = ("n",)
+
+    def backward(self, g):  # dψₙ/dx = ψₙ₊₁(x)
+        (x,) = self.saved
+        return (g * _gamma_fn("polygamma", x, self.n + 1),)
+
+
+class PolygammaBackward1(PolygammaBackward0):  # the in-place form's name
+    __slots__ = ()
+
+
+class MvlgammaBackward0(Node):
+    __slots__ = ("p",)
+
+    def backward(self, g):  # Σⱼ ψ(x − j/2)
+        (x,) = self.saved
+        return (g * sum(_gamma_fn("digamma", x - j / 2) for j in range(self.p)),)
+
+
+def _gamma_op(input, values, node):
+    out = _wrap(values)
+    if STATE[0] and input._requires_grad:
+        node.saved = (_float(input._data, None),)
+        node.save_versions(input)
+        attach1(out, node, input)
+    return out
+
+
+def lgamma(input, *, out=None):
+    """log |Γ(x)|. 伽马函数绝对值的对数。"""
+    x = _float(input._data, None)
+    with np.errstate(all="ignore"):
+        r = _sp("gammaln", x).astype(x.dtype, copy=False)
+    return _finish(_gamma_op(input, r, LgammaBackward0()), out, "lgamma")
+
+
+def digamma(input, *, out=None):
+    """ψ(x) = d log Γ(x)/dx. 双伽马函数。"""
+    x = _float(input._data, None)
+    return _finish(_gamma_op(input, _gamma_fn("digamma", x), DigammaBackward0()), out,
+                   "digamma")
+
+
+def polygamma(n, input, *, out=None):
+    """ψ⁽ⁿ⁾(x), the n-th derivative of digamma. 多伽马函数。"""
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    x = _float(input._data, None)
+    node = PolygammaBackward0()
+    node.n = n
+    return _finish(_gamma_op(input, _gamma_fn("polygamma", x, n) if n else
+                             _gamma_fn("digamma", x), node), out, "polygamma")
+
+
+def mvlgamma(input, p, *, out=None):
+    """The multivariate log-gamma of dimension p: Σⱼ log Γ(x − j/2) + p(p−1)/4 · log π.
+    多元对数伽马函数。"""
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    x = _float(input._data, None)
+    with np.errstate(all="ignore"):
+        r = sum(_sp("gammaln", x - j / 2) for j in range(p)) + p * (p - 1) / 4 * np.log(np.pi)
+    node = MvlgammaBackward0()
+    node.p = p
+    return _finish(_gamma_op(input, r.astype(x.dtype, copy=False), node), out, "mvlgamma")
+
+
+def _finish(res, out, name):
+    if out is None:
+        return res
+    from .checks import write_out
+    return write_out(out, res, name)
+
+
 def _attach_methods():
-    for n in ("erf", "erfinv", "atan2", "arctan2", "hypot", "roll", "trace", "nan_to_num"):
+    for n in ("erf", "erfinv", "atan2", "arctan2", "hypot", "roll", "trace", "nan_to_num",
+              "lgamma", "digamma", "mvlgamma"):
         setattr(Tensor, n, globals()[n])
+
+    def polygamma_method(self, n):
+        return polygamma(n, self)
+    Tensor.polygamma = polygamma_method
+
+    def inplace(f):
+        def method(self, *args):
+            from .inplace import _apply, check_inplace
+            check_inplace(self, STATE[0] and self._requires_grad)
+            return _apply(self, f(self, *args))
+        method.__name__ = method.__qualname__ = f.__name__ + "_"
+        return method
+    Tensor.lgamma_, Tensor.digamma_ = inplace(lgamma), inplace(digamma)
+    Tensor.mvlgamma_ = inplace(mvlgamma)
+    def polygamma_inplace(self, n):
+        res = polygamma(n, self)
+        if res._grad_fn is not None:
+            res._grad_fn.__class__ = PolygammaBackward1
+        return res
+    Tensor.polygamma_ = inplace(polygamma_inplace)
+    Tensor.polygamma_.__name__ = Tensor.polygamma_.__qualname__ = "polygamma_"
 
 
 _attach_methods()

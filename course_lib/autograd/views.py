@@ -263,13 +263,20 @@ def fix_saved(node, t, res):
     ``self`` of an in-place op) and watch ``t`` where the node watched its result ``res``."""
     vs = node._versions
     needed = vs is None  # no record of what the node reads: keep a copy to be safe
+    edges = []  # the graph edges of t's original value, for create_graph
     if vs:
         new = []
         for v, n, who in vs:
             if v is res._ver:  # the saved output is now ``t``
                 new.append((t._ver, None, who))
             elif not needed and v is t._ver and _is(who, t):
-                needed = True  # t's original value: now a private copy
+                needed = True  # t's original value: now a private copy (a second entry of t
+                # stays: torch's error for x.mul_(x))
+                if isinstance(who, tuple):
+                    edges.append(who)
+                else:  # the tensor itself: its graph edge before this op rebases it
+                    from .node import edge
+                    edges.append((edge(t), t._data, weakref.ref(t)))
             else:
                 new.append((v, n, who))
         node._versions = new
@@ -277,6 +284,13 @@ def fix_saved(node, t, res):
     if needed and s and type(s) is tuple:
         x = t._data
         node.saved = tuple(_copy_if_alias(a, x) for a in s)
+        # create_graph rebuilds the copy as a tensor of t's old graph edge (torch's
+        # SavedVariable of the original self); a private counter: it never changes
+        for a, b in zip(s, node.saved):
+            if b is not a:
+                for who in edges:
+                    if who[1] is a:
+                        node._versions.append(([0], 0, (who[0], b, who[2])))
 
 
 def finish_saved(node, t):

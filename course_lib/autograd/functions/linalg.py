@@ -48,6 +48,70 @@ class AddmmBackward0(Node):
         return gb, ga, gm
 
 
+class _AddProduct(Node):
+    """``beta · input + alpha · product``; inputs (input, a, b). ``shape``: the input's."""
+
+    __slots__ = ("shape", "alpha", "beta")
+
+    def _bias(self, g):
+        if self.next_functions[0][0] is None:
+            return None
+        return unbroadcast(g if self.beta == 1 else g * self.beta, self.shape)
+
+    def _scaled(self, x):
+        return x if self.alpha == 1 else x * self.alpha
+
+
+class AddmvBackward0(_AddProduct):
+    """mat @ vec: ∂mat = g ⊗ vec, ∂vec = matᵀ g."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        mat, vec = self.saved
+        e = self.next_functions
+        gm = self._scaled(np.expand_dims(g, 1) * np.expand_dims(vec, 0)) if e[1][0] is not None else None
+        gv = self._scaled(mat.T @ g) if e[2][0] is not None else None
+        return self._bias(g), gm, gv
+
+
+class AddrBackward0(_AddProduct):
+    """vec1 ⊗ vec2: ∂vec1 = g vec2, ∂vec2 = gᵀ vec1."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        v1, v2 = self.saved
+        e = self.next_functions
+        return (self._bias(g), self._scaled(g @ v2) if e[1][0] is not None else None,
+                self._scaled(g.T @ v1) if e[2][0] is not None else None)
+
+
+class BaddbmmBackward0(_AddProduct):
+    """b1 @ b2 per batch: ∂b1 = g b2ᵀ, ∂b2 = b1ᵀ g."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        b1, b2 = self.saved
+        e = self.next_functions
+        return (self._bias(g), self._scaled(g @ np.swapaxes(b2, 1, 2)) if e[1][0] is not None else None,
+                self._scaled(np.swapaxes(b1, 1, 2) @ g) if e[2][0] is not None else None)
+
+
+class AddbmmBackward0(_AddProduct):
+    """Σ_b b1[b] @ b2[b]: every batch gets the same g."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        b1, b2 = self.saved
+        e = self.next_functions
+        gb = np.expand_dims(g, 0)
+        return (self._bias(g), self._scaled(gb @ np.swapaxes(b2, 1, 2)) if e[1][0] is not None else None,
+                self._scaled(np.swapaxes(b1, 1, 2) @ gb) if e[2][0] is not None else None)
+
+
 class MvBackward0(Node):
     __slots__ = ()
 

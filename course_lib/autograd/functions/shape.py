@@ -236,6 +236,24 @@ CopyBackwards = _zero_node("CopyBackwards")
 NormalBackward0 = _zero_node("NormalBackward0")
 UniformBackward0 = _zero_node("UniformBackward0")
 ExponentialBackward0 = _zero_node("ExponentialBackward0")
+# in-place comparisons: ...Backward0 with a number, ...Backward1 with a tensor
+EqBackward0, NeBackward0, LtBackward0, LeBackward0, GtBackward0, GeBackward0 = (
+    _zero_node(f"{n}Backward0") for n in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge"))
+
+
+class _CompareTensor(_ZeroGrad):
+    """``x.eq_(y)`` with a tensor y: zero gradients for x and y (as torch)."""
+
+    __slots__ = ()
+
+    def backward(self, g):
+        z, gv = super().backward(g)
+        return z, (None if gv is None else gv * 0)
+
+
+EqBackward1, NeBackward1, LtBackward1, LeBackward1, GtBackward1, GeBackward1 = (
+    type(f"{n}Backward1", (_CompareTensor,), {"__slots__": ()})
+    for n in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge"))
 GeometricBackward0 = _zero_node("GeometricBackward0")
 CauchyBackward0 = _zero_node("CauchyBackward0")
 LogNormalBackward0 = _zero_node("LogNormalBackward0")
@@ -490,6 +508,59 @@ class IndexCopyBackward0(Node):
         if self.next_functions[1][0] is not None:
             gs = _slices(g, self.dim, idx).reshape(self.src_shape)
         return _without_slices(g, self.dim, idx), gs
+
+
+class _RegionScatter(Node):
+    """``*_scatter(input, src, …)``: src written over a region of a copy of input; inputs
+    (input, src). ``keep``: the constant 0/1 mask of the positions input keeps."""
+
+    __slots__ = ("keep", "src_shape")
+
+    def backward(self, g):
+        gs = None
+        if self.next_functions[1][0] is not None:
+            gs = self._pick(g).reshape(self.src_shape)
+        return g * self.keep, gs
+
+
+class SliceScatterBackward0(_RegionScatter):
+    __slots__ = ("index",)
+
+    def _pick(self, g):
+        return g[self.index]
+
+
+class SelectScatterBackward0(SliceScatterBackward0):
+    __slots__ = ()
+
+
+class DiagonalScatterBackward0(_RegionScatter):
+    __slots__ = ("offset", "dims")
+
+    def _pick(self, g):
+        return np.diagonal(g, self.offset, *self.dims)
+
+
+class MaskedScatterBackward0(_RegionScatter):
+    """src's first k elements went to the k True positions (in order); the rest get 0."""
+
+    __slots__ = ("mask",)
+
+    def _pick(self, g):
+        taken = g[self.mask]
+        n = int(np.prod(self.src_shape))
+        if taken.shape[0] == n:
+            return taken
+        return np.concatenate([taken, np.zeros_like(taken, shape=(n - taken.shape[0],))])
+
+
+class PutBackward0(_RegionScatter):
+    """``put(index, source, accumulate)``: source[i] went to flat position index[i]."""
+
+    __slots__ = ("index",)
+
+    def _pick(self, g):
+        return g.reshape(-1)[self.index]
 
 
 class IndexAddBackward0(Node):
