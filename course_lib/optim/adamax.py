@@ -41,8 +41,8 @@ class Adamax(Optimizer):
                     g = -p.grad if group["maximize"] else p.grad
                     if group["weight_decay"] != 0:
                         g = g.add(p, alpha=group["weight_decay"])
-                    m, u = state["exp_avg"], state["exp_inf"]
-                    m.lerp_(g, 1 - b1)
+                    m = state["exp_avg"].mul_(b1).add_(g, alpha=1 - b1)
+                    u = state["exp_inf"]
                     u.copy_(torch.maximum(u.mul_(b2), g.abs().add_(group["eps"])))
                     clr = lr / (1 - b1 ** state["step"].item())
                     p.addcdiv_(m, u, value=-clr)

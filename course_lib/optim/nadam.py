@@ -38,27 +38,25 @@ class NAdam(Optimizer):
                     if p.grad is None:
                         continue
                     state = self.state[p]
-                    if len(state) == 0:
+                    if not state:
                         state["step"] = G.scalar_tensor(0.0)
                         state["mu_product"] = G.scalar_tensor(1.0)
                         state["exp_avg"] = G.zeros_like(p)
                         state["exp_avg_sq"] = G.zeros_like(p)
-                    g = -p.grad if group["maximize"] else p.grad
-                    state["step"].add_(1)
-                    t = state["step"].item()
-                    if wd != 0:
-                        if group["decoupled_weight_decay"]:
-                            p.mul_(1 - lr * wd)
-                        else:
-                            g = g.add(p, alpha=wd)
+                    g = p.grad.neg() if group["maximize"] else p.grad
+                    t = state["step"].add_(1).item()
+                    if wd and group["decoupled_weight_decay"]:
+                        p.mul_(1 - lr * wd)
+                    elif wd:
+                        g = g + wd * p
                     decay = group["momentum_decay"]
                     mu = b1 * (1.0 - 0.5 * (0.96 ** (t * decay)))
                     mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * decay)))
                     state["mu_product"].mul_(mu)
                     prod = state["mu_product"].item()
-                    m, v = state["exp_avg"], state["exp_avg_sq"]
-                    m.lerp_(g, 1 - b1)
-                    v.mul_(b2).addcmul_(g, g, value=1 - b2)
+                    # first and second moments: b·old + (1 − b)·new
+                    m = state["exp_avg"].mul_(b1).add_(g, alpha=1 - b1)
+                    v = state["exp_avg_sq"].mul_(b2).add_(g * g, alpha=1 - b2)
                     denom = v.div(1 - b2 ** t).sqrt().add_(group["eps"])
                     p.addcdiv_(g, denom, value=-lr * (1.0 - mu) / (1.0 - prod))
                     p.addcdiv_(m, denom, value=(-lr * mu_next) / (1.0 - prod * mu_next))
