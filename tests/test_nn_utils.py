@@ -78,3 +78,34 @@ def test_tensor_norm_orders_like_torch(p, dim):
     a = [[0.0, 1.0, -2.0], [3.0, 0.0, 0.5]]
     ours, theirs = cl.tensor(a).norm(p, dim), torch.tensor(a).norm(p, dim)
     assert ours.tolist() == pytest.approx(theirs.tolist())
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0, float("inf")])
+def test_get_total_norm_and_clip_grads_with_norm_like_torch(norm_type):
+    """torch 2.6's split of clip_grad_norm_: the total norm, then the scaling."""
+    torch = pytest.importorskip("torch")
+    got = []
+    for T in (cl, torch):
+        ps = [T.nn.Parameter(T.tensor(np.arange(6.0).reshape(2, 3) - 2)),
+              T.nn.Parameter(T.tensor([0.5, -4.0]))]
+        for p in ps:
+            p.grad = p.detach() * 3
+        total = T.nn.utils.get_total_norm([p.grad for p in ps], norm_type)
+        T.nn.utils.clip_grads_with_norm_(ps, 2.0, total)
+        got.append((total.item(), [p.grad.tolist() for p in ps],
+                    T.nn.utils.get_total_norm([]).item(),
+                    T.nn.utils.get_total_norm(ps[1].grad, norm_type).item()))
+    assert got[0][0] == pytest.approx(got[1][0], rel=1e-12)
+    assert got[0][2:] == pytest.approx(got[1][2:], rel=1e-12)
+    for a, b in zip(got[0][1], got[1][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_get_total_norm_nonfinite_error_like_torch():
+    torch = pytest.importorskip("torch")
+    msgs = []
+    for T in (cl, torch):
+        with pytest.raises(RuntimeError) as e:
+            T.nn.utils.get_total_norm([T.tensor([float("inf"), 1.0])], error_if_nonfinite=True)
+        msgs.append(str(e.value))
+    assert msgs[0] == msgs[1]
