@@ -670,47 +670,30 @@ def _finish(res, out, name):
     return write_out(out, res, name) if out is not None else res
 
 
-def fmax(input, other, *, out=None):
-    """Element-wise maximum that ignores nan (nan only where both are nan).
-    逐元素最大值，忽略 nan（两者都是 nan 时才得 nan）。"""
-    x, y = _two_tensors("fmax", input, other)
-    r = np.where((x >= y) | (y != y), x, y)  # torch's rule (ties and ±0: the first)
-    res = _record2(_wrap(r), F.FmaxBackward0, input, other, (x, y))
-    return _finish(res, out, "fmax")
+def _tensor_pair_op(name, node_cls, fn, float_only, doc):
+    """An element-wise op of two tensors (no number overload) with its node; ``float_only``:
+    torch has floating kernels only (both inputs integral or bool: its NotImplementedError)."""
+    def op(input, other, *, out=None):
+        x, y = _two_tensors(name, input, other)
+        if float_only and x.dtype.kind != "f":
+            raise _kernel_error(name, x)
+        with np.errstate(**_IGNORE):  # nan in, nan out, silently as torch
+            r = fn(x, y)
+        return _finish(_record2(_wrap(r), node_cls, input, other, (x, y)), out, name)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
 
 
-def fmin(input, other, *, out=None):
-    """Element-wise minimum that ignores nan. 逐元素最小值，忽略 nan。"""
-    x, y = _two_tensors("fmin", input, other)
-    r = np.where((x <= y) | (y != y), x, y)
-    res = _record2(_wrap(r), F.FminBackward0, input, other, (x, y))
-    return _finish(res, out, "fmin")
-
-
-def _float_kernel(name, x):
-    """torch's error for an op with floating kernels only (both inputs integral or bool)."""
-    if x.dtype.kind != "f":
-        raise _kernel_error(name, x)
-
-
-def logaddexp(input, other, *, out=None):
-    """log(eᵃ + eᵇ) without overflow. 数值稳定的 log(eᵃ + eᵇ)。"""
-    x, y = _two_tensors("logaddexp", input, other)
-    _float_kernel("logaddexp", x)
-    with np.errstate(**_IGNORE):  # nan in, nan out, silently as torch
-        r = np.logaddexp(x, y)
-    res = _record2(_wrap(r), F.LogaddexpBackward0, input, other, (x, y))
-    return _finish(res, out, "logaddexp")
-
-
-def logaddexp2(input, other, *, out=None):
-    """log₂(2ᵃ + 2ᵇ) without overflow. 数值稳定的 log₂(2ᵃ + 2ᵇ)。"""
-    x, y = _two_tensors("logaddexp2", input, other)
-    _float_kernel("logaddexp2", x)
-    with np.errstate(**_IGNORE):  # nan in, nan out, silently as torch
-        r = np.logaddexp2(x, y)
-    res = _record2(_wrap(r), F.Logaddexp2Backward0, input, other, (x, y))
-    return _finish(res, out, "logaddexp2")
+# torch's rule for fmax / fmin: on ties and ±0 the first input; nan only where both are nan
+fmax = _tensor_pair_op("fmax", F.FmaxBackward0, lambda x, y: np.where((x >= y) | (y != y), x, y),
+                       False, "Element-wise maximum that ignores nan. 逐元素最大值，忽略 nan。")
+fmin = _tensor_pair_op("fmin", F.FminBackward0, lambda x, y: np.where((x <= y) | (y != y), x, y),
+                       False, "Element-wise minimum that ignores nan. 逐元素最小值，忽略 nan。")
+logaddexp = _tensor_pair_op("logaddexp", F.LogaddexpBackward0, np.logaddexp, True,
+                            "log(eᵃ + eᵇ) without overflow. 数值稳定的 log(eᵃ + eᵇ)。")
+logaddexp2 = _tensor_pair_op("logaddexp2", F.Logaddexp2Backward0, np.logaddexp2, True,
+                             "log₂(2ᵃ + 2ᵇ) without overflow. 数值稳定的 log₂(2ᵃ + 2ᵇ)。")
 
 
 def ldexp(input, other, *, out=None):

@@ -776,22 +776,20 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     """A copy of input with ``src`` on its diagonal (``offset``, over dim1 and dim2).
     把 src 写到对角线上。"""
     from .linalg_api import _diagonal_view
-    x = input._data
+    x, s = input._data, src._data
     a, b = _dim(dim1, x.ndim), _dim(dim2, x.ndim)
-    n = x.shape
-    idx = np.indices(n)
-    on = (idx[b] - idx[a]) == offset  # positions of the diagonal
-    diag = _diagonal_view(np.arange(x.size).reshape(n), offset, a, b)
-    s = src._data
+    out = x.copy()
+    diag = _diagonal_view(out, offset, a, b)  # a writable view of the copy's diagonal
     if diag.shape != s.shape:
         raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
                            f"{list(s.shape)}, slice size = {list(diag.shape)}")
-    out = x.copy()
-    out.reshape(-1)[diag.reshape(-1)] = s.reshape(-1)
+    diag[...] = s
     res = _wrap(out)
     if STATE[0] and (input._requires_grad or src._requires_grad):
+        keep = np.ones(x.shape, dtype=x.dtype)
+        _diagonal_view(keep, offset, a, b)[...] = 0
         node = F.DiagonalScatterBackward0()
-        node.keep, node.src_shape = (~on).astype(x.dtype), s.shape
+        node.keep, node.src_shape = keep, s.shape
         node.offset, node.dims = offset, (a, b)
         attach(res, node, (input, src))
     return res

@@ -146,7 +146,7 @@ def soft_margin_loss(input, target, reduction):
     return res
 
 
-def _classes(name, input, target):
+def _classes(input, target):
     x, t = input._data, target._data
     if x.ndim not in (1, 2) or (x.ndim == 2 and x.shape[1] == 0) or (x.ndim == 1 and x.size == 0):
         raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch size, "
@@ -179,7 +179,7 @@ class MultiMarginLossBackward0(Node):
 
 
 def multi_margin_loss(input, target, p, margin, weight, reduction):
-    x, t = _classes("multi_margin_loss", input, target)
+    x, t = _classes(input, target)
     y = t.reshape(-1).astype(np.int64)
     n, c = x.shape
     if y.shape[0] != n or t.ndim > 1:
@@ -234,7 +234,7 @@ class MultilabelMarginLossBackward0(Node):
 
 
 def multilabel_margin_loss(input, target, reduction):
-    x, t = _classes("multilabel_margin_loss", input, target)
+    x, t = _classes(input, target)
     t = t if t.ndim == 2 else t[None]
     if t.shape != x.shape:
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "

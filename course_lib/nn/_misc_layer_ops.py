@@ -101,11 +101,8 @@ def rrelu(input, lower, upper, training):
         from ._glue import uniform_array
         slope = lower + (upper - lower) * uniform_array(x.shape, x.dtype, x)
     else:
-        slope = np.full(x.shape, (lower + upper) / 2, dtype=x.dtype) if isinstance(
-            x, np.ndarray) else None
-        if slope is None:  # pragma: no cover - needs a GPU
-            from .._backend import xp_of
-            slope = xp_of(x).full(x.shape, (lower + upper) / 2, dtype=x.dtype)
+        from .._backend import xp_of
+        slope = xp_of(x).full(x.shape, (lower + upper) / 2, dtype=x.dtype)
     noise = np.where(x > 0, x.dtype.type(1), slope.astype(x.dtype, copy=False))
     out = _wrap((x * noise).astype(x.dtype, copy=False), x)
     if STATE[0] and input._requires_grad:
